@@ -1,0 +1,206 @@
+//! Web API failures as typed values: status + Dataverse error body → [`ApiError`].
+//!
+//! The server's own text is kept as [`ApiError::detail`] for support; the user-facing
+//! sentence comes from the message table, chosen by the error's kind.
+
+use serde::Deserialize;
+
+use super::http::ApiResponse;
+
+/// Longest server detail kept (characters).
+const MAX_DETAIL: usize = 500;
+
+/// What went wrong with a Web API call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The kind, which decides retrying and the user's message.
+    pub kind: ApiErrorKind,
+    /// The HTTP status (0 when no response arrived).
+    pub status: u16,
+    /// Dataverse's error code and message, or the transport's, bounded; for support.
+    pub detail: String,
+}
+
+/// The kinds of failure the plugin tells apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// 400: the request was malformed (a bug or a changed schema).
+    BadRequest,
+    /// 401: the session expired.
+    Unauthorized,
+    /// 403: the user lacks a privilege.
+    Forbidden,
+    /// 404: the record or endpoint does not exist.
+    NotFound,
+    /// 412: someone else changed the record (ETag mismatch).
+    Conflict,
+    /// 429: service protection limits; `retry_after_secs` from the header.
+    Throttled {
+        /// Seconds the server asked to wait (`Retry-After`).
+        retry_after_secs: Option<u32>,
+    },
+    /// 5xx: the server failed or is unavailable.
+    Server,
+    /// No response: the network failed or the connection dropped.
+    Network,
+    /// A response the plugin cannot read (unexpected status or body).
+    Unexpected,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorFields,
+}
+
+#[derive(Deserialize)]
+struct ErrorFields {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+impl ApiError {
+    /// The error a response stands for, or `None` for a 2xx response.
+    pub fn from_response(response: &ApiResponse) -> Option<ApiError> {
+        if response.is_success() {
+            return None;
+        }
+        let kind = match response.status {
+            400 => ApiErrorKind::BadRequest,
+            401 => ApiErrorKind::Unauthorized,
+            403 => ApiErrorKind::Forbidden,
+            404 => ApiErrorKind::NotFound,
+            412 => ApiErrorKind::Conflict,
+            429 => ApiErrorKind::Throttled {
+                retry_after_secs: response.header("Retry-After").and_then(parse_retry_after),
+            },
+            500..=599 => ApiErrorKind::Server,
+            _ => ApiErrorKind::Unexpected,
+        };
+        Some(ApiError {
+            kind,
+            status: response.status,
+            detail: detail_of(response),
+        })
+    }
+
+    /// A failure with no response (fetch rejected, connection dropped, aborted).
+    pub fn network(detail: &str) -> ApiError {
+        ApiError {
+            kind: ApiErrorKind::Network,
+            status: 0,
+            detail: bounded(detail),
+        }
+    }
+
+    /// A 2xx response whose body the plugin could not read.
+    pub fn unexpected(status: u16, detail: &str) -> ApiError {
+        ApiError {
+            kind: ApiErrorKind::Unexpected,
+            status,
+            detail: bounded(detail),
+        }
+    }
+
+    /// Whether trying again later may succeed (throttling, server and network failures).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ApiErrorKind::Throttled { .. } | ApiErrorKind::Server | ApiErrorKind::Network
+        )
+    }
+}
+
+/// `Retry-After` in seconds (the Web API sends whole seconds; HTTP dates are not used).
+fn parse_retry_after(value: &str) -> Option<u32> {
+    value.trim().parse::<u32>().ok()
+}
+
+fn detail_of(response: &ApiResponse) -> String {
+    match serde_json::from_str::<ErrorBody>(&response.body) {
+        Ok(body) if !body.error.message.is_empty() => {
+            bounded(&format!("{} {}", body.error.code, body.error.message))
+        }
+        _ => bounded(&format!("HTTP {} {}", response.status, response.body)),
+    }
+}
+
+fn bounded(text: &str) -> String {
+    text.trim().chars().take(MAX_DETAIL).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn success_is_not_an_error() {
+        assert_eq!(ApiError::from_response(&response(204, &[], "")), None);
+    }
+
+    #[test]
+    fn precondition_failed_keeps_the_dataverse_message_as_detail() {
+        let body = r#"{"error":{"code":"0x80060882","message":"The version of the existing record doesn't match the RowVersion property provided."}}"#;
+        let err = ApiError::from_response(&response(412, &[], body)).unwrap();
+        assert_eq!(err.kind, ApiErrorKind::Conflict);
+        assert_eq!(
+            err.detail,
+            "0x80060882 The version of the existing record doesn't match the RowVersion property provided."
+        );
+        assert!(!err.is_transient());
+    }
+
+    #[test]
+    fn throttling_reads_retry_after_and_is_transient() {
+        let body = r#"{"error":{"code":"0x80072322","message":"Number of requests exceeded the limit of 6000 over time window of 300 seconds."}}"#;
+        let err = ApiError::from_response(&response(429, &[("retry-after", "7")], body)).unwrap();
+        assert_eq!(
+            err.kind,
+            ApiErrorKind::Throttled {
+                retry_after_secs: Some(7)
+            }
+        );
+        assert!(err.is_transient());
+    }
+
+    #[test]
+    fn maps_each_status_to_its_kind() {
+        for (status, kind) in [
+            (400, ApiErrorKind::BadRequest),
+            (401, ApiErrorKind::Unauthorized),
+            (403, ApiErrorKind::Forbidden),
+            (404, ApiErrorKind::NotFound),
+            (500, ApiErrorKind::Server),
+            (503, ApiErrorKind::Server),
+            (418, ApiErrorKind::Unexpected),
+        ] {
+            assert_eq!(
+                ApiError::from_response(&response(status, &[], ""))
+                    .unwrap()
+                    .kind,
+                kind
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_still_gives_a_bounded_detail() {
+        let html = "<html>".repeat(500);
+        let err = ApiError::from_response(&response(503, &[], &html)).unwrap();
+        assert!(err.detail.starts_with("HTTP 503 <html>"));
+        assert_eq!(err.detail.chars().count(), MAX_DETAIL);
+        assert!(err.is_transient());
+    }
+}

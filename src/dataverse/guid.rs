@@ -1,0 +1,116 @@
+//! Record ids as the Web API wants them: validated before they go into a URL.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A record id (GUID), stored lower-case without braces: `5f0c…-…`.
+///
+/// The Client API returns ids as `{5F0C…}`; [`Guid::parse`] accepts that form, the bare form
+/// and surrounding whitespace, and refuses anything else so no URL is built from bad input.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Guid(String);
+
+/// Why a text is not a GUID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuidError {
+    /// The text that was given (bounded).
+    pub given: String,
+}
+
+impl fmt::Display for GuidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\" is not a record id (GUID)", self.given)
+    }
+}
+
+const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+
+impl Guid {
+    /// Parses `{GUID}`, `GUID` (any case, surrounding whitespace allowed).
+    pub fn parse(text: &str) -> Result<Guid, GuidError> {
+        let trimmed = text.trim();
+        let inner = match trimmed.strip_prefix('{') {
+            Some(rest) => rest.strip_suffix('}'),
+            None => Some(trimmed),
+        };
+        let error = || GuidError {
+            given: trimmed.chars().take(60).collect(),
+        };
+        let inner = inner.ok_or_else(error)?;
+        let groups: Vec<&str> = inner.split('-').collect();
+        let well_formed = groups.len() == GROUPS.len()
+            && groups
+                .iter()
+                .zip(GROUPS)
+                .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()));
+        if well_formed {
+            Ok(Guid(inner.to_ascii_lowercase()))
+        } else {
+            Err(error())
+        }
+    }
+
+    /// The lower-case form without braces, as used in Web API URLs.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Guid {
+    type Error = GuidError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Guid::parse(&value)
+    }
+}
+
+impl From<Guid> for String {
+    fn from(value: Guid) -> String {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_client_api_form_with_braces_and_lowercases_it() {
+        let id = Guid::parse("{5F0C6C1E-8A2B-4C3D-9E4F-00AA11BB22CC}").unwrap();
+        assert_eq!(id.as_str(), "5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22cc");
+    }
+
+    #[test]
+    fn accepts_the_bare_form_with_whitespace() {
+        assert!(Guid::parse(" 5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22cc\n").is_ok());
+    }
+
+    #[test]
+    fn refuses_injection_and_near_misses() {
+        for bad in [
+            "",
+            "{}",
+            "5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22c",
+            "5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22ccc",
+            "5f0c6c1e8a2b4c3d9e4f00aa11bb22cc",
+            "{5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22cc",
+            "5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22cg",
+            "5f0c6c1e-8a2b-4c3d-9e4f-00aa11bb22cc)?$select=x",
+        ] {
+            assert!(Guid::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn error_names_the_text_given() {
+        let err = Guid::parse("not-a-guid").unwrap_err();
+        assert_eq!(err.to_string(), "\"not-a-guid\" is not a record id (GUID)");
+    }
+}

@@ -1,0 +1,212 @@
+//! Requests and responses as plain values, with the headers every Web API call needs.
+
+use super::odata::Query;
+
+/// HTTP methods the plugin uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Read.
+    Get,
+    /// Create (and `$batch`).
+    Post,
+    /// Update (upsert without `If-Match`).
+    Patch,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// Which Web API endpoint version an organization has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiVersion {
+    /// Dynamics CRM 2016 / Dynamics 365 8.x.
+    V8_2,
+    /// Dynamics 365 / Dataverse 9.x.
+    V9_2,
+}
+
+impl ApiVersion {
+    /// The endpoint for an organization version's major number; `None` before 8.0 (no Web API).
+    pub fn for_org_major(major: u32) -> Option<ApiVersion> {
+        match major {
+            8 => Some(ApiVersion::V8_2),
+            m if m >= 9 => Some(ApiVersion::V9_2),
+            _ => None,
+        }
+    }
+
+    /// The path of the service root, e.g. `/api/data/v9.2/`.
+    pub fn root_path(self) -> &'static str {
+        match self {
+            ApiVersion::V8_2 => "/api/data/v8.2/",
+            ApiVersion::V9_2 => "/api/data/v9.2/",
+        }
+    }
+}
+
+/// `If-Match` on a PATCH: the record's ETag (412 on mismatch) or `*` (update only, never create).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IfMatch {
+    /// The `@odata.etag` value read with the record.
+    Etag(String),
+    /// Update only if the record exists.
+    Exists,
+}
+
+/// One Web API request, relative to the service root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// The method.
+    pub method: Method,
+    /// Path and query relative to the service root, e.g. `contacts(<id>)?$select=fullname`.
+    pub path: String,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// A JSON body, if any.
+    pub body: Option<String>,
+}
+
+impl ApiRequest {
+    /// A GET with the standard headers and formatted values (`odata.include-annotations`).
+    pub fn get(query: &Query) -> ApiRequest {
+        let mut request = ApiRequest::new(Method::Get, query.to_string(), None);
+        request
+            .headers
+            .push(("If-None-Match".into(), "null".into()));
+        request.headers.push((
+            "Prefer".into(),
+            "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"".into(),
+        ));
+        request
+    }
+
+    /// A POST of a JSON body.
+    pub fn post(path: impl Into<String>, body: String) -> ApiRequest {
+        ApiRequest::new(Method::Post, path.into(), Some(body))
+    }
+
+    /// A PATCH of a JSON body with `If-Match`.
+    pub fn patch(path: impl Into<String>, body: String, if_match: &IfMatch) -> ApiRequest {
+        let mut request = ApiRequest::new(Method::Patch, path.into(), Some(body));
+        let value = match if_match {
+            IfMatch::Etag(etag) => etag.clone(),
+            IfMatch::Exists => "*".into(),
+        };
+        request.headers.push(("If-Match".into(), value));
+        request
+    }
+
+    fn new(method: Method, path: String, body: Option<String>) -> ApiRequest {
+        let mut headers = vec![
+            ("Accept".to_string(), "application/json".to_string()),
+            ("OData-MaxVersion".to_string(), "4.0".to_string()),
+            ("OData-Version".to_string(), "4.0".to_string()),
+        ];
+        if body.is_some() {
+            headers.push((
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            ));
+        }
+        ApiRequest {
+            method,
+            path,
+            headers,
+            body,
+        }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> ApiRequest {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The first value of a header (names compare case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// One Web API response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body text (empty for 204).
+    pub body: String,
+}
+
+impl ApiResponse {
+    /// The first value of a header (names compare case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_request_carries_the_odata_version_headers() {
+        let get = ApiRequest::get(&Query::new("RetrieveVersion()"));
+        assert_eq!(get.header("odata-maxversion"), Some("4.0"));
+        assert_eq!(get.header("OData-Version"), Some("4.0"));
+        assert_eq!(get.header("Accept"), Some("application/json"));
+        assert_eq!(get.header("If-None-Match"), Some("null"));
+        assert_eq!(get.header("Content-Type"), None);
+        let post = ApiRequest::post("annotations", "{}".into());
+        assert_eq!(
+            post.header("Content-Type"),
+            Some("application/json; charset=utf-8")
+        );
+    }
+
+    #[test]
+    fn patch_sends_the_etag_or_star() {
+        let etag = ApiRequest::patch(
+            "contacts(x)",
+            "{}".into(),
+            &IfMatch::Etag("W/\"468026\"".into()),
+        );
+        assert_eq!(etag.header("If-Match"), Some("W/\"468026\""));
+        let exists = ApiRequest::patch("contacts(x)", "{}".into(), &IfMatch::Exists);
+        assert_eq!(exists.header("If-Match"), Some("*"));
+    }
+
+    #[test]
+    fn api_version_follows_the_org_major() {
+        assert_eq!(ApiVersion::for_org_major(7), None);
+        assert_eq!(
+            ApiVersion::for_org_major(8).map(ApiVersion::root_path),
+            Some("/api/data/v8.2/")
+        );
+        assert_eq!(
+            ApiVersion::for_org_major(9).map(ApiVersion::root_path),
+            Some("/api/data/v9.2/")
+        );
+    }
+}

@@ -1,0 +1,883 @@
+//! Where a resubscription stands (DOMAIN §6), derived from the suppression record, the
+//! contact's notes and the contact's bulk-email flag, with the date of each step and who or
+//! what moved it there. Owns the derivation only; reading the records is the edge's job.
+//!
+//! ```text
+//! NotRequested → AwaitingSync → AwaitingConfirmation → Resubscribed → Complete
+//!                     │ (Suppressed: no email)  └──────→ Failed
+//!                     └──────────────────────────────→ Resubscribed
+//! ```
+//!
+//! Decisions where the sources are silent **(assumed)**:
+//! - Which notes mean "confirmation sent", "resubscribed" and "failed" comes from
+//!   [`LifecyclePatterns`] (case-insensitive substrings of subject or text). A note matching
+//!   several kinds counts as failed before resubscribed before confirmation sent.
+//! - Only notes created on or after the request date count; without a request date no note
+//!   counts (it could belong to an earlier request). Our own audit notes (carrying a
+//!   [`RequestMarker`]) never count.
+//! - An inactive suppression record means the address left the list: resubscribed (by the
+//!   contact through a signup form when no request was made), unless a failure note is the
+//!   latest outcome. Between a failure and a resubscribed note, the later one wins.
+//! - A ticked *Request Resubscribe* without progress notes is waiting for the sync; an
+//!   unticked one with a date but no progress is treated as withdrawn (NotRequested).
+//! - *Complete* needs the contact's `donotbulkemail` read as `false`; when it could not be
+//!   read the state stays *Resubscribed* with `bulk_restriction_on: false`.
+
+use serde::{Deserialize, Serialize};
+
+use super::eligibility::SuppressionReason;
+use super::messages::{date_arg, Message, MessageKey};
+use super::note::RequestMarker;
+use super::text::bounded;
+use super::time::Timestamp;
+
+/// Longest failure explanation kept from a note.
+const MAX_WHY: usize = 200;
+
+/// A note on the contact, as read from `annotation`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteFact {
+    /// `subject` (empty when null).
+    #[serde(default)]
+    pub subject: String,
+    /// `notetext` (empty when null).
+    #[serde(default)]
+    pub text: String,
+    /// `createdon`.
+    pub created_on: Timestamp,
+}
+
+/// What the records say, as read at form load.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleFacts {
+    /// *Request Resubscribe* as saved.
+    pub request_flag: bool,
+    /// *Resubscribe Request Date* as saved.
+    pub request_date: Option<Timestamp>,
+    /// Whether the suppression record is still active (the address is still suppressed).
+    pub suppression_active: bool,
+    /// The suppression reason.
+    pub reason: SuppressionReason,
+    /// The contact's notes.
+    #[serde(default)]
+    pub notes: Vec<NoteFact>,
+    /// The contact's `donotbulkemail`, if it could be read.
+    pub contact_donotbulkemail: Option<bool>,
+}
+
+/// Which note substrings mean what (configuration; defaults are assumed, see [`Default`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LifecyclePatterns {
+    /// The connector sent the confirmation email.
+    pub confirmation_sent: Vec<String>,
+    /// The contact is resubscribed.
+    pub resubscribed: Vec<String>,
+    /// The resubscription failed (e.g. abuse report).
+    pub failed: Vec<String>,
+}
+
+impl Default for LifecyclePatterns {
+    /// Assumed defaults: the connector's note wording is not public.
+    fn default() -> LifecyclePatterns {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        LifecyclePatterns {
+            confirmation_sent: list(&[
+                "Resubscription confirmation email sent",
+                "Resubscribe confirmation email sent",
+                "Confirmation email sent",
+            ]),
+            resubscribed: list(&["Resubscribed", "Resubscription confirmed"]),
+            failed: list(&[
+                "Resubscription failed",
+                "Resubscribe failed",
+                "Resubscription unsuccessful",
+                "Not resubscribed",
+                "abuse",
+                "ContactCannotBeUnsuppressed",
+                "cannot be unsuppressed",
+            ]),
+        }
+    }
+}
+
+/// How the address left (or will leave) the suppression list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResubscribePath {
+    /// Staff request, then the contact confirmed the email.
+    Confirmation,
+    /// Staff request for an address suppressed by your team: no email.
+    Immediate,
+    /// The contact resubscribed through a signup form.
+    Contact,
+}
+
+/// Where the resubscription stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Lifecycle {
+    /// No request.
+    NotRequested,
+    /// Requested; the next suppression sync will act on it.
+    AwaitingSync {
+        /// The request date.
+        requested_on: Option<Timestamp>,
+        /// Whether the sync will send a confirmation email (not for "suppressed by you").
+        confirmation_email: bool,
+    },
+    /// The confirmation email is out; waiting for the contact.
+    AwaitingConfirmation {
+        /// The request date.
+        requested_on: Option<Timestamp>,
+        /// When the email was sent (the note's date).
+        email_sent_on: Timestamp,
+    },
+    /// Off the suppression list; bulk email may still be restricted until the next sync.
+    Resubscribed {
+        /// The request date.
+        requested_on: Option<Timestamp>,
+        /// When the confirmation email was sent, if known.
+        email_sent_on: Option<Timestamp>,
+        /// When it was confirmed, if known.
+        confirmed_on: Option<Timestamp>,
+        /// Whether the contact still has `donotbulkemail = true`.
+        bulk_restriction_on: bool,
+        /// How it happened.
+        path: ResubscribePath,
+    },
+    /// Resubscribed and the bulk email restriction is lifted.
+    Complete {
+        /// The request date.
+        requested_on: Option<Timestamp>,
+        /// When the confirmation email was sent, if known.
+        email_sent_on: Option<Timestamp>,
+        /// When it was confirmed, if known.
+        confirmed_on: Option<Timestamp>,
+        /// How it happened.
+        path: ResubscribePath,
+    },
+    /// The resubscription failed (abuse report, cannot be unsuppressed).
+    Failed {
+        /// The request date.
+        requested_on: Option<Timestamp>,
+        /// When the confirmation email was sent, if known.
+        email_sent_on: Option<Timestamp>,
+        /// When the failure was recorded.
+        on: Timestamp,
+        /// The connector's note subject (or text), bounded.
+        why: String,
+    },
+}
+
+/// A step of the lifecycle shown inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepKind {
+    /// A user requested the resubscribe.
+    Requested,
+    /// The sync sent the confirmation email.
+    ConfirmationSent,
+    /// The address left the suppression list.
+    Resubscribed,
+    /// The sync lifted `donotbulkemail`.
+    BulkRestrictionLifted,
+    /// The resubscription failed.
+    Failed,
+}
+
+/// Who or what moves a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Actor {
+    /// A Dynamics user (the UI may say "you" or the user's name).
+    User,
+    /// The connector's suppression sync.
+    ConnectorSync,
+    /// The contact.
+    Contact,
+}
+
+/// One step: what, when (if known), by whom, and whether it has happened yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Which step.
+    pub kind: StepKind,
+    /// When it happened, if known.
+    pub date: Option<Timestamp>,
+    /// Who or what moves it.
+    pub by: Actor,
+    /// Whether it has happened.
+    pub done: bool,
+}
+
+impl StepKind {
+    /// The key of the step's label.
+    pub fn label_key(self) -> MessageKey {
+        match self {
+            StepKind::Requested => MessageKey::StepRequested,
+            StepKind::ConfirmationSent => MessageKey::StepConfirmationSent,
+            StepKind::Resubscribed => MessageKey::StepResubscribed,
+            StepKind::BulkRestrictionLifted => MessageKey::StepBulkRestrictionLifted,
+            StepKind::Failed => MessageKey::StepFailed,
+        }
+    }
+}
+
+impl Actor {
+    /// The key of the actor's label.
+    pub fn label_key(self) -> MessageKey {
+        match self {
+            Actor::User => MessageKey::ActorUser,
+            Actor::ConnectorSync => MessageKey::ActorConnectorSync,
+            Actor::Contact => MessageKey::ActorContact,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NoteKind {
+    Failed,
+    Resubscribed,
+    ConfirmationSent,
+}
+
+fn matches_any(haystack: &str, patterns: &[String]) -> bool {
+    patterns.iter().any(|pattern| {
+        let pattern = pattern.trim();
+        !pattern.is_empty() && haystack.contains(&pattern.to_lowercase())
+    })
+}
+
+fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
+    if RequestMarker::find_in(&note.subject).is_some() {
+        return None;
+    }
+    let haystack = format!("{}\n{}", note.subject, note.text).to_lowercase();
+    if matches_any(&haystack, &patterns.failed) {
+        Some(NoteKind::Failed)
+    } else if matches_any(&haystack, &patterns.resubscribed) {
+        Some(NoteKind::Resubscribed)
+    } else if matches_any(&haystack, &patterns.confirmation_sent) {
+        Some(NoteKind::ConfirmationSent)
+    } else {
+        None
+    }
+}
+
+/// The earliest note of `kind` made on or after the request date.
+fn first_note<'a>(
+    facts: &'a LifecycleFacts,
+    patterns: &LifecyclePatterns,
+    kind: NoteKind,
+) -> Option<&'a NoteFact> {
+    let since = facts.request_date?;
+    facts
+        .notes
+        .iter()
+        .filter(|note| note.created_on >= since)
+        .filter(|note| classify(note, patterns) == Some(kind))
+        .min_by_key(|note| note.created_on)
+}
+
+/// Derives the state from the facts, reading notes with `patterns`.
+pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle {
+    let requested_on = facts.request_date;
+    let requested = facts.request_flag || requested_on.is_some();
+    let with_email = facts.reason != SuppressionReason::Suppressed;
+
+    let first = |kind| first_note(facts, patterns, kind);
+    let failed = first(NoteKind::Failed);
+    let resubscribed = first(NoteKind::Resubscribed);
+    let email_sent_on = if with_email {
+        first(NoteKind::ConfirmationSent).map(|note| note.created_on)
+    } else {
+        None
+    };
+
+    if let Some(failure) = failed {
+        let later_success = resubscribed.is_some_and(|note| note.created_on > failure.created_on);
+        if !later_success {
+            let why = if failure.subject.trim().is_empty() {
+                &failure.text
+            } else {
+                &failure.subject
+            };
+            return Lifecycle::Failed {
+                requested_on,
+                email_sent_on,
+                on: failure.created_on,
+                why: bounded(why, MAX_WHY),
+            };
+        }
+    }
+
+    if resubscribed.is_some() || !facts.suppression_active {
+        let path = if !requested {
+            ResubscribePath::Contact
+        } else if with_email {
+            ResubscribePath::Confirmation
+        } else {
+            ResubscribePath::Immediate
+        };
+        let confirmed_on = resubscribed.map(|note| note.created_on);
+        return match facts.contact_donotbulkemail {
+            Some(false) => Lifecycle::Complete {
+                requested_on,
+                email_sent_on,
+                confirmed_on,
+                path,
+            },
+            flag => Lifecycle::Resubscribed {
+                requested_on,
+                email_sent_on,
+                confirmed_on,
+                bulk_restriction_on: flag == Some(true),
+                path,
+            },
+        };
+    }
+
+    if let Some(email_sent_on) = email_sent_on {
+        return Lifecycle::AwaitingConfirmation {
+            requested_on,
+            email_sent_on,
+        };
+    }
+
+    if facts.request_flag {
+        return Lifecycle::AwaitingSync {
+            requested_on,
+            confirmation_email: with_email,
+        };
+    }
+    Lifecycle::NotRequested
+}
+
+impl Lifecycle {
+    /// Derives the state (same as [`derive`]).
+    pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle {
+        derive(facts, patterns)
+    }
+
+    /// Whether a request is in flight (waiting for the sync or for the contact's confirmation).
+    pub fn is_pending(&self) -> bool {
+        matches!(
+            self,
+            Lifecycle::AwaitingSync { .. } | Lifecycle::AwaitingConfirmation { .. }
+        )
+    }
+
+    /// The timeline to show: steps done (with dates) and the ones still to come.
+    pub fn steps(&self) -> Vec<Step> {
+        let step = |kind, date, by, done| Step {
+            kind,
+            date,
+            by,
+            done,
+        };
+        let requested = |date| step(StepKind::Requested, date, Actor::User, true);
+        match *self {
+            Lifecycle::NotRequested => Vec::new(),
+            Lifecycle::AwaitingSync {
+                requested_on,
+                confirmation_email,
+            } => {
+                let mut steps = vec![requested(requested_on)];
+                if confirmation_email {
+                    steps.push(step(
+                        StepKind::ConfirmationSent,
+                        None,
+                        Actor::ConnectorSync,
+                        false,
+                    ));
+                    steps.push(step(StepKind::Resubscribed, None, Actor::Contact, false));
+                } else {
+                    steps.push(step(
+                        StepKind::Resubscribed,
+                        None,
+                        Actor::ConnectorSync,
+                        false,
+                    ));
+                }
+                steps.push(step(
+                    StepKind::BulkRestrictionLifted,
+                    None,
+                    Actor::ConnectorSync,
+                    false,
+                ));
+                steps
+            }
+            Lifecycle::AwaitingConfirmation {
+                requested_on,
+                email_sent_on,
+            } => vec![
+                requested(requested_on),
+                step(
+                    StepKind::ConfirmationSent,
+                    Some(email_sent_on),
+                    Actor::ConnectorSync,
+                    true,
+                ),
+                step(StepKind::Resubscribed, None, Actor::Contact, false),
+                step(
+                    StepKind::BulkRestrictionLifted,
+                    None,
+                    Actor::ConnectorSync,
+                    false,
+                ),
+            ],
+            Lifecycle::Resubscribed {
+                requested_on,
+                email_sent_on,
+                confirmed_on,
+                path,
+                ..
+            } => {
+                let mut steps = resubscribed_steps(requested_on, email_sent_on, confirmed_on, path);
+                steps.push(step(
+                    StepKind::BulkRestrictionLifted,
+                    None,
+                    Actor::ConnectorSync,
+                    false,
+                ));
+                steps
+            }
+            Lifecycle::Complete {
+                requested_on,
+                email_sent_on,
+                confirmed_on,
+                path,
+            } => {
+                let mut steps = resubscribed_steps(requested_on, email_sent_on, confirmed_on, path);
+                steps.push(step(
+                    StepKind::BulkRestrictionLifted,
+                    None,
+                    Actor::ConnectorSync,
+                    true,
+                ));
+                steps
+            }
+            Lifecycle::Failed {
+                requested_on,
+                email_sent_on,
+                on,
+                ..
+            } => {
+                let mut steps = vec![requested(requested_on)];
+                if let Some(sent) = email_sent_on {
+                    steps.push(step(
+                        StepKind::ConfirmationSent,
+                        Some(sent),
+                        Actor::ConnectorSync,
+                        true,
+                    ));
+                }
+                steps.push(step(StepKind::Failed, Some(on), Actor::ConnectorSync, true));
+                steps
+            }
+        }
+    }
+
+    /// The one-line status to show inline.
+    pub fn message(&self) -> Message {
+        let date = date_arg;
+        match self {
+            Lifecycle::NotRequested => Message::new(MessageKey::LifecycleNotRequested),
+            Lifecycle::AwaitingSync {
+                requested_on,
+                confirmation_email,
+            } => Message::new(if *confirmation_email {
+                MessageKey::LifecycleAwaitingSync
+            } else {
+                MessageKey::LifecycleAwaitingSyncNoEmail
+            })
+            .with("date", date(*requested_on)),
+            Lifecycle::AwaitingConfirmation { email_sent_on, .. } => {
+                Message::new(MessageKey::LifecycleAwaitingConfirmation)
+                    .with("date", date(Some(*email_sent_on)))
+            }
+            Lifecycle::Resubscribed {
+                confirmed_on,
+                bulk_restriction_on,
+                ..
+            } => Message::new(if *bulk_restriction_on {
+                MessageKey::LifecycleResubscribedBulkOn
+            } else {
+                MessageKey::LifecycleResubscribed
+            })
+            .with("date", date(*confirmed_on)),
+            Lifecycle::Complete { confirmed_on, .. } => {
+                Message::new(MessageKey::LifecycleComplete).with("date", date(*confirmed_on))
+            }
+            Lifecycle::Failed { on, why, .. } => Message::new(MessageKey::LifecycleFailed)
+                .with("date", date(Some(*on)))
+                .with("why", why.as_str()),
+        }
+    }
+}
+
+fn resubscribed_steps(
+    requested_on: Option<Timestamp>,
+    email_sent_on: Option<Timestamp>,
+    confirmed_on: Option<Timestamp>,
+    path: ResubscribePath,
+) -> Vec<Step> {
+    let step = |kind, date, by| Step {
+        kind,
+        date,
+        by,
+        done: true,
+    };
+    match path {
+        ResubscribePath::Contact => {
+            vec![step(StepKind::Resubscribed, confirmed_on, Actor::Contact)]
+        }
+        ResubscribePath::Immediate => vec![
+            step(StepKind::Requested, requested_on, Actor::User),
+            step(StepKind::Resubscribed, confirmed_on, Actor::ConnectorSync),
+        ],
+        ResubscribePath::Confirmation => vec![
+            step(StepKind::Requested, requested_on, Actor::User),
+            step(
+                StepKind::ConfirmationSent,
+                email_sent_on,
+                Actor::ConnectorSync,
+            ),
+            step(StepKind::Resubscribed, confirmed_on, Actor::Contact),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3_600_000;
+    /// 2026-11-26T14:03:00Z.
+    const REQUESTED: Timestamp = Timestamp(1_795_701_780_000);
+
+    fn at(hours: i64) -> Timestamp {
+        Timestamp(REQUESTED.0 + hours * HOUR)
+    }
+
+    fn note(subject: &str, hours: i64) -> NoteFact {
+        NoteFact {
+            subject: subject.into(),
+            text: String::new(),
+            created_on: at(hours),
+        }
+    }
+
+    fn requested(reason: SuppressionReason, notes: Vec<NoteFact>) -> LifecycleFacts {
+        LifecycleFacts {
+            request_flag: true,
+            request_date: Some(REQUESTED),
+            suppression_active: true,
+            reason,
+            notes,
+            contact_donotbulkemail: Some(true),
+        }
+    }
+
+    fn state(facts: &LifecycleFacts) -> Lifecycle {
+        derive(facts, &LifecyclePatterns::default())
+    }
+
+    #[test]
+    fn nothing_ticked_is_not_requested() {
+        let facts = LifecycleFacts {
+            request_flag: false,
+            request_date: None,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![note("Resubscribed", -100)],
+            )
+        };
+        assert_eq!(state(&facts), Lifecycle::NotRequested);
+        assert!(state(&facts).steps().is_empty());
+    }
+
+    #[test]
+    fn ticked_request_waits_for_the_sync() {
+        let facts = requested(SuppressionReason::Unsubscribed, vec![]);
+        let lifecycle = state(&facts);
+        assert_eq!(
+            lifecycle,
+            Lifecycle::AwaitingSync {
+                requested_on: Some(REQUESTED),
+                confirmation_email: true
+            }
+        );
+        assert!(lifecycle.is_pending());
+        assert_eq!(
+            lifecycle.message().render_english(),
+            "Resubscribe requested on 2026-11-26 14:03 UTC. A confirmation email will be sent at \
+             the next sync."
+        );
+        let kinds: Vec<_> = lifecycle.steps().iter().map(|s| (s.kind, s.done)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (StepKind::Requested, true),
+                (StepKind::ConfirmationSent, false),
+                (StepKind::Resubscribed, false),
+                (StepKind::BulkRestrictionLifted, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn confirmation_note_after_the_request_means_awaiting_confirmation() {
+        let facts = requested(
+            SuppressionReason::Unsubscribed,
+            vec![note("Resubscription confirmation email sent", 3)],
+        );
+        assert_eq!(
+            state(&facts),
+            Lifecycle::AwaitingConfirmation {
+                requested_on: Some(REQUESTED),
+                email_sent_on: at(3)
+            }
+        );
+        let sent = state(&facts).steps()[1];
+        assert_eq!(
+            sent,
+            Step {
+                kind: StepKind::ConfirmationSent,
+                date: Some(at(3)),
+                by: Actor::ConnectorSync,
+                done: true
+            }
+        );
+    }
+
+    #[test]
+    fn connector_may_clear_the_flag_once_the_email_is_out() {
+        let facts = LifecycleFacts {
+            request_flag: false,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![note("Confirmation email sent", 1)],
+            )
+        };
+        assert!(matches!(
+            state(&facts),
+            Lifecycle::AwaitingConfirmation { .. }
+        ));
+    }
+
+    #[test]
+    fn ignores_notes_from_before_the_request_and_our_own_audit_note() {
+        let facts = requested(
+            SuppressionReason::Unsubscribed,
+            vec![
+                note("Resubscribed", -24),
+                note("Resubscription failed: abuse reported", -48),
+                note(
+                    "Resubscribe request: jane@example.com \
+                     (rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)",
+                    0,
+                ),
+            ],
+        );
+        assert!(matches!(state(&facts), Lifecycle::AwaitingSync { .. }));
+    }
+
+    #[test]
+    fn resubscribed_contact_keeps_bulk_restriction_until_next_sync() {
+        let facts = LifecycleFacts {
+            suppression_active: false,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![note("Confirmation email sent", 2), note("Resubscribed", 30)],
+            )
+        };
+        let lifecycle = state(&facts);
+        assert_eq!(
+            lifecycle,
+            Lifecycle::Resubscribed {
+                requested_on: Some(REQUESTED),
+                email_sent_on: Some(at(2)),
+                confirmed_on: Some(at(30)),
+                bulk_restriction_on: true,
+                path: ResubscribePath::Confirmation
+            }
+        );
+        assert!(lifecycle
+            .message()
+            .render_english()
+            .contains("until the next sync lifts the restriction"));
+        let done: Vec<_> = lifecycle.steps().iter().map(|s| s.done).collect();
+        assert_eq!(done, vec![true, true, true, false]);
+        assert_eq!(lifecycle.steps()[2].by, Actor::Contact);
+    }
+
+    #[test]
+    fn lifted_bulk_restriction_completes_the_resubscription() {
+        let facts = LifecycleFacts {
+            contact_donotbulkemail: Some(false),
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![note("Resubscribed", 30)],
+            )
+        };
+        let lifecycle = state(&facts);
+        assert!(matches!(lifecycle, Lifecycle::Complete { .. }));
+        assert!(lifecycle.steps().iter().all(|s| s.done));
+    }
+
+    #[test]
+    fn unknown_bulk_flag_stops_at_resubscribed() {
+        let facts = LifecycleFacts {
+            contact_donotbulkemail: None,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![note("Resubscribed", 30)],
+            )
+        };
+        assert!(matches!(
+            state(&facts),
+            Lifecycle::Resubscribed {
+                bulk_restriction_on: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn suppressed_by_you_goes_from_sync_to_resubscribed_without_email() {
+        let waiting = requested(
+            SuppressionReason::Suppressed,
+            vec![note("Confirmation email sent", 1)],
+        );
+        assert_eq!(
+            state(&waiting),
+            Lifecycle::AwaitingSync {
+                requested_on: Some(REQUESTED),
+                confirmation_email: false
+            }
+        );
+        assert!(!state(&waiting)
+            .steps()
+            .iter()
+            .any(|s| s.kind == StepKind::ConfirmationSent));
+        let done = LifecycleFacts {
+            suppression_active: false,
+            ..waiting
+        };
+        let lifecycle = state(&done);
+        assert!(matches!(
+            lifecycle,
+            Lifecycle::Resubscribed {
+                path: ResubscribePath::Immediate,
+                email_sent_on: None,
+                ..
+            }
+        ));
+        let kinds: Vec<_> = lifecycle.steps().iter().map(|s| (s.kind, s.by)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (StepKind::Requested, Actor::User),
+                (StepKind::Resubscribed, Actor::ConnectorSync),
+                (StepKind::BulkRestrictionLifted, Actor::ConnectorSync),
+            ]
+        );
+    }
+
+    #[test]
+    fn abuse_report_fails_the_resubscription() {
+        let facts = requested(
+            SuppressionReason::Unsubscribed,
+            vec![
+                note("Confirmation email sent", 1),
+                note("Resubscription failed: contact reported abuse", 20),
+            ],
+        );
+        let lifecycle = state(&facts);
+        assert_eq!(
+            lifecycle,
+            Lifecycle::Failed {
+                requested_on: Some(REQUESTED),
+                email_sent_on: Some(at(1)),
+                on: at(20),
+                why: "Resubscription failed: contact reported abuse".into()
+            }
+        );
+        assert!(!lifecycle.is_pending());
+        assert_eq!(
+            lifecycle.steps().last().map(|s| s.kind),
+            Some(StepKind::Failed)
+        );
+    }
+
+    #[test]
+    fn later_resubscribed_note_wins_over_an_earlier_failure() {
+        let facts = requested(
+            SuppressionReason::Unsubscribed,
+            vec![
+                note("Resubscribe failed, retrying", 1),
+                note("Resubscribed", 5),
+            ],
+        );
+        assert!(matches!(state(&facts), Lifecycle::Resubscribed { .. }));
+    }
+
+    #[test]
+    fn signup_form_resubscription_is_credited_to_the_contact() {
+        let facts = LifecycleFacts {
+            request_flag: false,
+            request_date: None,
+            suppression_active: false,
+            ..requested(SuppressionReason::Unsubscribed, vec![])
+        };
+        let lifecycle = state(&facts);
+        assert!(matches!(
+            lifecycle,
+            Lifecycle::Resubscribed {
+                path: ResubscribePath::Contact,
+                ..
+            }
+        ));
+        assert_eq!(lifecycle.steps()[0].by, Actor::Contact);
+    }
+
+    #[test]
+    fn patterns_come_from_configuration_case_insensitively() {
+        let patterns = LifecyclePatterns {
+            confirmation_sent: vec!["Double opt-in mail versendet".into(), "  ".into()],
+            resubscribed: vec![],
+            failed: vec![],
+        };
+        let facts = requested(
+            SuppressionReason::Unsubscribed,
+            vec![NoteFact {
+                subject: String::new(),
+                text: "Status: DOUBLE OPT-IN MAIL VERSENDET".into(),
+                created_on: at(1),
+            }],
+        );
+        assert!(matches!(
+            derive(&facts, &patterns),
+            Lifecycle::AwaitingConfirmation { .. }
+        ));
+        // A blank pattern must not match every note.
+        let blank = LifecyclePatterns {
+            confirmation_sent: vec![String::new()],
+            resubscribed: vec![String::new()],
+            failed: vec![String::new()],
+        };
+        assert!(matches!(
+            derive(&facts, &blank),
+            Lifecycle::AwaitingSync { .. }
+        ));
+    }
+}

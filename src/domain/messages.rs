@@ -1,0 +1,324 @@
+//! Every user-facing text of the domain: the [`MessageKey`] ids (stable dotted strings that
+//! become RESX keys), the default [`english`] table and a tiny `{placeholder}` renderer.
+//!
+//! Other modules never build sentences themselves; they return a [`Message`] (key + named
+//! arguments) and the edge renders it with the user's table. Owns no business rule.
+
+use serde::{Deserialize, Serialize};
+
+use super::time::Timestamp;
+
+/// Declares the key enum, its ids and the English table in one place so they cannot drift.
+macro_rules! message_table {
+    ($($variant:ident = $id:literal => $english:literal;)*) => {
+        /// Identifies one user-facing text; serializes as its stable dotted id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum MessageKey {
+            $(
+                #[doc = $english]
+                #[serde(rename = $id)]
+                $variant,
+            )*
+        }
+
+        impl MessageKey {
+            /// Every key, in table order.
+            pub const ALL: &'static [MessageKey] = &[$(MessageKey::$variant,)*];
+
+            /// The stable dotted id (the RESX key), e.g. `save.refused.pendingRequest`.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(MessageKey::$variant => $id,)*
+                }
+            }
+        }
+
+        /// The default English template of `key`.
+        pub fn english(key: MessageKey) -> &'static str {
+            match key {
+                $(MessageKey::$variant => $english,)*
+            }
+        }
+    };
+}
+
+message_table! {
+    // Versions.
+    VersionEmpty = "version.empty" => "The version number is empty.";
+    VersionTooFewParts = "version.tooFewParts" => "The version number has only one part; expected 2 to 4 numbers separated by dots, like 9.2.25093.00168.";
+    VersionTooManyParts = "version.tooManyParts" => "The version number has more than 4 parts; expected 2 to 4 numbers separated by dots, like 9.2.25093.00168.";
+    VersionNotNumeric = "version.notNumeric" => "The version part “{part}” is not a number.";
+    VersionPartTooLarge = "version.partTooLarge" => "The version part “{part}” is too large.";
+    VersionEmptyPart = "version.emptyPart" => "The version number has an empty part (two dots in a row, or a dot at the start or end).";
+    VersionUnsupportedRelease = "version.unsupportedRelease" => "Dynamics version {major}.x is not a release this form knows (it supports CRM 2011 to Dynamics 365 9.x).";
+
+    // Connector compatibility.
+    CompatOk = "compat.ok" => "Connector {found} meets the minimum version {required} for {line}.";
+    CompatTooOld = "compat.tooOld" => "The installed connector version {found} is older than {required}, the minimum for manual resubscribe on {line}. Ask an administrator to upgrade the connector.";
+    CompatLineMismatch = "compat.lineMismatch" => "The installed connector version {found} is made for a different Dynamics release than this organization ({line}). Ask an administrator to install the connector made for {line}.";
+    CompatNotInstalled = "compat.notInstalled" => "The email-marketing connector is not installed in this organization, so resubscribe requests cannot be processed. {line} needs connector {required} or later.";
+    CompatUnknownUnreadable = "compat.unknown.unreadable" => "Could not verify the connector version ({detail}). The request can be saved, but ask an administrator to check that the connector is installed and up to date.";
+    CompatUnknownOrgVersion = "compat.unknown.orgVersion" => "Could not verify the connector version: the Dynamics version “{value}” could not be read. {problem}";
+    CompatUnknownConnectorVersion = "compat.unknown.connectorVersion" => "Could not verify the connector version: the installed version “{value}” could not be read. {problem}";
+    CompatUnknownUnsupportedRelease = "compat.unknown.unsupportedRelease" => "Could not verify the connector version: Dynamics {major}.x has no known minimum connector version.";
+
+    // Eligibility of the suppression reason.
+    EligibleWithConfirmation = "eligibility.withConfirmation" => "A confirmation email will be sent at the next sync.";
+    EligibleImmediately = "eligibility.immediately" => "This address was suppressed by your team; it will be resubscribed at the next sync, no email is sent.";
+    RefusedComplaint = "eligibility.refused.complaint" => "This address cannot be resubscribed: the contact complained about your email as spam or abuse ({reason}), and dotdigital does not allow resubscribing it.";
+    RefusedProviderSuppression = "eligibility.refused.providerSuppression" => "This address cannot be resubscribed: it is blocked by dotdigital ({reason}), not by your team. Contact dotdigital support if you believe this is wrong.";
+    RefusedUndeliverable = "eligibility.refused.undeliverable" => "This address cannot be resubscribed: it cannot receive email ({reason}). Ask the contact for an address that works.";
+    RefusedUnknownReason = "eligibility.refused.unknownReason" => "This address cannot be resubscribed: the suppression reason “{reason}” is not known to this form. An administrator can map this value to a known reason in the form's settings.";
+
+    // Email addresses.
+    EmailEmpty = "email.empty" => "The email address is empty.";
+    EmailTooLong = "email.tooLong" => "The email address is {length} characters long; the maximum is 254.";
+    EmailLocalPartTooLong = "email.localPartTooLong" => "The part before the “@” is {length} characters long; the maximum is 64.";
+    EmailMissingAt = "email.missingAt" => "The email address has no “@”.";
+    EmailMultipleAt = "email.multipleAt" => "The email address has more than one “@”.";
+    EmailEmptyLocalPart = "email.emptyLocalPart" => "The email address has nothing before the “@”.";
+    EmailEmptyDomain = "email.emptyDomain" => "The email address has no domain after the “@”.";
+    EmailInvalidCharacter = "email.invalidCharacter" => "The email address contains a space or an invisible control character.";
+    EmailLocalPartDots = "email.localPartDots" => "The part before the “@” starts or ends with a dot, or has two dots in a row.";
+    EmailDomainWithoutDot = "email.domainWithoutDot" => "The domain “{domain}” has no dot; expected a domain such as example.com.";
+    EmailEmptyDomainLabel = "email.emptyDomainLabel" => "The domain has an empty part (two dots in a row, or a dot at the start or end).";
+    EmailInvalidDomainLabel = "email.invalidDomainLabel" => "The domain part “{label}” is not valid: each part between dots must be 1 to 63 letters, digits or hyphens, must not start or end with a hyphen, and the last part must not be only digits.";
+
+    // Evidence of the contact's request.
+    EvidenceMissingRequester = "evidence.missingRequester" => "Say who asked to be resubscribed.";
+    EvidenceMissingDetails = "evidence.missingDetails" => "Describe what the contact said, or give a reference such as a call or ticket number.";
+    EvidenceDetailsTooLong = "evidence.detailsTooLong" => "The details are {length} characters long; the maximum is {max}.";
+    EvidenceRequestedInFuture = "evidence.requestedInFuture" => "The time the contact asked ({date}) is in the future.";
+    EvidenceRequestedBeforeSuppression = "evidence.requestedBeforeSuppression" => "The contact's request ({date}) is earlier than the suppression ({suppressedOn}); only a request made after the address was suppressed counts.";
+    EvidenceMissingRecorder = "evidence.missingRecorder" => "The Dynamics user recording the request is not known; reload the form and try again.";
+
+    // Channels the contact used.
+    ChannelPhone = "channel.phone" => "Phone";
+    ChannelEmail = "channel.email" => "Email";
+    ChannelLetter = "channel.letter" => "Letter";
+    ChannelInPerson = "channel.inPerson" => "In person";
+    ChannelWebForm = "channel.webForm" => "Web form";
+    ChannelOther = "channel.other" => "Other";
+
+    // Lifecycle shown inline.
+    LifecycleNotRequested = "lifecycle.state.notRequested" => "No resubscribe request is pending.";
+    LifecycleAwaitingSync = "lifecycle.state.awaitingSync" => "Resubscribe requested on {date}. A confirmation email will be sent at the next sync.";
+    LifecycleAwaitingSyncNoEmail = "lifecycle.state.awaitingSyncNoEmail" => "Resubscribe requested on {date}. The address will be resubscribed at the next sync; no email is sent.";
+    LifecycleAwaitingConfirmation = "lifecycle.state.awaitingConfirmation" => "Confirmation email sent on {date}; waiting for the contact to confirm.";
+    LifecycleResubscribed = "lifecycle.state.resubscribed" => "Resubscribed on {date}.";
+    LifecycleResubscribedBulkOn = "lifecycle.state.resubscribedBulkOn" => "Resubscribed on {date}. Bulk email stays blocked for the contact until the next sync lifts the restriction.";
+    LifecycleComplete = "lifecycle.state.complete" => "Resubscribed on {date}; the bulk email restriction has been lifted.";
+    LifecycleFailed = "lifecycle.state.failed" => "The resubscription failed on {date}: {why}. Do not request again unless the contact asks again.";
+    StepRequested = "lifecycle.step.requested" => "Resubscribe requested";
+    StepConfirmationSent = "lifecycle.step.confirmationSent" => "Confirmation email sent";
+    StepResubscribed = "lifecycle.step.resubscribed" => "Resubscribed";
+    StepBulkRestrictionLifted = "lifecycle.step.bulkRestrictionLifted" => "Bulk email restriction lifted";
+    StepFailed = "lifecycle.step.failed" => "Resubscription failed";
+    ActorUser = "lifecycle.actor.user" => "a Dynamics user";
+    ActorConnectorSync = "lifecycle.actor.connectorSync" => "the connector sync";
+    ActorContact = "lifecycle.actor.contact" => "the contact";
+    DateUnknown = "date.unknown" => "an unknown date";
+
+    // Save check.
+    SaveRefusedNotSaved = "save.refused.notSaved" => "Save the suppression record first, then tick Request Resubscribe.";
+    SaveRefusedReadOnly = "save.refused.readOnly" => "This record is read-only, so a resubscribe request cannot be saved.";
+    SaveRefusedBulkEdit = "save.refused.bulkEdit" => "Resubscribe requests cannot be made in bulk edit; open one suppression record at a time.";
+    SaveRefusedUnsupportedForm = "save.refused.unsupportedForm" => "Resubscribe requests cannot be made in this kind of form (form type {code}); open the saved suppression record.";
+    SaveRefusedNoPrivilege = "save.refused.noPrivilege" => "You do not have permission to change this suppression record; ask an administrator for a role that can edit email suppressions.";
+    SaveRefusedEmailMissing = "save.refused.emailMissing" => "The suppression record has no email address.";
+    SaveRefusedReasonMissing = "save.refused.reasonMissing" => "The suppression reason is empty, so it is not known whether this address can be resubscribed.";
+    SaveRefusedPendingRequest = "save.refused.pendingRequest" => "A resubscribe request from {date} is still waiting for the next sync; a second request is not allowed.";
+    SaveRefusedConfirmationPending = "save.refused.confirmationPending" => "A confirmation email for the request of {date} was sent on {sentOn}; wait for the contact to confirm before asking again.";
+    SaveRefusedEvidenceMissing = "save.refused.evidenceMissing" => "Record who asked to be resubscribed, how and when, before saving.";
+    SaveRefusedAutoSave = "save.refused.autoSave" => "Autosave cannot submit a resubscribe request. Record the contact's request, then save.";
+    SaveWarningRequestWithdrawn = "save.warning.requestWithdrawn" => "Unticking Request Resubscribe withdraws the request of {date}; no confirmation email will be sent.";
+    SaveWarningConfirmationAlreadySent = "save.warning.confirmationAlreadySent" => "The confirmation email was already sent on {date}; unticking does not recall it, and the contact can still confirm.";
+    SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
+}
+
+impl MessageKey {
+    /// The key whose id is `id`, if any (for reading RESX files and JSON from the edge).
+    pub fn from_id(id: &str) -> Option<MessageKey> {
+        MessageKey::ALL.iter().copied().find(|key| key.id() == id)
+    }
+}
+
+/// A user-facing text to show: which template, and the values of its `{placeholders}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Which template to render.
+    pub key: MessageKey,
+    /// Placeholder name (without braces) and value, in the order they were added.
+    pub args: Vec<(String, String)>,
+}
+
+impl Message {
+    /// A message without arguments.
+    pub fn new(key: MessageKey) -> Message {
+        Message {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Adds the value of placeholder `{name}`.
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Message {
+        self.args.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// The value given for placeholder `name`, if any.
+    pub fn arg(&self, name: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(arg, _)| arg == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Renders with `table` (e.g. the user's RESX strings); an empty template falls back to
+    /// English. Unknown placeholders are kept as written, so a missing translation argument
+    /// shows up instead of vanishing.
+    pub fn render<'a>(&self, table: impl Fn(MessageKey) -> &'a str) -> String {
+        let template = table(self.key);
+        let template = if template.trim().is_empty() {
+            english(self.key)
+        } else {
+            template
+        };
+        fill(template, &self.args)
+    }
+
+    /// Renders with the default English table.
+    pub fn render_english(&self) -> String {
+        self.render(english)
+    }
+}
+
+/// Replaces each `{name}` in `template` by its value in `args`.
+fn fill(template: &str, args: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        match after.split_once('}') {
+            Some((name, tail)) if is_placeholder_name(name) => {
+                match args.iter().find(|(arg, _)| arg == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = tail;
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_placeholder_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The `{date}` argument for an optional date: readable UTC, or "an unknown date" (English;
+/// the date itself is data, not a template).
+pub(crate) fn date_arg(on: Option<Timestamp>) -> String {
+    on.map_or_else(
+        || english(MessageKey::DateUnknown).to_string(),
+        Timestamp::to_display_utc,
+    )
+}
+
+/// The placeholder names used in `template`, in order of appearance.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some((_, after)) = rest.split_once('{') {
+        match after.split_once('}') {
+            Some((name, tail)) if is_placeholder_name(name) => {
+                names.push(name);
+                rest = tail;
+            }
+            _ => rest = after,
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Fails when `message` does not give exactly the placeholders its English template uses.
+    pub(crate) fn assert_complete(message: &Message) {
+        let template = english(message.key);
+        let wanted: BTreeSet<&str> = placeholders(template).into_iter().collect();
+        let given: BTreeSet<&str> = message.args.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            wanted,
+            given,
+            "{} gives {:?} for template {:?}",
+            message.key.id(),
+            given,
+            template
+        );
+        assert!(!message.render_english().contains('{'), "{message:?}");
+    }
+
+    #[test]
+    fn every_key_has_a_non_empty_english_template_and_a_unique_dotted_id() {
+        let mut ids = BTreeSet::new();
+        for key in MessageKey::ALL {
+            assert!(!english(*key).trim().is_empty(), "{key:?}");
+            let id = key.id();
+            assert!(id.contains('.') && !id.contains(' '), "{id}");
+            assert!(ids.insert(id), "duplicate id {id}");
+            assert_eq!(MessageKey::from_id(id), Some(*key));
+        }
+    }
+
+    #[test]
+    fn renders_placeholders_and_keeps_unknown_ones_visible() {
+        let message = Message::new(MessageKey::CompatTooOld)
+            .with("found", "7.0.1.129")
+            .with("required", "7.0.1.721");
+        assert_eq!(
+            message.render_english(),
+            "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
+             manual resubscribe on {line}. Ask an administrator to upgrade the connector."
+        );
+    }
+
+    #[test]
+    fn renders_with_a_translation_table_and_falls_back_to_english_when_empty() {
+        let message = Message::new(MessageKey::SaveRefusedPendingRequest)
+            .with("date", "2026-11-26 14:03 UTC");
+        let german = |key: MessageKey| match key {
+            MessageKey::SaveRefusedPendingRequest => "Anfrage vom {date} ist noch offen.",
+            _ => "",
+        };
+        assert_eq!(
+            message.render(german),
+            "Anfrage vom 2026-11-26 14:03 UTC ist noch offen."
+        );
+        let empty = |_: MessageKey| "";
+        assert_eq!(message.render(empty), {
+            "A resubscribe request from 2026-11-26 14:03 UTC is still waiting for the next sync; \
+             a second request is not allowed."
+        });
+    }
+
+    #[test]
+    fn leaves_stray_braces_alone() {
+        assert_eq!(fill("a { b } {c d} {", &[]), "a { b } {c d} {");
+        assert_eq!(placeholders("{a} { b } {c}"), vec!["a", "c"]);
+    }
+}

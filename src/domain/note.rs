@@ -1,0 +1,317 @@
+//! The audit note written on the contact when a resubscribe request is saved (DOMAIN §7):
+//! its subject and English text, within the `annotation` limits (subject ≤ 500, text ≤ 100,000
+//! UTF-16 units, as Dataverse counts), and the [`RequestMarker`] that identifies the request so
+//! a retry finds the note it already wrote instead of writing a second one.
+//!
+//! Marker form: `(rsub:<suppression-guid>:<request-ms>)`. Square brackets are avoided on
+//! purpose: Dataverse turns `contains()` into SQL `LIKE`, where `[...]` is a wildcard class,
+//! `%` and `_` are wildcards too; the marker uses none of them, so
+//! `contains(subject,'<marker>')` matches it literally.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::eligibility::SuppressionReason;
+use super::email::EmailAddress;
+use super::evidence::Evidence;
+use super::messages::english;
+use super::text::{bounded, bounded_utf16, utf16_len};
+use super::time::Timestamp;
+
+/// Maximum subject length of an `annotation` (UTF-16 units).
+pub const MAX_SUBJECT: usize = 500;
+/// Maximum text length of an `annotation` (UTF-16 units).
+pub const MAX_TEXT: usize = 100_000;
+/// Longest name (who asked, who recorded) written into the note.
+const MAX_NAME: usize = 500;
+
+const MARKER_OPEN: &str = "(rsub:";
+const MARKER_CLOSE: char = ')';
+
+/// Identifies one resubscribe request: the suppression record and when the request was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestMarker {
+    /// The suppression record id: lower-case GUID without braces.
+    pub suppression_id: String,
+    /// When the request was saved (the *Resubscribe Request Date*).
+    pub requested_at: Timestamp,
+}
+
+/// Why a marker cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum NoteError {
+    /// The record id is not a GUID (e.g. empty for an unsaved record).
+    InvalidSuppressionId {
+        /// The id given (bounded).
+        value: String,
+    },
+}
+
+impl fmt::Display for NoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoteError::InvalidSuppressionId { value } => {
+                write!(f, "the suppression record id \"{value}\" is not a GUID")
+            }
+        }
+    }
+}
+
+impl std::error::Error for NoteError {}
+
+/// A GUID as Dataverse ids are written, normalized: braces stripped, lower case.
+pub fn normalize_guid(text: &str) -> Option<String> {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .unwrap_or(text);
+    let well_formed = inner.len() == 36
+        && inner.char_indices().all(|(index, c)| match index {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    well_formed.then(|| inner.to_ascii_lowercase())
+}
+
+impl RequestMarker {
+    /// The marker for the request on suppression record `suppression_id` (`{GUID}` accepted).
+    pub fn new(suppression_id: &str, requested_at: Timestamp) -> Result<RequestMarker, NoteError> {
+        let suppression_id =
+            normalize_guid(suppression_id).ok_or_else(|| NoteError::InvalidSuppressionId {
+                value: bounded(suppression_id, 60),
+            })?;
+        Ok(RequestMarker {
+            suppression_id,
+            requested_at,
+        })
+    }
+
+    /// The first well-formed marker in `text`, if any.
+    pub fn find_in(text: &str) -> Option<RequestMarker> {
+        text.match_indices(MARKER_OPEN).find_map(|(start, _)| {
+            let rest = text.get(start + MARKER_OPEN.len()..)?;
+            let (inside, _) = rest.split_once(MARKER_CLOSE)?;
+            let (guid, millis) = inside.split_once(':')?;
+            let digits = millis.strip_prefix('-').unwrap_or(millis);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let millis = millis.parse::<i64>().ok()?;
+            // Only the canonical (lower-case, brace-less) form is ours.
+            let suppression_id = normalize_guid(guid).filter(|normal| normal == guid)?;
+            Some(RequestMarker {
+                suppression_id,
+                requested_at: Timestamp(millis),
+            })
+        })
+    }
+
+    /// The OData filter that finds notes carrying this marker.
+    pub fn odata_filter(&self) -> String {
+        // The marker holds no quote, so no OData escaping is needed.
+        format!("contains(subject,'{self}')")
+    }
+}
+
+impl fmt::Display for RequestMarker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{MARKER_OPEN}{}:{}{MARKER_CLOSE}",
+            self.suppression_id,
+            self.requested_at.millis()
+        )
+    }
+}
+
+/// The audit note to write on the contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResubscribeNote {
+    /// `annotation.subject`, ending with the marker.
+    pub subject: String,
+    /// `annotation.notetext`, English (an audit record, not UI).
+    pub text: String,
+    /// The marker in the subject.
+    pub marker: RequestMarker,
+}
+
+impl ResubscribeNote {
+    /// Composes the note for a request identified by `marker`.
+    pub fn compose(
+        evidence: &Evidence,
+        email: &EmailAddress,
+        reason: &SuppressionReason,
+        marker: &RequestMarker,
+    ) -> ResubscribeNote {
+        let marker_text = marker.to_string();
+        let prefix = format!("Resubscribe request: {email} ");
+        let prefix = bounded_utf16(&prefix, MAX_SUBJECT.saturating_sub(utf16_len(&marker_text)));
+        let subject = format!("{prefix}{marker_text}");
+
+        let recorder_id = normalize_guid(&evidence.recorded_by.id)
+            .unwrap_or_else(|| bounded(&evidence.recorded_by.id, 60));
+        let recorder_name = bounded(&evidence.recorded_by.name, MAX_NAME);
+        let recorder = if recorder_name.is_empty() {
+            recorder_id
+        } else {
+            format!("{recorder_name} ({recorder_id})")
+        };
+        let head = format!(
+            "Resubscribe requested on the contact's explicit request.\n\
+             Who asked: {who}\n\
+             Channel: {channel}\n\
+             When they asked: {asked}\n\
+             Details / reference: ",
+            who = bounded(&evidence.contact_name, MAX_NAME),
+            channel = english(evidence.channel.label_key()),
+            asked = evidence.requested_at.to_iso(),
+        );
+        let tail = format!(
+            "\nRecorded by: {recorder}\n\
+             Email address: {email}\n\
+             Suppression reason: {reason}\n\
+             Requested at: {requested}\n\
+             Suppression record: {record}\n\
+             Request marker: {marker_text}",
+            reason = reason.label(),
+            requested = marker.requested_at.to_iso(),
+            record = marker.suppression_id,
+        );
+        let budget = MAX_TEXT.saturating_sub(utf16_len(&head) + utf16_len(&tail));
+        let details = bounded_utf16(evidence.details_trimmed(), budget);
+        ResubscribeNote {
+            subject,
+            text: format!("{head}{details}{tail}"),
+            marker: marker.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::evidence::tests::{phone_call, NOW};
+    use crate::domain::evidence::UserRef;
+    use proptest::prelude::*;
+
+    const RECORD: &str = "{8F1C2D3E-4A5B-4C6D-8E7F-901A2B3C4D5E}";
+
+    fn marker() -> RequestMarker {
+        RequestMarker::new(RECORD, NOW).unwrap()
+    }
+
+    fn email() -> EmailAddress {
+        EmailAddress::parse("jane.doe@example.com").unwrap()
+    }
+
+    #[test]
+    fn marker_is_stable_lower_case_and_free_of_like_wildcards() {
+        let text = marker().to_string();
+        assert_eq!(
+            text,
+            "(rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)"
+        );
+        assert!(!text.contains(['[', ']', '%', '_', '\'']));
+        assert_eq!(
+            marker().odata_filter(),
+            "contains(subject,'(rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)')"
+        );
+    }
+
+    #[test]
+    fn refuses_a_marker_for_an_unsaved_record() {
+        assert!(matches!(
+            RequestMarker::new("", NOW),
+            Err(NoteError::InvalidSuppressionId { .. })
+        ));
+        assert!(RequestMarker::new("8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5", NOW).is_err());
+    }
+
+    #[test]
+    fn finds_the_marker_in_a_retrieved_subject() {
+        let subject = "Resubscribe request: jane.doe@example.com \
+                       (rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)";
+        assert_eq!(RequestMarker::find_in(subject), Some(marker()));
+        assert_eq!(RequestMarker::find_in("Resubscribed"), None);
+        assert_eq!(RequestMarker::find_in("(rsub:not-a-guid:1)(rsub:"), None);
+        let after_junk = format!("(rsub:x:1) {}", marker());
+        assert_eq!(RequestMarker::find_in(&after_junk), Some(marker()));
+    }
+
+    #[test]
+    fn note_lists_who_how_when_what_and_who_recorded_it() {
+        let note = ResubscribeNote::compose(
+            &phone_call(),
+            &email(),
+            &SuppressionReason::Unsubscribed,
+            &marker(),
+        );
+        assert_eq!(
+            note.subject,
+            "Resubscribe request: jane.doe@example.com \
+             (rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)"
+        );
+        assert_eq!(
+            note.text,
+            "Resubscribe requested on the contact's explicit request.\n\
+             Who asked: Jane Doe\n\
+             Channel: Phone\n\
+             When they asked: 2026-11-26T13:33:00Z\n\
+             Details / reference: Called the service desk and asked to get the newsletter again. \
+             Ticket CAS-01234.\n\
+             Recorded by: Sam Agent (0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c)\n\
+             Email address: jane.doe@example.com\n\
+             Suppression reason: Unsubscribed\n\
+             Requested at: 2026-11-26T14:03:00Z\n\
+             Suppression record: 8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e\n\
+             Request marker: (rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)"
+        );
+        assert_eq!(RequestMarker::find_in(&note.subject), Some(marker()));
+    }
+
+    #[test]
+    fn stays_within_annotation_limits_without_splitting_the_marker() {
+        let mut evidence = phone_call();
+        evidence.details = "😀".repeat(60_000);
+        evidence.contact_name = "N".repeat(5_000);
+        evidence.recorded_by = UserRef {
+            id: "not a guid".into(),
+            name: "R".repeat(5_000),
+        };
+        let note = ResubscribeNote::compose(
+            &evidence,
+            &email(),
+            &SuppressionReason::Unknown("x".repeat(100)),
+            &marker(),
+        );
+        assert!(utf16_len(&note.subject) <= MAX_SUBJECT);
+        assert!(utf16_len(&note.text) <= MAX_TEXT);
+        assert!(note.text.ends_with(&marker().to_string()));
+        assert!(note.text.contains("…\nRecorded by: "));
+    }
+
+    proptest! {
+        #[test]
+        fn find_in_never_panics(text in any::<String>()) {
+            let _ = RequestMarker::find_in(&text);
+        }
+
+        #[test]
+        fn marker_roundtrips_through_find_in(
+            guid in "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            ms in any::<i64>(),
+            before in ".{0,20}",
+            after in ".{0,20}",
+        ) {
+            let marker = RequestMarker::new(&guid, Timestamp(ms)).unwrap();
+            let found = RequestMarker::find_in(&format!("{before}{marker}{after}"));
+            // Text before may itself hold a well-formed marker only by astronomically small chance.
+            prop_assert_eq!(found, Some(marker));
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! Safe calls on the Client API: every host exception becomes an [`XrmError`].
+
+use std::fmt;
+
+use js_sys::{Array, Date, Function, Promise};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::bindings::{
+    Attribute, Control, ExecutionContext, FormContext, GlobalContextJs, PostSaveEventArgs,
+    SaveEventArgs, XRM,
+};
+
+/// A Client API call that failed, or an object the form does not provide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XrmError {
+    /// What was being done, e.g. `getAttribute(esc_reason)`.
+    pub call: String,
+    /// The host's message.
+    pub detail: String,
+}
+
+impl fmt::Display for XrmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.call, self.detail)
+    }
+}
+
+fn fail(call: &str) -> impl Fn(JsValue) -> XrmError + '_ {
+    move |error| XrmError {
+        call: call.to_owned(),
+        detail: describe(&error),
+    }
+}
+
+/// The message of a JavaScript exception, or its string form.
+pub fn describe(error: &JsValue) -> String {
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}
+
+/// The form a handler runs on.
+#[derive(Clone)]
+pub struct Form {
+    context: FormContext,
+}
+
+impl Form {
+    /// The form of `execution_context` (v9), else `Xrm.Page` (8.x).
+    pub fn from_execution_context(execution_context: &JsValue) -> Result<Form, XrmError> {
+        let has_getter = js_sys::Reflect::get(execution_context, &"getFormContext".into())
+            .map(|f| f.is_function())
+            .unwrap_or(false);
+        if has_getter {
+            let context = execution_context
+                .unchecked_ref::<ExecutionContext>()
+                .get_form_context()
+                .map_err(fail("executionContext.getFormContext()"))?;
+            return Ok(Form { context });
+        }
+        let page = XRM.with(|xrm| xrm.as_ref().and_then(|x| x.page()));
+        page.map(|context| Form { context })
+            .ok_or_else(|| XrmError {
+                call: "Xrm.Page".into(),
+                detail: "no form context: register the handler with \"Pass execution context\""
+                    .into(),
+            })
+    }
+
+    /// The save event arguments, when `execution_context` is an OnSave context.
+    pub fn save_args(execution_context: &JsValue) -> Option<SaveArgs> {
+        let args = execution_context.dyn_ref::<js_sys::Object>()?;
+        let args = args
+            .unchecked_ref::<ExecutionContext>()
+            .get_event_args()
+            .ok()?;
+        (!args.is_null() && !args.is_undefined()).then(|| SaveArgs(args.unchecked_into()))
+    }
+
+    /// The record id without braces, lower-case; `None` for an unsaved record.
+    pub fn record_id(&self) -> Result<Option<String>, XrmError> {
+        let id = self
+            .context
+            .data()
+            .entity()
+            .get_id()
+            .map_err(fail("entity.getId()"))?;
+        let id = id.as_string().unwrap_or_default();
+        let id = id
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .to_ascii_lowercase();
+        Ok((!id.is_empty()).then_some(id))
+    }
+
+    /// The table's logical name.
+    pub fn entity_name(&self) -> Result<String, XrmError> {
+        let name = self
+            .context
+            .data()
+            .entity()
+            .get_entity_name()
+            .map_err(fail("entity.getEntityName()"))?;
+        Ok(name.as_string().unwrap_or_default())
+    }
+
+    /// 1 Create, 2 Update, 3 Read Only, 4 Disabled, 6 Bulk Edit (0 when unknown).
+    pub fn form_type(&self) -> Result<u32, XrmError> {
+        let value = self
+            .context
+            .ui()
+            .get_form_type()
+            .map_err(fail("ui.getFormType()"))?;
+        Ok(value.as_f64().map(|n| n as u32).unwrap_or(0))
+    }
+
+    /// Every attribute on the form: `(logical name, attribute type, control label)`.
+    pub fn attributes(&self) -> Result<Vec<AttributeInfo>, XrmError> {
+        let all = self
+            .context
+            .data()
+            .entity()
+            .attributes()
+            .all()
+            .map_err(fail("entity.attributes.get()"))?;
+        Ok(all
+            .iter()
+            .map(|a| {
+                let attribute: Attribute = a.unchecked_into();
+                let name = attribute
+                    .get_name()
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                let kind = attribute
+                    .get_attribute_type()
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                let label = first_control(&attribute)
+                    .and_then(|c| c.get_label().ok())
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                AttributeInfo { name, kind, label }
+            })
+            .collect())
+    }
+
+    fn attribute(&self, name: &str) -> Result<Attribute, XrmError> {
+        self.context
+            .get_attribute(name)
+            .map_err(fail("formContext.getAttribute()"))?
+            .ok_or_else(|| XrmError {
+                call: format!("getAttribute({name})"),
+                detail: "not on the form".into(),
+            })
+    }
+
+    /// The raw value of an attribute.
+    pub fn value(&self, name: &str) -> Result<JsValue, XrmError> {
+        self.attribute(name)?
+            .get_value()
+            .map_err(fail("attribute.getValue()"))
+    }
+
+    /// A two-option (boolean) value; `None` when empty.
+    pub fn bool_value(&self, name: &str) -> Result<Option<bool>, XrmError> {
+        Ok(self.value(name)?.as_bool())
+    }
+
+    /// A text value; `None` when empty.
+    pub fn text_value(&self, name: &str) -> Result<Option<String>, XrmError> {
+        Ok(self
+            .value(name)?
+            .as_string()
+            .filter(|s| !s.trim().is_empty()))
+    }
+
+    /// An option set's value and label; `None` when empty.
+    pub fn option_value(&self, name: &str) -> Result<Option<(i64, String)>, XrmError> {
+        let attribute = self.attribute(name)?;
+        let value = attribute
+            .get_value()
+            .map_err(fail("attribute.getValue()"))?;
+        let label = attribute
+            .get_text()
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default();
+        Ok(value.as_f64().map(|n| (n as i64, label)))
+    }
+
+    /// A date value in milliseconds since the epoch; `None` when empty.
+    pub fn date_value(&self, name: &str) -> Result<Option<i64>, XrmError> {
+        let value = self.value(name)?;
+        Ok(value
+            .dyn_ref::<Date>()
+            .map(|d| d.get_time())
+            .filter(|t| t.is_finite())
+            .map(|t| t as i64))
+    }
+
+    /// A lookup's first reference `(id without braces, lower-case; name; table)`.
+    pub fn lookup_value(&self, name: &str) -> Result<Option<LookupRef>, XrmError> {
+        let value = self.value(name)?;
+        let Some(first) = value
+            .dyn_ref::<Array>()
+            .map(|a| a.get(0))
+            .filter(|v| v.is_object())
+        else {
+            return Ok(None);
+        };
+        let field = |key: &str| {
+            js_sys::Reflect::get(&first, &key.into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        let id = field("id");
+        let id = id
+            .trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .to_ascii_lowercase();
+        Ok(Some(LookupRef {
+            id,
+            name: field("name"),
+            table: field("entityType"),
+        }))
+    }
+
+    /// Whether the attribute changed since the last save.
+    pub fn is_dirty(&self, name: &str) -> Result<bool, XrmError> {
+        let dirty = self
+            .attribute(name)?
+            .get_is_dirty()
+            .map_err(fail("attribute.getIsDirty()"))?;
+        Ok(dirty.as_bool().unwrap_or(false))
+    }
+
+    /// Sets a value and makes sure it is submitted with the save.
+    pub fn set_value(&self, name: &str, value: &JsValue) -> Result<(), XrmError> {
+        let attribute = self.attribute(name)?;
+        attribute
+            .set_value(value)
+            .map_err(fail("attribute.setValue()"))?;
+        attribute
+            .set_submit_mode("always")
+            .map_err(fail("attribute.setSubmitMode()"))
+    }
+
+    fn control(&self, name: &str) -> Option<Control> {
+        self.context.get_control(name).ok().flatten()
+    }
+
+    /// Disables or enables every control of an attribute (missing controls are ignored).
+    pub fn set_disabled(&self, name: &str, disabled: bool) {
+        if let Some(control) = self.control(name) {
+            let _ = control.set_disabled(disabled);
+        }
+    }
+
+    /// Shows (`Some`) or clears (`None`) a control notification; it blocks saving while shown.
+    pub fn control_notification(&self, name: &str, id: &str, text: Option<&str>) {
+        if let Some(control) = self.control(name) {
+            let _ = match text {
+                Some(text) => control.set_notification(text, id),
+                None => control.clear_notification(id),
+            };
+        }
+    }
+
+    /// Shows (`Some`) or clears (`None`) a form notification at `level`.
+    pub fn form_notification(&self, id: &str, level: Level, text: Option<&str>) {
+        let ui = self.context.ui();
+        let _ = match text {
+            Some(text) => ui.set_form_notification(text, level.as_str(), id),
+            None => ui.clear_form_notification(id),
+        };
+    }
+
+    /// Registers a PostSave handler.
+    pub fn add_on_post_save(&self, handler: &Function) -> Result<(), XrmError> {
+        self.context
+            .data()
+            .entity()
+            .add_on_post_save(handler)
+            .map_err(fail("entity.addOnPostSave()"))
+    }
+
+    /// Saves the record again (`formContext.data.save()`).
+    pub fn save(&self) -> Result<Promise, XrmError> {
+        self.context
+            .data()
+            .save()
+            .map_err(fail("formContext.data.save()"))
+    }
+
+    /// The window of a web resource control, if the form has it.
+    pub fn content_window(&self, control: &str) -> Option<Promise> {
+        self.control(control)
+            .and_then(|c| c.get_content_window().ok())
+    }
+}
+
+fn first_control(attribute: &Attribute) -> Option<Control> {
+    let controls = attribute.controls();
+    if controls.is_undefined() {
+        return None;
+    }
+    controls
+        .all()
+        .ok()
+        .map(|a| a.get(0))
+        .filter(|c| c.is_object())
+        .map(JsCast::unchecked_into)
+}
+
+/// One attribute of the form, for column discovery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttributeInfo {
+    /// Logical name.
+    pub name: String,
+    /// `boolean`, `datetime`, `lookup`, `optionset`, `string`, …
+    pub kind: String,
+    /// The label of its first control (the user's language).
+    pub label: String,
+}
+
+/// A lookup value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupRef {
+    /// Record id, lower-case, no braces.
+    pub id: String,
+    /// Primary name.
+    pub name: String,
+    /// Table logical name.
+    pub table: String,
+}
+
+/// Form notification levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Red.
+    Error,
+    /// Yellow.
+    Warning,
+    /// Blue.
+    Info,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "ERROR",
+            Level::Warning => "WARNING",
+            Level::Info => "INFO",
+        }
+    }
+}
+
+/// OnSave event arguments.
+pub struct SaveArgs(SaveEventArgs);
+
+impl SaveArgs {
+    /// The save mode number (1 when the client does not say).
+    pub fn save_mode(&self) -> u32 {
+        self.0
+            .get_save_mode()
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map(|n| n as u32)
+            .unwrap_or(1)
+    }
+
+    /// Cancels the save; must run synchronously inside the OnSave handler.
+    pub fn prevent_default(&self) -> Result<(), XrmError> {
+        self.0
+            .prevent_default()
+            .map_err(fail("eventArgs.preventDefault()"))
+    }
+}
+
+/// Whether a PostSave event reports success (`true` when the client does not say).
+pub fn post_save_succeeded(execution_context: &JsValue) -> bool {
+    let Some(args) = Form::save_args(execution_context) else {
+        return true;
+    };
+    let args: &PostSaveEventArgs = args.0.unchecked_ref();
+    args.get_is_save_success()
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true)
+}
+
+/// What the global context says about the org and the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalContext {
+    /// The org's base URL (no trailing slash).
+    pub client_url: String,
+    /// The organization version string.
+    pub version: String,
+    /// The user's id, lower-case without braces.
+    pub user_id: String,
+    /// The user's name.
+    pub user_name: String,
+    /// The user's language (LCID), 1033 when unknown.
+    pub language: u32,
+    /// The user's security role names.
+    pub roles: Vec<String>,
+}
+
+impl GlobalContext {
+    /// Reads `Xrm.Utility.getGlobalContext()`.
+    pub fn read() -> Result<GlobalContext, XrmError> {
+        let context: GlobalContextJs = XRM
+            .with(|xrm| xrm.as_ref().and_then(|x| x.utility()))
+            .ok_or_else(|| XrmError {
+                call: "Xrm.Utility".into(),
+                detail: "not available".into(),
+            })?
+            .get_global_context()
+            .map_err(fail("Xrm.Utility.getGlobalContext()"))?;
+        let client_url = context.get_client_url().map_err(fail("getClientUrl()"))?;
+        let version = context.get_version().map_err(fail("getVersion()"))?;
+        let settings = context.user_settings();
+        let text = |v: JsValue| v.as_string().unwrap_or_default();
+        let roles = settings
+            .as_ref()
+            .and_then(|s| s.roles())
+            .and_then(|c| c.all().ok())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| js_sys::Reflect::get(&r, &"name".into()).ok())
+                    .filter_map(|n| n.as_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(GlobalContext {
+            client_url: text(client_url).trim_end_matches('/').to_owned(),
+            version: text(version),
+            user_id: settings
+                .as_ref()
+                .map(|s| text(s.user_id()))
+                .unwrap_or_default()
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .to_ascii_lowercase(),
+            user_name: settings
+                .as_ref()
+                .map(|s| text(s.user_name()))
+                .unwrap_or_default(),
+            language: settings
+                .as_ref()
+                .and_then(|s| s.language_id().as_f64())
+                .map(|n| n as u32)
+                .unwrap_or(1033),
+            roles,
+        })
+    }
+}
+
+/// `Xrm.Utility.getResourceString(webResource, key)`; `None` when missing or unavailable.
+pub fn resource_string(web_resource: &str, key: &str) -> Option<String> {
+    XRM.with(|xrm| xrm.as_ref().and_then(|x| x.utility()))
+        .and_then(|u| u.get_resource_string(web_resource, key).ok())
+        .and_then(|v| v.as_string())
+}

@@ -1,0 +1,202 @@
+//! Browser tests: the built form library (`target/dist/webresources/…/form.js`, the exact file
+//! the solution ships) loaded as a classic script in headless Chromium.
+//!
+//! Run through `cargo xtask test`, which builds the library and points `FORM_LIBRARY_JS` at it.
+#![cfg(target_arch = "wasm32")]
+
+use resubscribe::domain::{self, save_check, ConnectorReading, FormFacts};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The shipped form library.
+const FORM_LIBRARY: &str = include_str!(env!("FORM_LIBRARY_JS"));
+
+#[wasm_bindgen(inline_js = r#"
+export function loadClassicScript(text) {
+    if (typeof globalThis.Rsub !== "object") {
+        const script = document.createElement("script");
+        script.text = text;
+        document.head.appendChild(script);
+    }
+    return globalThis.Rsub;
+}
+export function path(root, dotted) {
+    return dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), root);
+}
+export function fakeExecutionContext(log) {
+    const formContext = {
+        ui: {
+            setFormNotification(text, level, id) { log.push([level, id, text]); return true; },
+            clearFormNotification(id) { log.push(["CLEAR", id]); return true; },
+        },
+    };
+    return { getFormContext() { return formContext; } };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = loadClassicScript)]
+    fn load_classic_script(text: &str) -> JsValue;
+    fn path(root: &JsValue, dotted: &str) -> JsValue;
+    #[wasm_bindgen(js_name = fakeExecutionContext)]
+    fn fake_execution_context(log: &js_sys::Array) -> JsValue;
+}
+
+fn rsub() -> JsValue {
+    load_classic_script(FORM_LIBRARY)
+}
+
+fn call(function: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let ns = rsub();
+    let (this, name) = match function.rsplit_once('.') {
+        Some((object, name)) => (path(&ns, object), name),
+        None => (ns, function),
+    };
+    let f: js_sys::Function = path(&this, name).dyn_into()?;
+    f.apply(&this, &args.iter().collect())
+}
+
+fn json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+fn parse(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("valid JSON")
+}
+
+/// Facts as a caller sends them: a request ticked on 26 Nov 2026, with evidence.
+const TICKED_WITH_EVIDENCE: &str = r#"{
+  "formType": "update", "requestTransition": "ticked",
+  "email": "jane.doe@example.com", "reason": "unsubscribed",
+  "lifecycle": {"kind": "notRequested"},
+  "evidence": {"contactName": "Jane Doe", "channel": "phone", "requestedAt": 1795699980000,
+    "details": "Called the service desk and asked to get the newsletter again. Ticket CAS-01234.",
+    "recordedBy": {"id": "{0B5A3C1E-7F2D-4E8A-9C6B-1D2E3F4A5B6C}", "name": "Sam Agent"}},
+  "compatibility": {"kind": "ok", "found": "7.0.1.721", "required": "7.0.1.721", "line": "dynamics365"},
+  "canWrite": true, "saveMode": "save", "now": 1795701780000, "suppressedOn": 1794701780000
+}"#;
+
+/// The verdict natively (this test's own copy of the domain) and through the shipped library.
+fn both_verdicts(facts_json: &str) -> (String, String) {
+    let facts: FormFacts = serde_json::from_str(facts_json).expect("facts parse natively");
+    let native = serde_json::to_string(&save_check::evaluate(&facts)).expect("serializes");
+    let shipped =
+        call("diagnostics.evaluateSave", &[parse(facts_json)]).expect("evaluateSave runs");
+    (native, json(&shipped))
+}
+
+#[wasm_bindgen_test]
+fn namespace_defines_the_form_handlers_as_functions() {
+    let ns = rsub();
+    assert!(ns.is_object(), "the library defines the global Rsub");
+    for handler in ["onLoad", "onSave", "onRequestResubscribeChange"] {
+        let f = path(&ns, &format!("EmailSuppressionForm.{handler}"));
+        assert!(
+            f.is_function(),
+            "Rsub.EmailSuppressionForm.{handler} is a function"
+        );
+    }
+    assert_eq!(
+        path(&ns, "version").as_string().as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ready_starts_the_embedded_module() {
+    let ready = call("ready", &[]).expect("ready() returns");
+    let resolved = JsFuture::from(js_sys::Promise::from(ready))
+        .await
+        .expect("module starts");
+    assert!(path(&resolved, "diagnostics.evaluateSave").is_function());
+}
+
+#[wasm_bindgen_test]
+async fn on_load_starts_the_module_without_an_error_notification() {
+    let log = js_sys::Array::new();
+    let promise = call(
+        "EmailSuppressionForm.onLoad",
+        &[fake_execution_context(&log)],
+    )
+    .unwrap();
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("onLoad resolves");
+    assert_eq!(log.length(), 0, "no notification: {}", json(&log));
+}
+
+#[wasm_bindgen_test]
+fn allowed_request_gets_the_same_verdict_as_natively() {
+    let (native, shipped) = both_verdicts(TICKED_WITH_EVIDENCE);
+    assert_eq!(native, r#"{"kind":"allow"}"#);
+    assert_eq!(shipped, native);
+}
+
+#[wasm_bindgen_test]
+fn refusal_lists_every_reason_the_same_way_as_natively() {
+    let facts = TICKED_WITH_EVIDENCE
+        .replace(
+            r#""email": "jane.doe@example.com""#,
+            r#""email": "jane.doe@@example""#,
+        )
+        .replace(
+            r#""reason": "unsubscribed""#,
+            r#""reason": "ispComplained""#,
+        )
+        .replace(r#""saveMode": "save""#, r#""saveMode": "autoSave""#)
+        .replace(r#""evidence": {"#, r#""ignored": {"#);
+    let (native, shipped) = both_verdicts(&facts);
+    let reasons = path(&parse(&shipped), "reasons");
+    assert!(
+        js_sys::Array::from(&reasons).length() >= 3,
+        "email, reason and evidence are all reported: {shipped}"
+    );
+    assert!(shipped.starts_with(r#"{"kind":"refuse""#), "{shipped}");
+    assert_eq!(shipped, native);
+}
+
+#[wasm_bindgen_test]
+fn compatibility_matches_natively_for_real_versions() {
+    for (org, connector) in [
+        ("9.2.25093.00168", Some("7.0.1.721")),
+        ("8.2.2.112", Some("7.0.1.129")),
+        ("5.0.9690.2538", Some("5.0.0.14")),
+        ("6.1.0.581", Some("5.0.0.14")),
+        ("9.2.25093.00168", None),
+        ("not a version", Some("7.0.1.721")),
+    ] {
+        let reading = match connector {
+            Some(v) => ConnectorReading::installed(v),
+            None => ConnectorReading::NotInstalled,
+        };
+        let native = serde_json::to_string(&domain::check(org, &reading)).unwrap();
+        let version = connector.map(JsValue::from).unwrap_or(JsValue::NULL);
+        let shipped = call("diagnostics.checkCompatibility", &[org.into(), version]).unwrap();
+        assert_eq!(json(&shipped), native, "{org} / {connector:?}");
+    }
+    let too_old = call(
+        "diagnostics.checkCompatibility",
+        &["8.2.2.112".into(), "7.0.1.129".into()],
+    );
+    assert_eq!(
+        path(&too_old.unwrap(), "kind").as_string().as_deref(),
+        Some("tooOld")
+    );
+}
+
+#[wasm_bindgen_test]
+fn malformed_facts_raise_a_readable_error_not_a_crash() {
+    let err = call("diagnostics.evaluateSave", &[parse(r#"{"formType": 12}"#)]).unwrap_err();
+    let message = path(&err, "message").as_string().unwrap_or_default();
+    assert!(
+        message.starts_with("The form facts are not valid"),
+        "{message}"
+    );
+    // The module survives: a valid call still works afterwards.
+    let (native, shipped) = both_verdicts(TICKED_WITH_EVIDENCE);
+    assert_eq!(shipped, native);
+}

@@ -1,0 +1,102 @@
+//! `cargo xtask build`: release wasm → wasm-bindgen → wasm-opt → one classic-script web
+//! resource under `target/dist/webresources/`, with its sizes printed.
+
+use std::path::{Path, PathBuf};
+
+use crate::{bundle, cmd, manifest, paths, wasm_fix};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CRATE: &str = "resubscribe";
+
+/// Builds the form library and returns its path.
+pub fn form_library() -> Result<PathBuf, String> {
+    cmd::run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--lib",
+            "--package",
+            CRATE,
+            "--target",
+            WASM_TARGET,
+        ],
+    )?;
+    let target = paths::target();
+    let raw = target
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{CRATE}.wasm"));
+    let bindgen_dir = target.join("wasm-bindgen");
+    cmd::run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "no-modules",
+            "--no-typescript",
+            "--out-dir",
+            &path_str(&bindgen_dir)?,
+            &path_str(&raw)?,
+        ],
+    )?;
+    let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_bg.wasm"));
+    let optimised = bindgen_dir.join(format!("{CRATE}_opt.wasm"));
+    cmd::run(
+        "wasm-opt",
+        &[
+            "-Oz",
+            &path_str(&bindgen_wasm)?,
+            "-o",
+            &path_str(&optimised)?,
+        ],
+    )?;
+
+    let glue = read_text(&bindgen_dir.join(format!("{CRATE}.js")))?;
+    let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
+    let wasm = optimised_wasm(&bindgen_wasm, &optimised)?;
+    let version = format!("\"{}\"", manifest::package_version()?);
+    let js = bundle::assemble(&template, &bundle::trim_glue(&glue)?, &wasm, &version)?;
+    let findings = bundle::forbidden_findings(&js);
+    if !findings.is_empty() {
+        return Err(format!("the form library contains {}", findings.join(", ")));
+    }
+
+    let out = paths::form_library();
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, &js).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+
+    let raw_size = std::fs::metadata(&raw).map(|m| m.len()).unwrap_or(0);
+    println!("form library: {}", out.display());
+    println!("  wasm (rustc)     {:>9} bytes", raw_size);
+    println!("  wasm (wasm-opt)  {:>9} bytes", wasm.len());
+    println!("  form.js          {:>9} bytes", js.len());
+    println!(
+        "  form.js gzip -9  {:>9} bytes",
+        bundle::gzip_size(js.as_bytes())
+    );
+    Ok(out)
+}
+
+/// The optimised module, with binaryen 108's table-export defect repaired.
+fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let mut wasm = read(optimised)?;
+    let repaired = wasm_fix::repair_table_exports(&read(original)?, &mut wasm)?;
+    if repaired > 0 {
+        println!("  repaired {repaired} table export(s) that wasm-opt mis-numbered");
+    }
+    Ok(wasm)
+}
+
+fn read_text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn path_str(path: &Path) -> Result<String, String> {
+    path.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("path is not UTF-8: {}", path.display()))
+}

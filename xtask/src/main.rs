@@ -1,0 +1,44 @@
+//! Project automation, run as `cargo xtask <task>` (see `.cargo/config.toml`).
+//!
+//! Every task first runs [`setup::ensure`], so a fresh machine needs no manual step.
+
+mod build;
+mod bundle;
+mod cmd;
+mod manifest;
+mod paths;
+mod setup;
+mod test;
+mod wasm_fix;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  setup   install what is missing (wasm target, wasm-bindgen-cli, Chromium, chromedriver, binaryen, xmllint)
+  build   build the form library into target/dist/webresources/
+  test    run every test suite (format, lints, native, browser)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::ensure(),
+        Some("build") => setup::ensure().and_then(|()| build::form_library().map(drop)),
+        Some("test") => setup::ensure().and_then(|()| test::all()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `cargo xtask test`: every test suite of the project, cheapest first.
+//!
+//! 1. formatting and lints (`cargo fmt --check`, `cargo clippy -D warnings`, native),
+//! 2. native tests of the whole workspace (domain core, Web API layer, xtask, emulator),
+//! 3. the form library build (the exact bytes the solution ships),
+//! 4. lints of the browser-only code, then the browser suite: `wasm-bindgen-test` in headless
+//!    Chromium against that build.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{build, cmd};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// How long the browser test runner may take before it is stopped (it can hang).
+const BROWSER_TIMEOUT_SECS: &str = "600";
+
+const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
+
+/// Runs every suite; stops at the first failure.
+pub fn all() -> Result<(), String> {
+    cmd::run("cargo", &["fmt", "--all", "--check"])?;
+    let native_lints = ["clippy", "--workspace", "--all-targets", "--quiet"];
+    cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
+    cmd::run("cargo", &["test", "--workspace"])?;
+    let library = build::form_library()?;
+    browser(&library)
+}
+
+/// The browser-only code paths: lints for `wasm32`, then the browser tests.
+fn browser(library: &Path) -> Result<(), String> {
+    let wasm_lints = [
+        "clippy",
+        "--quiet",
+        "--package",
+        "resubscribe",
+        "--lib",
+        "--test",
+        "browser",
+        "--target",
+        WASM_TARGET,
+    ];
+    let mut lints = Command::new("cargo");
+    lints
+        .args([&wasm_lints[..], &DENY_WARNINGS[..]].concat())
+        .env("FORM_LIBRARY_JS", library);
+    cmd::run_with(&mut lints)?;
+
+    let mut tests = Command::new("timeout");
+    tests
+        .args([
+            BROWSER_TIMEOUT_SECS,
+            "cargo",
+            "test",
+            "--target",
+            WASM_TARGET,
+            "--test",
+            "browser",
+        ])
+        .env("CHROMEDRIVER", chromedriver())
+        .env("FORM_LIBRARY_JS", library)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    cmd::run_with(&mut tests).map_err(|e| format!("browser tests: {e}"))
+}
+
+fn chromedriver() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
