@@ -1,0 +1,185 @@
+//! The `/_emulator/` control surface used by tests and the demo's side panel: connector
+//! simulation (`sync`, contact `confirm` / `report-abuse`), fault injection, the request log,
+//! settings, reset and a state dump. Errors use the same `{"error":{"code","message"}}` shape as
+//! the Web API, with code `"emulator"`. These calls are not logged and never fault.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, Response, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::clock::Timestamp;
+use crate::connector::{self, ContactActionError};
+use crate::faults::FaultRule;
+use crate::odata::percent_decode;
+use crate::state::Emulator;
+
+/// The control routes.
+pub fn router() -> Router<Emulator> {
+    Router::new()
+        .route("/_emulator/sync", post(sync))
+        .route("/_emulator/contacts/{email}/confirm", post(confirm))
+        .route(
+            "/_emulator/contacts/{email}/report-abuse",
+            post(report_abuse),
+        )
+        .route(
+            "/_emulator/faults",
+            post(arm_fault).get(list_faults).delete(clear_faults),
+        )
+        .route(
+            "/_emulator/requests",
+            get(list_requests).delete(clear_requests),
+        )
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/settings", get(get_settings).post(set_settings))
+        .route("/_emulator/state", get(state))
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
+    let mut response = Response::new(Body::from(serde_json::to_vec(value).unwrap_or_default()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response<Body> {
+    json_response(
+        status,
+        &json!({ "error": { "code": "emulator", "message": message.into() } }),
+    )
+}
+
+fn no_content() -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
+}
+
+fn parse_json(body: &Bytes) -> Result<Value, Box<Response<Body>>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        ))
+    })
+}
+
+async fn sync(State(emulator): State<Emulator>) -> Response<Body> {
+    let report = {
+        let mut world = emulator.world();
+        connector::sync(emulator.model(), &mut world, Timestamp::now())
+    };
+    json_response(StatusCode::OK, &json!(report))
+}
+
+async fn confirm(State(emulator): State<Emulator>, Path(email): Path<String>) -> Response<Body> {
+    contact_action(&emulator, &email, true)
+}
+
+async fn report_abuse(
+    State(emulator): State<Emulator>,
+    Path(email): Path<String>,
+) -> Response<Body> {
+    contact_action(&emulator, &email, false)
+}
+
+fn contact_action(emulator: &Emulator, email: &str, confirmed: bool) -> Response<Body> {
+    let email = percent_decode(email, false).unwrap_or_else(|| email.to_string());
+    let result = {
+        let mut world = emulator.world();
+        if confirmed {
+            connector::confirm(emulator.model(), &mut world, &email)
+        } else {
+            connector::report_abuse(emulator.model(), &mut world, &email)
+        }
+    };
+    match result {
+        Ok(id) => json_response(
+            StatusCode::OK,
+            &json!({
+                "suppression": id,
+                "email": email,
+                "state": if confirmed { "confirmed" } else { "abuseReported" },
+                "appliedAt": "next sync",
+            }),
+        ),
+        Err(ContactActionError::UnknownAddress) => error(
+            StatusCode::NOT_FOUND,
+            format!("no suppression has the address {email}"),
+        ),
+        Err(ContactActionError::NothingAwaitingConfirmation) => error(
+            StatusCode::CONFLICT,
+            format!("no resubscription confirmation email is out for {email}; run a sync after ticking Request Resubscribe"),
+        ),
+    }
+}
+
+async fn arm_fault(State(emulator): State<Emulator>, body: Bytes) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    let rule: FaultRule = match serde_json::from_value(value) {
+        Ok(rule) => rule,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("not a fault rule: {e} (expected {{\"method\":\"POST\",\"path\":\"annotations\",\"count\":2,\"fault\":{{\"kind\":\"status\",\"status\":429,\"retryAfter\":2}}}})"),
+            )
+        }
+    };
+    if let Err(message) = rule.validate() {
+        return error(StatusCode::BAD_REQUEST, message);
+    }
+    emulator.world().faults.arm(rule.clone());
+    json_response(StatusCode::CREATED, &json!({ "armed": rule }))
+}
+
+async fn list_faults(State(emulator): State<Emulator>) -> Response<Body> {
+    let rules = emulator.world().faults.rules().to_vec();
+    json_response(StatusCode::OK, &json!({ "faults": rules }))
+}
+
+async fn clear_faults(State(emulator): State<Emulator>) -> Response<Body> {
+    emulator.world().faults.clear();
+    no_content()
+}
+
+async fn list_requests(State(emulator): State<Emulator>) -> Response<Body> {
+    json_response(StatusCode::OK, &json!({ "requests": emulator.requests() }))
+}
+
+async fn clear_requests(State(emulator): State<Emulator>) -> Response<Body> {
+    emulator.world().log.clear();
+    no_content()
+}
+
+async fn reset(State(emulator): State<Emulator>) -> Response<Body> {
+    emulator.reset();
+    no_content()
+}
+
+async fn get_settings(State(emulator): State<Emulator>) -> Response<Body> {
+    json_response(StatusCode::OK, &json!(emulator.settings()))
+}
+
+async fn set_settings(State(emulator): State<Emulator>, body: Bytes) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    match emulator.apply_settings(&value) {
+        Ok(settings) => json_response(StatusCode::OK, &json!(settings)),
+        Err(message) => error(StatusCode::BAD_REQUEST, message),
+    }
+}
+
+async fn state(State(emulator): State<Emulator>) -> Response<Body> {
+    json_response(StatusCode::OK, &emulator.state_json())
+}

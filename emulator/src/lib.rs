@@ -1,0 +1,54 @@
+//! A strict local stand-in for the Dataverse Web API subset the resubscribe form library uses,
+//! with the connector's Email Suppression table, a simulated email-marketing connector, fault
+//! injection and a request log. The demo form, the end-to-end tests and the benchmarks run
+//! against it.
+//!
+//! Start one in-process on a free port:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use dataverse_emulator::{serve, EmulatorConfig};
+//! let running = serve("127.0.0.1:0".parse().unwrap(), EmulatorConfig::default()).await?;
+//! println!("{}/api/data/v9.2/RetrieveVersion()", running.url());
+//! running.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Or drive the router without a socket: `app(Emulator::new(config))` with
+//! `tower::ServiceExt::oneshot`. Module map: [`webapi`] (the Web API, sans-IO), [`batch`]
+//! (`$batch`), [`metadata`] (`EntityDefinitions`), [`odata`] (URL grammar), [`store`] (records and
+//! ETags), [`schema`] (tables and columns), [`seed`] (demo data and fixed ids), [`connector`]
+//! (simulated connector), [`faults`], [`request_log`], [`settings`], [`static_files`],
+//! [`control`] (`/_emulator/`), [`routes`] (axum edge), [`server`] (socket).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod batch;
+pub mod clock;
+pub mod config;
+pub mod connector;
+pub mod control;
+pub mod errors;
+pub mod faults;
+pub mod guid;
+pub mod metadata;
+pub mod odata;
+pub mod reply;
+pub mod request_log;
+pub mod routes;
+pub mod schema;
+pub mod seed;
+pub mod server;
+pub mod settings;
+pub mod state;
+pub mod static_files;
+pub mod store;
+pub mod webapi;
+
+pub use config::{EmulatorConfig, NoteSubjects, Reason, ReasonOption, SuppressionNames};
+pub use guid::Guid;
+pub use routes::app;
+pub use server::{serve, serve_emulator, RunningEmulator};
+pub use settings::Settings;
+pub use state::Emulator;
