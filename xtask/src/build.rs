@@ -68,6 +68,9 @@ pub fn form_library() -> Result<PathBuf, String> {
     }
     std::fs::write(&out, &js).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
 
+    let pages = paths::root().join("www").join("webresources");
+    let copied = copy_tree(&pages, &paths::webresources())?;
+
     let raw_size = std::fs::metadata(&raw).map(|m| m.len()).unwrap_or(0);
     println!("form library: {}", out.display());
     println!("  wasm (rustc)     {:>9} bytes", raw_size);
@@ -78,6 +81,29 @@ pub fn form_library() -> Result<PathBuf, String> {
         bundle::gzip_size(js.as_bytes())
     );
     Ok(out)
+}
+
+/// Copies every file under `from` into `to`, keeping relative paths; returns the count.
+/// A missing `from` copies nothing.
+fn copy_tree(from: &Path, to: &Path) -> Result<usize, String> {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot list {}: {e}", from.display()))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.is_dir() {
+            count += copy_tree(&source, &target)?;
+        } else {
+            std::fs::create_dir_all(to)
+                .map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+            std::fs::copy(&source, &target)
+                .map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// The optimised module, with binaryen 108's table-export defect repaired.

@@ -5,6 +5,7 @@
 mod build;
 mod bundle;
 mod cmd;
+mod demo;
 mod manifest;
 mod paths;
 mod setup;
@@ -19,6 +20,7 @@ usage: cargo xtask <task>
 tasks:
   setup   install what is missing (wasm target, wasm-bindgen-cli, Chromium, chromedriver, binaryen, xmllint)
   build   build the form library into target/dist/webresources/
+  demo    build, then run the demo form against the local Dataverse emulator [--port N]
   test    run every test suite (format, lints, native, browser)
 ";
 
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::ensure(),
         Some("build") => setup::ensure().and_then(|()| build::form_library().map(drop)),
+        Some("demo") => setup::ensure().and_then(|()| demo::run(&args[1..])),
         Some("test") => setup::ensure().and_then(|()| test::all()),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

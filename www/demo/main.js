@@ -1,0 +1,275 @@
+/*
+ * Boots the demo page served at /main.aspx?etn=…&pagetype=entityrecord&id=…: reads the
+ * deep link, the org version and the RESX strings, defines window.Xrm (with the deprecated
+ * Xrm.Page), draws the form, loads the form libraries named in formxml.js by <script src>
+ * (the same bytes `cargo xtask build` writes), then fires OnLoad as Dynamics does.
+ */
+(function (host) {
+    "use strict";
+
+    var el = host.view.el;
+    var entries = [];
+    var logList = null;
+    var MAX_LOG = 300;
+
+    function time() {
+        var d = new Date();
+        function p(n, w) { var s = String(n); while (s.length < (w || 2)) { s = "0" + s; } return s; }
+        return p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds()) + "." + p(d.getMilliseconds(), 3);
+    }
+
+    function drawEntry(entry) {
+        if (!logList) { return; }
+        logList.appendChild(el("li", { className: "log-" + entry.kind }, [
+            el("span", { className: "log-time", text: entry.time }),
+            el("span", { className: "log-kind", text: entry.kind }),
+            el("span", { className: "log-text", text: entry.text })
+        ]));
+        while (logList.childNodes.length > MAX_LOG) { logList.removeChild(logList.firstChild); }
+        logList.scrollTop = logList.scrollHeight;
+    }
+
+    /** The event log: every pipeline step, request and ignored call, newest last. */
+    function log(kind, text) {
+        var entry = { time: time(), kind: kind, text: String(text) };
+        entries.push(entry);
+        if (entries.length > MAX_LOG) { entries.shift(); }
+        drawEntry(entry);
+    }
+
+    function clearLog() {
+        entries = [];
+        if (logList) { host.view.clear(logList); }
+    }
+
+    /** Loads one classic script; resolves true when it ran, false when it could not be fetched. */
+    function loadScript(src) {
+        return new Promise(function (resolve) {
+            var script = document.createElement("script");
+            script.src = src;
+            script.async = false;
+            script.addEventListener("load", function () { resolve(true); });
+            script.addEventListener("error", function () { resolve(false); });
+            document.head.appendChild(script);
+        });
+    }
+
+    function boot() {
+        var settings = host.panel.loadSettings();
+        var params = new URLSearchParams(window.location.search);
+        var entityName = (params.get("etn") || "esc_emailsuppression").toLowerCase();
+        var recordId = params.get("id");
+        var definition = host.formXml[entityName];
+        var form = null;
+        var view;
+
+        function navigate(url) {
+            window.location.href = url;
+        }
+
+        /** Asks before leaving a form with unsaved changes (Unified Interface does the same). */
+        function navigateGuard(event, url) {
+            if (event && (event.ctrlKey || event.metaKey || event.shiftKey || event.button === 1)) { return; }
+            if (event) { event.preventDefault(); }
+            if (!form || !form.formContext.data.entity.getIsDirty()) {
+                navigate(url);
+                return;
+            }
+            view.confirmDialog({
+                title: "Unsaved changes",
+                text: "This record has unsaved changes. Leave and discard them?",
+                confirmButtonLabel: "Discard changes",
+                cancelButtonLabel: "Stay on this page"
+            }, {}).then(function (answer) { if (answer.confirmed) { navigate(url); } });
+        }
+
+        view = new host.view.View(log, navigateGuard);
+        view.navigateGuard = navigateGuard;
+
+        var env = {
+            settings: settings,
+            log: log,
+            webapi: host.webapi,
+            view: view,
+            orgVersion: null,
+            resources: {},
+            missingLibraries: {},
+            currentForm: function () { return form; },
+            navigate: function (name, id) { navigateGuard(null, host.view.recordUrl(name, id)); }
+        };
+
+        function buildPanel() {
+            var panel = host.panel.build({
+                settings: settings,
+                log: log,
+                clearLog: clearLog,
+                view: view,
+                entityName: entityName,
+                recordId: recordId ? recordId.replace(/[{}]/g, "") : null,
+                currentForm: function () { return form; },
+                reload: function () { window.location.reload(); }
+            });
+            logList = panel.logList;
+            env.afterSave = panel.loadRecords;
+            entries.forEach(drawEntry);
+        }
+
+        wireCommands();
+        if (!definition) {
+            buildPanel();
+            view.showPageMessage("Not in the demo", "The demo has forms for esc_emailsuppression and contact only, not \"" + entityName + "\".", "error");
+            return;
+        }
+        document.title = definition.displayName + ": " + definition.formName + " - Dynamics 365 (demo)";
+        document.querySelector("main").setAttribute("aria-label", definition.displayName + " form");
+        log("demo", "opening " + entityName + (recordId ? " " + recordId : " (no id)") + " as " +
+            host.xrm.USERS[settings.user].userName + ", language " + settings.lcid);
+
+        /* The emulator is strict: an 8.x org answers only /api/data/v8.2/, a 7.x org has no Web API. */
+        var version = host.webapi.emulator("GET", "settings").then(function (s) { return s.orgVersion; }, function () { return null; })
+            .then(function (scenarioVersion) {
+                var api = host.webapi.useOrgVersion(scenarioVersion);
+                log("data", "org version " + (scenarioVersion || "unknown") + ": the host uses " + (api || "no Web API (pre-8.0 org)"));
+                if (api === null) { return scenarioVersion; }
+                return host.webapi.retrieveVersion().then(function (v) {
+                    log("data", "RetrieveVersion(): " + v);
+                    return v;
+                }, function (error) {
+                    log("error", "RetrieveVersion() failed: " + error.message);
+                    return scenarioVersion || "9.2.0.0";
+                });
+            });
+        var strings = host.xrm.loadResources(definition.libraryDependencies || [],
+            settings.lcid === 1033 ? [1033] : [settings.lcid, 1033], log);
+
+        Promise.all([version, strings]).then(function (results) {
+            env.orgVersion = results[0];
+            env.resources = results[1];
+            var Xrm = host.xrm.createXrm(env);
+            env.xrm = Xrm;
+            window.Xrm = Xrm;
+            if (!recordId) {
+                buildPanel();
+                view.showPageMessage("Choose a record", "Open an Email Suppression from Demo controls \u2192 Records. " +
+                    "Records open by deep link, as in Dynamics: /main.aspx?etn=esc_emailsuppression&pagetype=entityrecord&id=<guid>.");
+                return null;
+            }
+            var columns = Object.keys(definition.attributes).map(function (n) {
+                var a = definition.attributes[n];
+                return a.type === "lookup" ? a.column : n;
+            });
+            var noWebApi = host.webapi.useOrgVersion(env.orgVersion) === null;
+            var reading = noWebApi
+                ? host.webapi.retrieveFromState(definition.primaryIdAttribute, recordId)
+                : host.webapi.retrieve(definition.entitySetName, recordId, columns);
+            return reading.then(function (row) {
+                if (noWebApi) {
+                    log("warn", "no Web API on org " + env.orgVersion + ": the record was read from /_emulator/state; saving is not possible");
+                }
+                log("data", "GET " + definition.entitySetName + "(" + recordId + "): etag " + row["@odata.etag"]);
+                form = host.xrm.createForm(env, entityName, definition, row);
+                Xrm.Page = pageAlias(form.formContext, Xrm.Utility.getGlobalContext());
+                view.renderForm(form);
+                buildPanel();
+                if (noWebApi) {
+                    form.formContext.ui.setFormNotification("Demo: organization version " + env.orgVersion + " has no Web API, so this host read the record from the emulator state and cannot save it.", "WARNING", "demo.nowebapi");
+                }
+                if (form.formContext.ui.getFormType() === 4) {
+                    form.formContext.ui.setFormNotification("Read-only: this record's status is Inactive.", "INFO", "demo.inactive");
+                }
+                if (definition.showNotes) { loadNotes(); }
+                return loadLibraries().then(function () { return form.fireFormOnLoad(); });
+            }, function (error) {
+                buildPanel();
+                if (error.status === 404) {
+                    view.showPageMessage("Record Is Unavailable", "The requested record was not found or you do not have sufficient permissions to view it. (" + error.message + ")", "error");
+                } else {
+                    view.showPageMessage("The record could not be opened", error.message, "error");
+                }
+                return null;
+            });
+        }).catch(function (error) {
+            log("error", "the demo failed to start: " + (error && error.stack ? error.stack : error));
+            view.showPageMessage("The demo failed to start", String(error && error.message ? error.message : error), "error");
+        });
+
+        function loadNotes() {
+            host.webapi.notesOf(recordId).then(function (notes) { view.renderNotes(notes, null); },
+                function (error) { view.renderNotes([], error); });
+        }
+
+        /** Loads the form libraries in FormXml order, each by <script src>, like the platform. */
+        function loadLibraries() {
+            var banner = document.getElementById("library-banner");
+            return (definition.formLibraries || []).reduce(function (chain, lib) {
+                return chain.then(function () {
+                    var src = "/WebResources/" + lib.name;
+                    var scriptErrors = [];
+                    function onError(event) { scriptErrors.push(event.message || String(event.error)); }
+                    window.addEventListener("error", onError);
+                    return loadScript(src).then(function (ok) {
+                        window.removeEventListener("error", onError);
+                        if (!ok) {
+                            env.missingLibraries[lib.name] = true;
+                            log("error", "form library " + src + " could not be loaded");
+                            banner.hidden = false;
+                            host.view.clear(banner);
+                            banner.appendChild(el("strong", { text: "The form library is not built. " }));
+                            banner.appendChild(document.createTextNode("The page could not load " + src +
+                                ", so its handlers do not run. Build it with "));
+                            banner.appendChild(el("code", { text: "cargo xtask build" }));
+                            banner.appendChild(document.createTextNode(" (or start the demo with "));
+                            banner.appendChild(el("code", { text: "cargo xtask demo" }));
+                            banner.appendChild(document.createTextNode("), then reload this page."));
+                            form.formContext.ui.setFormNotification("Form library " + lib.name + " is missing: its OnLoad, OnSave and OnChange handlers are not registered.", "ERROR", "demo.library");
+                        } else if (scriptErrors.length) {
+                            log("error", "form library " + src + " threw while loading: " + scriptErrors.join("; "));
+                        } else {
+                            log("demo", "form library " + src + " loaded");
+                        }
+                    });
+                });
+            }, Promise.resolve());
+        }
+
+        function wireCommands() {
+            var save = document.getElementById("cmd-save");
+            var saveClose = document.getElementById("cmd-saveclose");
+            var refresh = document.getElementById("cmd-refresh");
+            function runSave(mode, origin) {
+                if (!form) { return; }
+                form.save(mode, origin).catch(function (error) {
+                    log("save", "save did not complete: " + (error && error.message ? error.message : JSON.stringify(error)));
+                });
+            }
+            save.addEventListener("click", function () { runSave(1, "the Save button"); });
+            saveClose.addEventListener("click", function () { runSave(2, "the Save & Close button"); });
+            refresh.addEventListener("click", function () {
+                navigateGuard(null, window.location.pathname + window.location.search);
+            });
+            document.addEventListener("keydown", function (event) {
+                if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+                    event.preventDefault();
+                    runSave(1, "Ctrl+S");
+                }
+            });
+        }
+    }
+
+    /** Xrm.Page: v9 still provides it as the current form's context plus `context`. */
+    function pageAlias(formContext, globalContext) {
+        return {
+            context: globalContext,
+            data: formContext.data,
+            ui: formContext.ui,
+            getAttribute: formContext.getAttribute,
+            getControl: formContext.getControl
+        };
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", boot);
+    } else {
+        boot();
+    }
+})(window.DemoHost = window.DemoHost || {});

@@ -1,0 +1,179 @@
+/*
+ * The demo host's own calls: the Dataverse Web API (as the platform itself would make them to
+ * show the form) and the emulator's control endpoints (the side panel). The plugin under test
+ * makes its own requests; nothing here is shared with it.
+ */
+(function (host) {
+    "use strict";
+
+    /* Chosen from the org version like the platform does: v9.2 on 9.x, v8.2 on 8.x, none before 8.0. */
+    var API = "/api/data/v9.2/";
+    var ANNOTATIONS = "odata.include-annotations=\"*\"";
+    var FORMATTED = "@OData.Community.Display.V1.FormattedValue";
+
+    /** An Error carrying the HTTP status and the Dataverse error code (`0x…`). */
+    function dataverseError(status, code, message) {
+        var error = new Error(message);
+        error.name = "DataverseError";
+        error.status = status;
+        error.code = code || "";
+        var numeric = /^0x[0-9a-f]+$/i.test(error.code) ? parseInt(error.code, 16) : status;
+        error.errorCode = numeric;
+        return error;
+    }
+
+    function odataHeaders(hasBody, extra) {
+        var headers = {
+            "Accept": "application/json",
+            "OData-MaxVersion": "4.0",
+            "OData-Version": "4.0"
+        };
+        if (hasBody) {
+            headers["Content-Type"] = "application/json; charset=utf-8";
+        }
+        Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
+        return headers;
+    }
+
+    function send(method, url, body, headers) {
+        var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
+        if (body !== undefined) {
+            init.body = JSON.stringify(body);
+        }
+        return fetch(url, init).then(function (response) {
+            return response.text().then(function (text) {
+                var json = null;
+                if (text) {
+                    try { json = JSON.parse(text); } catch (ignored) { json = null; }
+                }
+                if (!response.ok) {
+                    var error = json && json.error ? json.error : null;
+                    var message = error && error.message ? String(error.message)
+                        : "HTTP " + response.status + " " + response.statusText + " from " + method + " " + url;
+                    throw dataverseError(response.status, error ? error.code : "", message);
+                }
+                return { status: response.status, headers: response.headers, body: json, text: text };
+            });
+        }, function (networkError) {
+            throw dataverseError(0, "", "The emulator did not answer " + method + " " + url +
+                " (" + networkError.message + "). Is it running?");
+        });
+    }
+
+    /** A Web API request with the headers Dataverse requires. */
+    function webApi(method, path, body, extra) {
+        if (API === null) {
+            return Promise.reject(dataverseError(404, "", "This organization version has no Web API (Dynamics CRM 2015 and earlier have only the OData v2 endpoint)."));
+        }
+        return send(method, API + path, body, odataHeaders(body !== undefined, extra));
+    }
+
+    /** Web API path for an org version string: `/api/data/v9.2/`, `/api/data/v8.2/` or null. */
+    function apiFor(orgVersion) {
+        var major = parseInt(String(orgVersion || "").split(".")[0], 10);
+        if (isNaN(major) || major >= 9) { return "/api/data/v9.2/"; }
+        return major === 8 ? "/api/data/v8.2/" : null;
+    }
+
+    /** GUID in URL form: no braces, lower case. Throws on anything else. */
+    function bareGuid(id) {
+        var bare = String(id || "").replace(/[{}]/g, "").toLowerCase();
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(bare)) {
+            throw new Error("Not a GUID: " + id);
+        }
+        return bare;
+    }
+
+    /** GUID in the form the Client API returns: braces, upper case. */
+    function bracedGuid(id) {
+        return "{" + bareGuid(id).toUpperCase() + "}";
+    }
+
+    function emulator(method, path, body) {
+        var headers = { "Accept": "application/json" };
+        if (body !== undefined) {
+            headers["Content-Type"] = "application/json";
+        }
+        return send(method, "/_emulator/" + path, body, headers).then(function (result) {
+            return result.body;
+        });
+    }
+
+    /** Finds every object holding `key` anywhere in a JSON value (for `/_emulator/state`). */
+    function collect(value, key, out) {
+        if (Array.isArray(value)) {
+            value.forEach(function (item) { collect(item, key, out); });
+        } else if (value && typeof value === "object") {
+            if (Object.prototype.hasOwnProperty.call(value, key)) {
+                out.push(value);
+            } else {
+                Object.keys(value).forEach(function (name) { collect(value[name], key, out); });
+            }
+        }
+        return out;
+    }
+
+    host.webapi = {
+        FORMATTED: FORMATTED,
+        bareGuid: bareGuid,
+        bracedGuid: bracedGuid,
+        dataverseError: dataverseError,
+
+        /** Picks the Web API version for the org (call before anything else). */
+        useOrgVersion: function (orgVersion) {
+            API = apiFor(orgVersion);
+            return API;
+        },
+
+        /** Reads a row from `/_emulator/state` (used when the org has no Web API). */
+        retrieveFromState: function (primaryIdAttribute, id) {
+            var bare = bareGuid(id);
+            return emulator("GET", "state").then(function (state) {
+                var row = collect(state, primaryIdAttribute, []).filter(function (r) {
+                    return String(r[primaryIdAttribute]).toLowerCase() === bare;
+                })[0];
+                if (!row) { throw dataverseError(404, "", "No row " + bare + " in the emulator state."); }
+                return row;
+            });
+        },
+
+        retrieveVersion: function () {
+            return webApi("GET", "RetrieveVersion()").then(function (r) { return r.body.Version; });
+        },
+
+        retrieve: function (entitySet, id, columns) {
+            return webApi("GET", entitySet + "(" + bareGuid(id) + ")?$select=" + columns.join(","), undefined,
+                { "Prefer": ANNOTATIONS, "If-None-Match": "null" }).then(function (r) { return r.body; });
+        },
+
+        update: function (entitySet, id, changes, etag) {
+            var extra = { "If-Match": etag || "*" };
+            return webApi("PATCH", entitySet + "(" + bareGuid(id) + ")", changes, extra);
+        },
+
+        /** The suppression list for the record picker: Web API first, then the emulator's state dump. */
+        listRecords: function (definition) {
+            var columns = definition.pickerColumns;
+            return webApi("GET", definition.entitySetName + "?$select=" + columns.join(","), undefined,
+                { "Prefer": ANNOTATIONS, "If-None-Match": "null" })
+                .then(function (r) { return { source: "Web API", records: r.body.value || [] }; })
+                .catch(function (error) {
+                    return emulator("GET", "state").then(function (state) {
+                        return {
+                            source: "/_emulator/state (the list endpoint answered: " + error.message + ")",
+                            records: collect(state, definition.primaryIdAttribute, [])
+                        };
+                    });
+                });
+        },
+
+        notesOf: function (contactId) {
+            return webApi("GET", "annotations?$select=subject,notetext,createdon&$filter=_objectid_value eq " +
+                bareGuid(contactId) + "&$orderby=createdon desc", undefined,
+                { "Prefer": ANNOTATIONS, "If-None-Match": "null" }).then(function (r) { return r.body.value || []; });
+        },
+
+        request: webApi,
+        emulator: emulator
+    };
+})(window.DemoHost = window.DemoHost || {});
