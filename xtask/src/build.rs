@@ -80,6 +80,7 @@ pub fn form_library() -> Result<PathBuf, String> {
         "  form.js gzip -9  {:>9} bytes",
         bundle::gzip_size(js.as_bytes())
     );
+    println!("  + {copied} web resource file(s) from www/webresources/");
     Ok(out)
 }
 
