@@ -118,7 +118,7 @@ fn parse_retry_after(value: &str) -> Option<u32> {
 }
 
 fn detail_of(response: &ApiResponse) -> String {
-    match serde_json::from_str::<ErrorBody>(&response.body) {
+    match super::json::decode::<ErrorBody>(&response.body) {
         Ok(body) if !body.error.message.is_empty() => {
             bounded(&format!("{} {}", body.error.code, body.error.message))
         }

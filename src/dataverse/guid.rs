@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::note::normalize_guid;
+
 /// A record id (GUID), stored lower-case without braces: `5f0c…-…`.
 ///
 /// The Client API returns ids as `{5F0C…}`; [`Guid::parse`] accepts that form, the bare form
@@ -25,31 +27,12 @@ impl fmt::Display for GuidError {
     }
 }
 
-const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
-
 impl Guid {
     /// Parses `{GUID}`, `GUID` (any case, surrounding whitespace allowed).
     pub fn parse(text: &str) -> Result<Guid, GuidError> {
-        let trimmed = text.trim();
-        let inner = match trimmed.strip_prefix('{') {
-            Some(rest) => rest.strip_suffix('}'),
-            None => Some(trimmed),
-        };
-        let error = || GuidError {
-            given: trimmed.chars().take(60).collect(),
-        };
-        let inner = inner.ok_or_else(error)?;
-        let groups: Vec<&str> = inner.split('-').collect();
-        let well_formed = groups.len() == GROUPS.len()
-            && groups
-                .iter()
-                .zip(GROUPS)
-                .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()));
-        if well_formed {
-            Ok(Guid(inner.to_ascii_lowercase()))
-        } else {
-            Err(error())
-        }
+        normalize_guid(text).map(Guid).ok_or_else(|| GuidError {
+            given: text.trim().chars().take(60).collect(),
+        })
     }
 
     /// The lower-case form without braces, as used in Web API URLs.

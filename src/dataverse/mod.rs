@@ -9,5 +9,8 @@ pub mod batch;
 pub mod error;
 pub mod guid;
 pub mod http;
+pub mod json;
 pub mod odata;
+pub mod queries;
 pub mod retry;
+pub mod transport;

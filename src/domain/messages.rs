@@ -133,6 +133,11 @@ message_table! {
     SaveRefusedAutoSave = "save.refused.autoSave" => "Autosave cannot submit a resubscribe request. Record the contact's request, then save.";
     SaveWarningRequestWithdrawn = "save.warning.requestWithdrawn" => "Unticking Request Resubscribe withdraws the request of {date}; no confirmation email will be sent.";
     SaveWarningConfirmationAlreadySent = "save.warning.confirmationAlreadySent" => "The confirmation email was already sent on {date}; unticking does not recall it, and the contact can still confirm.";
+    // Configuration of the form (admin-facing).
+    ConfigInvalid = "config.invalid" => "Resubscribe checks are off: the handler parameter is not valid mapping JSON ({detail}). An administrator can fix it in the form's event handler settings.";
+    ConfigColumnMissing = "config.columnMissing" => "Resubscribe checks are off: the form has no “{column}” column. An administrator can add it to the form or name it in the handler parameter.";
+    ConfigColumnNotOnForm = "config.columnNotOnForm" => "Resubscribe checks are off: the column “{name}” named for “{column}” in the handler parameter is not on the form.";
+
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
 }
 

@@ -12,6 +12,7 @@
 //! - [`evidence`]: the contact's explicit request, [`Evidence`], and its validation.
 //! - [`note`]: the audit [`ResubscribeNote`] and its [`RequestMarker`].
 //! - [`lifecycle`]: where the resubscription stands, [`Lifecycle`].
+//! - [`mapping`]: which form columns hold the facts, and the customizer's configuration.
 //! - [`save_check`]: the OnSave [`SaveDecision`].
 //! - [`messages`]: [`MessageKey`]s, the English table and the renderer.
 
@@ -20,6 +21,7 @@ pub mod eligibility;
 pub mod email;
 pub mod evidence;
 pub mod lifecycle;
+pub mod mapping;
 pub mod messages;
 pub mod note;
 pub mod save_check;

@@ -1,0 +1,468 @@
+//! The Web API requests the plugin makes, and the readers of their responses.
+//!
+//! Everything the form needs at load goes into one `$batch` ([`load_batch`]); the note write
+//! is a lookup by marker ([`note_by_marker`]) followed, only when nothing was found, by a
+//! create ([`create_note`]).
+
+use serde::Deserialize;
+
+use super::batch::BatchPart;
+use super::error::ApiError;
+use super::guid::Guid;
+use super::http::{ApiRequest, ApiResponse};
+use super::json::{self, string};
+use super::odata::{literal, Query};
+use crate::domain::compatibility::ConnectorReading;
+use crate::domain::lifecycle::NoteFact;
+use crate::domain::note::{RequestMarker, ResubscribeNote};
+use crate::domain::time::Timestamp;
+
+/// How many of the contact's notes are read at load (newest first).
+pub const RECENT_NOTES: u32 = 50;
+
+/// What the form asks for at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadRequest<'a> {
+    /// The suppression table's entity set, e.g. `esc_emailsuppressions`.
+    pub entity_set: &'a str,
+    /// The suppression record.
+    pub record: &'a Guid,
+    /// The linked contact, if any.
+    pub contact: Option<&'a Guid>,
+    /// The connector solution to look up, unless its version is cached.
+    pub connector_solution: Option<&'a str>,
+}
+
+/// Which response of the load batch answers what, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadPart {
+    /// The suppression record's state and creation date.
+    Record,
+    /// The contact's flags.
+    Contact,
+    /// The notes on the contact (or on the record when no contact is linked).
+    Notes,
+    /// The connector solution's version.
+    Connector,
+}
+
+/// The load batch: record, contact, notes and (unless cached) the connector version.
+///
+/// The connector read comes last: ordinary users may be refused it (403), and nothing else
+/// depends on it.
+pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) {
+    let mut parts = vec![(
+        LoadPart::Record,
+        ApiRequest::get(
+            &Query::new(format!("{}({})", request.entity_set, request.record))
+                .select(&["statecode", "createdon"]),
+        ),
+    )];
+    if let Some(contact) = request.contact {
+        parts.push((
+            LoadPart::Contact,
+            ApiRequest::get(&Query::new(format!("contacts({contact})")).select(&[
+                "fullname",
+                "donotbulkemail",
+                "donotemail",
+            ])),
+        ));
+    }
+    let notes_on = request.contact.unwrap_or(request.record);
+    parts.push((
+        LoadPart::Notes,
+        ApiRequest::get(
+            &Query::new("annotations")
+                .filter(format!("_objectid_value eq {notes_on}"))
+                .select(&["subject", "notetext", "createdon"])
+                .order_by("createdon desc")
+                .top(RECENT_NOTES),
+        ),
+    ));
+    if let Some(name) = request.connector_solution {
+        parts.push((LoadPart::Connector, solution_version(name)));
+    }
+    parts
+        .into_iter()
+        .map(|(kind, r)| (BatchPart::Single(r), kind))
+        .unzip()
+}
+
+/// `solutions?$filter=uniquename eq '<name>'&$select=uniquename,version`.
+pub fn solution_version(unique_name: &str) -> ApiRequest {
+    ApiRequest::get(
+        &Query::new("solutions")
+            .filter(format!("uniquename eq {}", literal(unique_name)))
+            .select(&["uniquename", "version"]),
+    )
+}
+
+/// Reads the connector solution lookup: installed with its version, or not installed.
+pub fn read_connector(response: &ApiResponse) -> ConnectorReading {
+    #[derive(Deserialize)]
+    struct Solutions {
+        value: Vec<Solution>,
+    }
+    #[derive(Deserialize)]
+    struct Solution {
+        version: Option<String>,
+    }
+    if let Some(error) = ApiError::from_response(response) {
+        return ConnectorReading::Unreadable { why: error.detail };
+    }
+    match json::decode::<Solutions>(&response.body) {
+        Ok(list) => match list.value.into_iter().next() {
+            Some(Solution {
+                version: Some(version),
+            }) => ConnectorReading::Installed { version },
+            Some(Solution { version: None }) => ConnectorReading::Unreadable {
+                why: "the connector solution has no version".into(),
+            },
+            None => ConnectorReading::NotInstalled,
+        },
+        Err(why) => ConnectorReading::Unreadable { why },
+    }
+}
+
+/// The suppression record as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordState {
+    /// `statecode` 0: the address is still suppressed.
+    pub active: bool,
+    /// When the suppression was created.
+    pub created_on: Option<Timestamp>,
+}
+
+/// Reads the suppression record part.
+pub fn read_record(response: &ApiResponse) -> Result<RecordState, ApiError> {
+    #[derive(Deserialize)]
+    struct Record {
+        statecode: Option<i64>,
+        createdon: Option<String>,
+    }
+    let record: Record = decode_ok(response)?;
+    Ok(RecordState {
+        active: record.statecode.unwrap_or(0) == 0,
+        created_on: record.createdon.and_then(|d| Timestamp::parse_iso(&d).ok()),
+    })
+}
+
+/// The contact's consent flags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactFlags {
+    /// Full name.
+    pub full_name: Option<String>,
+    /// Bulk email not allowed.
+    pub donotbulkemail: Option<bool>,
+    /// Email not allowed.
+    pub donotemail: Option<bool>,
+}
+
+/// Reads the contact part.
+pub fn read_contact(response: &ApiResponse) -> Result<ContactFlags, ApiError> {
+    #[derive(Deserialize)]
+    struct Contact {
+        fullname: Option<String>,
+        donotbulkemail: Option<bool>,
+        donotemail: Option<bool>,
+    }
+    let c: Contact = decode_ok(response)?;
+    Ok(ContactFlags {
+        full_name: c.fullname,
+        donotbulkemail: c.donotbulkemail,
+        donotemail: c.donotemail,
+    })
+}
+
+/// Reads a list of notes (newest first as asked).
+pub fn read_notes(response: &ApiResponse) -> Result<Vec<NoteFact>, ApiError> {
+    #[derive(Deserialize)]
+    struct Notes {
+        value: Vec<Note>,
+    }
+    #[derive(Deserialize)]
+    struct Note {
+        subject: Option<String>,
+        notetext: Option<String>,
+        createdon: Option<String>,
+    }
+    let notes: Notes = decode_ok(response)?;
+    Ok(notes
+        .value
+        .into_iter()
+        .filter_map(|n| {
+            Some(NoteFact {
+                subject: n.subject.unwrap_or_default(),
+                text: n.notetext.unwrap_or_default(),
+                created_on: Timestamp::parse_iso(n.createdon.as_deref()?).ok()?,
+            })
+        })
+        .collect())
+}
+
+/// Where the audit note goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteTarget {
+    /// The contact who asked (the normal case).
+    Contact(Guid),
+    /// The suppression record itself, when no contact is linked.
+    Suppression {
+        /// Table logical name, e.g. `esc_emailsuppression`.
+        table: String,
+        /// Entity set, e.g. `esc_emailsuppressions`.
+        entity_set: String,
+        /// The record.
+        id: Guid,
+    },
+}
+
+impl NoteTarget {
+    /// The id the note's `_objectid_value` will hold.
+    pub fn id(&self) -> &Guid {
+        match self {
+            NoteTarget::Contact(id) | NoteTarget::Suppression { id, .. } => id,
+        }
+    }
+}
+
+/// Finds a note carrying `marker` on `target` (at most one id is asked for).
+pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest {
+    ApiRequest::get(
+        &Query::new("annotations")
+            .filter(format!(
+                "_objectid_value eq {} and {}",
+                target.id(),
+                marker.odata_filter()
+            ))
+            .select(&["annotationid"])
+            .top(1),
+    )
+}
+
+/// Whether the marker lookup found a note.
+pub fn read_note_found(response: &ApiResponse) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Found {
+        value: Vec<serde::de::IgnoredAny>,
+    }
+    let found: Found = decode_ok(response)?;
+    Ok(!found.value.is_empty())
+}
+
+/// Creates the audit note on `target`.
+pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
+    let (property, path) = match target {
+        NoteTarget::Contact(id) => (
+            "objectid_contact@odata.bind".to_owned(),
+            format!("/contacts({id})"),
+        ),
+        NoteTarget::Suppression {
+            table,
+            entity_set,
+            id,
+        } => (
+            format!("objectid_{table}@odata.bind"),
+            format!("/{entity_set}({id})"),
+        ),
+    };
+    let body = format!(
+        "{{\"subject\":{},\"notetext\":{},{}:{}}}",
+        string(&note.subject),
+        string(&note.text),
+        string(&property),
+        string(&path)
+    );
+    ApiRequest::post("annotations", body)
+}
+
+fn decode_ok<T: serde::de::DeserializeOwned>(response: &ApiResponse) -> Result<T, ApiError> {
+    if let Some(error) = ApiError::from_response(response) {
+        return Err(error);
+    }
+    json::decode(&response.body).map_err(|why| ApiError::unexpected(response.status, &why))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataverse::error::ApiErrorKind;
+    use crate::dataverse::http::Method;
+
+    fn ok(body: &str) -> ApiResponse {
+        ApiResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    fn guid(text: &str) -> Guid {
+        Guid::parse(text).unwrap()
+    }
+
+    const RECORD: &str = "7d4c0f0e-1b2a-4f3e-9a10-00000000a002";
+    const CONTACT: &str = "3c2b1a00-9e8d-4c7b-8a6f-00000000c002";
+
+    #[test]
+    fn load_batch_asks_for_record_contact_notes_and_connector_in_one_request() {
+        let (record, contact) = (guid(RECORD), guid(CONTACT));
+        let (parts, kinds) = load_batch(&LoadRequest {
+            entity_set: "esc_emailsuppressions",
+            record: &record,
+            contact: Some(&contact),
+            connector_solution: Some("dotmailerCRMConnector"),
+        });
+        assert_eq!(
+            kinds,
+            vec![
+                LoadPart::Record,
+                LoadPart::Contact,
+                LoadPart::Notes,
+                LoadPart::Connector
+            ]
+        );
+        let paths: Vec<String> = parts
+            .iter()
+            .map(|p| match p {
+                BatchPart::Single(r) => r.path.clone(),
+                BatchPart::ChangeSet(_) => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            paths[0],
+            format!("esc_emailsuppressions({RECORD})?$select=statecode,createdon")
+        );
+        assert_eq!(
+            paths[1],
+            format!("contacts({CONTACT})?$select=fullname,donotbulkemail,donotemail")
+        );
+        assert_eq!(
+            paths[2],
+            format!(
+                "annotations?$filter=_objectid_value%20eq%20{CONTACT}\
+                 &$select=subject,notetext,createdon&$orderby=createdon%20desc&$top=50"
+            )
+        );
+        assert_eq!(
+            paths[3],
+            "solutions?$filter=uniquename%20eq%20'dotmailerCRMConnector'&$select=uniquename,version"
+        );
+    }
+
+    #[test]
+    fn cached_connector_and_missing_contact_shrink_the_batch_and_notes_go_to_the_record() {
+        let record = guid(RECORD);
+        let (_, kinds) = load_batch(&LoadRequest {
+            entity_set: "esc_emailsuppressions",
+            record: &record,
+            contact: None,
+            connector_solution: None,
+        });
+        assert_eq!(kinds, vec![LoadPart::Record, LoadPart::Notes]);
+    }
+
+    #[test]
+    fn reads_the_connector_version_absence_and_refusal() {
+        let installed = ok(
+            r#"{"@odata.context":"x","value":[{"uniquename":"dotmailerCRMConnector","version":"7.0.1.721"}]}"#,
+        );
+        assert_eq!(
+            read_connector(&installed),
+            ConnectorReading::Installed {
+                version: "7.0.1.721".into()
+            }
+        );
+        assert_eq!(
+            read_connector(&ok(r#"{"value":[]}"#)),
+            ConnectorReading::NotInstalled
+        );
+        let forbidden = ApiResponse {
+            status: 403,
+            headers: vec![],
+            body: r#"{"error":{"code":"0x80040220","message":"Principal user is missing prvReadSolution privilege."}}"#.into(),
+        };
+        assert!(
+            matches!(read_connector(&forbidden), ConnectorReading::Unreadable { why } if why.contains("prvReadSolution"))
+        );
+        assert!(matches!(
+            read_connector(&ok("<html>")),
+            ConnectorReading::Unreadable { .. }
+        ));
+    }
+
+    #[test]
+    fn reads_record_contact_and_notes() {
+        let record =
+            read_record(&ok(r#"{"statecode":1,"createdon":"2024-12-09T08:41:00Z"}"#)).unwrap();
+        assert!(!record.active);
+        assert_eq!(
+            record.created_on.map(|t| t.to_iso()).as_deref(),
+            Some("2024-12-09T08:41:00Z")
+        );
+        let contact = read_contact(&ok(
+            r#"{"fullname":"Nancy Anderson","donotbulkemail":true,"donotemail":false}"#,
+        ))
+        .unwrap();
+        assert_eq!(contact.donotbulkemail, Some(true));
+        let notes = read_notes(&ok(
+            r#"{"value":[{"subject":"Resubscription confirmation email sent","notetext":null,"createdon":"2025-03-06T09:00:00Z"},{"subject":"x","createdon":null}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(notes.len(), 1, "a note without a date is skipped");
+        assert_eq!(notes[0].text, "");
+    }
+
+    #[test]
+    fn a_failed_part_is_a_typed_error() {
+        let missing = ApiResponse {
+            status: 404,
+            headers: vec![],
+            body: r#"{"error":{"code":"0x80040217","message":"Entity 'contact' With Id = x Does Not Exist"}}"#.into(),
+        };
+        assert_eq!(
+            read_contact(&missing).unwrap_err().kind,
+            ApiErrorKind::NotFound
+        );
+        assert_eq!(
+            read_record(&ok("not json")).unwrap_err().kind,
+            ApiErrorKind::Unexpected
+        );
+    }
+
+    #[test]
+    fn note_lookup_and_create_use_the_marker_and_the_right_binding() {
+        let marker = RequestMarker::new(RECORD, Timestamp(1_795_701_780_000)).unwrap();
+        let contact = NoteTarget::Contact(guid(CONTACT));
+        let lookup = note_by_marker(&contact, &marker);
+        assert_eq!(
+            lookup.path,
+            format!(
+                "annotations?$filter=_objectid_value%20eq%20{CONTACT}%20and%20contains(subject,\
+                 '(rsub:{RECORD}:1795701780000)')&$select=annotationid&$top=1"
+            )
+        );
+        assert!(read_note_found(&ok(r#"{"value":[{"annotationid":"a"}]}"#)).unwrap());
+        assert!(!read_note_found(&ok(r#"{"value":[]}"#)).unwrap());
+
+        let note = ResubscribeNote {
+            subject: "S \"1\"".into(),
+            text: "line\nline".into(),
+            marker: marker.clone(),
+        };
+        let create = create_note(&contact, &note);
+        assert_eq!(create.method, Method::Post);
+        assert_eq!(
+            create.body.as_deref(),
+            Some(format!(r#"{{"subject":"S \"1\"","notetext":"line\nline","objectid_contact@odata.bind":"/contacts({CONTACT})"}}"#).as_str())
+        );
+        let on_record = NoteTarget::Suppression {
+            table: "esc_emailsuppression".into(),
+            entity_set: "esc_emailsuppressions".into(),
+            id: guid(RECORD),
+        };
+        let body = create_note(&on_record, &note).body.unwrap_or_default();
+        assert!(body.ends_with(&format!(
+            r#""objectid_esc_emailsuppression@odata.bind":"/esc_emailsuppressions({RECORD})"}}"#
+        )));
+    }
+}
