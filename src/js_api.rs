@@ -1,14 +1,51 @@
-//! The surface JavaScript sees: a few `#[wasm_bindgen]` functions over the domain core.
+//! The surface JavaScript sees: the form handlers and the pure decisions behind them.
 //!
-//! The loader (`www/loader/form.js`) wraps them in the `Rsub` namespace. Values cross as
-//! plain JSON-shaped objects (camelCase fields), converted with `serde-wasm-bindgen`;
-//! bad input becomes a JavaScript `Error` with a readable message, never a panic.
+//! The loader (`www/loader/form.js`) wraps these in the `Rsub` namespace. Values cross as
+//! plain JSON-shaped objects (camelCase fields), converted with `serde-wasm-bindgen`; bad input
+//! becomes a JavaScript `Error` with a readable message, never a panic.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::domain::compatibility::{self, ConnectorReading};
 use crate::domain::save_check::{self, FormFacts};
+use crate::plugin;
+
+/// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
+/// Returns a promise that settles when the load finished; nothing depends on it being awaited.
+#[wasm_bindgen(js_name = onLoad)]
+pub fn on_load(
+    execution_context: JsValue,
+    parameters: JsValue,
+) -> Result<js_sys::Promise, JsValue> {
+    let parameters = if parameters.is_object() {
+        js_sys::JSON::stringify(&parameters).ok().map(String::from)
+    } else {
+        parameters.as_string()
+    };
+    let pending = plugin::load::start(&execution_context, parameters.as_deref())?;
+    Ok(wasm_bindgen_futures::future_to_promise(async move {
+        if let Some(pending) = pending {
+            plugin::load::finish(pending).await;
+        }
+        Ok(JsValue::UNDEFINED)
+    }))
+}
+
+/// OnSave: decides synchronously (cancels the save when a request must be refused).
+#[wasm_bindgen(js_name = onSave)]
+pub fn on_save(execution_context: JsValue) {
+    plugin::save::on_save(execution_context);
+}
+
+/// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked.
+#[wasm_bindgen(js_name = onRequestResubscribeChange)]
+pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        plugin::evidence::on_change(execution_context).await?;
+        Ok(JsValue::UNDEFINED)
+    })
+}
 
 /// Decides a save from the form facts: `{"kind":"allow"|"allowWithWarning"|"refuse", …}`.
 #[wasm_bindgen(js_name = evaluateSave)]

@@ -13,4 +13,5 @@
 pub mod dataverse;
 pub mod domain;
 pub mod js_api;
+pub mod plugin;
 pub mod xrm;

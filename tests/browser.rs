@@ -116,7 +116,7 @@ async fn ready_starts_the_embedded_module() {
 }
 
 #[wasm_bindgen_test]
-async fn on_load_starts_the_module_without_an_error_notification() {
+async fn on_load_outside_dynamics_starts_the_module_and_says_what_is_missing() {
     let log = js_sys::Array::new();
     let promise = call(
         "EmailSuppressionForm.onLoad",
@@ -126,7 +126,15 @@ async fn on_load_starts_the_module_without_an_error_notification() {
     JsFuture::from(js_sys::Promise::from(promise))
         .await
         .expect("onLoad resolves");
-    assert_eq!(log.length(), 0, "no notification: {}", json(&log));
+    let shown = json(&log);
+    // The module started (no "rsub.module" failure) and reported, as one admin-facing
+    // error, that the page has no Client API.
+    assert_eq!(log.length(), 1, "{shown}");
+    assert!(shown.contains(r#"["ERROR","rsub.config","#), "{shown}");
+    assert!(
+        shown.contains("does not provide the Dynamics Client API"),
+        "{shown}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::http::ApiResponse;
+use crate::domain::messages::{Message, MessageKey};
 
 /// Longest server detail kept (characters).
 const MAX_DETAIL: usize = 500;
@@ -112,6 +113,31 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// What the user reads; the server's text only as details.
+    pub fn message(&self) -> Message {
+        let key = match self.kind {
+            ApiErrorKind::BadRequest => MessageKey::ApiBadRequest,
+            ApiErrorKind::Unauthorized => MessageKey::ApiUnauthorized,
+            ApiErrorKind::Forbidden => MessageKey::ApiForbidden,
+            ApiErrorKind::NotFound => MessageKey::ApiNotFound,
+            ApiErrorKind::Conflict => MessageKey::ApiConflict,
+            ApiErrorKind::Throttled { .. } => MessageKey::ApiThrottled,
+            ApiErrorKind::Server => MessageKey::ApiServer,
+            ApiErrorKind::Network => MessageKey::ApiNetwork,
+            ApiErrorKind::Unexpected => MessageKey::ApiUnexpected,
+        };
+        let message = Message::new(key);
+        if crate::domain::messages::placeholders(crate::domain::messages::english(key))
+            .contains(&"detail")
+        {
+            message.with("detail", self.detail.clone())
+        } else {
+            message
+        }
+    }
+}
+
 /// `Retry-After` in seconds (the Web API sends whole seconds; HTTP dates are not used).
 fn parse_retry_after(value: &str) -> Option<u32> {
     value.trim().parse::<u32>().ok()
@@ -143,6 +169,22 @@ mod tests {
                 .collect(),
             body: body.into(),
         }
+    }
+
+    #[test]
+    fn users_read_a_sentence_and_the_server_text_only_as_details() {
+        let body = r#"{"error":{"code":"0x80040220","message":"Principal user is missing prvReadSolution privilege."}}"#;
+        let err = ApiError::from_response(&response(403, &[], body)).unwrap();
+        let text = err.message().render_english();
+        assert!(
+            text.starts_with("You do not have the permission this needs"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "(details: 0x80040220 Principal user is missing prvReadSolution privilege.)"
+        ));
+        let session = ApiError::from_response(&response(401, &[], body)).unwrap();
+        assert!(!session.message().render_english().contains("0x8004"));
     }
 
     #[test]

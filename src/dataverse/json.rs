@@ -1,6 +1,6 @@
-//! JSON text ⇄ values. The shipped module lets the browser parse (`JSON.parse`, then
-//! `serde-wasm-bindgen`), which keeps a JSON parser out of the wasm; native builds and tests
-//! use `serde_json`. Bodies the plugin sends are small and written with [`string`].
+//! JSON text ⇄ values. The shipped module lets the browser parse and write (`JSON.parse` /
+//! `JSON.stringify` through `serde-wasm-bindgen`), which keeps a JSON codec out of the wasm;
+//! native builds and tests use `serde_json`.
 
 use serde::de::DeserializeOwned;
 
@@ -14,6 +14,22 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// Writes `value` as JSON text.
+pub fn encode<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let value = value.serialize(&serializer).map_err(|e| e.to_string())?;
+        js_sys::JSON::stringify(&value)
+            .map(String::from)
+            .map_err(|_| "the value cannot be written as JSON".to_owned())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        serde_json::to_string(value).map_err(|e| e.to_string())
     }
 }
 

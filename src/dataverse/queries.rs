@@ -27,6 +27,8 @@ pub struct LoadRequest<'a> {
     pub entity_set: &'a str,
     /// The suppression record.
     pub record: &'a Guid,
+    /// The *Request Resubscribe* and *Resubscribe Request Date* columns.
+    pub request_columns: [&'a str; 2],
     /// The linked contact, if any.
     pub contact: Option<&'a Guid>,
     /// The connector solution to look up, unless its version is cached.
@@ -54,8 +56,12 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
     let mut parts = vec![(
         LoadPart::Record,
         ApiRequest::get(
-            &Query::new(format!("{}({})", request.entity_set, request.record))
-                .select(&["statecode", "createdon"]),
+            &Query::new(format!("{}({})", request.entity_set, request.record)).select(&[
+                "statecode",
+                "createdon",
+                request.request_columns[0],
+                request.request_columns[1],
+            ]),
         ),
     )];
     if let Some(contact) = request.contact {
@@ -125,25 +131,46 @@ pub fn read_connector(response: &ApiResponse) -> ConnectorReading {
 }
 
 /// The suppression record as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordState {
     /// `statecode` 0: the address is still suppressed.
     pub active: bool,
     /// When the suppression was created.
     pub created_on: Option<Timestamp>,
+    /// *Request Resubscribe* as saved.
+    pub request_flag: Option<bool>,
+    /// *Resubscribe Request Date* as saved.
+    pub request_date: Option<Timestamp>,
 }
 
-/// Reads the suppression record part.
-pub fn read_record(response: &ApiResponse) -> Result<RecordState, ApiError> {
-    #[derive(Deserialize)]
-    struct Record {
-        statecode: Option<i64>,
-        createdon: Option<String>,
-    }
-    let record: Record = decode_ok(response)?;
+/// A column value of any JSON type.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Other(serde::de::IgnoredAny),
+}
+
+/// Reads the suppression record part; `request_columns` as given to [`load_batch`].
+pub fn read_record(
+    response: &ApiResponse,
+    request_columns: [&str; 2],
+) -> Result<RecordState, ApiError> {
+    let record: std::collections::BTreeMap<String, Scalar> = decode_ok(response)?;
+    let text = |name: &str| match record.get(name) {
+        Some(Scalar::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
     Ok(RecordState {
-        active: record.statecode.unwrap_or(0) == 0,
-        created_on: record.createdon.and_then(|d| Timestamp::parse_iso(&d).ok()),
+        active: !matches!(record.get("statecode"), Some(Scalar::Number(n)) if *n != 0.0),
+        created_on: text("createdon").and_then(|d| Timestamp::parse_iso(d).ok()),
+        request_flag: match record.get(request_columns[0]) {
+            Some(Scalar::Bool(b)) => Some(*b),
+            _ => None,
+        },
+        request_date: text(request_columns[1]).and_then(|d| Timestamp::parse_iso(d).ok()),
     })
 }
 
@@ -309,6 +336,7 @@ mod tests {
         let (parts, kinds) = load_batch(&LoadRequest {
             entity_set: "esc_emailsuppressions",
             record: &record,
+            request_columns: ["esc_requestresubscribe", "esc_resubscriberequestdate"],
             contact: Some(&contact),
             connector_solution: Some("dotmailerCRMConnector"),
         });
@@ -330,7 +358,10 @@ mod tests {
             .collect();
         assert_eq!(
             paths[0],
-            format!("esc_emailsuppressions({RECORD})?$select=statecode,createdon")
+            format!(
+                "esc_emailsuppressions({RECORD})?$select=statecode,createdon,\
+                 esc_requestresubscribe,esc_resubscriberequestdate"
+            )
         );
         assert_eq!(
             paths[1],
@@ -355,6 +386,7 @@ mod tests {
         let (_, kinds) = load_batch(&LoadRequest {
             entity_set: "esc_emailsuppressions",
             record: &record,
+            request_columns: ["esc_requestresubscribe", "esc_resubscriberequestdate"],
             contact: None,
             connector_solution: None,
         });
@@ -392,9 +424,25 @@ mod tests {
 
     #[test]
     fn reads_record_contact_and_notes() {
-        let record =
-            read_record(&ok(r#"{"statecode":1,"createdon":"2024-12-09T08:41:00Z"}"#)).unwrap();
+        let columns = ["esc_requestresubscribe", "esc_resubscriberequestdate"];
+        let record = read_record(
+            &ok(r#"{"@odata.etag":"W/\"12\"","statecode":1,"createdon":"2024-12-09T08:41:00Z","esc_requestresubscribe":true,"esc_resubscriberequestdate":"2025-03-05T10:20:00Z","esc_emailsuppressionid":"x"}"#),
+            columns,
+        )
+        .unwrap();
         assert!(!record.active);
+        assert_eq!(record.request_flag, Some(true));
+        assert_eq!(
+            record.request_date.map(|t| t.to_iso()).as_deref(),
+            Some("2025-03-05T10:20:00Z")
+        );
+        let fresh = read_record(
+            &ok(r#"{"statecode":0,"esc_requestresubscribe":null}"#),
+            columns,
+        )
+        .unwrap();
+        assert!(fresh.active);
+        assert_eq!(fresh.request_flag, None);
         assert_eq!(
             record.created_on.map(|t| t.to_iso()).as_deref(),
             Some("2024-12-09T08:41:00Z")
@@ -424,7 +472,7 @@ mod tests {
             ApiErrorKind::NotFound
         );
         assert_eq!(
-            read_record(&ok("not json")).unwrap_err().kind,
+            read_record(&ok("not json"), ["a", "b"]).unwrap_err().kind,
             ApiErrorKind::Unexpected
         );
     }

@@ -247,7 +247,10 @@ fn mapping_messages() -> Vec<Message> {
 
 /// Keys the edges produce (the plugin on the form, the Web API layer), not the domain.
 fn produced_by_edges(key: &MessageKey) -> bool {
-    key.id().starts_with("plugin.") || key.id().starts_with("api.")
+    let id = key.id();
+    id.starts_with("plugin.")
+        || id.starts_with("api.")
+        || super::messages::EVIDENCE_DIALOG.contains(key)
 }
 
 #[test]

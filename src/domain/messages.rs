@@ -138,8 +138,90 @@ message_table! {
     ConfigColumnMissing = "config.columnMissing" => "Resubscribe checks are off: the form has no “{column}” column. An administrator can add it to the form or name it in the handler parameter.";
     ConfigColumnNotOnForm = "config.columnNotOnForm" => "Resubscribe checks are off: the column “{name}” named for “{column}” in the handler parameter is not on the form.";
 
+    // The plugin on the form (produced by the edge, not the domain).
+    PluginNoClientApi = "plugin.noClientApi" => "Resubscribe checks are off: this page does not provide the Dynamics Client API ({detail}).";
+    PluginNoWebApi = "plugin.noWebApi" => "Resubscribe checks need Dynamics CRM 2016 or later: this organization runs {version}, which has no Web API.";
+    PluginUnavailable = "plugin.unavailable" => "Resubscription is not available in this organization at the moment. Ask your administrator.";
+    PluginEntitySetWrong = "plugin.entitySetWrong" => "Resubscribe checks cannot read this record through the Web API as “{set}”. An administrator can set \"entitySet\" in the handler parameter.";
+    PluginLoadFailed = "plugin.loadFailed" => "Could not read where this resubscription stands: {problem}";
+    PluginChecking = "plugin.checking" => "Checking the resubscription rules; the save continues in a moment.";
+    PluginBusy = "plugin.busy" => "The previous request is still being recorded; wait until it is done before making another.";
+    PluginEvidenceRecorded = "plugin.evidenceRecorded" => "Request of {date} by {channel} noted. {next} Save to submit it.";
+    PluginDialogFailed = "plugin.dialogFailed" => "The request form could not be opened ({detail}), so Request Resubscribe was unticked.";
+    PluginNoteWriting = "plugin.noteWriting" => "Recording the request in the contact's notes…";
+    PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";
+    PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
+    PluginNoteFailed = "plugin.noteFailed" => "The resubscribe request is saved, but its note could not be written yet: {problem} It is kept on this computer and retried when this record is opened again, or now with “Retry now”.";
+    PluginRetryNow = "plugin.retryNow" => "Retry now";
+    PluginConflict = "plugin.conflict" => "Someone else changed this record while you were editing it, so your changes were not saved. {what}Refresh the form to see the current values.";
+    PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}. ";
+    PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";
+    PluginModuleFailed = "plugin.moduleFailed" => "The resubscription checks could not start ({detail}).";
+    PluginRequestRefusedWithoutChecks = "plugin.requestRefusedWithoutChecks" => "A resubscribe request cannot be saved while the checks are not running. Other changes save normally.";
+
+    // Web API failures, in the user's words (the server's text is kept as details).
+    ApiBadRequest = "api.badRequest" => "Dynamics refused the request as malformed (details: {detail}).";
+    ApiUnauthorized = "api.unauthorized" => "Your Dynamics session has expired; reload the page and sign in again.";
+    ApiForbidden = "api.forbidden" => "You do not have the permission this needs (details: {detail}).";
+    ApiNotFound = "api.notFound" => "The record was not found; it may have been deleted (details: {detail}).";
+    ApiConflict = "api.conflict" => "The record was changed by someone else in the meantime.";
+    ApiThrottled = "api.throttled" => "Dynamics is busy (too many requests right now); try again in a minute.";
+    ApiServer = "api.server" => "Dynamics could not process the request right now (details: {detail}).";
+    ApiNetwork = "api.network" => "The connection to Dynamics failed (details: {detail}).";
+    ApiUnexpected = "api.unexpected" => "Dynamics gave an answer this form cannot read (details: {detail}).";
+
+    // The evidence dialog (texts handed to the dialog page).
+    EvidenceTitle = "evidence.title" => "Record the contact's request";
+    EvidenceIntro = "evidence.intro" => "Only resubscribe contacts who asked for it. Record what they said, how and when.";
+    EvidenceContact = "evidence.contact" => "Who asked";
+    EvidenceChannel = "evidence.channel" => "How did they ask?";
+    EvidenceRequestedAt = "evidence.requestedAt" => "When did they ask?";
+    EvidenceDetails = "evidence.details" => "What did they say? Reference";
+    EvidenceDetailsHint = "evidence.detailsHint" => "Quote the request and add a call, ticket or letter reference.";
+    EvidenceRecordedBy = "evidence.recordedBy" => "Recorded by";
+    EvidenceSave = "evidence.save" => "Save request";
+    EvidenceCancel = "evidence.cancel" => "Cancel";
+    EvidenceErrorDetails = "evidence.error.details" => "Describe what the contact said, or give a reference.";
+    EvidenceErrorFuture = "evidence.error.future" => "The time they asked cannot be in the future.";
+    EvidenceErrorBeforeSuppression = "evidence.error.beforeSuppression" => "The request must be later than the suppression of this address.";
+    EvidenceErrorChannel = "evidence.error.channel" => "Choose how the contact asked.";
+    EvidenceErrorTooLong = "evidence.error.tooLong" => "Use at most 2,000 characters.";
+    EvidenceErrorContact = "evidence.error.contact" => "Say who asked to be resubscribed.";
+    EvidenceErrorRequestedAt = "evidence.error.requestedAt" => "Enter the date and time the contact asked.";
+    EvidenceErrorStorage = "evidence.error.storage" => "The request could not be handed back to the form (the browser refused to store it). Check that the browser allows site data, then try again.";
+    EvidenceInvalidOpen = "evidence.invalidOpen" => "This dialog opens from the Request Resubscribe box on an Email Suppression record.";
+
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
 }
+
+/// The texts of the evidence dialog page, handed to it by the form library (by id).
+pub const EVIDENCE_DIALOG: &[MessageKey] = &[
+    MessageKey::EvidenceTitle,
+    MessageKey::EvidenceIntro,
+    MessageKey::EvidenceContact,
+    MessageKey::EvidenceChannel,
+    MessageKey::ChannelPhone,
+    MessageKey::ChannelEmail,
+    MessageKey::ChannelLetter,
+    MessageKey::ChannelInPerson,
+    MessageKey::ChannelWebForm,
+    MessageKey::ChannelOther,
+    MessageKey::EvidenceRequestedAt,
+    MessageKey::EvidenceDetails,
+    MessageKey::EvidenceDetailsHint,
+    MessageKey::EvidenceRecordedBy,
+    MessageKey::EvidenceSave,
+    MessageKey::EvidenceCancel,
+    MessageKey::EvidenceErrorDetails,
+    MessageKey::EvidenceErrorFuture,
+    MessageKey::EvidenceErrorBeforeSuppression,
+    MessageKey::EvidenceErrorChannel,
+    MessageKey::EvidenceErrorTooLong,
+    MessageKey::EvidenceErrorContact,
+    MessageKey::EvidenceErrorRequestedAt,
+    MessageKey::EvidenceErrorStorage,
+    MessageKey::EvidenceInvalidOpen,
+];
 
 impl MessageKey {
     /// The key whose id is `id`, if any (for reading RESX files and JSON from the edge).

@@ -30,6 +30,9 @@ extern "C" {
     /// Whether the save succeeded.
     #[wasm_bindgen(method, catch, js_name = getIsSaveSuccess)]
     pub fn get_is_save_success(this: &PostSaveEventArgs) -> Result<JsValue, JsValue>;
+    /// `{errorCode, message}` of a failed save.
+    #[wasm_bindgen(method, catch, js_name = getSaveErrorInfo)]
+    pub fn get_save_error_info(this: &PostSaveEventArgs) -> Result<JsValue, JsValue>;
 
     /// `formContext`.
     #[derive(Clone)]
@@ -114,6 +117,9 @@ extern "C" {
     /// `"always"`, `"never"` or `"dirty"`.
     #[wasm_bindgen(method, catch, js_name = setSubmitMode)]
     pub fn set_submit_mode(this: &Attribute, mode: &str) -> Result<(), JsValue>;
+    /// Runs `handler` when the value changes (user edits and `fireOnChange`).
+    #[wasm_bindgen(method, catch, js_name = addOnChange)]
+    pub fn add_on_change(this: &Attribute, handler: &Function) -> Result<(), JsValue>;
     /// The selected option's label (option sets).
     #[wasm_bindgen(method, catch, js_name = getText)]
     pub fn get_text(this: &Attribute) -> Result<JsValue, JsValue>;
@@ -132,6 +138,9 @@ extern "C" {
     /// Shows an error under the control (blocks saving until cleared).
     #[wasm_bindgen(method, catch, js_name = setNotification)]
     pub fn set_notification(this: &Control, text: &str, id: &str) -> Result<JsValue, JsValue>;
+    /// Shows a notification with actions (`{messages, notificationLevel, uniqueId, actions}`).
+    #[wasm_bindgen(method, catch, js_name = addNotification)]
+    pub fn add_notification(this: &Control, notification: &JsValue) -> Result<JsValue, JsValue>;
     /// Removes a control notification.
     #[wasm_bindgen(method, catch, js_name = clearNotification)]
     pub fn clear_notification(this: &Control, id: &str) -> Result<JsValue, JsValue>;

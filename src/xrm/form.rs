@@ -231,6 +231,11 @@ impl Form {
         }))
     }
 
+    /// Whether the form has the attribute.
+    pub fn has(&self, name: &str) -> bool {
+        self.context.get_attribute(name).ok().flatten().is_some()
+    }
+
     /// Whether the attribute changed since the last save.
     pub fn is_dirty(&self, name: &str) -> Result<bool, XrmError> {
         let dirty = self
@@ -279,6 +284,57 @@ impl Form {
             Some(text) => ui.set_form_notification(text, level.as_str(), id),
             None => ui.clear_form_notification(id),
         };
+    }
+
+    /// Runs `handler` when the attribute's value changes.
+    pub fn add_on_change(&self, name: &str, handler: &Function) -> Result<(), XrmError> {
+        self.attribute(name)?
+            .add_on_change(handler)
+            .map_err(fail("attribute.addOnChange()"))
+    }
+
+    /// Shows a control notification with one action button (e.g. "Retry now"); it does not
+    /// block saving (`RECOMMENDATION` level).
+    pub fn action_notification(
+        &self,
+        name: &str,
+        id: &str,
+        text: &str,
+        action: &str,
+        run: &Function,
+    ) {
+        let Some(control) = self.control(name) else {
+            return;
+        };
+        let set = |target: &js_sys::Object, key: &str, value: &JsValue| {
+            let _ = js_sys::Reflect::set(target, &key.into(), value);
+        };
+        let action_object = js_sys::Object::new();
+        set(&action_object, "message", &action.into());
+        set(&action_object, "actions", &js_sys::Array::of1(run));
+        let notification = js_sys::Object::new();
+        set(&notification, "messages", &js_sys::Array::of1(&text.into()));
+        set(&notification, "notificationLevel", &"RECOMMENDATION".into());
+        set(&notification, "uniqueId", &id.into());
+        set(
+            &notification,
+            "actions",
+            &js_sys::Array::of1(&action_object),
+        );
+        let _ = control.add_notification(&notification);
+    }
+
+    /// Marks this form (its `data.entity`) with `flag`; returns `false` if it was marked already.
+    /// Used to register event handlers once per form, however often OnLoad runs.
+    pub fn mark_once(&self, flag: &str) -> bool {
+        let entity = self.context.data().entity();
+        let already = js_sys::Reflect::get(&entity, &flag.into())
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
+        if !already {
+            let _ = js_sys::Reflect::set(&entity, &flag.into(), &JsValue::TRUE);
+        }
+        !already
     }
 
     /// Registers a PostSave handler.
@@ -383,16 +439,68 @@ impl SaveArgs {
     }
 }
 
-/// Whether a PostSave event reports success (`true` when the client does not say).
-pub fn post_save_succeeded(execution_context: &JsValue) -> bool {
+/// The outcome of a save, from PostSave event arguments: `Ok(())` or `Err((code, message))`.
+/// A client that does not say is taken as success.
+pub fn post_save_outcome(execution_context: &JsValue) -> Result<(), (i64, String)> {
     let Some(args) = Form::save_args(execution_context) else {
-        return true;
+        return Ok(());
     };
     let args: &PostSaveEventArgs = args.0.unchecked_ref();
-    args.get_is_save_success()
+    let success = args
+        .get_is_save_success()
         .ok()
         .and_then(|v| v.as_bool())
-        .unwrap_or(true)
+        .unwrap_or(true);
+    if success {
+        return Ok(());
+    }
+    let info = args.get_save_error_info().unwrap_or(JsValue::NULL);
+    let field = |key: &str| js_sys::Reflect::get(&info, &key.into()).unwrap_or(JsValue::NULL);
+    let code = field("errorCode").as_f64().map(|n| n as i64).unwrap_or(0);
+    Err((code, field("message").as_string().unwrap_or_default()))
+}
+
+/// Opens an HTML web resource as a modal dialog (`Xrm.Navigation.navigateTo`, target 2);
+/// resolves when the dialog closes.
+pub async fn open_dialog(
+    web_resource: &str,
+    data: &str,
+    title: &str,
+    width: u32,
+    height: u32,
+) -> Result<(), XrmError> {
+    let navigation = XRM
+        .with(|xrm| xrm.as_ref().and_then(|x| x.navigation()))
+        .ok_or_else(|| XrmError {
+            call: "Xrm.Navigation".into(),
+            detail: "not available".into(),
+        })?;
+    let set = |target: &js_sys::Object, key: &str, value: &JsValue| {
+        let _ = js_sys::Reflect::set(target, &key.into(), value);
+    };
+    let page = js_sys::Object::new();
+    set(&page, "pageType", &"webresource".into());
+    set(&page, "webresourceName", &web_resource.into());
+    set(&page, "data", &data.into());
+    let size = |value: u32| {
+        let s = js_sys::Object::new();
+        set(&s, "value", &value.into());
+        set(&s, "unit", &"px".into());
+        s
+    };
+    let options = js_sys::Object::new();
+    set(&options, "target", &2.into());
+    set(&options, "position", &1.into());
+    set(&options, "width", &size(width));
+    set(&options, "height", &size(height));
+    set(&options, "title", &title.into());
+    let promise = navigation
+        .navigate_to(&page, &options)
+        .map_err(fail("Xrm.Navigation.navigateTo()"))?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(drop)
+        .map_err(fail("Xrm.Navigation.navigateTo()"))
 }
 
 /// What the global context says about the org and the user.

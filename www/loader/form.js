@@ -19,12 +19,36 @@ var Rsub = (function (namespace) {
     /* ---- end of glue ---- */
 
     var WASM_BASE64 = "/*@WASM_BASE64@*/";
+    var RESX = "rsub_/strings/Resubscribe";
     var NOTIFICATION_ID = "rsub.module";
     var CSP_HINT = /unsafe-eval|Content Security Policy|CSP/i;
+
+    /*
+     * English fallbacks for the three texts shown when the module cannot run (then the
+     * Rust message table is out of reach); the RESX files carry the translations.
+     */
+    var FALLBACK = {
+        "plugin.moduleBlocked": "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.",
+        "plugin.moduleFailed": "The resubscription checks could not start ({detail}).",
+        "plugin.requestRefusedWithoutChecks": "A resubscribe request cannot be saved while the checks are not running. Other changes save normally."
+    };
 
     var loaded = null;
     var failure = null;
     var compiling = null;
+    /* The arguments of an OnLoad waiting for the module, and the load it started. */
+    var pendingLoad = null;
+    var loading = null;
+
+    function text(key, detail) {
+        var template = null;
+        try {
+            template = Xrm.Utility.getResourceString(RESX, key);
+        } catch (ignored) {
+            template = null;
+        }
+        return (template || FALLBACK[key]).replace("{detail}", detail || "");
+    }
 
     function decodeBytes() {
         var binary = atob(WASM_BASE64);
@@ -38,11 +62,9 @@ var Rsub = (function (namespace) {
     /** A readable Error for a module that could not be compiled or started. */
     function describe(error) {
         var detail = error && error.message ? String(error.message) : String(error);
-        var text = CSP_HINT.test(detail)
-            ? "The resubscription checks cannot start: this organization's Content Security Policy " +
-              "blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts."
-            : "The resubscription checks could not start (" + detail + ").";
-        var described = new Error(text);
+        var described = new Error(CSP_HINT.test(detail)
+            ? text("plugin.moduleBlocked")
+            : text("plugin.moduleFailed", detail));
         described.name = "RsubModuleError";
         described.detail = detail;
         return described;
@@ -82,6 +104,16 @@ var Rsub = (function (namespace) {
         return compiling;
     }
 
+    /** Runs a waiting OnLoad in the module (once); returns the load's promise. */
+    function runPendingLoad(module) {
+        if (pendingLoad !== null) {
+            var args = pendingLoad;
+            pendingLoad = null;
+            loading = module.onLoad(args[0], args[1]);
+        }
+        return loading;
+    }
+
     function formContextOf(executionContext) {
         if (executionContext && typeof executionContext.getFormContext === "function") {
             return executionContext.getFormContext();
@@ -98,6 +130,40 @@ var Rsub = (function (namespace) {
         return error;
     }
 
+    /** The Request Resubscribe column: from the mapping parameter, else by its name. */
+    function requestColumn(formContext, parameters) {
+        var found = null;
+        try {
+            var mapping = typeof parameters === "string" ? JSON.parse(parameters) : parameters;
+            found = mapping && mapping.requestResubscribe ? String(mapping.requestResubscribe) : null;
+        } catch (ignored) {
+            found = null;
+        }
+        formContext.data.entity.attributes.forEach(function (attribute) {
+            var name = attribute.getName();
+            if (found === null && attribute.getAttributeType() === "boolean" && name.indexOf("requestresubscribe") >= 0) {
+                found = name;
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Without the module nothing can check a request, so a save that ticks Request Resubscribe
+     * is refused; every other save goes through.
+     */
+    function refuseUncheckedRequest(executionContext, parameters, error) {
+        reportFailure(executionContext, error);
+        var formContext = formContextOf(executionContext);
+        var column = formContext ? requestColumn(formContext, parameters) : null;
+        var attribute = column ? formContext.getAttribute(column) : null;
+        if (attribute && attribute.getValue() === true && attribute.getIsDirty()) {
+            executionContext.getEventArgs().preventDefault();
+            formContext.ui.setFormNotification(
+                error.message + " " + text("plugin.requestRefusedWithoutChecks"), "ERROR", NOTIFICATION_ID);
+        }
+    }
+
     namespace.version = /*@VERSION@*/;
 
     /** Resolves with the namespace once the module has started. */
@@ -106,27 +172,39 @@ var Rsub = (function (namespace) {
     };
 
     namespace.EmailSuppressionForm = {
-        /** OnLoad: starts the module (asynchronously); a start failure is shown on the form. */
-        onLoad: function (executionContext) {
-            return moduleReady().then(function () { return undefined; }, function (error) {
+        /**
+         * OnLoad (parameter: the mapping JSON). Starts the module off the main thread, then
+         * reads the record; a start failure is shown on the form.
+         */
+        onLoad: function (executionContext, parameters) {
+            pendingLoad = [executionContext, parameters];
+            return moduleReady().then(runPendingLoad, function (error) {
                 reportFailure(executionContext, error);
             });
         },
-        /** OnSave: the module must be running to decide synchronously. */
-        onSave: function (executionContext) {
+        /** OnSave: decides synchronously, starting the module now if it is not running yet. */
+        onSave: function (executionContext, parameters) {
+            var module;
             try {
-                moduleNow();
+                module = moduleNow();
             } catch (error) {
-                reportFailure(executionContext, error);
+                refuseUncheckedRequest(executionContext, parameters, error);
+                return;
             }
+            runPendingLoad(module);
+            module.onSave(executionContext);
         },
-        /** OnChange of Request Resubscribe. */
+        /** OnChange of Request Resubscribe: asks for the contact's request when ticked. */
         onRequestResubscribeChange: function (executionContext) {
+            var module;
             try {
-                moduleNow();
+                module = moduleNow();
             } catch (error) {
                 reportFailure(executionContext, error);
+                return undefined;
             }
+            runPendingLoad(module);
+            return module.onRequestResubscribeChange(executionContext);
         }
     };
 

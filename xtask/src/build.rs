@@ -85,7 +85,7 @@ pub fn form_library() -> Result<PathBuf, String> {
 }
 
 /// Copies every file under `from` into `to`, keeping relative paths; returns the count.
-/// A missing `from` copies nothing.
+/// A missing `from` copies nothing; Markdown notes are not web resources and stay behind.
 fn copy_tree(from: &Path, to: &Path) -> Result<usize, String> {
     let Ok(entries) = std::fs::read_dir(from) else {
         return Ok(0);
@@ -94,6 +94,9 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, String> {
     for entry in entries {
         let entry = entry.map_err(|e| format!("cannot list {}: {e}", from.display()))?;
         let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.extension().is_some_and(|e| e == "md") {
+            continue; // notes for developers, not web resources
+        }
         if source.is_dir() {
             count += copy_tree(&source, &target)?;
         } else {

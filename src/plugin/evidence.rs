@@ -1,0 +1,158 @@
+//! OnChange of *Request Resubscribe*: ticking opens the evidence dialog (an HTML web resource,
+//! `Xrm.Navigation.navigateTo` target 2); cancelling unticks the box. The dialog hands its
+//! result back through `sessionStorage` under a key unique to this request.
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use super::session;
+use super::storage::{self, Store};
+use super::{clock, strings, view};
+use crate::dataverse::json;
+use crate::domain::evidence::{Channel, Evidence, UserRef};
+use crate::domain::messages::{Message, MessageKey, EVIDENCE_DIALOG};
+use crate::domain::time::Timestamp;
+use crate::xrm::form::open_dialog;
+use crate::xrm::Level;
+
+/// The dialog page.
+pub const DIALOG: &str = "rsub_/resubscribe/evidence.html";
+
+/// What the dialog stored.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DialogResult {
+    outcome: String,
+    contact_name: Option<String>,
+    channel: Option<Channel>,
+    requested_at: Option<i64>,
+    details: Option<String>,
+}
+
+/// The OnChange handler of *Request Resubscribe*.
+pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
+    let Some(opening) = session::with(|s| {
+        let flag = s.mapping.request_resubscribe.clone();
+        s.form.control_notification(&flag, view::SAVE, None);
+        view::show(s, view::SAVE, Level::Error, &[]);
+        let ticked = s.form.bool_value(&flag).ok().flatten().unwrap_or(false);
+        if !ticked {
+            s.evidence = None;
+            view::show(s, view::REQUEST, Level::Info, &[]);
+            return None;
+        }
+        if s.writing_note {
+            let _ = s.form.set_value(&flag, &JsValue::FALSE);
+            view::show(
+                s,
+                view::REQUEST,
+                Level::Warning,
+                &[Message::new(MessageKey::PluginBusy)],
+            );
+            return None;
+        }
+        Some(dialog_data(s))
+    })
+    .flatten() else {
+        return Ok(());
+    };
+    let (request_id, data, title) = opening;
+    let opened = open_dialog(DIALOG, &data, &title, 520, 640).await;
+    let key = format!("rsub.evidence.{request_id}");
+    let stored = storage::get(Store::Session, &key);
+    storage::remove(Store::Session, &key);
+    let result = stored.and_then(|text| json::decode::<DialogResult>(&text).ok());
+    let _ = session::with(|s| {
+        let flag = s.mapping.request_resubscribe.clone();
+        let evidence = result.filter(|r| r.outcome == "saved").and_then(|r| {
+            Some(Evidence {
+                contact_name: r.contact_name.unwrap_or_default(),
+                channel: r.channel?,
+                requested_at: Timestamp(r.requested_at?),
+                details: r.details.unwrap_or_default(),
+                recorded_by: UserRef {
+                    id: s.global.user_id.clone(),
+                    name: s.global.user_name.clone(),
+                },
+            })
+        });
+        match (evidence, opened) {
+            (Some(evidence), _) => {
+                let next = s
+                    .facts
+                    .as_ref()
+                    .and_then(|f| f.reason.as_ref())
+                    .map(|r| strings::text(&r.eligibility().message()))
+                    .unwrap_or_default();
+                let noted = Message::new(MessageKey::PluginEvidenceRecorded)
+                    .with("date", evidence.requested_at.to_display_utc())
+                    .with(
+                        "channel",
+                        strings::text(&Message::new(evidence.channel.label_key())),
+                    )
+                    .with("next", next);
+                view::show(s, view::REQUEST, Level::Info, &[noted]);
+                s.evidence = Some(evidence);
+            }
+            (None, Err(error)) => {
+                let _ = s.form.set_value(&flag, &JsValue::FALSE);
+                let failed =
+                    Message::new(MessageKey::PluginDialogFailed).with("detail", error.to_string());
+                view::show(s, view::REQUEST, Level::Error, &[failed]);
+            }
+            (None, Ok(())) => {
+                let _ = s.form.set_value(&flag, &JsValue::FALSE);
+                s.evidence = None;
+                view::show(s, view::REQUEST, Level::Info, &[]);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The request id, the dialog's `data` (JSON) and its title.
+fn dialog_data(s: &session::Session) -> (String, String, String) {
+    let now = clock::now();
+    let record = s.record.as_ref().map(|r| r.to_string()).unwrap_or_default();
+    let request_id = format!("{record}.{}", now.millis());
+    let facts = s.facts.as_ref();
+    let contact_name = facts
+        .and_then(|f| f.contact.as_ref().map(|c| c.name.clone()))
+        .or_else(|| s.form.text_value(&s.mapping.email).ok().flatten())
+        .unwrap_or_default();
+    let email = s
+        .form
+        .text_value(&s.mapping.email)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let earliest = facts
+        .and_then(|f| f.suppressed_on)
+        .map(|t| t.millis().to_string())
+        .unwrap_or_else(|| "null".into());
+    let texts: Vec<String> = EVIDENCE_DIALOG
+        .iter()
+        .map(|key| {
+            format!(
+                "{}:{}",
+                json::string(key.id()),
+                json::string(&strings::template(*key))
+            )
+        })
+        .collect();
+    let data = format!(
+        "{{\"v\":1,\"requestId\":{},\"contactName\":{},\"email\":{},\"recordedBy\":{},\"now\":{},\"earliest\":{earliest},\"lcid\":{},\"strings\":{{{}}}}}",
+        json::string(&request_id),
+        json::string(&contact_name),
+        json::string(&email),
+        json::string(&s.global.user_name),
+        now.millis(),
+        s.global.language,
+        texts.join(",")
+    );
+    (
+        request_id,
+        data,
+        strings::template(MessageKey::EvidenceTitle),
+    )
+}

@@ -1,0 +1,357 @@
+//! OnLoad: read the form, fetch what it needs in one Web API round trip, show where things
+//! stand, and retry a note left in the outbox.
+
+use wasm_bindgen::JsValue;
+
+use super::session::{self, Facts, Session};
+use super::{cache, clock, note, view};
+use crate::dataverse::guid::Guid;
+use crate::dataverse::http::ApiVersion;
+use crate::dataverse::json;
+use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
+use crate::dataverse::transport::WebApi;
+use crate::domain::compatibility::{check, ConnectorReading};
+use crate::domain::mapping::{ColumnMapping, FormAttribute, MappingConfig};
+use crate::domain::messages::{Message, MessageKey};
+use crate::domain::version::Version;
+use crate::xrm::{Form, GlobalContext, Level};
+
+/// Roles that see version details and configuration problems (names in the shipped languages;
+/// more can be listed in the handler parameter as `adminRoles`).
+const ADMIN_ROLES: [&str; 8] = [
+    "system administrator",
+    "system customizer",
+    "systemadministrator",
+    "systemanpasser",
+    "administrateur système",
+    "personnalisateur du système",
+    "systeembeheerder",
+    "systeemaanpasser",
+];
+
+/// What the asynchronous half of OnLoad needs.
+pub struct Pending {
+    record: Option<Guid>,
+    plan: Plan,
+}
+
+/// The synchronous half of OnLoad: reads configuration and form, starts the session (so an
+/// OnSave right after can already hold a request back). `None` when the plugin cannot run
+/// here (the reason is shown on the form).
+pub fn start(
+    execution_context: &JsValue,
+    parameters: Option<&str>,
+) -> Result<Option<Pending>, JsValue> {
+    let form = Form::from_execution_context(execution_context)
+        .map_err(|e| JsValue::from(e.to_string()))?;
+    let Some(session) = configure(&form, parameters) else {
+        return Ok(None);
+    };
+    let pending = Pending {
+        record: session.record.clone(),
+        plan: session_request(&session),
+    };
+    session::start(session);
+    Ok(Some(pending))
+}
+
+/// The asynchronous half of OnLoad: one Web API round trip, then the inline state, then the
+/// outbox.
+pub async fn finish(pending: Pending) {
+    let facts = read_facts(pending.record.as_ref(), pending.plan).await;
+    let resave = session::with(|s| {
+        s.facts = Some(facts);
+        view::render_state(s);
+        std::mem::take(&mut s.resave_when_loaded)
+    });
+    if resave == Some(true) {
+        let _ = session::with(|s| s.form.save());
+    }
+    note::retry_outbox().await;
+}
+
+/// Reads configuration, columns and context; shows what is wrong and returns `None` when the
+/// plugin cannot run on this form.
+fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
+    let problem = |messages: &[Message]| {
+        let text = super::strings::joined(messages);
+        form.form_notification(view::CONFIG, Level::Error, Some(&text));
+    };
+    let global = match GlobalContext::read() {
+        Ok(global) => global,
+        Err(e) => {
+            problem(&[Message::new(MessageKey::PluginNoClientApi).with("detail", e.to_string())]);
+            return None;
+        }
+    };
+    let config = match MappingConfig::parse(parameters.unwrap_or_default(), json::decode) {
+        Ok(config) => config,
+        Err(message) => {
+            problem(&[message]);
+            return None;
+        }
+    };
+    let attributes: Vec<FormAttribute> = form
+        .attributes()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| FormAttribute {
+            name: a.name,
+            kind: a.kind,
+            label: a.label,
+        })
+        .collect();
+    let mapping = match ColumnMapping::resolve(&config, &attributes) {
+        Ok(mapping) => mapping,
+        Err(messages) => {
+            problem(&messages);
+            return None;
+        }
+    };
+    let major = Version::parse(&global.version)
+        .map(|v| v.major())
+        .unwrap_or(9);
+    let Some(version) = ApiVersion::for_org_major(major) else {
+        problem(
+            &[Message::new(MessageKey::PluginNoWebApi).with("version", global.version.clone())],
+        );
+        return None;
+    };
+    form.form_notification(view::CONFIG, Level::Error, None);
+    let table = form.entity_name().unwrap_or_default();
+    let entity_set = config
+        .entity_set
+        .clone()
+        .unwrap_or_else(|| format!("{table}s"));
+    let record = form
+        .record_id()
+        .ok()
+        .flatten()
+        .and_then(|id| Guid::parse(&id).ok());
+    let is_admin = global
+        .roles
+        .iter()
+        .any(|r| ADMIN_ROLES.contains(&r.trim().to_lowercase().as_str()));
+    hook_events(form, &mapping);
+    Some(Session {
+        api: WebApi {
+            client_url: global.client_url.clone(),
+            version,
+        },
+        form: form.clone(),
+        global,
+        config,
+        mapping,
+        table,
+        entity_set,
+        record,
+        is_admin,
+        facts: None,
+        resave_when_loaded: false,
+        evidence: None,
+        pending_note: None,
+        writing_note: false,
+    })
+}
+
+/// PostSave and the OnChange of the columns a refusal may be about, registered once per form.
+fn hook_events(form: &Form, mapping: &ColumnMapping) {
+    if !form.mark_once("rsubHooked") {
+        return;
+    }
+    let _ = form.add_on_post_save(&super::handler(super::save::on_post_save));
+    let clear = super::handler(super::save::on_fact_change);
+    for column in [&mapping.email, &mapping.reason] {
+        let _ = form.add_on_change(column, &clear);
+    }
+}
+
+/// What the load batch needs from the session, owned (the session is not borrowed across the
+/// await).
+struct Plan {
+    api: WebApi,
+    entity_set: String,
+    contact: Option<Guid>,
+    solution: String,
+    cached: Option<ConnectorReading>,
+    org_version: String,
+    request_columns: [String; 2],
+    form_values: FormValues,
+    patterns: crate::domain::lifecycle::LifecyclePatterns,
+}
+
+/// The saved values the form shows at load.
+struct FormValues {
+    flag: bool,
+    date: Option<crate::domain::time::Timestamp>,
+    reason: Option<crate::domain::eligibility::SuppressionReason>,
+    contact: Option<crate::xrm::form::LookupRef>,
+}
+
+fn session_request(session: &Session) -> Plan {
+    let form = &session.form;
+    let mapping = &session.mapping;
+    let contact = mapping
+        .contact
+        .as_ref()
+        .and_then(|c| form.lookup_value(c).ok().flatten());
+    let reason = form
+        .option_value(&mapping.reason)
+        .ok()
+        .flatten()
+        .map(|(value, label)| session.config.reason_of(value, &label));
+    let solution = session.config.connector_solution().to_owned();
+    Plan {
+        api: session.api.clone(),
+        entity_set: session.entity_set.clone(),
+        contact: contact.as_ref().and_then(|c| Guid::parse(&c.id).ok()),
+        cached: cache::get(&session.global.client_url, &solution, clock::now()),
+        solution,
+        org_version: session.global.version.clone(),
+        request_columns: [
+            mapping.request_resubscribe.clone(),
+            mapping.request_date.clone(),
+        ],
+        form_values: FormValues {
+            flag: form
+                .bool_value(&mapping.request_resubscribe)
+                .ok()
+                .flatten()
+                .unwrap_or(false),
+            date: form
+                .date_value(&mapping.request_date)
+                .ok()
+                .flatten()
+                .map(crate::domain::time::Timestamp),
+            reason,
+            contact,
+        },
+        patterns: session
+            .config
+            .lifecycle_patterns
+            .clone()
+            .unwrap_or_default(),
+    }
+}
+
+/// One round trip: record state, contact flags, notes and (unless cached) the connector.
+async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
+    let mut state = RecordState {
+        active: true,
+        ..RecordState::default()
+    };
+    let mut contact_flags = None;
+    let mut notes = Vec::new();
+    let mut reading = plan.cached.clone();
+    let mut problems: Vec<Message> = Vec::new();
+
+    let connector = reading.is_none().then_some(plan.solution.as_str());
+    let request_columns = [
+        plan.request_columns[0].as_str(),
+        plan.request_columns[1].as_str(),
+    ];
+    if let Some(record) = record {
+        let (parts, kinds) = queries::load_batch(&LoadRequest {
+            entity_set: &plan.entity_set,
+            record,
+            request_columns,
+            contact: plan.contact.as_ref(),
+            connector_solution: connector,
+        });
+        let batch_id = format!("rsub{}", clock::now().millis());
+        match plan.api.send_batch(&parts, &batch_id).await {
+            Ok(responses) => {
+                for (kind, response) in kinds.iter().zip(responses.iter()) {
+                    match kind {
+                        LoadPart::Record => match queries::read_record(response, request_columns) {
+                            Ok(s) => state = s,
+                            Err(_) if response.status == 404 => problems.push(
+                                Message::new(MessageKey::PluginEntitySetWrong)
+                                    .with("set", plan.entity_set.clone()),
+                            ),
+                            Err(e) => problems.push(e.message()),
+                        },
+                        LoadPart::Contact => contact_flags = queries::read_contact(response).ok(),
+                        LoadPart::Notes => match queries::read_notes(response) {
+                            Ok(n) => notes = n,
+                            Err(e) => problems.push(e.message()),
+                        },
+                        LoadPart::Connector => reading = Some(queries::read_connector(response)),
+                    }
+                }
+            }
+            Err(error) => {
+                reading = reading.or(Some(ConnectorReading::Unreadable {
+                    why: error.detail.clone(),
+                }));
+                problems.push(error.message());
+            }
+        }
+    } else if let Some(name) = connector {
+        reading = Some(
+            match plan.api.send(&queries::solution_version(name)).await {
+                Ok(response) => queries::read_connector(&response),
+                Err(error) => ConnectorReading::Unreadable { why: error.detail },
+            },
+        );
+    }
+    let reading = reading.unwrap_or(ConnectorReading::Unreadable {
+        why: "no answer".into(),
+    });
+    cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
+    let _ = session::with(|s| {
+        let shown: Vec<Message> = problems
+            .iter()
+            .map(|p| {
+                Message::new(MessageKey::PluginLoadFailed).with("problem", super::strings::text(p))
+            })
+            .collect();
+        view::show(s, view::LOAD, Level::Warning, &shown);
+    });
+    let values = plan.form_values;
+    let mut facts = Facts {
+        // The record as stored wins over the form, which may hold unsaved edits.
+        saved_flag: state.request_flag.unwrap_or(values.flag),
+        saved_date: state.request_date.or(values.date),
+        reason: values.reason,
+        suppressed_on: state.created_on,
+        active: state.active,
+        contact: values.contact,
+        contact_flags,
+        notes,
+        compatibility: check(&plan.org_version, &reading),
+        lifecycle: crate::domain::lifecycle::Lifecycle::NotRequested,
+    };
+    facts.derive_lifecycle(&plan.patterns);
+    facts
+}
+
+/// After a save failed because the record changed: read the facts again, show them, and say
+/// what is on the record now.
+pub async fn refresh_after_conflict() {
+    let Some((record, plan)) = session::with(|s| (s.record.clone(), session_request(s))) else {
+        return;
+    };
+    let facts = read_facts(record.as_ref(), plan).await;
+    let _ = session::with(|s| {
+        let what = if facts.lifecycle.is_pending() {
+            let date = facts
+                .saved_date
+                .map(|d| d.to_display_utc())
+                .unwrap_or_default();
+            super::strings::text(
+                &Message::new(MessageKey::PluginConflictRequested).with("date", date),
+            )
+        } else {
+            String::new()
+        };
+        s.facts = Some(facts);
+        view::render_state(s);
+        view::show(
+            s,
+            view::SAVE,
+            Level::Error,
+            &[Message::new(MessageKey::PluginConflict).with("what", what)],
+        );
+    });
+}

@@ -1,0 +1,191 @@
+//! OnSave (a synchronous decision from the facts read at load) and PostSave (the note).
+
+use wasm_bindgen::JsValue;
+
+use super::outbox::{self, Entry};
+use super::session::{self, Session};
+use super::{clock, note, strings, view};
+use crate::domain::email::EmailAddress;
+use crate::domain::messages::{Message, MessageKey};
+use crate::domain::note::{RequestMarker, ResubscribeNote};
+use crate::domain::save_check::{
+    evaluate, FormFacts, FormType, RequestTransition, SaveDecision, SaveMode,
+};
+use crate::domain::time::Timestamp;
+use crate::xrm::form::post_save_outcome;
+use crate::xrm::{Form, Level};
+
+/// Error code Dynamics reports when the record changed since it was read (412).
+const CONFLICT_CODES: [i64; 2] = [0x8006_0882, 412];
+
+/// The OnSave handler: decides without waiting.
+pub fn on_save(execution_context: JsValue) {
+    let Some(args) = Form::save_args(&execution_context) else {
+        return;
+    };
+    let _ = session::with(|s| {
+        let flag = &s.mapping.request_resubscribe;
+        let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
+        let Some(facts) = s.facts.clone() else {
+            if now_ticked && s.form.is_dirty(flag).unwrap_or(false) {
+                let _ = args.prevent_default();
+                s.resave_when_loaded = true;
+                view::show(
+                    s,
+                    view::SAVE,
+                    Level::Info,
+                    &[Message::new(MessageKey::PluginChecking)],
+                );
+            }
+            return;
+        };
+        let transition = RequestTransition::between(facts.saved_flag, now_ticked);
+        if transition == RequestTransition::Unchanged {
+            return;
+        }
+        let now = clock::now();
+        let reason = s
+            .form
+            .option_value(&s.mapping.reason)
+            .ok()
+            .flatten()
+            .map(|(value, label)| s.config.reason_of(value, &label));
+        let form_facts = FormFacts {
+            form_type: FormType::from(s.form.form_type().unwrap_or(0) as i32),
+            request_transition: transition,
+            email: s.form.text_value(&s.mapping.email).ok().flatten(),
+            reason,
+            lifecycle: facts.lifecycle.clone(),
+            evidence: s.evidence.clone(),
+            compatibility: facts.compatibility.clone(),
+            can_write: true,
+            save_mode: SaveMode::from(args.save_mode() as i32),
+            now,
+            suppressed_on: facts.suppressed_on,
+        };
+        let mut decision = evaluate(&form_facts);
+        if s.writing_note && transition == RequestTransition::Ticked {
+            let busy = Message::new(MessageKey::PluginBusy);
+            decision = match decision {
+                SaveDecision::Refuse { mut reasons } => {
+                    reasons.push(busy);
+                    SaveDecision::Refuse { reasons }
+                }
+                _ => SaveDecision::Refuse {
+                    reasons: vec![busy],
+                },
+            };
+        }
+        match &decision {
+            SaveDecision::Refuse { reasons } => {
+                let _ = args.prevent_default();
+                view::show(s, view::SAVE, Level::Error, reasons);
+                let first = reasons.first().map(strings::text);
+                s.form
+                    .control_notification(flag, view::SAVE, first.as_deref());
+            }
+            SaveDecision::Allow | SaveDecision::AllowWithWarning { .. } => {
+                view::show(s, view::SAVE, Level::Warning, decision.messages());
+                s.form.control_notification(flag, view::SAVE, None);
+                if transition == RequestTransition::Ticked {
+                    submit_request(s, &form_facts, now);
+                }
+            }
+        }
+    });
+}
+
+/// Sets the request date in the same save and queues the note in the outbox.
+fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) {
+    let requested_at = Timestamp(now.millis() / 1000 * 1000);
+    let date = js_sys::Date::new(&JsValue::from_f64(requested_at.millis() as f64));
+    let _ = s.form.set_value(&s.mapping.request_date, &date.into());
+    let (Some(record), Some(evidence)) = (s.record.as_ref(), s.evidence.as_ref()) else {
+        return;
+    };
+    let (Ok(marker), Some(Ok(email)), Some(reason)) = (
+        RequestMarker::new(record.as_str(), requested_at),
+        facts.email.as_deref().map(EmailAddress::parse),
+        facts.reason.as_ref(),
+    ) else {
+        return;
+    };
+    let note = ResubscribeNote::compose(evidence, &email, reason, &marker);
+    let contact = s.facts.as_ref().and_then(|f| f.contact.clone());
+    let (target_table, target_set, target_id) = match contact {
+        Some(c) => ("contact".to_owned(), "contacts".to_owned(), c.id),
+        None => (s.table.clone(), s.entity_set.clone(), record.to_string()),
+    };
+    let entry = Entry {
+        marker,
+        target_table,
+        target_set,
+        target_id,
+        subject: note.subject,
+        text: note.text,
+        saved: false,
+        attempts: 0,
+        last_error: None,
+    };
+    let key = outbox::key(&s.global.client_url, record.as_str());
+    outbox::store(&key, &entry);
+    s.pending_note = Some(key);
+}
+
+/// PostSave: on success write the note; on failure drop the queued note and, when someone
+/// else changed the record, reload the facts and say so.
+pub fn on_post_save(execution_context: JsValue) {
+    let outcome = post_save_outcome(&execution_context);
+    let pending = session::with(|s| s.pending_note.take()).flatten();
+    match outcome {
+        Ok(()) => {
+            let _ = session::with(|s| {
+                let flag = s
+                    .form
+                    .bool_value(&s.mapping.request_resubscribe)
+                    .ok()
+                    .flatten()
+                    .unwrap_or(false);
+                let date = s
+                    .form
+                    .date_value(&s.mapping.request_date)
+                    .ok()
+                    .flatten()
+                    .map(Timestamp);
+                s.evidence = None;
+                view::show(s, view::REQUEST, Level::Info, &[]);
+                let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
+                if let Some(facts) = s.facts.as_mut() {
+                    facts.saved_flag = flag;
+                    facts.saved_date = date;
+                    facts.derive_lifecycle(&patterns);
+                }
+                view::render_state(s);
+            });
+            if let Some(key) = pending {
+                if let Some(mut entry) = outbox::load(&key) {
+                    entry.saved = true;
+                    outbox::store(&key, &entry);
+                }
+                wasm_bindgen_futures::spawn_local(note::write(key));
+            }
+        }
+        Err((code, _)) => {
+            if let Some(key) = pending {
+                outbox::clear(&key);
+            }
+            if CONFLICT_CODES.contains(&code) {
+                wasm_bindgen_futures::spawn_local(super::reload_after_conflict());
+            }
+        }
+    }
+}
+
+/// OnChange of email or reason: a refusal about them may no longer hold.
+pub fn on_fact_change(_execution_context: JsValue) {
+    let _ = session::with(|s| {
+        s.form
+            .control_notification(&s.mapping.request_resubscribe, view::SAVE, None);
+        view::show(s, view::SAVE, Level::Error, &[]);
+    });
+}

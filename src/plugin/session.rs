@@ -1,0 +1,109 @@
+//! What the plugin knows about the form it runs on, between handler calls.
+//!
+//! One form per page: the session is replaced on each OnLoad. Borrows never span an
+//! `.await` (every access goes through [`with`]).
+
+use std::cell::RefCell;
+
+use crate::dataverse::guid::Guid;
+use crate::dataverse::queries::ContactFlags;
+use crate::dataverse::transport::WebApi;
+use crate::domain::compatibility::Compatibility;
+use crate::domain::eligibility::SuppressionReason;
+use crate::domain::evidence::Evidence;
+use crate::domain::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns};
+use crate::domain::mapping::{ColumnMapping, MappingConfig};
+use crate::domain::time::Timestamp;
+use crate::xrm::form::LookupRef;
+use crate::xrm::{Form, GlobalContext};
+
+/// The plugin's state for the current form.
+pub struct Session {
+    /// The form.
+    pub form: Form,
+    /// Org and user.
+    pub global: GlobalContext,
+    /// The customizer's configuration.
+    pub config: MappingConfig,
+    /// The resolved columns.
+    pub mapping: ColumnMapping,
+    /// The suppression table's logical name.
+    pub table: String,
+    /// Its entity set.
+    pub entity_set: String,
+    /// The record (none on a Create form).
+    pub record: Option<Guid>,
+    /// The Web API.
+    pub api: WebApi,
+    /// Whether the user administers the org (sees version details).
+    pub is_admin: bool,
+    /// What was read at load; `None` until the load finished.
+    pub facts: Option<Facts>,
+    /// A save was held back until the load finishes.
+    pub resave_when_loaded: bool,
+    /// The contact's request, captured for the next save.
+    pub evidence: Option<Evidence>,
+    /// The outbox key of a request whose save is under way.
+    pub pending_note: Option<String>,
+    /// A note write is under way: no second request meanwhile.
+    pub writing_note: bool,
+}
+
+/// What the form and the Web API said at load (the *saved* state of the record).
+#[derive(Clone, Debug)]
+pub struct Facts {
+    /// *Request Resubscribe* as saved.
+    pub saved_flag: bool,
+    /// *Resubscribe Request Date* as saved.
+    pub saved_date: Option<Timestamp>,
+    /// The suppression reason.
+    pub reason: Option<SuppressionReason>,
+    /// When the suppression record was created.
+    pub suppressed_on: Option<Timestamp>,
+    /// Whether the address is still suppressed.
+    pub active: bool,
+    /// The linked contact.
+    pub contact: Option<LookupRef>,
+    /// The contact's flags, if read.
+    pub contact_flags: Option<ContactFlags>,
+    /// The contact's recent notes.
+    pub notes: Vec<crate::domain::lifecycle::NoteFact>,
+    /// The connector verdict.
+    pub compatibility: Compatibility,
+    /// Where the resubscription stands.
+    pub lifecycle: Lifecycle,
+}
+
+impl Facts {
+    /// Derives where the resubscription stands from these facts.
+    pub fn derive_lifecycle(&mut self, patterns: &LifecyclePatterns) {
+        self.lifecycle = derive(
+            &LifecycleFacts {
+                request_flag: self.saved_flag,
+                request_date: self.saved_date,
+                suppression_active: self.active,
+                reason: self
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| SuppressionReason::parse("")),
+                notes: self.notes.clone(),
+                contact_donotbulkemail: self.contact_flags.as_ref().and_then(|c| c.donotbulkemail),
+            },
+            patterns,
+        );
+    }
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// Replaces the session (a new form load).
+pub fn start(session: Session) {
+    SESSION.with(|s| *s.borrow_mut() = Some(session));
+}
+
+/// Runs `f` on the session, if there is one.
+pub fn with<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    SESSION.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
+}

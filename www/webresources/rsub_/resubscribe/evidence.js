@@ -1,0 +1,527 @@
+/*
+ * rsub_/resubscribe/evidence.js: the "Request Resubscribe" evidence dialog (evidence.html).
+ *
+ * The form library opens the page with
+ *   Xrm.Navigation.navigateTo({pageType: "webresource", webresourceName: "rsub_/resubscribe/evidence.html",
+ *                              data: JSON.stringify(input)}, {target: 2, …})
+ * and Dynamics hands `data` to the page as the URL query parameter `data`.
+ *
+ * Input (JSON): {v: 1, requestId, contactName, email, recordedBy, now (epoch ms),
+ *                earliest (epoch ms or null: the request cannot predate the suppression), lcid, strings}
+ * Output: sessionStorage["rsub.evidence." + requestId] =
+ *   {v: 1, outcome: "saved", contactName, channel, requestedAt (epoch ms, UTC), details}  on Save,
+ *   {v: 1, outcome: "cancelled"}                                                         on Cancel / Escape.
+ * Closing with the platform's X writes nothing; the form treats a missing result as cancelled.
+ *
+ * Every visible text comes from `strings` (the RESX, read by the form library); a missing key shows as
+ * "[key]". The page makes no network call and never touches window.parent / window.top.
+ */
+(function () {
+    "use strict";
+
+    /** Maximum length of the details, in characters after trimming (Rust `MAX_DETAILS_CHARS`). */
+    var MAX_DETAILS_CHARS = 2000;
+    /** A request time up to this far after "now" is accepted (Rust `CLOCK_SKEW_MINUTES`). */
+    var CLOCK_SKEW_MS = 5 * 60 * 1000;
+    var MINUTE_MS = 60 * 1000;
+    /** The serde names of the Rust `Channel` enum, in display order; also the radio ids and values. */
+    var CHANNELS = ["phone", "email", "letter", "inPerson", "webForm", "other"];
+    var RESULT_KEY_PREFIX = "rsub.evidence.";
+    var LANGUAGES = { 1033: "en", 1031: "de", 1036: "fr", 1043: "nl" };
+    /** Shown only when the page was opened without any strings at all (nothing to localise from). */
+    var INVALID_OPEN_WITHOUT_STRINGS =
+        "This dialog was opened without the information it needs. Close it and tick Request Resubscribe again.";
+
+    var strings = {};
+    var input = null;
+    var language = "en";
+
+    function byId(id) {
+        return document.getElementById(id);
+    }
+
+    /** The localised text for `key`, or "[key]" when the form library did not pass it. */
+    function text(key) {
+        var value = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : null;
+        return typeof value === "string" && value !== "" ? value : "[" + key + "]";
+    }
+
+    /** Replaces the known `{name}` placeholders a translation may use; unknown ones stay as they are. */
+    function fill(template, values) {
+        return template.replace(/\{([A-Za-z]+)\}/g, function (whole, name) {
+            return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+        });
+    }
+
+    function formatNumber(value) {
+        try {
+            return new Intl.NumberFormat(language).format(value);
+        } catch (ignored) {
+            return String(value);
+        }
+    }
+
+    function formatDateTime(ms) {
+        try {
+            return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(ms));
+        } catch (ignored) {
+            return new Date(ms).toString();
+        }
+    }
+
+    /* ------------------------------------------------------------------ input */
+
+    /** The parsed `data` query parameter, or null when it is absent or not a JSON object. */
+    function readData() {
+        var raw = null;
+        try {
+            raw = new URLSearchParams(window.location.search).get("data");
+        } catch (ignored) {
+            return null;
+        }
+        if (!raw) {
+            return null;
+        }
+        try {
+            var parsed = JSON.parse(raw);
+            return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+        } catch (ignored) {
+            return null;
+        }
+    }
+
+    function isPlainObject(value) {
+        return value !== null && typeof value === "object" && !Array.isArray(value);
+    }
+
+    function optionalString(value) {
+        return typeof value === "string" ? value : "";
+    }
+
+    function isTime(value) {
+        return typeof value === "number" && isFinite(value);
+    }
+
+    /** Checks the input against the contract; returns the normalised input, or null when it cannot be used. */
+    function normalise(data) {
+        if (!data || data.v !== 1 || !isPlainObject(data.strings)) {
+            return null;
+        }
+        if (typeof data.requestId !== "string" || data.requestId === "") {
+            return null;
+        }
+        if (data.earliest !== undefined && data.earliest !== null && !isTime(data.earliest)) {
+            return null;
+        }
+        return {
+            requestId: data.requestId,
+            contactName: optionalString(data.contactName),
+            email: optionalString(data.email),
+            recordedBy: optionalString(data.recordedBy),
+            now: isTime(data.now) ? data.now : Date.now(),
+            earliest: isTime(data.earliest) ? data.earliest : null
+        };
+    }
+
+    /** 1033 en, 1031 de, 1036 fr, 1043 nl; any other LCID is shown as English. */
+    function languageFor(lcid) {
+        return Object.prototype.hasOwnProperty.call(LANGUAGES, lcid) ? LANGUAGES[lcid] : "en";
+    }
+
+    /* ------------------------------------------------------------------ local date-time <-> epoch ms */
+
+    function pad(value, width) {
+        var s = String(value);
+        while (s.length < width) {
+            s = "0" + s;
+        }
+        return s;
+    }
+
+    /** Epoch ms as a `datetime-local` value ("YYYY-MM-DDTHH:MM") in the user's time zone. */
+    function toLocalValue(ms) {
+        var d = new Date(ms);
+        return pad(d.getFullYear(), 4) + "-" + pad(d.getMonth() + 1, 2) + "-" + pad(d.getDate(), 2) +
+            "T" + pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2);
+    }
+
+    /** A `datetime-local` value (user's time zone) as epoch ms, or null when it is not a real date and time. */
+    function fromLocalValue(value) {
+        var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(value);
+        if (!m) {
+            return null;
+        }
+        var year = Number(m[1]);
+        var month = Number(m[2]) - 1;
+        var day = Number(m[3]);
+        var millis = m[7] ? Number((m[7] + "00").slice(0, 3)) : 0;
+        var d = new Date(year, month, day, Number(m[4]), Number(m[5]), m[6] ? Number(m[6]) : 0, millis);
+        if (d.getFullYear() !== year || d.getMonth() !== month || d.getDate() !== day) {
+            return null; /* 2026-02-30, or a two-digit year that Date would move to 19xx */
+        }
+        var ms = d.getTime();
+        return isFinite(ms) ? ms : null;
+    }
+
+    function floorToMinute(ms) {
+        return ms - (((ms % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+    }
+
+    function ceilToMinute(ms) {
+        var floor = floorToMinute(ms);
+        return floor === ms ? ms : floor + MINUTE_MS;
+    }
+
+    /** Length in Unicode code points, as Rust's `chars().count()` measures it. */
+    function codePointLength(s) {
+        var count = 0;
+        for (var i = 0; i < s.length; i += 1) {
+            var unit = s.charCodeAt(i);
+            if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < s.length) {
+                var next = s.charCodeAt(i + 1);
+                if (next >= 0xdc00 && next <= 0xdfff) {
+                    i += 1;
+                }
+            }
+            count += 1;
+        }
+        return count;
+    }
+
+    /* ------------------------------------------------------------------ result */
+
+    /** Writes the outcome for the form library; returns false when sessionStorage refused it. */
+    function writeResult(result) {
+        try {
+            window.sessionStorage.setItem(RESULT_KEY_PREFIX + input.requestId, JSON.stringify(result));
+            return true;
+        } catch (ignored) {
+            return false;
+        }
+    }
+
+    /*
+     * Closes the dialog. The result is always written to sessionStorage BEFORE this is called, so the
+     * outcome is never lost. Unverified: whether window.close() closes a Unified Interface navigateTo
+     * dialog (an iframe, where the HTML standard makes close() a no-op unless the host handles it).
+     * The demo host in www/demo does handle it. If it does not close, the user closes the dialog with
+     * the platform's X and the form still finds the result written here.
+     */
+    function closeDialog() {
+        window.close();
+    }
+
+    function cancel() {
+        if (input) {
+            writeResult({ v: 1, outcome: "cancelled" });
+        }
+        closeDialog();
+    }
+
+    /* ------------------------------------------------------------------ errors */
+
+    var FIELDS = {
+        contactName: { errorId: "contactName-error", invalidTarget: "contactName" },
+        channel: { errorId: "channel-error", invalidTarget: "channel" },
+        requestedAt: { errorId: "requestedAt-error", invalidTarget: "requestedAt" },
+        details: { errorId: "details-error", invalidTarget: "details" }
+    };
+    var FIELD_ORDER = ["contactName", "channel", "requestedAt", "details"];
+
+    function clearFieldError(field) {
+        var spec = FIELDS[field];
+        var error = byId(spec.errorId);
+        error.hidden = true;
+        while (error.firstChild) {
+            error.removeChild(error.firstChild);
+        }
+        byId(spec.invalidTarget).removeAttribute("aria-invalid");
+    }
+
+    /** Shows `message` in `element` after an error icon (the icon is decoration: colour is not the only cue). */
+    function showError(element, message) {
+        while (element.firstChild) {
+            element.removeChild(element.firstChild);
+        }
+        var icon = document.createElement("span");
+        icon.className = "error-icon";
+        icon.setAttribute("aria-hidden", "true");
+        icon.textContent = "!";
+        element.appendChild(icon);
+        element.appendChild(document.createTextNode(message));
+        element.hidden = false;
+    }
+
+    function setFieldError(field, message) {
+        var spec = FIELDS[field];
+        showError(byId(spec.errorId), message);
+        byId(spec.invalidTarget).setAttribute("aria-invalid", "true");
+    }
+
+    function focusField(field) {
+        if (field === "channel") {
+            var checked = document.querySelector("input[name='channel']:checked");
+            (checked || byId(CHANNELS[0])).focus();
+        } else {
+            byId(field).focus();
+        }
+    }
+
+    var summaryTimer = null;
+
+    /** Fills the polite live region; emptied first so that the same problems are announced again. */
+    function announce(messages) {
+        var summary = byId("error-summary");
+        while (summary.firstChild) {
+            summary.removeChild(summary.firstChild);
+        }
+        if (summaryTimer !== null) {
+            window.clearTimeout(summaryTimer);
+        }
+        if (messages.length === 0) {
+            return;
+        }
+        summaryTimer = window.setTimeout(function () {
+            summaryTimer = null;
+            var list = document.createElement("ul");
+            messages.forEach(function (message) {
+                var item = document.createElement("li");
+                item.textContent = message;
+                list.appendChild(item);
+            });
+            summary.appendChild(list);
+        }, 100);
+    }
+
+    /* ------------------------------------------------------------------ validation */
+
+    function selectedChannel() {
+        var checked = document.querySelector("input[name='channel']:checked");
+        return checked && CHANNELS.indexOf(checked.value) >= 0 ? checked.value : null;
+    }
+
+    /** Every problem with the form, in field order; also returns the values to save. */
+    function validate() {
+        var problems = {};
+        var contactName = byId("contactName").value.trim();
+        if (contactName === "") {
+            problems.contactName = text("evidence.error.contact");
+        }
+
+        var channel = selectedChannel();
+        if (channel === null) {
+            problems.channel = text("evidence.error.channel");
+        }
+
+        var requestedAt = fromLocalValue(byId("requestedAt").value);
+        if (requestedAt === null) {
+            problems.requestedAt = text("evidence.error.requestedAt");
+        } else if (requestedAt > Date.now() + CLOCK_SKEW_MS) {
+            problems.requestedAt = fill(text("evidence.error.future"), { date: formatDateTime(requestedAt) });
+        } else if (input.earliest !== null && requestedAt < input.earliest) {
+            problems.requestedAt = fill(text("evidence.error.beforeSuppression"), {
+                date: formatDateTime(requestedAt),
+                suppressedOn: formatDateTime(input.earliest)
+            });
+        }
+
+        var details = byId("details").value.trim();
+        var length = codePointLength(details);
+        if (length === 0) {
+            problems.details = text("evidence.error.details");
+        } else if (length > MAX_DETAILS_CHARS) {
+            problems.details = fill(text("evidence.error.tooLong"), {
+                length: formatNumber(length),
+                max: formatNumber(MAX_DETAILS_CHARS)
+            });
+        }
+
+        return {
+            problems: problems,
+            evidence: { contactName: contactName, channel: channel, requestedAt: requestedAt, details: details }
+        };
+    }
+
+    function save() {
+        var result = validate();
+        var invalid = FIELD_ORDER.filter(function (field) {
+            return Object.prototype.hasOwnProperty.call(result.problems, field);
+        });
+        FIELD_ORDER.forEach(function (field) {
+            if (invalid.indexOf(field) >= 0) {
+                setFieldError(field, result.problems[field]);
+            } else {
+                clearFieldError(field);
+            }
+        });
+        var storageError = byId("storage-error");
+        storageError.hidden = true;
+
+        if (invalid.length > 0) {
+            announce(invalid.map(function (field) { return result.problems[field]; }));
+            focusField(invalid[0]);
+            return;
+        }
+        announce([]);
+
+        var written = writeResult({
+            v: 1,
+            outcome: "saved",
+            contactName: result.evidence.contactName,
+            channel: result.evidence.channel,
+            requestedAt: result.evidence.requestedAt,
+            details: result.evidence.details
+        });
+        if (!written) {
+            /* Closing now would silently turn the user's evidence into "cancelled": say so and stay open. */
+            showError(storageError, text("evidence.error.storage"));
+            return;
+        }
+        closeDialog();
+    }
+
+    /* ------------------------------------------------------------------ building the page */
+
+    function applyTexts(root) {
+        var nodes = root.querySelectorAll("[data-text]");
+        for (var i = 0; i < nodes.length; i += 1) {
+            nodes[i].textContent = text(nodes[i].getAttribute("data-text"));
+        }
+    }
+
+    function updateCount() {
+        /* value.length is what maxlength limits (UTF-16 code units); validation counts code points. */
+        var used = byId("details").value.length;
+        var count = byId("details-count");
+        count.textContent = formatNumber(used) + " / " + formatNumber(MAX_DETAILS_CHARS);
+        count.classList.toggle("near-limit", used >= MAX_DETAILS_CHARS - 100);
+    }
+
+    function setUpRequestedAt() {
+        var field = byId("requestedAt");
+        var max = floorToMinute(input.now);
+        var value = max;
+        if (input.earliest !== null) {
+            var min = ceilToMinute(input.earliest);
+            field.min = toLocalValue(min);
+            if (min > max) {
+                /* The suppression is less than a minute old: its minute is still within the clock skew. */
+                max = min;
+                value = min;
+            }
+        }
+        field.max = toLocalValue(max);
+        field.value = toLocalValue(value);
+    }
+
+    function showForm() {
+        var form = byId("evidence-form");
+        applyTexts(form);
+        byId("evidence-title").textContent = text("evidence.title");
+        document.title = text("evidence.title");
+
+        byId("contactName").value = input.contactName;
+        var email = byId("contactEmail");
+        if (input.email !== "") {
+            email.textContent = input.email;
+        } else {
+            email.hidden = true;
+            byId("contactName").setAttribute("aria-describedby", "contactName-error");
+        }
+        byId("recordedBy").value = input.recordedBy;
+        setUpRequestedAt();
+        updateCount();
+
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            save();
+        });
+        byId("cancel").addEventListener("click", cancel);
+        byId("details").addEventListener("input", function () {
+            updateCount();
+            clearFieldError("details");
+        });
+        byId("contactName").addEventListener("input", function () { clearFieldError("contactName"); });
+        byId("requestedAt").addEventListener("input", function () { clearFieldError("requestedAt"); });
+        byId("channel").addEventListener("change", function () { clearFieldError("channel"); });
+
+        form.addEventListener("keydown", function (event) {
+            if (event.key !== "Enter" || event.isComposing || event.altKey || event.shiftKey) {
+                return;
+            }
+            var target = event.target;
+            var inTextarea = target.tagName === "TEXTAREA";
+            /* Enter submits from every input (radios and date-time included); Ctrl+Enter from the textarea. */
+            if ((target.tagName === "INPUT" && !event.ctrlKey && !event.metaKey) ||
+                    (inTextarea && (event.ctrlKey || event.metaKey))) {
+                event.preventDefault();
+                byId("save").click();
+            }
+        });
+
+        form.hidden = false;
+        byId("contactName").focus();
+    }
+
+    function showInvalidOpen(data) {
+        var message = byId("invalid-open-message");
+        var close = byId("invalid-open-close");
+        var heading = byId("evidence-title");
+        if (data && isPlainObject(data.strings)) {
+            heading.textContent = text("evidence.title");
+            document.title = text("evidence.title");
+            showError(message, text("evidence.invalidOpen"));
+            close.textContent = text("evidence.cancel");
+            close.addEventListener("click", cancel);
+        } else {
+            /*
+             * No strings at all: one fixed English sentence, shown as the page's heading (there is no
+             * title to show); the platform's X and Escape close the dialog.
+             */
+            language = "en";
+            document.documentElement.lang = language;
+            heading.className = "error invalid-open-heading";
+            showError(heading, INVALID_OPEN_WITHOUT_STRINGS);
+            document.title = INVALID_OPEN_WITHOUT_STRINGS;
+            message.hidden = true;
+            close.hidden = true;
+            byId("invalid-open-footer").hidden = true;
+        }
+        byId("invalid-open").hidden = false;
+        if (!close.hidden) {
+            close.focus();
+        }
+    }
+
+    function start() {
+        var data = readData();
+        if (data && isPlainObject(data.strings)) {
+            strings = data.strings;
+        }
+        language = languageFor(data ? data.lcid : null);
+        document.documentElement.lang = language;
+
+        input = normalise(data);
+        document.addEventListener("keydown", function (event) {
+            if (event.key === "Escape" && !event.isComposing && !event.defaultPrevented) {
+                event.preventDefault();
+                cancel();
+            }
+        });
+        if (input) {
+            showForm();
+        } else {
+            /* Keep a usable requestId so Cancel can still report "cancelled" for a partly valid input. */
+            if (data && typeof data.requestId === "string" && data.requestId !== "") {
+                input = { requestId: data.requestId };
+            }
+            showInvalidOpen(data);
+        }
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+}());
