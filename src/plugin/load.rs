@@ -62,10 +62,11 @@ pub async fn finish(pending: Pending) {
     let resave = session::with(|s| {
         s.facts = Some(facts);
         view::render_state(s);
-        std::mem::take(&mut s.resave_when_loaded)
+        std::mem::take(&mut s.resave_when_loaded).then(|| s.form.clone())
     });
-    if resave == Some(true) {
-        let _ = session::with(|s| s.form.save());
+    // Outside the session borrow: saving runs OnSave again, which needs the session.
+    if let Some(Some(form)) = resave {
+        let _ = form.save();
     }
     note::retry_outbox().await;
 }

@@ -119,13 +119,13 @@ pub async fn write(key: String) {
             let _ = session::with(|s| {
                 s.writing_note = false;
                 let failed = Message::new(MessageKey::PluginNoteFailed).with("problem", problem);
-                view::show(s, view::NOTE, Level::Error, &[failed]);
+                view::show(s, view::NOTE, Level::Error, std::slice::from_ref(&failed));
                 let retry = super::handler_for(move |_| {
                     let key = key.clone();
                     wasm_bindgen_futures::spawn_local(write(key));
                 });
                 let label = strings::text(&Message::new(MessageKey::PluginRetryNow));
-                let text = strings::text(&Message::new(MessageKey::PluginNoteWriting));
+                let text = strings::text(&failed);
                 s.form.action_notification(
                     &s.mapping.request_resubscribe,
                     view::NOTE,
@@ -138,15 +138,16 @@ pub async fn write(key: String) {
     }
 }
 
-/// On load: retry this record's outbox entry if its request is on the saved record; drop it
-/// if the save never happened.
+/// On load: retry this record's outbox entry if its save happened; drop it if it never did.
 pub async fn retry_outbox() {
     let key = session::with(|s| {
         let record = s.record.as_ref()?;
         let key = outbox::key(&s.global.client_url, record.as_str());
         let entry = outbox::load(&key)?;
         let facts = s.facts.as_ref()?;
-        if entry.request_is_on_record(facts.saved_flag, facts.saved_date) {
+        // A save PostSave confirmed is retried whatever happened since (the connector may
+        // have cleared the flag); an unconfirmed one only if its request reached the record.
+        if entry.saved || entry.request_is_on_record(facts.saved_flag, facts.saved_date) {
             Some(key)
         } else {
             outbox::clear(&key);

@@ -15,8 +15,13 @@ use crate::domain::time::Timestamp;
 use crate::xrm::form::post_save_outcome;
 use crate::xrm::{Form, Level};
 
-/// Error code Dynamics reports when the record changed since it was read (412).
+/// Error codes Dynamics reports when the record changed since it was read (412): the
+/// Dataverse code (which clients may give as a signed 32-bit number) or the HTTP status.
 const CONFLICT_CODES: [i64; 2] = [0x8006_0882, 412];
+
+fn is_conflict(code: i64) -> bool {
+    CONFLICT_CODES.contains(&(code & 0xFFFF_FFFF))
+}
 
 /// The OnSave handler: decides without waiting.
 pub fn on_save(execution_context: JsValue) {
@@ -174,7 +179,7 @@ pub fn on_post_save(execution_context: JsValue) {
             if let Some(key) = pending {
                 outbox::clear(&key);
             }
-            if CONFLICT_CODES.contains(&code) {
+            if is_conflict(code) {
                 wasm_bindgen_futures::spawn_local(super::reload_after_conflict());
             }
         }
@@ -188,4 +193,15 @@ pub fn on_fact_change(_execution_context: JsValue) {
             .control_notification(&s.mapping.request_resubscribe, view::SAVE, None);
         view::show(s, view::SAVE, Level::Error, &[]);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn conflict_codes_match_signed_and_unsigned_forms() {
+        assert!(super::is_conflict(0x8006_0882));
+        assert!(super::is_conflict(-2_147_088_254));
+        assert!(super::is_conflict(412));
+        assert!(!super::is_conflict(-2_147_220_969));
+    }
 }

@@ -6,6 +6,7 @@ mod build;
 mod bundle;
 mod cmd;
 mod demo;
+mod dist;
 mod manifest;
 mod paths;
 mod setup;
@@ -20,6 +21,8 @@ usage: cargo xtask <task>
 tasks:
   setup   install what is missing (wasm target, wasm-bindgen-cli, Chromium, chromedriver, binaryen, xmllint)
   build   build the form library into target/dist/webresources/
+  dist    build, then pack the unmanaged and managed solution zips into target/dist/ and check them
+          [--form-xml FILE] [--form ENTITY:FORM_ID] [--mapping JSON|FILE] [--panel]: wire an exported form
   demo    build, then run the demo form against the local Dataverse emulator [--port N]
   test    run every test suite (format, lints, native, browser)
 ";
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::ensure(),
         Some("build") => setup::ensure().and_then(|()| build::form_library().map(drop)),
+        Some("dist") => setup::ensure().and_then(|()| dist::run(&args[1..])),
         Some("demo") => setup::ensure().and_then(|()| demo::run(&args[1..])),
         Some("test") => setup::ensure().and_then(|()| test::all()),
         Some("help" | "--help" | "-h") | None => {

@@ -2,19 +2,26 @@
 //!
 //! 1. formatting and lints (`cargo fmt --check`, `cargo clippy -D warnings`, native),
 //! 2. native tests of the whole workspace (domain core, Web API layer, xtask, emulator),
-//! 3. the form library build (the exact bytes the solution ships),
+//! 3. the form library build (the exact bytes the solution ships), then the solution package
+//!    checks (zip structure, content types, schema order and `xmllint` against Microsoft's
+//!    schema, unpack → pack round trip) and ESLint with the Solution Checker rules on every
+//!    shipped script,
 //! 4. lints of the browser-only code, then the browser suite: `wasm-bindgen-test` in headless
-//!    Chromium against that build.
+//!    Chromium against that build,
+//! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver.
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::{build, cmd};
+use crate::{build, cmd, dist};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// How long the browser test runner may take before it is stopped (it can hang).
 const BROWSER_TIMEOUT_SECS: &str = "600";
+
+/// How long the end-to-end suite may take before it is stopped.
+const E2E_TIMEOUT_SECS: &str = "900";
 
 const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
 
@@ -23,9 +30,28 @@ pub fn all() -> Result<(), String> {
     cmd::run("cargo", &["fmt", "--all", "--check"])?;
     let native_lints = ["clippy", "--workspace", "--all-targets", "--quiet"];
     cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
-    cmd::run("cargo", &["test", "--workspace"])?;
+    cmd::run("cargo", &["test", "--workspace", "--exclude", "e2e"])?;
     let library = build::form_library()?;
-    browser(&library)
+    dist::verify()?;
+    browser(&library)?;
+    end_to_end()
+}
+
+/// The end-to-end suite; it needs the build above (the demo loads it).
+fn end_to_end() -> Result<(), String> {
+    let mut tests = Command::new("timeout");
+    tests
+        .args([
+            E2E_TIMEOUT_SECS,
+            "cargo",
+            "test",
+            "-p",
+            "e2e",
+            "--",
+            "--test-threads=2",
+        ])
+        .env("CHROMEDRIVER", chromedriver());
+    cmd::run_with(&mut tests).map_err(|e| format!("end-to-end tests: {e}"))
 }
 
 /// The browser-only code paths: lints for `wasm32`, then the browser tests.
