@@ -1,0 +1,397 @@
+//! Checks on a packed solution zip: structure, content types, file references, well-formed
+//! XML in schema order, the platform's naming rules, Microsoft's schema (`xmllint`), and the
+//! unpack → pack round trip.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::package::{self, Folder, Parts};
+use super::webresource::WebResource;
+use super::{names, xml};
+use crate::cmd;
+
+/// The top-level sequence of `ImportExportXml` in `CustomizationsSolution.xsd`.
+const CUSTOMIZATIONS_ORDER: [&str; 37] = [
+    "Entities",
+    "Roles",
+    "Workflows",
+    "FieldSecurityProfiles",
+    "Templates",
+    "RibbonDiffXml",
+    "IsvConfig",
+    "RelationshipRoles",
+    "ConnectionRoles",
+    "SiteMap",
+    "EntityMaps",
+    "EntityRelationships",
+    "OrganizationSettings",
+    "optionsets",
+    "Reports",
+    "RoutingRules",
+    "ChannelPropertyGroups",
+    "ConvertRules",
+    "MobileOfflineProfiles",
+    "Slas",
+    "ChannelAccessProfiles",
+    "ChannelAccessProfileRules",
+    "Dashboards",
+    "InteractionCentricDashboards",
+    "Dialogs",
+    "WebResources",
+    "CustomControls",
+    "SolutionPluginAssemblies",
+    "SdkMessageProcessingSteps",
+    "ServiceEndpoints",
+    "AppModuleSiteMaps",
+    "AppModules",
+    "EntityDataProviders",
+    "EntityDataSources",
+    "Languages",
+    "GlobalSearchConfigurations",
+    "StoredProcedures",
+];
+
+/// `SolutionManifest` children, in the order real exports write them.
+const MANIFEST_ORDER: [&str; 8] = [
+    "UniqueName",
+    "LocalizedNames",
+    "Descriptions",
+    "Version",
+    "Managed",
+    "Publisher",
+    "RootComponents",
+    "MissingDependencies",
+];
+
+/// `Publisher` children, in the order real exports write them.
+const PUBLISHER_ORDER: [&str; 8] = [
+    "UniqueName",
+    "LocalizedNames",
+    "Descriptions",
+    "EMailAddress",
+    "SupportingWebsiteUrl",
+    "CustomizationPrefix",
+    "CustomizationOptionValuePrefix",
+    "Addresses",
+];
+
+/// What a package must contain.
+pub struct Expect<'a> {
+    /// Managed flavour.
+    pub managed: bool,
+    /// Four-part version.
+    pub version: &'a str,
+    /// The web resources that must be in it.
+    pub shipped: &'a [String],
+    /// Whether it carries the form wiring.
+    pub has_form: bool,
+    /// The folder it was packed from (the round trip must give it back).
+    pub staged: &'a Folder,
+}
+
+/// Counts for the summary.
+pub struct Report {
+    /// Files in the zip.
+    pub parts: usize,
+    /// Web resources in it.
+    pub web_resources: usize,
+}
+
+/// Runs every check except the schema validation.
+pub fn check_zip(zip: &[u8], expect: &Expect) -> Result<Report, String> {
+    let parts = package::read_zip(zip)?;
+    structure(&parts)?;
+    let by_name: BTreeMap<&str, &[u8]> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    content_types(&parts, &by_name)?;
+    let utf8 = |name: &str| -> Result<&str, String> {
+        let bytes = by_name
+            .get(name)
+            .ok_or_else(|| format!("the zip has no {name}"))?;
+        std::str::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8"))
+    };
+    let web_resources = customizations(utf8("customizations.xml")?, &by_name, expect)?;
+    manifest(utf8("solution.xml")?, expect)?;
+    for (name, bytes) in &parts {
+        if name.ends_with(".xml")
+            && !xml::strip_prologue(&String::from_utf8_lossy(bytes)).starts_with('<')
+        {
+            return Err(format!("{name} does not start with an element"));
+        }
+    }
+    round_trip(&parts, expect.staged)?;
+    Ok(Report {
+        parts: parts.len(),
+        web_resources,
+    })
+}
+
+fn structure(parts: &Parts) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for (name, _) in parts {
+        if name.ends_with('/') {
+            return Err(format!(
+                "the zip has a directory entry `{name}` (real exports have none)"
+            ));
+        }
+        if name.starts_with('/') || name.contains('\\') || name.contains("//") {
+            return Err(format!("the zip has a malformed part name `{name}`"));
+        }
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(format!("the zip has `{name}` twice"));
+        }
+    }
+    for required in ["[Content_Types].xml", "solution.xml", "customizations.xml"] {
+        if !seen.contains(&required.to_ascii_lowercase()) {
+            return Err(format!("the zip has no {required}"));
+        }
+    }
+    for (name, _) in parts {
+        let top = matches!(
+            name.as_str(),
+            "[Content_Types].xml" | "solution.xml" | "customizations.xml"
+        );
+        if !top && !name.starts_with("WebResources/") {
+            return Err(format!("the zip has an unexpected part `{name}`"));
+        }
+    }
+    Ok(())
+}
+
+fn content_types(parts: &Parts, by_name: &BTreeMap<&str, &[u8]>) -> Result<(), String> {
+    let text = std::str::from_utf8(by_name["[Content_Types].xml"])
+        .map_err(|_| "[Content_Types].xml is not UTF-8")?;
+    let doc = xml::parse("[Content_Types].xml", text)?;
+    let mut defaults = BTreeSet::new();
+    let mut overrides = BTreeSet::new();
+    for node in xml::elements(doc.root_element()) {
+        match node.tag_name().name() {
+            "Default" => {
+                defaults.insert(
+                    node.attribute("Extension")
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
+                );
+            }
+            "Override" => {
+                let part = node.attribute("PartName").unwrap_or("");
+                let name = part
+                    .strip_prefix('/')
+                    .ok_or(format!("Override `{part}` does not start with /"))?;
+                if !by_name.contains_key(name) {
+                    return Err(format!(
+                        "[Content_Types].xml overrides `{part}`, which is not in the zip"
+                    ));
+                }
+                overrides.insert(name.to_owned());
+            }
+            other => return Err(format!("[Content_Types].xml has an unexpected <{other}>")),
+        }
+    }
+    for (name, _) in parts.iter().filter(|(n, _)| n != "[Content_Types].xml") {
+        let covered = overrides.contains(name)
+            || package::extension(name).is_some_and(|e| defaults.contains(&e.to_ascii_lowercase()));
+        if !covered {
+            return Err(format!("[Content_Types].xml does not cover `{name}`"));
+        }
+    }
+    Ok(())
+}
+
+fn customizations(
+    text: &str,
+    by_name: &BTreeMap<&str, &[u8]>,
+    expect: &Expect,
+) -> Result<usize, String> {
+    let doc = xml::parse("customizations.xml", text)?;
+    let root = doc.root_element();
+    xml::check_order(root, &CUSTOMIZATIONS_ORDER, "customizations.xml")?;
+    let mut resources: BTreeMap<String, WebResource> = BTreeMap::new();
+    if let Some(list) = xml::child(root, "WebResources") {
+        for element in xml::elements(list) {
+            let resource = WebResource::from_element(element, "customizations.xml <WebResource>")?;
+            if resources.insert(resource.name.clone(), resource).is_some() {
+                return Err("customizations.xml lists a web resource twice".into());
+            }
+        }
+    }
+    let mut referenced = BTreeSet::new();
+    for resource in resources.values() {
+        let name = &resource.name;
+        names::check_name(name)?;
+        let part = resource
+            .file_name
+            .strip_prefix('/')
+            .unwrap_or(&resource.file_name);
+        let bytes = by_name.get(part).ok_or_else(|| {
+            format!(
+                "{name}: <FileName>{}</FileName> is not in the zip",
+                resource.file_name
+            )
+        })?;
+        referenced.insert(part.to_owned());
+        if resource.file_name != names::packed_file_name(name, &resource.id) {
+            return Err(format!(
+                "{name}: <FileName> does not follow the packed naming rule"
+            ));
+        }
+        if Some(resource.kind) != names::type_of(name) {
+            return Err(format!(
+                "{name}: <WebResourceType> {} does not match its extension",
+                resource.kind
+            ));
+        }
+        if resource.language_code != names::resx_language(name).unwrap_or(0) {
+            return Err(format!(
+                "{name}: <LanguageCode> does not match the LCID in its name"
+            ));
+        }
+        if bytes.is_empty() {
+            return Err(format!("{name} is empty"));
+        }
+        if matches!(resource.kind, names::RESX | 11 | 4) {
+            let content = std::str::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8"))?;
+            xml::parse(name, content)?;
+        }
+        for dependency in resource.dependencies()? {
+            if !resources.contains_key(&dependency) {
+                return Err(format!(
+                    "{name} depends on {dependency}, which the package does not ship"
+                ));
+            }
+        }
+        if name == super::form::LIBRARY {
+            let dependencies = resource.dependencies()?;
+            for strings in resources.values().filter(|r| r.kind == names::RESX) {
+                if !dependencies.contains(&strings.name) {
+                    return Err(format!(
+                        "{name} must depend on {} so getResourceString finds it",
+                        strings.name
+                    ));
+                }
+            }
+        }
+    }
+    for part in by_name.keys().filter(|p| p.starts_with("WebResources/")) {
+        if !referenced.contains(*part) {
+            return Err(format!("`{part}` is in the zip but no <FileName> names it"));
+        }
+    }
+    let expected: BTreeSet<&String> = expect.shipped.iter().collect();
+    let found: BTreeSet<&String> = resources.keys().collect();
+    if expected != found {
+        return Err(format!(
+            "customizations.xml lists {found:?}; the build shipped {expected:?}"
+        ));
+    }
+    let forms = root
+        .descendants()
+        .filter(|n| n.has_tag_name("systemform"))
+        .count();
+    if forms != usize::from(expect.has_form) {
+        return Err(format!(
+            "customizations.xml has {forms} form(s); expected {}",
+            usize::from(expect.has_form)
+        ));
+    }
+    Ok(resources.len())
+}
+
+fn manifest(text: &str, expect: &Expect) -> Result<(), String> {
+    let doc = xml::parse("solution.xml", text)?;
+    let manifest = xml::child(doc.root_element(), "SolutionManifest")
+        .ok_or("solution.xml has no <SolutionManifest>")?;
+    xml::check_order(manifest, &MANIFEST_ORDER, "solution.xml <SolutionManifest>")?;
+    let publisher = xml::child(manifest, "Publisher").ok_or("solution.xml has no <Publisher>")?;
+    xml::check_order(publisher, &PUBLISHER_ORDER, "solution.xml <Publisher>")?;
+    let prefix = xml::child_text(publisher, "CustomizationPrefix").unwrap_or_default();
+    if format!("{prefix}_") != names::PREFIX {
+        return Err(format!(
+            "the publisher's prefix is `{prefix}`, the web resources use `{}`",
+            names::PREFIX
+        ));
+    }
+    let version = xml::child_text(manifest, "Version").unwrap_or_default();
+    if version != expect.version {
+        return Err(format!(
+            "solution.xml has version {version}, expected {}",
+            expect.version
+        ));
+    }
+    let managed = xml::child_text(manifest, "Managed").unwrap_or_default();
+    if managed != if expect.managed { "1" } else { "0" } {
+        return Err(format!(
+            "solution.xml has <Managed>{managed}</Managed> in the wrong flavour"
+        ));
+    }
+    let roots: BTreeSet<String> = xml::child(manifest, "RootComponents")
+        .map(|r| {
+            xml::elements(r)
+                .filter(|c| c.attribute("type") == Some("61"))
+                .filter_map(|c| c.attribute("schemaName").map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let shipped: BTreeSet<String> = expect.shipped.iter().cloned().collect();
+    if roots != shipped {
+        return Err(format!(
+            "solution.xml root web resources {roots:?} differ from the shipped {shipped:?}"
+        ));
+    }
+    Ok(())
+}
+
+fn round_trip(parts: &Parts, staged: &Folder) -> Result<(), String> {
+    let folder = package::unpack(parts)?;
+    if &folder != staged {
+        let differing: Vec<&String> = folder
+            .keys()
+            .chain(staged.keys())
+            .filter(|k| folder.get(*k) != staged.get(*k))
+            .collect();
+        return Err(format!(
+            "unpacking the zip does not give back its source folder (differs: {differing:?})"
+        ));
+    }
+    let repacked = package::pack(&folder)?;
+    if &repacked != parts {
+        return Err("packing the unpacked zip does not reproduce the same parts".into());
+    }
+    Ok(())
+}
+
+/// Where Microsoft's schema lives: `<repo>/../shared/schemas/customizations/`.
+pub fn schema_dir() -> std::path::PathBuf {
+    let root = crate::paths::root();
+    root.parent()
+        .unwrap_or(&root)
+        .join("shared")
+        .join("schemas")
+        .join("customizations")
+}
+
+/// Validates `customizations.xml` (written to `file`) with `xmllint` against Microsoft's
+/// schema; `Ok(false)` with a printed reason when the schema folder is absent.
+pub fn validate_schema(file: &Path) -> Result<bool, String> {
+    let schema = schema_dir().join("CustomizationsSolution.xsd");
+    if !schema.is_file() {
+        println!(
+            "  SKIPPED schema validation of {}: Microsoft's schema is not at {} \
+             (it comes with this repository's shared/ folder; see shared/schemas/README.md)",
+            file.display(),
+            schema.display()
+        );
+        return Ok(false);
+    }
+    if !cmd::exists("xmllint") {
+        return Err("xmllint is missing: run `cargo xtask setup` (package libxml2-utils)".into());
+    }
+    let file_str = file.to_str().ok_or("non-UTF-8 path")?;
+    let schema_str = schema.to_str().ok_or("non-UTF-8 path")?;
+    cmd::run("xmllint", &["--noout", "--schema", schema_str, file_str]).map_err(|e| {
+        format!("customizations.xml does not validate against Microsoft's schema: {e}")
+    })?;
+    Ok(true)
+}

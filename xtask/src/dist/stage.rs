@@ -1,0 +1,332 @@
+//! Reads the solution source (`solution/`) and the built web resources, and lays out the
+//! unpacked folder of one package flavour (unmanaged or managed).
+//!
+//! The committed `.data.xml` files are the truth for ids, display names and descriptions; the
+//! build decides which web resources exist. What is derived here: the version, `Managed`, the
+//! root components, and the form library's dependency on every shipped RESX file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::form::ExportedForm;
+use super::package::{self, Folder};
+use super::webresource::{self, WebResource};
+use super::{names, xml};
+
+/// The solution source as committed.
+pub struct Source {
+    /// `Other/Solution.xml` (a template: version, `Managed` and root components are filled in).
+    pub solution_xml: String,
+    /// `Other/Customizations.xml` with empty `<Entities />` and `<WebResources />`.
+    pub customizations_xml: String,
+    /// Every declared web resource, by name.
+    pub resources: BTreeMap<String, WebResource>,
+}
+
+/// Reads `solution/`.
+pub fn read_source(dir: &Path) -> Result<Source, String> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let other = dir.join("Other");
+    let solution_xml = read(&other.join("Solution.xml"))?;
+    let customizations_xml = read(&other.join("Customizations.xml"))?;
+    xml::parse("solution/Other/Solution.xml", &solution_xml)?;
+    xml::parse("solution/Other/Customizations.xml", &customizations_xml)?;
+    let mut resources = BTreeMap::new();
+    let root = dir.join("WebResources");
+    for path in files_under(&root)? {
+        let relative = relative_name(&root, &path)?;
+        let Some(name) = relative.strip_suffix(".data.xml") else {
+            return Err(format!(
+                "solution/WebResources/{relative}: only .data.xml files belong here (content comes from the build)"
+            ));
+        };
+        let what = format!("solution/WebResources/{relative}");
+        let text = read(&path)?;
+        let doc = xml::parse(&what, &text)?;
+        let resource = WebResource::from_element(doc.root_element(), &what)?;
+        if resource.name != name {
+            return Err(format!(
+                "{what} declares `{}`; its path says `{name}`",
+                resource.name
+            ));
+        }
+        resources.insert(resource.name.clone(), resource);
+    }
+    Ok(Source {
+        solution_xml,
+        customizations_xml,
+        resources,
+    })
+}
+
+/// Built web resource contents by name.
+pub type Built = BTreeMap<String, Vec<u8>>;
+
+/// The built web resources: every file under `dir` whose path starts with the publisher
+/// prefix, by name; other files (a README) are returned separately as skipped.
+pub fn read_shipped(dir: &Path) -> Result<(Built, Vec<String>), String> {
+    let mut shipped = BTreeMap::new();
+    let mut skipped = Vec::new();
+    for path in files_under(dir)? {
+        let name = relative_name(dir, &path)?;
+        if !name.starts_with(names::PREFIX) {
+            skipped.push(name);
+            continue;
+        }
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        shipped.insert(name, bytes);
+    }
+    Ok((shipped, skipped))
+}
+
+fn files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(out);
+    };
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            out.extend(files_under(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn relative_name(root: &Path, path: &Path) -> Result<String, String> {
+    let relative = path
+        .strip_prefix(root)
+        .map_err(|_| format!("{} is outside {}", path.display(), root.display()))?;
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    parts
+        .map(|p| p.join("/"))
+        .ok_or_else(|| format!("{} is not a UTF-8 path", path.display()))
+}
+
+/// One laid-out package flavour.
+pub struct Staged {
+    /// The unpacked folder.
+    pub folder: Folder,
+    /// The web resources it ships, by name.
+    pub shipped: Vec<String>,
+    /// Declared web resources that the build did not produce (not shipped).
+    pub not_built: Vec<String>,
+    /// Whether it carries the form wiring.
+    pub has_form: bool,
+}
+
+/// Checks a declared web resource against the platform's rules and the name it ships under.
+fn check_resource(resource: &WebResource) -> Result<(), String> {
+    let name = &resource.name;
+    names::check_name(name)?;
+    let kind = names::type_of(name).unwrap_or_default();
+    if resource.kind != kind {
+        return Err(format!(
+            "{name}: <WebResourceType> is {}, its extension says {kind}",
+            resource.kind
+        ));
+    }
+    let expected = names::packed_file_name(name, &resource.id);
+    if resource.file_name != expected {
+        return Err(format!(
+            "{name}: <FileName> must be {expected} (name without punctuation + GUID)"
+        ));
+    }
+    let language = names::resx_language(name).unwrap_or(0);
+    if kind == names::RESX && language == 0 {
+        return Err(format!(
+            "{name}: a RESX web resource needs its LCID in the name (…Resubscribe.1033.resx)"
+        ));
+    }
+    if resource.language_code != language {
+        return Err(format!(
+            "{name}: <LanguageCode> is {}, must be {language}",
+            resource.language_code
+        ));
+    }
+    Ok(())
+}
+
+/// Lays out one flavour. `form` is an already wired form; the managed flavour leaves it out
+/// (a managed layer on another publisher's form would need a differential FormXml).
+pub fn stage(
+    source: &Source,
+    built: &Built,
+    form: Option<&ExportedForm>,
+    version: &str,
+    managed: bool,
+) -> Result<Staged, String> {
+    let mut ids = BTreeMap::new();
+    for resource in source.resources.values() {
+        check_resource(resource)?;
+        if let Some(other) = ids.insert(resource.id.clone(), resource.name.clone()) {
+            return Err(format!(
+                "{} and {other} share the id {}",
+                resource.name, resource.id
+            ));
+        }
+    }
+    for name in built.keys() {
+        if !source.resources.contains_key(name) {
+            names::check_name(name)?;
+            return Err(format!(
+                "the build produced {name}, which solution/ does not declare: add \
+                 solution/WebResources/{name}.data.xml (a new GUID, display name, description, \
+                 type {}, FileName {})",
+                names::type_of(name).unwrap_or_default(),
+                names::packed_file_name(name, "{NEW-GUID}")
+            ));
+        }
+    }
+    let shipped: Vec<&WebResource> = source
+        .resources
+        .values()
+        .filter(|r| built.contains_key(&r.name))
+        .collect();
+    let not_built = source
+        .resources
+        .keys()
+        .filter(|n| !built.contains_key(*n))
+        .cloned()
+        .collect();
+    let strings: Vec<&WebResource> = shipped
+        .iter()
+        .copied()
+        .filter(|r| r.kind == names::RESX)
+        .collect();
+
+    let mut folder = Folder::new();
+    for resource in &shipped {
+        let mut resource = (*resource).clone();
+        if resource.name == super::form::LIBRARY {
+            resource.dependency_xml = webresource::dependency_xml(&strings);
+        }
+        let bytes = built.get(&resource.name).cloned().unwrap_or_default();
+        folder.insert(
+            format!("WebResources/{}.data.xml", resource.name),
+            package::data_xml(&resource).into_bytes(),
+        );
+        folder.insert(format!("WebResources/{}", resource.name), bytes);
+    }
+
+    let form = form.filter(|_| !managed);
+    let mut roots: Vec<String> = Vec::new();
+    if let Some(form) = form {
+        roots.push(format!(
+            "<RootComponent type=\"1\" schemaName=\"{}\" behavior=\"2\" />",
+            xml::escape(&form.entity.to_ascii_lowercase())
+        ));
+        roots.push(format!(
+            "<RootComponent type=\"60\" id=\"{}\" behavior=\"0\" />",
+            form.form_id
+        ));
+        folder.insert(
+            format!("Entities/{}/Entity.xml", form.entity),
+            package::entity_xml(&form.entity_name_element).into_bytes(),
+        );
+        folder.insert(
+            format!(
+                "Entities/{}/FormXml/{}/{}.xml",
+                form.entity, form.form_type, form.form_id
+            ),
+            package::form_file(&form.systemform).into_bytes(),
+        );
+    }
+    for resource in &shipped {
+        roots.push(format!(
+            "<RootComponent type=\"61\" schemaName=\"{}\" behavior=\"0\" />",
+            xml::escape(&resource.name)
+        ));
+    }
+
+    let solution = fill_manifest(&source.solution_xml, version, managed, &roots)?;
+    folder.insert(
+        "Other/Solution.xml".into(),
+        xml::unpacked(&solution).into_bytes(),
+    );
+    folder.insert(
+        "Other/Customizations.xml".into(),
+        xml::unpacked(&source.customizations_xml).into_bytes(),
+    );
+    Ok(Staged {
+        folder,
+        shipped: shipped.iter().map(|r| r.name.clone()).collect(),
+        not_built,
+        has_form: form.is_some(),
+    })
+}
+
+/// Fills `Version`, `Managed` and `RootComponents` of the committed manifest.
+pub fn fill_manifest(
+    template: &str,
+    version: &str,
+    managed: bool,
+    roots: &[String],
+) -> Result<String, String> {
+    let body = xml::strip_prologue(template).replace("\r\n", "\n");
+    let replace_element = |text: &str, tag: &str, value: &str| -> Result<String, String> {
+        let open = format!("<{tag}>");
+        let close = format!("</{tag}>");
+        let start = text
+            .find(&open)
+            .ok_or_else(|| format!("Solution.xml has no <{tag}>"))?;
+        let end = text[start..]
+            .find(&close)
+            .map(|i| start + i)
+            .ok_or_else(|| format!("Solution.xml has no </{tag}>"))?;
+        Ok(format!("{}{open}{value}{}", &text[..start], &text[end..]))
+    };
+    let body = replace_element(&body, "Version", version)?;
+    let body = replace_element(&body, "Managed", if managed { "1" } else { "0" })?;
+    let empty = "<RootComponents />";
+    let start = body
+        .find(empty)
+        .ok_or("Solution.xml must hold an empty `<RootComponents />` (the packer fills it)")?;
+    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &body[line_start..start];
+    let block = if roots.is_empty() {
+        empty.to_owned()
+    } else {
+        let mut block = String::from("<RootComponents>\n");
+        for root in roots {
+            block.push_str(&format!("{indent}  {root}\n"));
+        }
+        block.push_str(&format!("{indent}</RootComponents>"));
+        block
+    };
+    let filled = body.replacen(empty, &block, 1);
+    xml::parse("the filled Solution.xml", &filled)?;
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "<ImportExportXml>\n  <SolutionManifest>\n    <UniqueName>RsubResubscribe</UniqueName>\n    <Version>0.0.0.0</Version>\n    <Managed>0</Managed>\n    <RootComponents />\n    <MissingDependencies />\n  </SolutionManifest>\n</ImportExportXml>\n";
+
+    #[test]
+    fn fills_version_managed_and_root_components() {
+        let roots = vec![
+            "<RootComponent type=\"61\" schemaName=\"rsub_/resubscribe/form.js\" behavior=\"0\" />"
+                .to_owned(),
+        ];
+        let filled = fill_manifest(MANIFEST, "0.1.0.0", true, &roots).unwrap();
+        assert!(filled.contains("<Version>0.1.0.0</Version>"));
+        assert!(filled.contains("<Managed>1</Managed>"));
+        assert!(filled.contains("    <RootComponents>\n      <RootComponent type=\"61\" schemaName=\"rsub_/resubscribe/form.js\" behavior=\"0\" />\n    </RootComponents>"), "{filled}");
+        let empty = fill_manifest(MANIFEST, "0.1.0.0", false, &[]).unwrap();
+        assert!(empty.contains("<RootComponents />") && empty.contains("<Managed>0</Managed>"));
+    }
+}
