@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, cmd, manifest, paths, wasm_fix};
+use crate::{bundle, cmd, manifest, paths, resx, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
@@ -70,6 +70,10 @@ pub fn form_library() -> Result<PathBuf, String> {
 
     let pages = paths::root().join("www").join("webresources");
     let copied = copy_tree(&pages, &paths::webresources())?;
+    let english = paths::webresources().join(format!("{}.1033.resx", resx::NAME));
+    std::fs::write(&english, resx::english_resx())
+        .map_err(|e| format!("cannot write {}: {e}", english.display()))?;
+    report_translations(&pages.join("rsub_").join("strings"));
 
     let raw_size = std::fs::metadata(&raw).map(|m| m.len()).unwrap_or(0);
     println!("form library: {}", out.display());
@@ -80,8 +84,29 @@ pub fn form_library() -> Result<PathBuf, String> {
         "  form.js gzip -9  {:>9} bytes",
         bundle::gzip_size(js.as_bytes())
     );
-    println!("  + {copied} web resource file(s) from www/webresources/");
+    println!("  + {copied} web resource file(s) from www/webresources/, English strings generated");
     Ok(out)
+}
+
+/// Prints what each translation lacks (the form falls back to English for a missing key).
+fn report_translations(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let problems = resx::check_translation(&text);
+        if !problems.is_empty() {
+            println!(
+                "  warning: {} has {} problem(s), first: {}",
+                path.display(),
+                problems.len(),
+                problems[0]
+            );
+        }
+    }
 }
 
 /// Copies every file under `from` into `to`, keeping relative paths; returns the count.

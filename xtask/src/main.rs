@@ -9,6 +9,7 @@ mod demo;
 mod dist;
 mod manifest;
 mod paths;
+mod resx;
 mod setup;
 mod test;
 mod wasm_fix;

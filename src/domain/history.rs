@@ -1,0 +1,450 @@
+//! The contact's resubscription history, read back from notes: our audit notes (written by
+//! [`super::note::ResubscribeNote::compose`], identified by their [`RequestMarker`]) give each
+//! request and its evidence; the connector's notes after a request give its outcome.
+//! Owns the reading only; fetching the notes is the edge's job.
+//!
+//! Decisions **(assumed)**:
+//! - A request's outcome is read from the connector notes made on or after its request time
+//!   and before the next request (the same reading [`super::lifecycle::derive`] does).
+//! - Connector notes older than the first recorded request (or with no recorded request at
+//!   all) form one entry without evidence: a resubscription this form did not record.
+//! - The same marker found twice (a retried write) counts once, the earliest note.
+//! - Note text is data: it is kept as written (bounded), never interpreted as markup.
+
+use serde::{Deserialize, Serialize};
+
+use super::eligibility::SuppressionReason;
+use super::evidence::Channel;
+use super::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns, NoteFact};
+use super::messages::english;
+use super::note::{normalize_guid, RequestMarker};
+use super::text::bounded;
+use super::time::Timestamp;
+
+/// Longest name (who asked, who recorded) kept from a note.
+const MAX_NAME: usize = 500;
+/// Longest details text kept from a note (the dialog allows 2,000 characters).
+const MAX_DETAILS: usize = 4_000;
+
+const WHO: &str = "Who asked: ";
+const CHANNEL: &str = "Channel: ";
+const WHEN: &str = "When they asked: ";
+const DETAILS: &str = "Details / reference: ";
+const RECORDED_BY: &str = "\nRecorded by: ";
+const EMAIL: &str = "Email address: ";
+const REASON: &str = "Suppression reason: ";
+
+/// A resubscribe request as recorded in our audit note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedRequest {
+    /// Which request (suppression record and request time).
+    pub marker: RequestMarker,
+    /// When the note was created.
+    pub noted_on: Timestamp,
+    /// Who asked (empty when the note does not say).
+    pub who: String,
+    /// The channel, when it is one of ours.
+    pub channel: Option<Channel>,
+    /// The channel as written (for a channel this version does not know).
+    pub channel_text: String,
+    /// When the contact asked.
+    pub asked_at: Option<Timestamp>,
+    /// What they said, and/or a reference.
+    pub details: String,
+    /// The Dynamics user who recorded it (name, or id when the name was unknown).
+    pub recorded_by: String,
+    /// The suppressed address.
+    pub email: String,
+    /// The suppression reason at the time of the request.
+    pub reason: Option<SuppressionReason>,
+}
+
+/// The value after `prefix` on the line that starts with it, if any.
+fn line_value<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .map(str::trim)
+}
+
+/// "Sam Agent (0b5a…)" → "Sam Agent"; a bare id stays as it is.
+fn recorder_name(written: &str) -> String {
+    let written = written.trim();
+    let name = written
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .filter(|(_, id)| normalize_guid(id).is_some())
+        .map_or(written, |(name, _)| name);
+    bounded(name.trim(), MAX_NAME)
+}
+
+fn channel_of(label: &str) -> Option<Channel> {
+    Channel::ALL
+        .into_iter()
+        .find(|channel| english(channel.label_key()).eq_ignore_ascii_case(label.trim()))
+}
+
+impl RecordedRequest {
+    /// Reads one of our audit notes back; `None` for any other note.
+    pub fn from_note(note: &NoteFact) -> Option<RecordedRequest> {
+        let marker = RequestMarker::find_in(&note.subject)?;
+        let text = note.text.as_str();
+        // The tail is fixed; details typed by the user may hold anything, even "Recorded by:".
+        let (head, tail) = match text.rfind(RECORDED_BY) {
+            Some(at) => (&text[..at], &text[at + 1..]),
+            None => (text, ""),
+        };
+        let details = head
+            .find(DETAILS)
+            .map(|at| &head[at + DETAILS.len()..])
+            .unwrap_or_default();
+        let channel_text = line_value(head, CHANNEL).unwrap_or_default();
+        Some(RecordedRequest {
+            noted_on: note.created_on,
+            who: bounded(line_value(head, WHO).unwrap_or_default(), MAX_NAME),
+            channel: channel_of(channel_text),
+            channel_text: bounded(channel_text, MAX_NAME),
+            asked_at: line_value(head, WHEN).and_then(|d| Timestamp::parse_iso(d).ok()),
+            details: bounded(details.trim(), MAX_DETAILS),
+            recorded_by: line_value(tail, RECORDED_BY.trim_start())
+                .map(recorder_name)
+                .unwrap_or_default(),
+            email: bounded(line_value(tail, EMAIL).unwrap_or_default(), MAX_NAME),
+            reason: line_value(tail, REASON)
+                .filter(|r| !r.is_empty())
+                .map(SuppressionReason::parse),
+            marker,
+        })
+    }
+}
+
+/// The recorded request for suppression record `suppression_id` (braces and case ignored)
+/// made at `requested_at` (to the second, as Dataverse stores it), or else its latest one.
+pub fn request_for(
+    notes: &[NoteFact],
+    suppression_id: &str,
+    requested_at: Option<Timestamp>,
+) -> Option<RecordedRequest> {
+    let record = normalize_guid(suppression_id)?;
+    let mut ours: Vec<RecordedRequest> = notes
+        .iter()
+        .filter_map(RecordedRequest::from_note)
+        .filter(|r| r.marker.suppression_id == record)
+        .collect();
+    ours.sort_by_key(|r| r.marker.requested_at);
+    let second = |t: Timestamp| t.millis().div_euclid(1000);
+    match requested_at {
+        Some(at) => ours
+            .iter()
+            .rfind(|r| second(r.marker.requested_at) == second(at))
+            .cloned(),
+        None => ours.pop(),
+    }
+}
+
+/// What became of a request, as far as the notes tell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Outcome {
+    /// No connector note yet (waiting for the sync, or never processed).
+    NoneYet,
+    /// The confirmation email went out; the contact has not confirmed (yet).
+    ConfirmationSent {
+        /// When.
+        on: Timestamp,
+    },
+    /// Resubscribed.
+    Resubscribed {
+        /// When, if a note says so.
+        on: Option<Timestamp>,
+    },
+    /// Failed (abuse report, cannot be unsuppressed).
+    Failed {
+        /// When.
+        on: Timestamp,
+        /// The connector's note subject or text, bounded.
+        why: String,
+    },
+}
+
+/// One entry of the history: a request (or connector activity without one) and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    /// The recorded request; `None` for connector activity this form did not record.
+    pub request: Option<RecordedRequest>,
+    /// When it started: the request time, or the first connector note.
+    pub started_on: Timestamp,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+fn outcome_of(lifecycle: Lifecycle) -> Outcome {
+    match lifecycle {
+        Lifecycle::Failed { on, why, .. } => Outcome::Failed { on, why },
+        Lifecycle::Resubscribed { confirmed_on, .. } | Lifecycle::Complete { confirmed_on, .. } => {
+            Outcome::Resubscribed { on: confirmed_on }
+        }
+        Lifecycle::AwaitingConfirmation { email_sent_on, .. } => {
+            Outcome::ConfirmationSent { on: email_sent_on }
+        }
+        Lifecycle::AwaitingSync { .. } | Lifecycle::NotRequested => Outcome::NoneYet,
+    }
+}
+
+/// The outcome of a request made at `since` with `reason`, from the notes before `until`.
+fn outcome_between(
+    notes: &[NoteFact],
+    since: Timestamp,
+    until: Option<Timestamp>,
+    reason: SuppressionReason,
+    patterns: &LifecyclePatterns,
+) -> Outcome {
+    let window: Vec<NoteFact> = notes
+        .iter()
+        .filter(|n| until.is_none_or(|end| n.created_on < end))
+        .cloned()
+        .collect();
+    outcome_of(derive(
+        &LifecycleFacts {
+            request_flag: true,
+            request_date: Some(since),
+            suppression_active: true,
+            reason,
+            notes: window,
+            contact_donotbulkemail: None,
+        },
+        patterns,
+    ))
+}
+
+/// Every request in `notes` with its outcome, newest first.
+pub fn history(notes: &[NoteFact], patterns: &LifecyclePatterns) -> Vec<HistoryEntry> {
+    let mut requests: Vec<RecordedRequest> = Vec::new();
+    let mut sorted: Vec<&NoteFact> = notes.iter().collect();
+    sorted.sort_by_key(|n| n.created_on);
+    for request in sorted.iter().filter_map(|n| RecordedRequest::from_note(n)) {
+        if !requests.iter().any(|r| r.marker == request.marker) {
+            requests.push(request);
+        }
+    }
+    requests.sort_by_key(|r| r.marker.requested_at);
+
+    let mut entries = Vec::with_capacity(requests.len() + 1);
+    let first_request = requests.first().map(|r| r.marker.requested_at);
+    // Connector activity before the first recorded request (or with none at all).
+    let unrecorded = notes
+        .iter()
+        .filter(|n| first_request.is_none_or(|first| n.created_on < first))
+        .filter(|n| {
+            let probe = [(*n).clone()];
+            outcome_between(
+                &probe,
+                n.created_on,
+                None,
+                SuppressionReason::Unsubscribed,
+                patterns,
+            ) != Outcome::NoneYet
+        })
+        .map(|n| n.created_on)
+        .min();
+    if let Some(started_on) = unrecorded {
+        entries.push(HistoryEntry {
+            request: None,
+            started_on,
+            outcome: outcome_between(
+                notes,
+                started_on,
+                first_request,
+                SuppressionReason::Unsubscribed,
+                patterns,
+            ),
+        });
+    }
+    for (index, request) in requests.iter().enumerate() {
+        let since = request.marker.requested_at;
+        let until = requests.get(index + 1).map(|next| next.marker.requested_at);
+        let reason = request
+            .reason
+            .clone()
+            .unwrap_or(SuppressionReason::Unsubscribed);
+        entries.push(HistoryEntry {
+            request: Some(request.clone()),
+            started_on: since,
+            outcome: outcome_between(notes, since, until, reason, patterns),
+        });
+    }
+    entries.reverse();
+    entries
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::email::EmailAddress;
+    use crate::domain::evidence::tests::{phone_call, NOW};
+    use crate::domain::note::ResubscribeNote;
+
+    pub(crate) const RECORD: &str = "8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
+    const HOUR: i64 = 3_600_000;
+
+    fn at(hours: i64) -> Timestamp {
+        Timestamp(NOW.millis() + hours * HOUR)
+    }
+
+    /// Our audit note for a request at `hours`, with `details`, as the note would be read.
+    pub(crate) fn audit_note(hours: i64, details: &str) -> NoteFact {
+        let mut evidence = phone_call();
+        evidence.details = details.into();
+        let marker = RequestMarker::new(RECORD, at(hours)).unwrap();
+        let note = ResubscribeNote::compose(
+            &evidence,
+            &EmailAddress::parse("jane.doe@example.com").unwrap(),
+            &SuppressionReason::Unsubscribed,
+            &marker,
+        );
+        NoteFact {
+            subject: note.subject,
+            text: note.text,
+            created_on: at(hours),
+        }
+    }
+
+    fn connector(subject: &str, hours: i64) -> NoteFact {
+        NoteFact {
+            subject: subject.into(),
+            text: String::new(),
+            created_on: at(hours),
+        }
+    }
+
+    #[test]
+    fn reads_the_evidence_back_from_our_audit_note() {
+        let note = audit_note(0, "Called the service desk.\nTicket CAS-01234.");
+        let request = RecordedRequest::from_note(&note).unwrap();
+        assert_eq!(request.marker, RequestMarker::new(RECORD, NOW).unwrap());
+        assert_eq!(request.who, "Jane Doe");
+        assert_eq!(request.channel, Some(Channel::Phone));
+        assert_eq!(
+            request.asked_at.map(|t| t.to_iso()).as_deref(),
+            Some("2026-11-26T13:33:00Z")
+        );
+        assert_eq!(
+            request.details,
+            "Called the service desk.\nTicket CAS-01234."
+        );
+        assert_eq!(request.recorded_by, "Sam Agent");
+        assert_eq!(request.email, "jane.doe@example.com");
+        assert_eq!(request.reason, Some(SuppressionReason::Unsubscribed));
+        assert_eq!(request.noted_on, NOW);
+    }
+
+    #[test]
+    fn details_that_mimic_the_note_layout_stay_details() {
+        let sneaky = "Asked again.\nRecorded by: Mallory\nChannel: Letter <b>bold</b>";
+        let request = RecordedRequest::from_note(&audit_note(0, sneaky)).unwrap();
+        assert_eq!(request.details, sneaky);
+        assert_eq!(request.recorded_by, "Sam Agent");
+        assert_eq!(request.channel, Some(Channel::Phone));
+    }
+
+    #[test]
+    fn other_notes_are_not_requests() {
+        assert_eq!(
+            RecordedRequest::from_note(&connector("Resubscribed", 1)),
+            None
+        );
+        let unknown_layout = NoteFact {
+            subject: format!("Something {}", RequestMarker::new(RECORD, NOW).unwrap()),
+            text: "free text".into(),
+            created_on: NOW,
+        };
+        let request = RecordedRequest::from_note(&unknown_layout).unwrap();
+        assert_eq!(request.who, "");
+        assert_eq!(request.channel, None);
+        assert_eq!(request.details, "");
+    }
+
+    #[test]
+    fn finds_the_request_of_the_saved_date_to_the_second() {
+        let notes = vec![audit_note(-48, "first"), audit_note(0, "second")];
+        let found = request_for(&notes, &RECORD.to_uppercase(), Some(Timestamp(NOW.0 + 400)));
+        assert_eq!(found.map(|r| r.details).as_deref(), Some("second"));
+        let latest = request_for(&notes, RECORD, None);
+        assert_eq!(latest.map(|r| r.details).as_deref(), Some("second"));
+        assert_eq!(request_for(&notes, RECORD, Some(at(5))), None);
+        assert_eq!(request_for(&notes, "not a guid", None), None);
+    }
+
+    #[test]
+    fn pairs_each_request_with_the_connector_notes_after_it_newest_first() {
+        let notes = vec![
+            connector("Resubscription confirmation email sent", 2),
+            audit_note(0, "first"),
+            connector("Resubscription failed: abuse reported", 5),
+            audit_note(100, "second"),
+            connector("Resubscription confirmation email sent", 101),
+            connector("Resubscribed", 120),
+            audit_note(200, "third"),
+        ];
+        let entries = history(&notes, &LifecyclePatterns::default());
+        let summary: Vec<(Option<String>, Outcome)> = entries
+            .iter()
+            .map(|e| (e.request.as_ref().map(|r| r.details.clone()), e.outcome.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Some("third".into()), Outcome::NoneYet),
+                (
+                    Some("second".into()),
+                    Outcome::Resubscribed { on: Some(at(120)) }
+                ),
+                (
+                    Some("first".into()),
+                    Outcome::Failed {
+                        on: at(5),
+                        why: "Resubscription failed: abuse reported".into()
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn connector_activity_without_a_recorded_request_is_its_own_entry() {
+        let notes = vec![
+            connector("Phone call: asked to receive the newsletter again", -30),
+            connector("Resubscription confirmation email sent", -20),
+            audit_note(0, "recorded"),
+        ];
+        let entries = history(&notes, &LifecyclePatterns::default());
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].request, None);
+        assert_eq!(entries[1].started_on, at(-20));
+        assert_eq!(
+            entries[1].outcome,
+            Outcome::ConfirmationSent { on: at(-20) }
+        );
+        assert!(history(&[connector("Renewal call", 1)], &LifecyclePatterns::default()).is_empty());
+    }
+
+    #[test]
+    fn a_retried_note_counts_once() {
+        let mut again = audit_note(0, "first");
+        again.created_on = at(1);
+        let entries = history(
+            &[audit_note(0, "first"), again],
+            &LifecyclePatterns::default(),
+        );
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].request.as_ref().map(|r| r.noted_on),
+            Some(NOW)
+        );
+    }
+}
