@@ -1,0 +1,496 @@
+//! The plugin on the Email Suppressions form (issue 4), end to end: the shipped form library in
+//! the demo form against the emulator. Ineligible reasons, refusals, the evidence dialog, the
+//! note written exactly once through faults and reloads, connector checks, and the one Web API
+//! round trip at load.
+
+use e2e::seed::{
+    CONTACT_MARIA_CAMPBELL, CONTACT_PAUL_CANNON, SUPPRESSION_AWAITING_CONFIRMATION,
+    SUPPRESSION_HARD_BOUNCED, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_NO_CONTACT,
+    SUPPRESSION_UNSUBSCRIBED,
+};
+use e2e::{ensure, run, Method, Outcome};
+use serde_json::{json, Value};
+
+const SUPPRESSION: &str = "esc_emailsuppression";
+const FLAG: &str = "esc_requestresubscribe";
+const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
+const NOTES: &str = "#form-notifications";
+
+/// Our audit notes (subject carries the request marker) on `object`, as (subject, text).
+fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
+    state["tables"]["annotation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["_objectid_value"].as_str() == Some(object))
+        .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
+        .map(|n| {
+            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
+            (text("subject"), text("notetext"))
+        })
+        .collect()
+}
+
+/// Ticks Request Resubscribe, fills the evidence dialog (phone, `details`) and saves it.
+async fn tick_with_evidence(t: &e2e::E2e, details: &str) -> Outcome {
+    t.page.click(FLAG_INPUT).await?;
+    t.page
+        .wait_until(
+            "the evidence dialog",
+            "const f = document.querySelector('dialog[open] iframe');
+             const d = f && f.contentDocument;
+             const form = d && d.getElementById('evidence-form');
+             return !!(form && !form.hidden);",
+        )
+        .await?;
+    t.page
+        .execute(
+            "const d = document.querySelector('dialog[open] iframe').contentDocument;
+             d.getElementById('phone').click();
+             const details = d.getElementById('details');
+             details.value = arguments[0];
+             details.dispatchEvent(new Event('input', { bubbles: true }));
+             d.getElementById('save').click();
+             return true;",
+            vec![json!(details)],
+        )
+        .await?;
+    t.page.wait_for_text(NOTES, "Save to submit it").await?;
+    Ok(())
+}
+
+/// Saves with the command bar.
+async fn save(t: &e2e::E2e) -> Outcome {
+    t.page.click("#cmd-save").await
+}
+
+/// Switches the demo's user (`admin` or `user`) for this tab, then reopens `record`.
+async fn open_as(t: &e2e::E2e, user: &str, record: &str) -> Outcome {
+    t.page.open_record(SUPPRESSION, record).await?;
+    t.page
+        .execute(
+            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
+             s.user = arguments[0];
+             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
+             return true;",
+            vec![json!(user)],
+        )
+        .await?;
+    t.page.open_record(SUPPRESSION, record).await
+}
+
+/// Whether the Request Resubscribe check box is disabled.
+async fn flag_disabled(t: &e2e::E2e) -> Outcome<bool> {
+    let v = t
+        .page
+        .execute(
+            "return document.querySelector(arguments[0]).disabled;",
+            vec![json!(FLAG_INPUT)],
+        )
+        .await?;
+    Ok(v == json!(true))
+}
+
+/// The plugin's load round trips in the request log: `$batch` posts and any Web API call that
+/// is not the demo host's own record read.
+fn plugin_round_trips(t: &e2e::E2e) -> usize {
+    t.emulator
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/api/data/") && r.path.contains("$batch"))
+        .count()
+}
+
+#[tokio::test]
+async fn ineligible_reasons_disable_the_box_and_say_why() -> Outcome {
+    run(
+        "ineligible_reasons_disable_the_box_and_say_why",
+        async |t| {
+            for (record, words) in [
+                (
+                    SUPPRESSION_ISP_COMPLAINED,
+                    "complained about your email as spam or abuse",
+                ),
+                (SUPPRESSION_HARD_BOUNCED, "it cannot receive email"),
+                (SUPPRESSION_NO_CONTACT, "Contact dotdigital support"),
+            ] {
+                t.page.open_record(SUPPRESSION, record).await?;
+                let shown = t.page.wait_for_text(NOTES, words).await?;
+                ensure!(shown.contains("cannot be resubscribed"), "{shown}");
+                ensure!(
+                    flag_disabled(t).await?,
+                    "Request Resubscribe is enabled on {record}"
+                );
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_request_without_evidence_is_refused_and_nothing_is_saved() -> Outcome {
+    run("a_request_without_evidence_is_refused_and_nothing_is_saved", async |t| {
+        t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+        t.page.wait_for_event("OnLoad").await?;
+        // Cancelling the dialog unticks the box.
+        t.page.click(FLAG_INPUT).await?;
+        t.page
+            .wait_until("the evidence dialog", "return !!document.querySelector('dialog[open] iframe');")
+            .await?;
+        t.page
+            .wait_until(
+                "the dialog's Cancel",
+                "const d = document.querySelector('dialog[open] iframe').contentDocument;
+                 const b = d && d.getElementById('cancel');
+                 if (!b || d.getElementById('evidence-form').hidden) return false;
+                 b.click(); return true;",
+            )
+            .await?;
+        t.page
+            .wait_until("the box unticked", "return !document.querySelector('[data-control=esc_requestresubscribe] input').checked;")
+            .await?;
+        // A script ticks it without the dialog (setValue fires no OnChange): the save is refused.
+        t.page
+            .execute("Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;", vec![json!(FLAG)])
+            .await?;
+        save(t).await?;
+        let refused = t.page.wait_for_text(NOTES, "Record who asked to be resubscribed").await?;
+        ensure!(!refused.is_empty(), "no refusal shown");
+        let control = t.page.text("[data-control=esc_requestresubscribe] .ctl-note").await?;
+        ensure!(control.contains("Record who asked"), "control notification: {control:?}");
+        let row = t.emulator.row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED);
+        ensure!(row.as_ref().is_some_and(|r| r[FLAG] == json!(false)), "the flag was saved: {row:?}");
+        let patches = t.emulator.requests().iter().filter(|r| r.method == "PATCH").count();
+        ensure!(patches == 0, "{patches} PATCH request(s) went out");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> Outcome {
+    run(
+        "a_request_with_evidence_saves_flag_and_date_and_exactly_one_note",
+        async |t| {
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            tick_with_evidence(
+                t,
+                "Called the service desk: <b>please</b> send the newsletter again. CAS-0042",
+            )
+            .await?;
+            save(t).await?;
+            t.page
+                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
+                .await?;
+
+            let row = t
+                .emulator
+                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .unwrap_or(Value::Null);
+            ensure!(row[FLAG] == json!(true), "flag not saved: {row}");
+            ensure!(
+                row["esc_resubscriberequestdate"].is_string(),
+                "date not saved: {row}"
+            );
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "expected one audit note, found {notes:?}");
+            let (subject, text) = &notes[0];
+            ensure!(subject.contains("maria.campbell@contoso.com"), "{subject}");
+            for expected in [
+                "Channel: Phone",
+                "CAS-0042",
+                "<b>please</b>",
+                "Recorded by: Alex Admin",
+            ] {
+                ensure!(text.contains(expected), "note lacks {expected:?}:\n{text}");
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_its_date() -> Outcome
+{
+    run(
+        "a_second_request_while_the_confirmation_email_is_out_is_refused_with_its_date",
+        async |t| {
+            // The connector cleared the flag after sending the confirmation email.
+            t.emulator
+                .web_api(
+                    Method::PATCH,
+                    &format!("esc_emailsuppressions({SUPPRESSION_AWAITING_CONFIRMATION})"),
+                    &[("Content-Type", "application/json")],
+                    Some(&json!({ FLAG: false })),
+                )
+                .await?
+                .expect_status(204)?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_AWAITING_CONFIRMATION)
+                .await?;
+            t.page
+                .wait_for_text(NOTES, "waiting for the contact to confirm")
+                .await?;
+            tick_with_evidence(t, "Asked again by phone.").await?;
+            save(t).await?;
+            let refused = t
+                .page
+                .wait_for_text(NOTES, "wait for the contact to confirm before asking again")
+                .await?;
+            ensure!(
+                refused.contains("2025-03-03"),
+                "the first request's date is missing: {refused}"
+            );
+            let notes = audit_notes(&t.emulator.state(), CONTACT_PAUL_CANNON);
+            ensure!(notes.is_empty(), "a note was written: {notes:?}");
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_old_connector_warns_admins_and_disables_the_box_for_users() -> Outcome {
+    run(
+        "an_old_connector_warns_admins_and_disables_the_box_for_users",
+        async |t| {
+            t.emulator
+                .control_post("settings", &json!({ "connectorVersion": "7.0.1.129" }), 200)
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            let warning = t.page.wait_for_text(NOTES, "7.0.1.129").await?;
+            for expected in ["older than 7.0.1.721", "Dynamics 365"] {
+                ensure!(
+                    warning.contains(expected),
+                    "admin warning lacks {expected:?}: {warning}"
+                );
+            }
+            open_as(t, "user", SUPPRESSION_UNSUBSCRIBED).await?;
+            let plain = t
+                .page
+                .wait_for_text(NOTES, "Ask your administrator")
+                .await?;
+            ensure!(
+                !plain.contains("7.0.1.129"),
+                "ordinary users see version details: {plain}"
+            );
+            ensure!(
+                flag_disabled(t).await?,
+                "Request Resubscribe is enabled for an ordinary user"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block() -> Outcome {
+    run(
+        "an_unreadable_connector_version_is_could_not_verify_and_does_not_block",
+        async |t| {
+            t.emulator
+                .control_post("settings", &json!({ "solutionReadable": false }), 200)
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page
+                .wait_for_text(NOTES, "Could not verify the connector version")
+                .await?;
+            ensure!(
+                !flag_disabled(t).await?,
+                "the box is disabled although nothing blocks"
+            );
+            tick_with_evidence(t, "Letter received, ref L-77.").await?;
+            save(t).await?;
+            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "{notes:?}");
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// One note write through an armed fault: the result is exactly one note and a clear message.
+async fn note_survives_fault(t: &e2e::E2e, fault: Value, count: u32, method: &str) -> Outcome {
+    t.page
+        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+        .await?;
+    t.page.wait_for_event("OnLoad").await?;
+    tick_with_evidence(t, "In person at the fair, form F-12.").await?;
+    t.emulator
+        .arm_fault(
+            &json!({ "method": method, "path": "annotations", "count": count, "fault": fault }),
+        )
+        .await?;
+    save(t).await?;
+    t.page
+        .wait_for_text(NOTES, "The request is recorded in a note")
+        .await?;
+    let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+    ensure!(
+        notes.len() == 1,
+        "expected exactly one note, found {}: {notes:?}",
+        notes.len()
+    );
+    let faulted = t
+        .emulator
+        .requests()
+        .iter()
+        .filter(|r| r.fault.is_some())
+        .count();
+    ensure!(
+        faulted as u32 == count,
+        "{faulted} request(s) hit the fault, armed {count}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn throttling_with_retry_after_still_writes_one_note() -> Outcome {
+    run(
+        "throttling_with_retry_after_still_writes_one_note",
+        async |t| {
+            note_survives_fault(
+                t,
+                json!({ "kind": "status", "status": 429, "retryAfter": 1 }),
+                1,
+                "POST",
+            )
+            .await
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn service_unavailable_twice_still_writes_one_note() -> Outcome {
+    run(
+        "service_unavailable_twice_still_writes_one_note",
+        async |t| {
+            note_survives_fault(t, json!({ "kind": "status", "status": 503 }), 2, "POST").await
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_the_lookup_still_writes_one_note() -> Outcome {
+    run(
+        "a_dropped_connection_on_the_lookup_still_writes_one_note",
+        async |t| note_survives_fault(t, json!({ "kind": "drop" }), 1, "GET").await,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_note_that_cannot_be_written_waits_in_the_outbox_and_is_written_on_the_next_load(
+) -> Outcome {
+    run(
+        "a_note_that_cannot_be_written_waits_in_the_outbox_and_is_written_on_the_next_load",
+        async |t| {
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            tick_with_evidence(t, "Email from the contact, 26 Nov.").await?;
+            t.emulator
+                .arm_fault(
+                    &json!({ "method": "POST", "path": "annotations", "count": 50,
+                    "fault": { "kind": "status", "status": 500 } }),
+                )
+                .await?;
+            save(t).await?;
+            let failed = t
+                .page
+                .wait_for_text(NOTES, "could not be written yet")
+                .await?;
+            ensure!(failed.contains("Retry now"), "no retry offered: {failed}");
+            let main = failed.split("(details:").next().unwrap_or_default();
+            ensure!(
+                main.contains("its note could not be written yet") && !main.contains("0x8"),
+                "the main text is not ours, or shows the server's text: {failed}"
+            );
+            ensure!(
+                audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL).is_empty(),
+                "a note exists"
+            );
+            let row = t
+                .emulator
+                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .unwrap_or(Value::Null);
+            ensure!(
+                row[FLAG] == json!(true),
+                "the request itself was not saved: {row}"
+            );
+
+            t.emulator
+                .send(Method::DELETE, "/_emulator/faults", &[], None)
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page
+                .wait_for_text(NOTES, "The request is recorded in a note")
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(
+                notes.len() == 1,
+                "expected one note after the retry, found {notes:?}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn loading_the_form_takes_one_web_api_round_trip_cold_and_warm() -> Outcome {
+    run("loading_the_form_takes_one_web_api_round_trip_cold_and_warm", async |t| {
+        for (pass, parts) in [("cold", 4), ("warm", 3)] {
+            t.emulator.send(Method::DELETE, "/_emulator/requests", &[], None).await?;
+            t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+            t.page
+                .wait_until("the plugin's load", "return !!document.querySelector('[data-control=esc_requestresubscribe] input');")
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            let log = t.emulator.requests();
+            let started = std::time::Instant::now();
+            let mut batches = plugin_round_trips(t);
+            while batches == 0 && started.elapsed() < std::time::Duration::from_secs(10) {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                batches = plugin_round_trips(t);
+            }
+            ensure!(batches == 1, "{pass}: {batches} $batch requests: {log:?}");
+            let batch = t
+                .emulator
+                .requests()
+                .into_iter()
+                .find(|r| r.path.contains("$batch"))
+                .map(|r| r.batch_parts.len());
+            ensure!(batch == Some(parts), "{pass}: the batch had {batch:?} parts, expected {parts}");
+            let own_calls = t
+                .emulator
+                .requests()
+                .iter()
+                .filter(|r| r.path.contains("solutions") || r.path.contains("annotations") || r.path.contains("contacts("))
+                .count();
+            ensure!(own_calls == 0, "{pass}: {own_calls} plugin request(s) outside the batch");
+        }
+        Ok(())
+    })
+    .await
+}
