@@ -47,6 +47,21 @@ pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Prom
     })
 }
 
+/// OnLoad of the Contact form: draws the contact's resubscription history into the status
+/// panel. `parameters` is the optional mapping JSON (string or object) for note patterns.
+#[wasm_bindgen(js_name = onContactLoad)]
+pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {
+    let parameters = if parameters.is_object() {
+        js_sys::JSON::stringify(&parameters).ok().map(String::from)
+    } else {
+        parameters.as_string()
+    };
+    wasm_bindgen_futures::future_to_promise(async move {
+        crate::ui::on_contact_load(execution_context, parameters).await?;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 /// Decides a save from the form facts: `{"kind":"allow"|"allowWithWarning"|"refuse", …}`.
 #[wasm_bindgen(js_name = evaluateSave)]
 pub fn evaluate_save(facts: JsValue) -> Result<JsValue, JsError> {

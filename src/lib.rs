@@ -8,10 +8,12 @@
 //! - [`domain`]: the pure business core (no browser, no I/O), tested natively.
 //! - [`dataverse`]: the Web API as plain values (requests, `$batch`, errors, retries).
 //! - [`xrm`]: safe bindings to the Dynamics Client API.
+//! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
 
 pub mod dataverse;
 pub mod domain;
 pub mod js_api;
 pub mod plugin;
+pub mod ui;
 pub mod xrm;

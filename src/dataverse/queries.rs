@@ -19,6 +19,8 @@ use crate::domain::time::Timestamp;
 
 /// How many of the contact's notes are read at load (newest first).
 pub const RECENT_NOTES: u32 = 50;
+/// How many of the contact's notes the resubscription history on the Contact form reads.
+pub const HISTORY_NOTES: u32 = 250;
 
 /// What the form asks for at load.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,16 +77,7 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
         ));
     }
     let notes_on = request.contact.unwrap_or(request.record);
-    parts.push((
-        LoadPart::Notes,
-        ApiRequest::get(
-            &Query::new("annotations")
-                .filter(format!("_objectid_value eq {notes_on}"))
-                .select(&["subject", "notetext", "createdon"])
-                .order_by("createdon desc")
-                .top(RECENT_NOTES),
-        ),
-    ));
+    parts.push((LoadPart::Notes, notes_of(notes_on, RECENT_NOTES)));
     if let Some(name) = request.connector_solution {
         parts.push((LoadPart::Connector, solution_version(name)));
     }
@@ -92,6 +85,18 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
         .into_iter()
         .map(|(kind, r)| (BatchPart::Single(r), kind))
         .unzip()
+}
+
+/// The newest `top` notes on a record (subject, text, creation date), newest first; read
+/// with [`read_notes`].
+pub fn notes_of(record: &Guid, top: u32) -> ApiRequest {
+    ApiRequest::get(
+        &Query::new("annotations")
+            .filter(format!("_objectid_value eq {record}"))
+            .select(&["subject", "notetext", "createdon"])
+            .order_by("createdon desc")
+            .top(top),
+    )
 }
 
 /// `solutions?$filter=uniquename eq '<name>'&$select=uniquename,version`.

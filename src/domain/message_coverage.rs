@@ -250,6 +250,7 @@ fn produced_by_edges(key: &MessageKey) -> bool {
     let id = key.id();
     id.starts_with("plugin.")
         || id.starts_with("api.")
+        || id.starts_with("panel.")
         || super::messages::EVIDENCE_DIALOG.contains(key)
 }
 

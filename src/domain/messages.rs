@@ -192,6 +192,49 @@ message_table! {
     EvidenceInvalidOpen = "evidence.invalidOpen" => "This dialog opens from the Request Resubscribe box on an Email Suppression record.";
 
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
+
+    // The status panel on the form (rendered by the edge, `crate::ui`).
+    PanelTitle = "panel.title" => "Resubscription status";
+    PanelTimeline = "panel.timeline" => "Progress";
+    PanelStateDone = "panel.state.done" => "Done";
+    PanelStateCurrent = "panel.state.current" => "In progress";
+    PanelStatePending = "panel.state.pending" => "Not yet";
+    PanelStateFailed = "panel.state.failed" => "Failed";
+    PanelStepBy = "panel.step.by" => "By {actor}";
+    PanelStepWaitingFor = "panel.step.waitingFor" => "Waiting for {actor}";
+    PanelStepNoDate = "panel.step.noDate" => "Date not recorded";
+    PanelEvidenceTitle = "panel.evidence.title" => "The contact's request";
+    PanelEvidenceWho = "panel.evidence.who" => "Who asked";
+    PanelEvidenceChannel = "panel.evidence.channel" => "Channel";
+    PanelEvidenceWhen = "panel.evidence.when" => "When they asked";
+    PanelEvidenceDetails = "panel.evidence.details" => "What they said";
+    PanelEvidenceRecordedBy = "panel.evidence.recordedBy" => "Recorded by";
+    PanelEvidenceRecordedByOn = "panel.evidence.recordedByOn" => "{name} on {date}";
+    PanelEvidenceAddress = "panel.evidence.address" => "Email address";
+    PanelEvidenceNotGiven = "panel.evidence.notGiven" => "Not recorded";
+    PanelEvidenceMissing = "panel.evidence.missing" => "No note recording the contact's request was found for this request.";
+    PanelCompatLabel = "panel.compat.label" => "Connector";
+    PanelCompatOk = "panel.compat.ok" => "Version {found}, ready for resubscribe requests";
+    PanelCompatBlocked = "panel.compat.blocked" => "Not ready for resubscribe requests; an administrator needs to install or update it";
+    PanelCompatUnknown = "panel.compat.unknown" => "Version could not be checked";
+    PanelConsentTitle = "panel.consent.title" => "The contact's email preferences";
+    PanelConsentBulk = "panel.consent.bulk" => "Bulk email";
+    PanelConsentEmail = "panel.consent.email" => "Email";
+    PanelConsentAllowed = "panel.consent.allowed" => "Allowed";
+    PanelConsentBlocked = "panel.consent.blocked" => "Not allowed";
+    PanelConsentUnknown = "panel.consent.unknown" => "Could not be read";
+    PanelConsentNoContact = "panel.consent.noContact" => "No contact is linked to this suppression.";
+    PanelHistoryTitle = "panel.history.title" => "Resubscription history";
+    PanelHistoryEmpty = "panel.history.empty" => "No resubscribe requests are recorded in this contact's notes.";
+    PanelHistorySummary = "panel.history.summary" => "Resubscribe requests and connector activity found in this contact's notes: {count}.";
+    PanelHistoryRequest = "panel.history.request" => "Request of {date}";
+    PanelHistoryUnrecorded = "panel.history.unrecorded" => "Connector activity from {date}, not recorded with this form";
+    PanelHistoryOutcome = "panel.history.outcome" => "Outcome";
+    PanelHistoryLoadFailed = "panel.history.loadFailed" => "The contact's notes could not be read: {problem}";
+    PanelOutcomeNone = "panel.outcome.none" => "No connector note yet";
+    PanelOutcomeConfirmationSent = "panel.outcome.confirmationSent" => "Confirmation email sent on {date}; not confirmed yet";
+    PanelOutcomeResubscribed = "panel.outcome.resubscribed" => "Resubscribed on {date}";
+    PanelOutcomeFailed = "panel.outcome.failed" => "Failed on {date}: {why}";
 }
 
 /// The texts of the evidence dialog page, handed to it by the form library (by id).

@@ -11,6 +11,7 @@
 //! - [`time`]: [`Timestamp`] (epoch milliseconds) and ISO 8601 UTC.
 //! - [`evidence`]: the contact's explicit request, [`Evidence`], and its validation.
 //! - [`note`]: the audit [`ResubscribeNote`] and its [`RequestMarker`].
+//! - [`history`]: requests and outcomes read back from the contact's notes.
 //! - [`lifecycle`]: where the resubscription stands, [`Lifecycle`].
 //! - [`mapping`]: which form columns hold the facts, and the customizer's configuration.
 //! - [`save_check`]: the OnSave [`SaveDecision`].
@@ -20,6 +21,7 @@ pub mod compatibility;
 pub mod eligibility;
 pub mod email;
 pub mod evidence;
+pub mod history;
 pub mod lifecycle;
 pub mod mapping;
 pub mod messages;

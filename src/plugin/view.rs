@@ -72,4 +72,5 @@ pub fn render_state(session: &Session) {
         Level::Info
     };
     show(session, LIFECYCLE, level, &lifecycle);
+    crate::ui::show_panel(session);
 }

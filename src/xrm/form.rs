@@ -354,6 +354,11 @@ impl Form {
             .map_err(fail("formContext.data.save()"))
     }
 
+    /// The `formContext` object itself (to hand to a web resource's `setClientApiContext`).
+    pub fn context_value(&self) -> &JsValue {
+        &self.context
+    }
+
     /// The window of a web resource control, if the form has it.
     pub fn content_window(&self, control: &str) -> Option<Promise> {
         self.control(control)
