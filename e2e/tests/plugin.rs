@@ -393,6 +393,49 @@ async fn a_dropped_connection_on_the_lookup_still_writes_one_note() -> Outcome {
 }
 
 #[tokio::test]
+async fn a_412_on_the_note_write_still_writes_one_note() -> Outcome {
+    run("a_412_on_the_note_write_still_writes_one_note", async |t| {
+        note_survives_fault(t, json!({ "kind": "status", "status": 412 }), 1, "POST").await
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() -> Outcome {
+    run(
+        "a_save_over_someone_elses_change_is_not_forced_and_says_what_changed",
+        async |t| {
+            t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+            t.page.wait_for_event("OnLoad").await?;
+            tick_with_evidence(t, "Phone call, ticket CAS-7.").await?;
+            // Meanwhile a colleague requested resubscription on the same record.
+            t.emulator
+                .web_api(
+                    Method::PATCH,
+                    &format!("esc_emailsuppressions({SUPPRESSION_UNSUBSCRIBED})"),
+                    &[("Content-Type", "application/json")],
+                    Some(&json!({ FLAG: true, "esc_resubscriberequestdate": "2026-11-26T09:15:00Z" })),
+                )
+                .await?
+                .expect_status(204)?;
+            save(t).await?;
+            t.page.click_button("OK").await?;
+            let told = t.page.wait_for_text(NOTES, "Someone else changed this record").await?;
+            ensure!(told.contains("2026-11-26 09:15"), "the colleague's request is not named: {told}");
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.is_empty(), "a note was written for a save that failed: {notes:?}");
+            let row = t.emulator.row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).unwrap_or(Value::Null);
+            ensure!(
+                row["esc_resubscriberequestdate"] == json!("2026-11-26T09:15:00Z"),
+                "the colleague's request was overwritten: {row}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
 async fn a_note_that_cannot_be_written_waits_in_the_outbox_and_is_written_on_the_next_load(
 ) -> Outcome {
     run(

@@ -47,6 +47,16 @@ async fn attempt(
     }
 }
 
+/// How long to wait before the next attempt. Besides the policy's transient failures, a 412 is
+/// worth one more look: each attempt starts by looking for the note, so trying again can never
+/// write a second one.
+fn retry_delay(policy: &RetryPolicy, error: &ApiError, attempts: u32, waited: u64) -> Option<u64> {
+    let conflict = error.kind == crate::dataverse::error::ApiErrorKind::Conflict;
+    policy
+        .delay_before_retry(error, attempts, waited)
+        .or_else(|| (conflict && attempts < policy.max_attempts).then_some(0))
+}
+
 /// Writes the note of the outbox entry under `key`, retrying within the policy's bounds.
 pub async fn write(key: String) {
     let Some(mut entry) = outbox::load(&key) else {
@@ -79,7 +89,7 @@ pub async fn write(key: String) {
         attempts += 1;
         match attempt(&api, &target, &note).await {
             Ok(()) => break Ok(()),
-            Err(error) => match policy.delay_before_retry(&error, attempts, waited) {
+            Err(error) => match retry_delay(&policy, &error, attempts, waited) {
                 Some(delay) => {
                     clock::sleep(delay).await;
                     waited += delay;
