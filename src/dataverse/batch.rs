@@ -314,4 +314,24 @@ mod tests {
             Err(BatchError::MalformedPart(_))
         ));
     }
+
+    proptest::proptest! {
+        /// Any response text, with any boundary, decodes to responses or a typed error.
+        #[test]
+        fn decoding_never_panics(body in "\\PC{0,400}", boundary in "[a-z_0-9-]{0,12}") {
+            let _ = decode(&format!("multipart/mixed; boundary={boundary}"), &body);
+            let _ = decode(&body, &body);
+        }
+
+        /// Well-formed parts keep their status whatever JSON-like body they carry.
+        #[test]
+        fn a_single_part_keeps_its_status_and_body(status in 100u16..600, body in "[a-zA-Z0-9 {}:\",\\[\\]]{0,200}") {
+            let text = format!(
+                "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 {status} X\r\nA: 1\r\n\r\n{body}\r\n--b--\r\n"
+            );
+            let responses = decode("multipart/mixed; boundary=b", &text).unwrap();
+            proptest::prop_assert_eq!(responses.len(), 1);
+            proptest::prop_assert_eq!(responses[0].status, status);
+        }
+    }
 }

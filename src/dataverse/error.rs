@@ -245,4 +245,16 @@ mod tests {
         assert_eq!(err.detail.chars().count(), MAX_DETAIL);
         assert!(err.is_transient());
     }
+
+    proptest::proptest! {
+        /// Any status and body give a typed error (or none for 2xx) with a bounded detail.
+        #[test]
+        fn error_bodies_never_panic(status in 0u16..1000, body in "\\PC{0,2000}", retry in "\\PC{0,8}") {
+            let r = response(status, &[("Retry-After", &retry)], &body);
+            if let Some(error) = ApiError::from_response(&r) {
+                proptest::prop_assert!(error.detail.chars().count() <= MAX_DETAIL);
+                let _ = error.message().render_english();
+            }
+        }
+    }
 }

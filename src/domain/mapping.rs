@@ -335,4 +335,14 @@ mod tests {
         );
         assert_eq!(config.connector_solution(), "dotmailerCRMConnector");
     }
+
+    proptest::proptest! {
+        /// Any parameter string gives a configuration or a readable message, never a panic.
+        #[test]
+        fn any_parameter_string_is_parsed_or_refused(text in "\\PC{0,300}") {
+            if let Err(message) = MappingConfig::parse(&text, json) {
+                proptest::prop_assert_eq!(message.key, MessageKey::ConfigInvalid);
+            }
+        }
+    }
 }
