@@ -232,7 +232,15 @@ fn www(emulator: &Emulator) -> Option<PathBuf> {
 
 async fn main_page(State(emulator): State<Emulator>) -> Response<Body> {
     let roots: Vec<PathBuf> = www(&emulator).map(|w| w.join("demo")).into_iter().collect();
-    static_files::serve(&roots, "main.html").await
+    let strict = emulator.world().settings.strict_csp;
+    let mut response = static_files::serve(&roots, "main.html").await;
+    if strict {
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(crate::settings::STRICT_CSP),
+        );
+    }
+    response
 }
 
 async fn demo_file(State(emulator): State<Emulator>, request: Request) -> Response<Body> {

@@ -1,5 +1,6 @@
 //! The scenario knobs a test or the demo panel turns at run time: the organization version, the
-//! installed connector version (or none) and whether the `solution` table may be read.
+//! installed connector version (or none), whether the `solution` table may be read, and
+//! whether the demo page is served under a strict Content Security Policy.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,7 +17,13 @@ pub struct Settings {
     pub connector_version: Option<String>,
     /// `false` makes every read of `solutions` answer 403.
     pub solution_readable: bool,
+    /// `true` serves the demo page with a Content Security Policy that allows scripts from the
+    /// site but not WebAssembly compilation (no `'wasm-unsafe-eval'`), like a strict org.
+    pub strict_csp: bool,
 }
+
+/// The strict policy: scripts from this site only; WebAssembly compilation is refused.
+pub const STRICT_CSP: &str = "script-src 'self'; object-src 'none'; base-uri 'self'";
 
 impl Settings {
     /// The settings a configuration starts with.
@@ -25,6 +32,7 @@ impl Settings {
             org_version: config.org_version.clone(),
             connector_version: config.connector_version.clone(),
             solution_readable: true,
+            strict_csp: false,
         }
     }
 
@@ -50,7 +58,11 @@ impl Settings {
                     Some(b) => next.solution_readable = b,
                     None => return Err(format!("solutionReadable must be true or false, got {value}")),
                 },
-                other => return Err(format!("unknown setting '{other}' (known: orgVersion, connectorVersion, solutionReadable)")),
+                "strictCsp" => match value.as_bool() {
+                    Some(b) => next.strict_csp = b,
+                    None => return Err(format!("strictCsp must be true or false, got {value}")),
+                },
+                other => return Err(format!("unknown setting '{other}' (known: orgVersion, connectorVersion, solutionReadable, strictCsp)")),
             }
         }
         *self = next;

@@ -12,7 +12,7 @@ async fn settings_read_back_and_change_the_scenario() {
     let initial = h.control("GET", "/_emulator/settings", None).await.json();
     assert_eq!(
         initial,
-        json!({"orgVersion": "9.2.25093.00168", "connectorVersion": "7.0.1.721", "solutionReadable": true})
+        json!({"orgVersion": "9.2.25093.00168", "connectorVersion": "7.0.1.721", "solutionReadable": true, "strictCsp": false})
     );
     let changed = h
         .control(
@@ -35,12 +35,34 @@ async fn settings_read_back_and_change_the_scenario() {
 }
 
 #[tokio::test]
+async fn strict_csp_serves_the_demo_page_with_a_policy_that_refuses_webassembly() {
+    let h = Harness::new();
+    let relaxed = h.control("GET", "/main.aspx", None).await;
+    assert!(relaxed.headers.get("content-security-policy").is_none());
+    h.control(
+        "POST",
+        "/_emulator/settings",
+        Some(&json!({"strictCsp": true})),
+    )
+    .await;
+    let strict = h.control("GET", "/main.aspx", None).await;
+    let policy = strict
+        .headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(policy.starts_with("script-src 'self'"), "{policy}");
+    assert!(!policy.contains("wasm-unsafe-eval"), "{policy}");
+}
+
+#[tokio::test]
 async fn bad_settings_are_refused_and_change_nothing() {
     let h = Harness::new();
     for body in [
         json!({"orgVersion": "latest"}),
         json!({"connectorVersion": 7}),
         json!({"solutionReadable": "no"}),
+        json!({"strictCsp": 1}),
         json!({"orgversion": "9.2"}),
         json!([1]),
     ] {
