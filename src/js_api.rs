@@ -12,7 +12,9 @@ use crate::domain::save_check::{self, FormFacts};
 use crate::plugin;
 
 /// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
-/// Returns a promise that settles when the load finished; nothing depends on it being awaited.
+/// Configures the plugin synchronously, then reads the record in the background: the returned
+/// promise resolves at once, so an org with asynchronous OnLoad handlers never waits on the
+/// network (nor hits the 10-second limit when Dynamics is slow).
 #[wasm_bindgen(js_name = onLoad)]
 pub fn on_load(
     execution_context: JsValue,
@@ -23,13 +25,10 @@ pub fn on_load(
     } else {
         parameters.as_string()
     };
-    let pending = plugin::load::start(&execution_context, parameters.as_deref())?;
-    Ok(wasm_bindgen_futures::future_to_promise(async move {
-        if let Some(pending) = pending {
-            plugin::load::finish(pending).await;
-        }
-        Ok(JsValue::UNDEFINED)
-    }))
+    if let Some(pending) = plugin::load::start(&execution_context, parameters.as_deref())? {
+        wasm_bindgen_futures::spawn_local(plugin::load::finish(pending));
+    }
+    Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED))
 }
 
 /// OnSave: decides synchronously (cancels the save when a request must be refused).
@@ -48,7 +47,8 @@ pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Prom
 }
 
 /// OnLoad of the Contact form: draws the contact's resubscription history into the status
-/// panel. `parameters` is the optional mapping JSON (string or object) for note patterns.
+/// panel in the background (the returned promise resolves at once, as for [`on_load`]).
+/// `parameters` is the optional mapping JSON (string or object) for note patterns.
 #[wasm_bindgen(js_name = onContactLoad)]
 pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {
     let parameters = if parameters.is_object() {
@@ -56,10 +56,11 @@ pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sy
     } else {
         parameters.as_string()
     };
-    wasm_bindgen_futures::future_to_promise(async move {
-        crate::ui::on_contact_load(execution_context, parameters).await?;
-        Ok(JsValue::UNDEFINED)
-    })
+    wasm_bindgen_futures::spawn_local(async move {
+        // Nothing to report on a form without the Client API: the panel stays empty.
+        let _ = crate::ui::on_contact_load(execution_context, parameters).await;
+    });
+    js_sys::Promise::resolve(&JsValue::UNDEFINED)
 }
 
 /// Decides a save from the form facts: `{"kind":"allow"|"allowWithWarning"|"refuse", …}`.

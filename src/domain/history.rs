@@ -142,6 +142,23 @@ pub fn request_for(
     }
 }
 
+/// The latest recorded request for suppression record `suppression_id` made at or before
+/// `until`: for a record the connector already processed, which may have overwritten the
+/// request date with the time it acted **(assumed, as the emulator does)**.
+pub fn latest_request(
+    notes: &[NoteFact],
+    suppression_id: &str,
+    until: Option<Timestamp>,
+) -> Option<RecordedRequest> {
+    let record = normalize_guid(suppression_id)?;
+    notes
+        .iter()
+        .filter_map(RecordedRequest::from_note)
+        .filter(|r| r.marker.suppression_id == record)
+        .filter(|r| until.is_none_or(|end| r.marker.requested_at <= end))
+        .max_by_key(|r| r.marker.requested_at)
+}
+
 /// What became of a request, as far as the notes tell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
@@ -381,6 +398,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn latest_request_before_a_date_for_a_processed_record() {
+        let notes = vec![audit_note(-48, "first"), audit_note(0, "second")];
+        let found = latest_request(&notes, RECORD, Some(at(30)));
+        assert_eq!(found.map(|r| r.details).as_deref(), Some("second"));
+        let earlier = latest_request(&notes, RECORD, Some(at(-1)));
+        assert_eq!(earlier.map(|r| r.details).as_deref(), Some("first"));
+        assert_eq!(latest_request(&notes, RECORD, Some(at(-49))), None);
+        let other = "0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c";
+        assert_eq!(latest_request(&notes, other, None), None);
+    }
+
+    #[test]
     fn pairs_each_request_with_the_connector_notes_after_it_newest_first() {
         let notes = vec![
             connector("Resubscription confirmation email sent", 2),
@@ -394,7 +423,12 @@ pub(crate) mod tests {
         let entries = history(&notes, &LifecyclePatterns::default());
         let summary: Vec<(Option<String>, Outcome)> = entries
             .iter()
-            .map(|e| (e.request.as_ref().map(|r| r.details.clone()), e.outcome.clone()))
+            .map(|e| {
+                (
+                    e.request.as_ref().map(|r| r.details.clone()),
+                    e.outcome.clone(),
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -430,7 +464,11 @@ pub(crate) mod tests {
             entries[1].outcome,
             Outcome::ConfirmationSent { on: at(-20) }
         );
-        assert!(history(&[connector("Renewal call", 1)], &LifecyclePatterns::default()).is_empty());
+        assert!(history(
+            &[connector("Renewal call", 1)],
+            &LifecyclePatterns::default()
+        )
+        .is_empty());
     }
 
     #[test]
@@ -442,9 +480,6 @@ pub(crate) mod tests {
             &LifecyclePatterns::default(),
         );
         assert_eq!(entries.len(), 1);
-        assert_eq!(
-            entries[0].request.as_ref().map(|r| r.noted_on),
-            Some(NOW)
-        );
+        assert_eq!(entries[0].request.as_ref().map(|r| r.noted_on), Some(NOW));
     }
 }

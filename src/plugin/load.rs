@@ -259,8 +259,7 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
             contact: plan.contact.as_ref(),
             connector_solution: connector,
         });
-        let batch_id = format!("rsub{}", clock::now().millis());
-        match plan.api.send_batch(&parts, &batch_id).await {
+        match send_load_batch(&plan.api, &parts).await {
             Ok(responses) => {
                 for (kind, response) in kinds.iter().zip(responses.iter()) {
                     match kind {
@@ -325,6 +324,34 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     };
     facts.derive_lifecycle(&plan.patterns);
     facts
+}
+
+/// Sends the load batch, trying again within a few seconds when Dynamics is busy or the
+/// network failed (the form stays usable meanwhile: a save waits for the facts).
+async fn send_load_batch(
+    api: &crate::dataverse::transport::WebApi,
+    parts: &[crate::dataverse::batch::BatchPart],
+) -> Result<Vec<crate::dataverse::http::ApiResponse>, crate::dataverse::error::ApiError> {
+    let policy = crate::dataverse::retry::RetryPolicy {
+        max_attempts: 3,
+        budget_ms: 6_000,
+        ..Default::default()
+    };
+    let (mut attempts, mut waited) = (0, 0);
+    loop {
+        attempts += 1;
+        let batch_id = format!("rsub{}", clock::now().millis());
+        match api.send_batch(parts, &batch_id).await {
+            Ok(responses) => return Ok(responses),
+            Err(error) => match policy.delay_before_retry(&error, attempts, waited) {
+                Some(delay) => {
+                    clock::sleep(delay).await;
+                    waited += delay;
+                }
+                None => return Err(error),
+            },
+        }
+    }
 }
 
 /// After a save failed because the record changed: read the facts again, show them, and say

@@ -354,6 +354,11 @@ impl Form {
             .map_err(fail("formContext.data.save()"))
     }
 
+    /// Whether the form has a control named `name` (any kind, e.g. a web resource).
+    pub fn has_control(&self, name: &str) -> bool {
+        self.control(name).is_some()
+    }
+
     /// The `formContext` object itself (to hand to a web resource's `setClientApiContext`).
     pub fn context_value(&self) -> &JsValue {
         &self.context

@@ -98,7 +98,7 @@
                     controls: [
                         /* Optional HTML web resource control; a placeholder shows when it is not built. */
                         { name: "WebResource_rsub_status", type: "webresource", label: "Resubscription status",
-                          src: "rsub_/resubscribe/status.html", height: 160 }
+                          src: "rsub_/resubscribe/status.html", height: 560 }
                     ]
                 }]
             }]
@@ -112,9 +112,16 @@
             formName: "Contact",
             formId: "{1FED44D1-AE68-4A41-BD2B-F13ACAC4ACFA}",
             pickerColumns: ["fullname", "emailaddress1"],
-            formLibraries: [],
-            libraryDependencies: [],
-            events: [],
+            formLibraries: [
+                { name: LIBRARY, libraryUniqueId: "{0C8A2E61-5B7D-4F39-A1C4-3E9D7B5F2A80}" }
+            ],
+            libraryDependencies: ["rsub_/strings/Resubscribe"],
+            events: [
+                { name: "onload", application: false, active: false,
+                  handlers: [{ functionName: "Rsub.ContactForm.onLoad", libraryName: LIBRARY,
+                      handlerUniqueId: "{9B3E5C21-7D4A-4E8F-A6B2-C1D0E9F8A734}", enabled: true,
+                      parameters: "", passExecutionContext: true }] }
+            ],
             attributes: {
                 fullname: { type: "string", label: "Full Name", readOnly: true },
                 emailaddress1: { type: "string", format: "email", label: "Email" },
@@ -135,6 +142,12 @@
                     controls: [
                         { name: "donotbulkemail", attribute: "donotbulkemail" },
                         { name: "donotemail", attribute: "donotemail" }
+                    ]
+                }, {
+                    name: "section_resubscription", label: "Resubscription",
+                    controls: [
+                        { name: "WebResource_rsub_status", type: "webresource", label: "Resubscription history",
+                          src: "rsub_/resubscribe/status.html", height: 320 }
                     ]
                 }]
             }],

@@ -7,6 +7,8 @@
  *   OnLoad                        Rsub.EmailSuppressionForm.onLoad
  *   OnSave                        Rsub.EmailSuppressionForm.onSave
  *   Request Resubscribe OnChange  Rsub.EmailSuppressionForm.onRequestResubscribeChange
+ *   Contact form OnLoad           Rsub.ContactForm.onLoad (resubscription history in the
+ *                                 WebResource_rsub_status panel)
  *
  * The WebAssembly module is embedded below and instantiated from bytes: Dataverse has no
  * WebAssembly web resource type and does not serve application/wasm.
@@ -205,6 +207,17 @@ var Rsub = (function (namespace) {
             }
             runPendingLoad(module);
             return module.onRequestResubscribeChange(executionContext);
+        }
+    };
+
+    namespace.ContactForm = {
+        /** OnLoad of the Contact form: draws the contact's resubscription history in the panel. */
+        onLoad: function (executionContext, parameters) {
+            return moduleReady().then(function (module) {
+                return module.onContactLoad(executionContext, parameters);
+            }, function (error) {
+                reportFailure(executionContext, error);
+            });
         }
     };
 

@@ -6,8 +6,8 @@
 //!    checks (zip structure, content types, schema order and `xmllint` against Microsoft's
 //!    schema, unpack → pack round trip) and ESLint with the Solution Checker rules on every
 //!    shipped script,
-//! 4. lints of the browser-only code, then the browser suite: `wasm-bindgen-test` in headless
-//!    Chromium against that build,
+//! 4. lints of the browser-only code, then the browser suites: `wasm-bindgen-test` in headless
+//!    Chromium against that build (`tests/browser.rs`) and the status panel (`tests/panel.rs`),
 //! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver.
 
 use std::path::Path;
@@ -64,6 +64,8 @@ fn browser(library: &Path) -> Result<(), String> {
         "--lib",
         "--test",
         "browser",
+        "--test",
+        "panel",
         "--target",
         WASM_TARGET,
     ];
@@ -83,6 +85,8 @@ fn browser(library: &Path) -> Result<(), String> {
             WASM_TARGET,
             "--test",
             "browser",
+            "--test",
+            "panel",
         ])
         .env("CHROMEDRIVER", chromedriver())
         .env("FORM_LIBRARY_JS", library)

@@ -1,0 +1,253 @@
+//! The fault matrix (issue 7): every kind of Web API failure at every call the plugin makes,
+//! end to end. For each cell the user saves one resubscribe request with evidence; afterwards
+//! there must be exactly one audit note and one save of the request, what the user read must be
+//! one of the plugin's own sentences, and a note that could not be written must be written on
+//! the next load. Each test prints its column of the matrix.
+//!
+//! The connector read travels inside the load `$batch`: status faults hit that one operation;
+//! a dropped connection or a delay can only hit the whole `$batch` (the same round trip).
+
+use std::time::{Duration, Instant};
+
+use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
+use e2e::{ensure, run, Failure, Method, Outcome};
+use serde_json::{json, Value};
+
+const SUPPRESSION: &str = "esc_emailsuppression";
+const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
+/// Long enough for a request that times out (15 s) and its retry.
+const LONG_WAIT: Duration = Duration::from_secs(45);
+
+/// The fault kinds, as the emulator arms them.
+fn kinds() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "429 Retry-After 1",
+            json!({ "kind": "status", "status": 429, "retryAfter": 1 }),
+        ),
+        ("503", json!({ "kind": "status", "status": 503 })),
+        ("500", json!({ "kind": "status", "status": 500 })),
+        ("dropped connection", json!({ "kind": "drop" })),
+        (
+            "delay 16 s (> 15 s timeout)",
+            json!({ "kind": "delay", "ms": 16_000 }),
+        ),
+        ("412", json!({ "kind": "status", "status": 412 })),
+        ("401", json!({ "kind": "status", "status": 401 })),
+        ("403", json!({ "kind": "status", "status": 403 })),
+    ]
+}
+
+/// Where the fault strikes.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    ConnectorRead,
+    StateRead,
+    NoteWrite,
+    NoteLookup,
+}
+
+impl Target {
+    fn rule(self, fault: &Value) -> Value {
+        let transport_only = fault["kind"] != "status";
+        let (method, path, in_batch) = match self {
+            Target::ConnectorRead if !transport_only => ("GET", "solutions", true),
+            Target::ConnectorRead | Target::StateRead => ("POST", "$batch", false),
+            Target::NoteWrite => ("POST", "annotations", false),
+            Target::NoteLookup => ("GET", "contains(subject", false),
+        };
+        json!({ "method": method, "path": path, "count": 1, "inBatch": in_batch, "fault": fault })
+    }
+}
+
+/// The form notifications' text.
+async fn notifications(t: &e2e::E2e) -> Outcome<String> {
+    let v = t
+        .page
+        .execute(
+            "const n = document.querySelector('#form-notifications'); return n ? n.innerText : '';",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Waits (up to [`LONG_WAIT`]) until the notifications contain one of `needles`.
+async fn wait_notes(t: &e2e::E2e, needles: &[&str]) -> Outcome<String> {
+    let started = Instant::now();
+    loop {
+        let text = notifications(t).await?;
+        if needles.iter().any(|n| text.contains(n)) {
+            return Ok(text);
+        }
+        if started.elapsed() > LONG_WAIT {
+            return Err(Failure::new(format!(
+                "none of {needles:?} appeared; notifications: {text:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the plugin's load round trip has finished (answered, timed out or failed).
+async fn wait_loaded(t: &e2e::E2e) -> Outcome {
+    let started = Instant::now();
+    loop {
+        let answered = t
+            .emulator
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("$batch") && r.status.is_some_and(|s| s < 300));
+        let told = notifications(t).await?.contains("Could not");
+        if answered || told {
+            return Ok(());
+        }
+        if started.elapsed() > LONG_WAIT {
+            return Err(Failure::new("the plugin's load never finished"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Sentences the plugin may show while a cell's fault is active (all its own words).
+const OWN_WORDS: [&str; 9] = [
+    "Could not verify the connector version",
+    "Could not read where this resubscription stands",
+    "Resubscribe requested on",
+    "Request of",
+    "The request is recorded in a note",
+    "could not be written yet",
+    "Recording the request",
+    "Checking the resubscription rules",
+    "A confirmation email will be sent",
+];
+
+/// One cell: returns what the user saw, or why the cell failed.
+async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String> {
+    let name = format!(
+        "fault_matrix_{target:?}_{}",
+        kind.split(' ').next().unwrap_or(kind)
+    )
+    .to_lowercase();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let seen_in = seen.clone();
+    let outcome = run(&name, async move |t| {
+        t.emulator.arm_fault(&target.rule(&fault)).await?;
+        t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+        wait_loaded(t).await?;
+        let at_load = notifications(t).await?;
+
+        t.page.click(FLAG_INPUT).await?;
+        t.page
+            .wait_until(
+                "the evidence dialog",
+                "const f = document.querySelector('dialog[open] iframe');
+                 const d = f && f.contentDocument; const form = d && d.getElementById('evidence-form');
+                 return !!(form && !form.hidden);",
+            )
+            .await?;
+        t.page
+            .execute(
+                "const d = document.querySelector('dialog[open] iframe').contentDocument;
+                 d.getElementById('email').click();
+                 const details = d.getElementById('details');
+                 details.value = 'Email from the contact asking to be resubscribed, ref M-1.';
+                 details.dispatchEvent(new Event('input', { bubbles: true }));
+                 d.getElementById('save').click(); return true;",
+                vec![],
+            )
+            .await?;
+        wait_notes(t, &["Save to submit it"]).await?;
+        t.page.click("#cmd-save").await?;
+        let after_save = wait_notes(t, &["The request is recorded in a note", "could not be written yet"]).await?;
+        let mut story = if at_load.contains("Could not") { "told at load; ".to_string() } else { String::new() };
+        if after_save.contains("could not be written yet") {
+            t.emulator.send(Method::DELETE, "/_emulator/faults", &[], None).await?;
+            t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+            wait_notes(t, &["The request is recorded in a note"]).await?;
+            story.push_str("note kept in the outbox, written on reload");
+        } else {
+            story.push_str("note written");
+        }
+        // Each notification's text (the level words are screen-reader labels, not messages).
+        for line in at_load.lines().chain(after_save.lines()).map(str::trim) {
+            let line = line.trim_matches(|c: char| !c.is_alphanumeric() && c != '(');
+            if line.chars().count() < 4 || ["Information", "Warning", "Error"].contains(&line) {
+                continue;
+            }
+            ensure!(
+                OWN_WORDS.iter().any(|w| line.contains(w)),
+                "a message that is not the plugin's own sentence: {line:?}"
+            );
+        }
+
+        let notes = t.emulator.state()["tables"]["annotation"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| n["_objectid_value"] == json!(CONTACT_MARIA_CAMPBELL))
+            .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
+            .count();
+        ensure!(notes == 1, "{notes} audit notes");
+        let saves = t
+            .emulator
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH" && r.path.contains(SUPPRESSION_UNSUBSCRIBED) && r.status == Some(204))
+            .count();
+        ensure!(saves == 1, "the request was saved {saves} times");
+        let row = t.emulator.row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).unwrap_or(Value::Null);
+        ensure!(row["esc_requestresubscribe"] == json!(true), "the request is not on the record");
+        if let Ok(mut s) = seen_in.lock() {
+            *s = story;
+        }
+        Ok(())
+    })
+    .await;
+    let story = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    outcome
+        .map(|()| story)
+        .map_err(|e| e.message().lines().next().unwrap_or_default().to_string())
+}
+
+/// Runs one column of the matrix and prints it.
+async fn column(target: Target) -> Outcome {
+    let mut rows = Vec::new();
+    for (kind, fault) in kinds() {
+        rows.push((kind, cell(target, kind, fault).await));
+    }
+    println!("\nfault matrix, {target:?}:");
+    println!("  {:<28} | result", "fault");
+    for (kind, result) in &rows {
+        match result {
+            Ok(story) => println!("  {kind:<28} | ok: {story}"),
+            Err(why) => println!("  {kind:<28} | FAILED: {why}"),
+        }
+    }
+    let failed = rows.iter().filter(|(_, r)| r.is_err()).count();
+    ensure!(
+        failed == 0,
+        "{failed} cell(s) of the {target:?} column failed (see the table above)"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn fault_matrix_connector_version_read() -> Outcome {
+    column(Target::ConnectorRead).await
+}
+
+#[tokio::test]
+async fn fault_matrix_state_read() -> Outcome {
+    column(Target::StateRead).await
+}
+
+#[tokio::test]
+async fn fault_matrix_note_write() -> Outcome {
+    column(Target::NoteWrite).await
+}
+
+#[tokio::test]
+async fn fault_matrix_note_lookup_before_retry() -> Outcome {
+    column(Target::NoteLookup).await
+}

@@ -1,0 +1,546 @@
+//! Browser tests of the status panel: the real page (`status.html` with `status.js` inlined)
+//! in an iframe of the test page, drawn into by the crate's `ui` module exactly as the form
+//! library does. Assertions read roles, accessible names and text, never pixels.
+//!
+//! Run through `cargo xtask test`, which builds the library and points `FORM_LIBRARY_JS` at it.
+#![cfg(target_arch = "wasm32")]
+
+use resubscribe::domain::compatibility::{check, ConnectorReading};
+use resubscribe::domain::email::EmailAddress;
+use resubscribe::domain::evidence::{Channel, Evidence, UserRef};
+use resubscribe::domain::history::{history, RecordedRequest};
+use resubscribe::domain::lifecycle::{Lifecycle, LifecyclePatterns, NoteFact, ResubscribePath};
+use resubscribe::domain::messages::Message;
+use resubscribe::domain::note::{RequestMarker, ResubscribeNote};
+use resubscribe::domain::time::Timestamp;
+use resubscribe::domain::SuppressionReason;
+use resubscribe::ui::model::{ContactConsent, HistoryModel, PanelInputs, PanelModel};
+use resubscribe::ui::{frame, panel, CONTROL};
+use resubscribe::xrm::Form;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PAGE: &str = include_str!("../www/webresources/rsub_/resubscribe/status.html");
+const SCRIPT: &str = include_str!("../www/webresources/rsub_/resubscribe/status.js");
+const STYLE: &str = include_str!("../www/webresources/rsub_/resubscribe/status.css");
+
+/// 2026-11-26T14:03:00Z.
+const REQUESTED: Timestamp = Timestamp(1_795_701_780_000);
+const HOUR: i64 = 3_600_000;
+const HOSTILE: &str = "<img src=x onerror=alert(1)> asked by phone";
+const RECORD: &str = "8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
+
+#[wasm_bindgen(inline_js = r#"
+export function openFrame(html) {
+    const frame = document.createElement("iframe");
+    frame.title = "Resubscription status";
+    frame.style.width = "320px";
+    frame.style.height = "600px";
+    const loaded = new Promise((resolve) => frame.addEventListener("load", () => resolve(frame), { once: true }));
+    frame.srcdoc = html;
+    document.body.appendChild(frame);
+    return loaded;
+}
+export function frameWindow(frame) { return frame.contentWindow; }
+export function frameDocument(frame) { return frame.contentDocument; }
+export function removeFrame(frame) { frame.remove(); }
+export function texts(doc, selector) {
+    return Array.from(doc.querySelectorAll(selector), (n) => n.textContent);
+}
+export function attr(doc, selector, name) {
+    const node = doc.querySelector(selector);
+    return node ? node.getAttribute(name) : null;
+}
+export function count(doc, selector) { return doc.querySelectorAll(selector).length; }
+export function listName(doc, selector) {
+    const list = doc.querySelector(selector);
+    return list ? list.getAttribute("aria-label") : null;
+}
+/** The accessible name of a section: the text of the element its aria-labelledby names. */
+export function sectionNames(doc) {
+    return Array.from(doc.querySelectorAll("section[aria-labelledby], article[aria-labelledby]"),
+        (s) => (doc.getElementById(s.getAttribute("aria-labelledby")) || {}).textContent || null);
+}
+/** Row label → value pairs of every description list, in order. */
+export function rows(doc) {
+    return Array.from(doc.querySelectorAll("dl > div"), (row) =>
+        [row.querySelector("dt").textContent, row.querySelector("dd").textContent]);
+}
+export function watch(node) {
+    const observer = new MutationObserver(() => {});
+    observer.observe(node, { childList: true, characterData: true, subtree: true });
+    return observer;
+}
+export function changes(observer) { return observer.takeRecords().length; }
+export function trapAlerts(win) { win.__alerts = 0; win.alert = () => { win.__alerts += 1; }; }
+export function alerts(win) { return win.__alerts; }
+export function setXrm(lcid) {
+    globalThis.Xrm = { Utility: { getGlobalContext: () => ({ userSettings: { languageId: lcid } }) } };
+}
+export function fakeExecutionContext(frame) {
+    const formContext = {
+        calls: 0,
+        getControl(name) {
+            if (name !== "WebResource_rsub_status") { return null; }
+            return { getContentWindow() { return Promise.resolve(frame.contentWindow); } };
+        },
+    };
+    return { getFormContext() { return formContext; } };
+}
+export function lang(doc) { return doc.documentElement.lang; }
+export function contactHandler(library) {
+    if (typeof globalThis.Rsub !== "object") {
+        const script = document.createElement("script");
+        script.text = library;
+        document.head.appendChild(script);
+    }
+    return globalThis.Rsub && globalThis.Rsub.ContactForm && globalThis.Rsub.ContactForm.onLoad;
+}
+export function storedContext(win) { return typeof win.setClientApiContext; }
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = openFrame)]
+    fn open_frame(html: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = frameWindow)]
+    fn frame_window(frame: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = frameDocument)]
+    fn frame_document(frame: &JsValue) -> web_sys::Document;
+    #[wasm_bindgen(js_name = removeFrame)]
+    fn remove_frame(frame: &JsValue);
+    fn texts(doc: &web_sys::Document, selector: &str) -> Vec<String>;
+    fn attr(doc: &web_sys::Document, selector: &str, name: &str) -> Option<String>;
+    fn count(doc: &web_sys::Document, selector: &str) -> u32;
+    #[wasm_bindgen(js_name = listName)]
+    fn list_name(doc: &web_sys::Document, selector: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = sectionNames)]
+    fn section_names(doc: &web_sys::Document) -> Vec<JsValue>;
+    fn rows(doc: &web_sys::Document) -> js_sys::Array;
+    fn watch(node: &web_sys::Element) -> JsValue;
+    fn changes(observer: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = trapAlerts)]
+    fn trap_alerts(win: &JsValue);
+    fn alerts(win: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = setXrm)]
+    fn set_xrm(lcid: u32);
+    #[wasm_bindgen(js_name = fakeExecutionContext)]
+    fn fake_execution_context(frame: &JsValue) -> JsValue;
+    fn lang(doc: &web_sys::Document) -> String;
+    #[wasm_bindgen(js_name = contactHandler)]
+    fn contact_handler(library: &str) -> JsValue;
+}
+
+/// The shipped form library (the Contact form's handler is registered from it).
+const FORM_LIBRARY: &str = include_str!(env!("FORM_LIBRARY_JS"));
+
+/// The shipped page with its script and style inlined (a `srcdoc` frame cannot fetch them).
+fn page() -> String {
+    PAGE.replace(
+        r#"<script src="status.js"></script>"#,
+        &format!("<script>{SCRIPT}</script>"),
+    )
+    .replace(
+        r#"<link rel="stylesheet" href="status.css">"#,
+        &format!("<style>{STYLE}</style>"),
+    )
+}
+
+async fn frame() -> JsValue {
+    JsFuture::from(open_frame(&page()))
+        .await
+        .expect("the panel page loads")
+}
+
+fn at(hours: i64) -> Timestamp {
+    Timestamp(REQUESTED.0 + hours * HOUR)
+}
+
+fn english(message: &Message) -> String {
+    message.render_english()
+}
+
+fn utc(on: Timestamp) -> String {
+    on.to_display_utc()
+}
+
+fn audit_note(hours: i64, details: &str) -> NoteFact {
+    let evidence = Evidence {
+        contact_name: "Jane Doe".into(),
+        channel: Channel::Phone,
+        requested_at: Timestamp(at(hours).0 - HOUR / 2),
+        details: details.into(),
+        recorded_by: UserRef {
+            id: "0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c".into(),
+            name: "Sam Agent".into(),
+        },
+    };
+    let marker = RequestMarker::new(RECORD, at(hours)).unwrap();
+    let note = ResubscribeNote::compose(
+        &evidence,
+        &EmailAddress::parse("jane.doe@example.com").unwrap(),
+        &SuppressionReason::Unsubscribed,
+        &marker,
+    );
+    NoteFact {
+        subject: note.subject,
+        text: note.text,
+        created_on: at(hours),
+    }
+}
+
+fn model(lifecycle: &Lifecycle, request: Option<&RecordedRequest>) -> PanelModel {
+    let compatibility = check("9.2.25093.00168", &ConnectorReading::installed("7.0.1.721"));
+    PanelModel::build(
+        &PanelInputs {
+            lifecycle,
+            request,
+            compatibility: Some(&compatibility),
+            contact: Some(ContactConsent {
+                donotbulkemail: Some(true),
+                donotemail: Some(false),
+            }),
+        },
+        english,
+        utc,
+    )
+}
+
+fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
+    vec![
+        ("notRequested", Lifecycle::NotRequested, None),
+        (
+            "awaitingSync",
+            Lifecycle::AwaitingSync {
+                requested_on: Some(REQUESTED),
+                confirmation_email: true,
+            },
+            Some("Confirmation email sent"),
+        ),
+        (
+            "awaitingConfirmation",
+            Lifecycle::AwaitingConfirmation {
+                requested_on: Some(REQUESTED),
+                email_sent_on: at(12),
+            },
+            Some("Resubscribed"),
+        ),
+        (
+            "resubscribed",
+            Lifecycle::Resubscribed {
+                requested_on: Some(REQUESTED),
+                email_sent_on: Some(at(12)),
+                confirmed_on: Some(at(30)),
+                bulk_restriction_on: true,
+                path: ResubscribePath::Confirmation,
+            },
+            Some("Bulk email restriction lifted"),
+        ),
+        (
+            "complete",
+            Lifecycle::Complete {
+                requested_on: Some(REQUESTED),
+                email_sent_on: Some(at(12)),
+                confirmed_on: Some(at(30)),
+                path: ResubscribePath::Confirmation,
+            },
+            Some("Bulk email restriction lifted"),
+        ),
+        (
+            "failed",
+            Lifecycle::Failed {
+                requested_on: Some(REQUESTED),
+                email_sent_on: Some(at(12)),
+                on: at(20),
+                why: "Resubscription failed: abuse reported".into(),
+            },
+            Some("Resubscription failed"),
+        ),
+    ]
+}
+
+#[wasm_bindgen_test]
+async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    for (state, lifecycle, current) in states() {
+        let model = model(&lifecycle, None);
+        panel::render(&doc, &model).expect("renders");
+        assert_eq!(
+            attr(&doc, "#rsub-status", "data-state").as_deref(),
+            Some(state)
+        );
+        assert_eq!(
+            attr(&doc, "#rsub-status", "aria-busy").as_deref(),
+            Some("false")
+        );
+        assert_eq!(texts(&doc, "h1"), vec!["Resubscription status".to_owned()]);
+        assert_eq!(
+            texts(&doc, "[role=status]"),
+            vec![model.summary.clone()],
+            "{state}"
+        );
+        let steps = texts(&doc, "ol.timeline > li .step-label");
+        assert_eq!(steps.len(), model.timeline.len(), "{state}");
+        match current {
+            None => {
+                assert_eq!(
+                    count(&doc, "ol"),
+                    0,
+                    "no timeline when nothing was requested"
+                );
+            }
+            Some(label) => {
+                assert_eq!(list_name(&doc, "ol.timeline").as_deref(), Some("Progress"));
+                assert_eq!(
+                    texts(&doc, "[aria-current=step] .step-label"),
+                    vec![label.to_owned()],
+                    "{state}"
+                );
+                assert_eq!(count(&doc, "[aria-current]"), 1, "{state}");
+                // Each step says its state in words, not only by colour.
+                let words = texts(&doc, "ol.timeline > li .step-status");
+                assert!(
+                    words
+                        .iter()
+                        .all(|w| ["Done", "In progress", "Not yet", "Failed"].contains(&w.as_str())),
+                    "{state}: {words:?}"
+                );
+                assert_eq!(
+                    count(&doc, ".step-marker[aria-hidden=true]"),
+                    steps.len() as u32
+                );
+            }
+        }
+    }
+    let names: Vec<Option<String>> = section_names(&doc).iter().map(|v| v.as_string()).collect();
+    assert!(
+        names.contains(&Some("The contact's email preferences".to_owned())),
+        "{names:?}"
+    );
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn suppressed_by_you_shows_no_email_step() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let lifecycle = Lifecycle::AwaitingSync {
+        requested_on: Some(REQUESTED),
+        confirmation_email: false,
+    };
+    panel::render(&doc, &model(&lifecycle, None)).unwrap();
+    assert_eq!(
+        texts(&doc, "ol.timeline .step-label"),
+        vec![
+            "Resubscribe requested".to_owned(),
+            "Resubscribed".to_owned(),
+            "Bulk email restriction lifted".to_owned()
+        ]
+    );
+    assert_eq!(
+        texts(&doc, "[aria-current=step] .step-actor"),
+        vec!["Waiting for the connector sync".to_owned()]
+    );
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn live_region_changes_only_when_the_state_does() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let waiting = Lifecycle::AwaitingSync {
+        requested_on: Some(REQUESTED),
+        confirmation_email: true,
+    };
+    panel::render(&doc, &model(&waiting, None)).unwrap();
+    let live = doc.get_element_by_id(panel::LIVE_ID).expect("live region");
+    assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
+    let first = live.text_content().unwrap_or_default();
+    assert!(first.starts_with("Resubscribe requested on "), "{first}");
+
+    let observer = watch(&live);
+    panel::render(&doc, &model(&waiting, None)).unwrap();
+    assert_eq!(
+        changes(&observer),
+        0,
+        "a re-render of the same state is silent"
+    );
+
+    let sent = Lifecycle::AwaitingConfirmation {
+        requested_on: Some(REQUESTED),
+        email_sent_on: at(12),
+    };
+    panel::render(&doc, &model(&sent, None)).unwrap();
+    assert!(changes(&observer) > 0);
+    assert_eq!(
+        live.text_content().as_deref(),
+        Some(
+            "Confirmation email sent on 2026-11-27 02:03 UTC; waiting for the contact to confirm."
+        )
+    );
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn evidence_markup_is_shown_as_text_never_parsed() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let win = frame_window(&frame);
+    trap_alerts(&win);
+    let request = RecordedRequest::from_note(&audit_note(0, HOSTILE)).expect("our note");
+    let lifecycle = Lifecycle::AwaitingSync {
+        requested_on: Some(REQUESTED),
+        confirmation_email: true,
+    };
+    panel::render(&doc, &model(&lifecycle, Some(&request))).unwrap();
+    assert_eq!(count(&doc, "img"), 0, "no element was made from the text");
+    let pairs: Vec<(String, String)> = rows(&doc)
+        .iter()
+        .map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            (
+                pair.get(0).as_string().unwrap_or_default(),
+                pair.get(1).as_string().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        pairs.contains(&("What they said".to_owned(), HOSTILE.to_owned())),
+        "{pairs:?}"
+    );
+    assert!(pairs.contains(&("Who asked".to_owned(), "Jane Doe".to_owned())));
+    assert!(pairs.contains(&("Channel".to_owned(), "Phone".to_owned())));
+    assert!(pairs.contains(&(
+        "Recorded by".to_owned(),
+        "Sam Agent on 2026-11-26 14:03 UTC".to_owned()
+    )));
+    assert!(pairs.contains(&("Bulk email".to_owned(), "Not allowed".to_owned())));
+    assert!(pairs.contains(&(
+        "Connector".to_owned(),
+        "Version 7.0.1.721, ready for resubscribe requests".to_owned()
+    )));
+    assert_eq!(
+        texts(&doc, "[aria-current=step] .step-actor"),
+        vec!["Waiting for the connector sync".to_owned()]
+    );
+    assert_eq!(
+        texts(&doc, "ol.timeline > li:first-child .step-actor"),
+        vec!["By Sam Agent".to_owned()]
+    );
+    // Give an error handler a chance to run, had an <img> been created.
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
+        .await
+        .unwrap();
+    assert_eq!(alerts(&win), 0);
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn history_lists_requests_newest_first_with_outcomes() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let connector = |subject: &str, hours| NoteFact {
+        subject: subject.into(),
+        text: String::new(),
+        created_on: at(hours),
+    };
+    let notes = vec![
+        audit_note(0, "first"),
+        connector("Resubscription failed: abuse reported", 5),
+        audit_note(100, HOSTILE),
+        connector("Resubscription confirmation email sent", 101),
+    ];
+    let entries = history(&notes, &LifecyclePatterns::default());
+    panel::render_history(&doc, &HistoryModel::build(&entries, english, utc)).unwrap();
+    assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
+    assert_eq!(
+        attr(&doc, "#rsub-status", "data-view").as_deref(),
+        Some("history")
+    );
+    let names: Vec<String> = section_names(&doc)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "Request of 2026-11-30 18:03 UTC".to_owned(),
+            "Request of 2026-11-26 14:03 UTC".to_owned()
+        ]
+    );
+    let outcomes = texts(&doc, "article dd.tone-info, article dd.tone-error");
+    assert_eq!(
+        outcomes,
+        vec![
+            "Confirmation email sent on 2026-11-30 19:03 UTC; not confirmed yet".to_owned(),
+            "Failed on 2026-11-26 19:03 UTC: Resubscription failed: abuse reported".to_owned()
+        ]
+    );
+    assert_eq!(count(&doc, "img"), 0);
+    assert!(texts(&doc, "dd").contains(&HOSTILE.to_owned()));
+    assert_eq!(
+        texts(&doc, "[role=status]"),
+        vec![
+            "Resubscribe requests and connector activity found in this contact's notes: 2."
+                .to_owned()
+        ]
+    );
+
+    panel::render_history(&doc, &HistoryModel::build(&[], english, utc)).unwrap();
+    assert_eq!(count(&doc, "article"), 0);
+    assert_eq!(
+        texts(&doc, "[role=status]"),
+        vec!["No resubscribe requests are recorded in this contact's notes.".to_owned()]
+    );
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn the_form_hands_the_page_its_context_and_draws_into_it() {
+    let frame = frame().await;
+    set_xrm(1031);
+    let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
+    let doc = frame::connect(&form, CONTROL)
+        .await
+        .expect("connects")
+        .expect("the form has the panel");
+    assert_eq!(lang(&doc), "de", "setClientApiContext set the language");
+    // Called again (a tab switch recreates the page; a re-render calls it again): no harm.
+    let again = frame::connect(&form, CONTROL).await.expect("connects");
+    assert!(again.is_some());
+    assert_eq!(lang(&doc), "de");
+    assert!(frame::connect(&form, "WebResource_other")
+        .await
+        .expect("no control is not an error")
+        .is_none());
+    set_xrm(1033);
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+fn dates_follow_the_users_language() {
+    let on = Timestamp(1_795_701_780_000);
+    let german = frame::date_formatter(1031)(on);
+    let english = frame::date_formatter(1033)(on);
+    let unknown = frame::date_formatter(9999)(on);
+    assert!(
+        german.contains("2026") && german.contains("Nov"),
+        "{german}"
+    );
+    assert!(
+        english.contains("2026") && english.contains("Nov"),
+        "{english}"
+    );
+    assert_ne!(german, english);
+    assert!(unknown.contains("2026"), "{unknown}");
+}
+
+#[wasm_bindgen_test]
+fn the_library_registers_the_contact_form_handler() {
+    assert!(
+        contact_handler(FORM_LIBRARY).is_function(),
+        "Rsub.ContactForm.onLoad is a function"
+    );
+}
