@@ -296,6 +296,32 @@ mod tests {
     }
 
     proptest! {
+        /// Any evidence text (HTML, scripts, control characters, any length) validates to a
+        /// typed answer and composes a note within the annotation limits whose subject still
+        /// carries the marker.
+        #[test]
+        fn any_evidence_text_gives_a_bounded_note_with_its_marker(
+            who in any::<String>(),
+            details in ".{0,3000}",
+            recorder in any::<String>(),
+            asked in any::<i64>(),
+        ) {
+            let evidence = crate::domain::evidence::Evidence {
+                contact_name: who,
+                channel: crate::domain::evidence::Channel::Other,
+                requested_at: Timestamp(asked),
+                details,
+                recorded_by: crate::domain::evidence::UserRef { id: recorder.clone(), name: recorder },
+            };
+            let _ = evidence.validate(Timestamp(1_795_701_780_000), Some(Timestamp(0)));
+            let marker = RequestMarker::new("7d4c0f0e-1b2a-4f3e-9a10-00000000a001", Timestamp(1_795_701_780_000)).unwrap();
+            let email = crate::domain::email::EmailAddress::parse("jane.doe@example.com").unwrap();
+            let note = ResubscribeNote::compose(&evidence, &email, &SuppressionReason::Unsubscribed, &marker);
+            prop_assert!(crate::domain::text::utf16_len(&note.subject) <= MAX_SUBJECT);
+            prop_assert!(crate::domain::text::utf16_len(&note.text) <= MAX_TEXT);
+            prop_assert_eq!(RequestMarker::find_in(&note.subject), Some(marker));
+        }
+
         #[test]
         fn find_in_never_panics(text in any::<String>()) {
             let _ = RequestMarker::find_in(&text);
