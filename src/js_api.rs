@@ -8,7 +8,6 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::domain::compatibility::{self, ConnectorReading};
-use crate::domain::save_check::{self, FormFacts};
 use crate::plugin;
 
 /// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
@@ -61,14 +60,6 @@ pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sy
         let _ = crate::ui::on_contact_load(execution_context, parameters).await;
     });
     js_sys::Promise::resolve(&JsValue::UNDEFINED)
-}
-
-/// Decides a save from the form facts: `{"kind":"allow"|"allowWithWarning"|"refuse", …}`.
-#[wasm_bindgen(js_name = evaluateSave)]
-pub fn evaluate_save(facts: JsValue) -> Result<JsValue, JsError> {
-    let facts: FormFacts = serde_wasm_bindgen::from_value(facts)
-        .map_err(|e| JsError::new(&format!("The form facts are not valid: {e}")))?;
-    to_js(&save_check::evaluate(&facts))
 }
 
 /// Checks a connector version (`null`/`undefined` = not installed) against the org version.

@@ -223,7 +223,6 @@ var Rsub = (function (namespace) {
 
     /** Pure decisions, exposed for support and tests: the same code the handlers run. */
     namespace.diagnostics = {
-        evaluateSave: function (facts) { return moduleNow().evaluateSave(facts); },
         checkCompatibility: function (orgVersion, connector) {
             return moduleNow().checkCompatibility(orgVersion, connector);
         }
