@@ -179,6 +179,7 @@ mod tests {
     if (typeof document !== 'undefined' && document.currentScript !== null) {
         script_src = new URL(document.currentScript.src, location.href).toString();
     }
+    function debugString(val) { const toStringOutput = toString.call(val); return toStringOutput; }
     function evaluateSave(v) { return wasm.evaluateSave(v); }
     exports.evaluateSave = evaluateSave;
     async function __wbg_load(module, imports) {
@@ -212,6 +213,7 @@ mod tests {
         let trimmed = trim_glue(GLUE).expect("glue of the pinned shape trims");
         assert!(trimmed.contains("function initSync(module)"));
         assert!(trimmed.contains("exports.evaluateSave = evaluateSave;"));
+        assert!(trimmed.contains("const toStringOutput = Object.prototype.toString.call(val);"));
         assert!(trimmed.contains("return Object.assign({ initSync: initSync }, exports);"));
         assert_eq!(forbidden_findings(&trimmed), Vec::<String>::new());
         assert!(!trimmed.contains("__wbg_init"));
