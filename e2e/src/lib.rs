@@ -18,12 +18,14 @@
 //!
 //! Module map: [`session`] (the per-test fixture and its screenshot), [`page`] (the browser
 //! side: waits, text, clicks, typing, scripts), [`emulator`] (the emulator side: state, request
-//! log, HTTP calls), [`chromedriver`] (the shared driver process), [`paths`], [`failure`].
+//! log, HTTP calls), [`chromedriver`] (the shared driver process), [`a11y`] (computed roles
+//! and accessible names, the axe-core audit), [`paths`], [`failure`].
 //! Nothing here touches the plugin's code: it only drives the page as a user and a test would.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod a11y;
 pub mod chromedriver;
 pub mod emulator;
 pub mod failure;

@@ -272,13 +272,32 @@ fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
     }
 }
 
-/// The earliest note of `kind` made on or after the request date.
+/// When the current request was made. When the contact confirms, the connector takes the
+/// address off the list (the record becomes inactive) and moves *Resubscribe Request Date*; the
+/// request's own time is then taken from our audit note of it (the latest marker not after the
+/// record's date). While the record is active its date is the request's own.
+fn request_start(facts: &LifecycleFacts) -> Option<Timestamp> {
+    let date = facts.request_date?;
+    if facts.suppression_active {
+        return Some(date);
+    }
+    let recorded = facts
+        .notes
+        .iter()
+        .filter_map(|note| RequestMarker::find_in(&note.subject))
+        .map(|marker| marker.requested_at)
+        .filter(|at| *at <= date)
+        .max();
+    Some(recorded.unwrap_or(date))
+}
+
+/// The earliest note of `kind` made on or after the current request.
 fn first_note<'a>(
     facts: &'a LifecycleFacts,
     patterns: &LifecyclePatterns,
     kind: NoteKind,
 ) -> Option<&'a NoteFact> {
-    let since = facts.request_date?;
+    let since = request_start(facts)?;
     facts
         .notes
         .iter()
@@ -296,8 +315,21 @@ pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle
     let first = |kind| first_note(facts, patterns, kind);
     let failed = first(NoteKind::Failed);
     let resubscribed = first(NoteKind::Resubscribed);
+    // Without our audit note the confirmation email of a completed resubscription may predate
+    // the (moved) request date: then it is the latest one before the resubscribed note.
+    let confirmation_before = |done: &NoteFact| {
+        facts
+            .notes
+            .iter()
+            .filter(|note| note.created_on <= done.created_on)
+            .filter(|note| classify(note, patterns) == Some(NoteKind::ConfirmationSent))
+            .map(|note| note.created_on)
+            .max()
+    };
     let email_sent_on = if with_email {
-        first(NoteKind::ConfirmationSent).map(|note| note.created_on)
+        first(NoteKind::ConfirmationSent)
+            .map(|note| note.created_on)
+            .or_else(|| resubscribed.and_then(confirmation_before))
     } else {
         None
     };
@@ -817,6 +849,56 @@ mod tests {
             lifecycle.steps().last().map(|s| s.kind),
             Some(StepKind::Failed)
         );
+    }
+
+    #[test]
+    fn the_confirmation_email_date_survives_the_connector_moving_the_request_date() {
+        // Our audit note records the request at REQUESTED; the connector later moved the
+        // record's request date to the confirmation (hour 5).
+        let marker = RequestMarker::new("7d4c0f0e-1b2a-4f3e-9a10-00000000a001", REQUESTED).unwrap();
+        let facts = LifecycleFacts {
+            request_date: Some(at(5)),
+            suppression_active: false,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![
+                    note(&format!("Resubscribe request: a@b.com {marker}"), 0),
+                    note("Resubscription confirmation email sent", 1),
+                    note("Resubscribed", 5),
+                ],
+            )
+        };
+        match state(&facts) {
+            Lifecycle::Resubscribed {
+                email_sent_on,
+                confirmed_on,
+                ..
+            } => {
+                assert_eq!(email_sent_on, Some(at(1)));
+                assert_eq!(confirmed_on, Some(at(5)));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_completed_resubscription_without_our_note_finds_its_confirmation_email() {
+        let facts = LifecycleFacts {
+            request_date: Some(at(5)),
+            suppression_active: false,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![
+                    note("Resubscription confirmation email sent", -30),
+                    note("Resubscription confirmation email sent", 1),
+                    note("Resubscribed", 5),
+                ],
+            )
+        };
+        match state(&facts) {
+            Lifecycle::Resubscribed { email_sent_on, .. } => assert_eq!(email_sent_on, Some(at(1))),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -85,6 +85,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
             return None;
         }
     };
+    super::strings::set_language(global.language);
     let config = match MappingConfig::parse(parameters.unwrap_or_default(), json::decode) {
         Ok(config) => config,
         Err(message) => {
@@ -161,6 +162,7 @@ fn hook_events(form: &Form, mapping: &ColumnMapping) {
         return;
     }
     let _ = form.add_on_post_save(&super::handler(super::save::on_post_save));
+    let _ = form.add_on_data_load(&super::handler(on_data_load));
     let clear = super::handler(super::save::on_fact_change);
     for column in [&mapping.email, &mapping.reason] {
         let _ = form.add_on_change(column, &clear);
@@ -354,32 +356,39 @@ async fn send_load_batch(
     }
 }
 
-/// After a save failed because the record changed: read the facts again, show them, and say
-/// what is on the record now.
-pub async fn refresh_after_conflict() {
+/// Data OnLoad: after a refresh (`getDataLoadState()` 3) the record may have moved on (a sync,
+/// a colleague): read the facts again and redraw, without reloading the form.
+fn on_data_load(execution_context: JsValue) {
+    if Form::data_load_state(&execution_context) == Some(3) {
+        wasm_bindgen_futures::spawn_local(refresh(false));
+    }
+}
+
+/// Reads the facts again and redraws. After a save that failed because someone else changed
+/// the record (`conflict`), also says what is on the record now.
+pub async fn refresh(conflict: bool) {
     let Some((record, plan)) = session::with(|s| (s.record.clone(), session_request(s))) else {
         return;
     };
     let facts = read_facts(record.as_ref(), plan).await;
     let _ = session::with(|s| {
-        let what = if facts.lifecycle.is_pending() {
-            let date = facts
-                .saved_date
-                .map(|d| d.to_display_utc())
-                .unwrap_or_default();
-            super::strings::text(
-                &Message::new(MessageKey::PluginConflictRequested).with("date", date),
-            )
-        } else {
-            String::new()
-        };
+        let pending_date = facts
+            .lifecycle
+            .is_pending()
+            .then_some(facts.saved_date)
+            .flatten();
         s.facts = Some(facts);
         view::render_state(s);
-        view::show(
-            s,
-            view::SAVE,
-            Level::Error,
-            &[Message::new(MessageKey::PluginConflict).with("what", what)],
-        );
+        if conflict {
+            let what = pending_date
+                .map(|d| {
+                    let requested = Message::new(MessageKey::PluginConflictRequested)
+                        .with("date", d.to_display_utc());
+                    super::strings::text(&requested)
+                })
+                .unwrap_or_default();
+            let told = Message::new(MessageKey::PluginConflict).with("what", what);
+            view::show(s, view::SAVE, Level::Error, &[told]);
+        }
     });
 }

@@ -33,9 +33,3 @@ pub fn handler_for(f: impl FnMut(JsValue) + 'static) -> js_sys::Function {
         .into_js_value()
         .unchecked_into()
 }
-
-/// After a save failed because someone else changed the record: read the facts again and say
-/// what is now on the record.
-pub async fn reload_after_conflict() {
-    load::refresh_after_conflict().await;
-}

@@ -180,7 +180,7 @@ pub fn on_post_save(execution_context: JsValue) {
                 outbox::clear(&key);
             }
             if is_conflict(code) {
-                wasm_bindgen_futures::spawn_local(super::reload_after_conflict());
+                wasm_bindgen_futures::spawn_local(super::load::refresh(true));
             }
         }
     }

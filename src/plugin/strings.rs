@@ -1,8 +1,34 @@
 //! The user's words: messages rendered from the RESX web resource of the user's language
-//! (`Xrm.Utility.getResourceString`), falling back to the English table for a missing key.
+//! (`Xrm.Utility.getResourceString`), falling back to the English table for a missing key,
+//! with dates formatted for the user's locale.
+
+use std::cell::Cell;
 
 use crate::domain::messages::{english, Message, MessageKey};
+use crate::domain::time::Timestamp;
 use crate::xrm::form::resource_string;
+
+thread_local! {
+    static LANGUAGE: Cell<u32> = const { Cell::new(1033) };
+}
+
+/// Sets the user's language (LCID) for dates in messages.
+pub fn set_language(lcid: u32) {
+    LANGUAGE.with(|l| l.set(lcid));
+}
+
+/// A date argument the domain wrote in UTC (`2026-11-26 14:03 UTC`, or the English "unknown
+/// date"), in the user's language and locale; `None` for any other argument.
+fn localized_date(value: &str) -> Option<String> {
+    if value == english(MessageKey::DateUnknown) {
+        return Some(template(MessageKey::DateUnknown));
+    }
+    let iso = format!("{}:00Z", value.strip_suffix(" UTC")?.replacen(' ', "T", 1));
+    let at = Timestamp::parse_iso(&iso).ok()?;
+    Some(crate::ui::frame::date_formatter(LANGUAGE.with(Cell::get))(
+        at,
+    ))
+}
 
 /// The RESX web resource, named without its LCID (the platform picks the language).
 pub const RESX: &str = "rsub_/strings/Resubscribe";
@@ -16,6 +42,12 @@ pub fn template(key: MessageKey) -> String {
 
 /// `message` in the user's language.
 pub fn text(message: &Message) -> String {
+    let mut message = message.clone();
+    for (_, value) in message.args.iter_mut() {
+        if let Some(date) = localized_date(value) {
+            *value = date;
+        }
+    }
     let own = template(message.key);
     message.render(|key| {
         if key == message.key {

@@ -8,6 +8,24 @@ use crate::domain::lifecycle::Lifecycle;
 use crate::domain::messages::{Message, MessageKey};
 use crate::xrm::Level;
 
+/// The User Timing mark put when [`render_state`] has drawn the state (notifications and the
+/// box) — what `cargo xtask bench` measures OnLoad to.
+pub const STATE_RENDERED_MARK: &str = "rsub:state-rendered";
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `performance.mark(name)`; throws nothing out (a page without User Timing is ignored).
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn performance_mark(name: &str) -> Result<(), wasm_bindgen::JsValue>;
+}
+
+/// Puts [`STATE_RENDERED_MARK`] on the page's performance timeline (no allocation, no panic).
+fn mark_state_rendered() {
+    #[cfg(target_arch = "wasm32")]
+    let _ = performance_mark(STATE_RENDERED_MARK);
+}
+
 /// Configuration problems (admin-facing).
 pub const CONFIG: &str = "rsub.config";
 /// Connector compatibility.
@@ -62,9 +80,14 @@ pub fn render_state(session: &Session) {
     let disable = !ticked && (refused.is_some() || (blocks && !session.is_admin));
     session.form.set_disabled(flag, disable);
 
+    // The same sentence as the panel's summary, its date formatted for the user's locale.
     let lifecycle = match facts.lifecycle {
         Lifecycle::NotRequested => vec![],
-        ref other => vec![other.message()],
+        ref other => vec![crate::ui::model::lifecycle_message(
+            other,
+            &strings::text,
+            &crate::ui::frame::date_formatter(session.global.language),
+        )],
     };
     let level = if matches!(facts.lifecycle, Lifecycle::Failed { .. }) {
         Level::Warning
@@ -73,4 +96,5 @@ pub fn render_state(session: &Session) {
     };
     show(session, LIFECYCLE, level, &lifecycle);
     crate::ui::show_panel(session);
+    mark_state_rendered();
 }

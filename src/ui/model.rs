@@ -209,12 +209,13 @@ fn date_or_unknown(
     on.map_or_else(|| say(text, MessageKey::DateUnknown), date)
 }
 
-/// The state's one-line message with its date in the user's format.
-fn summary(
+/// The state's one-line message ([`Lifecycle::message`]) with its date in the user's format,
+/// for the panel's summary and the form notification alike.
+pub fn lifecycle_message(
     lifecycle: &Lifecycle,
     text: &impl Fn(&Message) -> String,
     date: &impl Fn(Timestamp) -> String,
-) -> String {
+) -> Message {
     let mut message = lifecycle.message();
     let localized = date_or_unknown(message_date(lifecycle), text, date);
     for (name, value) in message.args.iter_mut() {
@@ -222,7 +223,16 @@ fn summary(
             value.clone_from(&localized);
         }
     }
-    text(&message)
+    message
+}
+
+/// The state's one-line message with its date in the user's format.
+fn summary(
+    lifecycle: &Lifecycle,
+    text: &impl Fn(&Message) -> String,
+    date: &impl Fn(Timestamp) -> String,
+) -> String {
+    text(&lifecycle_message(lifecycle, text, date))
 }
 
 fn timeline(

@@ -55,6 +55,9 @@ extern "C" {
     /// `formContext.data.entity`.
     #[wasm_bindgen(method, getter)]
     pub fn entity(this: &FormData) -> Entity;
+    /// Runs `handler` after the form's data loads (first load, after a save, after a refresh).
+    #[wasm_bindgen(method, catch, js_name = addOnLoad)]
+    pub fn add_on_load(this: &FormData, handler: &Function) -> Result<(), JsValue>;
     /// `formContext.data.save(options)`.
     #[wasm_bindgen(method, catch)]
     pub fn save(this: &FormData) -> Result<Promise, JsValue>;

@@ -337,6 +337,22 @@ impl Form {
         !already
     }
 
+    /// Registers a data OnLoad handler (`formContext.data.addOnLoad`).
+    pub fn add_on_data_load(&self, handler: &Function) -> Result<(), XrmError> {
+        self.context
+            .data()
+            .add_on_load(handler)
+            .map_err(fail("formContext.data.addOnLoad()"))
+    }
+
+    /// `getDataLoadState()` of a data OnLoad event: 1 initial, 2 save, 3 refresh.
+    pub fn data_load_state(execution_context: &JsValue) -> Option<u32> {
+        let args = Form::save_args(execution_context)?;
+        let state = js_sys::Reflect::get(&args.0, &"getDataLoadState".into()).ok()?;
+        let state: &Function = state.dyn_ref()?;
+        state.call0(&args.0).ok()?.as_f64().map(|n| n as u32)
+    }
+
     /// Registers a PostSave handler.
     pub fn add_on_post_save(&self, handler: &Function) -> Result<(), XrmError> {
         self.context

@@ -60,6 +60,9 @@
         var entityName = (params.get("etn") || "esc_emailsuppression").toLowerCase();
         var recordId = params.get("id");
         var definition = host.formXml[entityName];
+        if (definition && params.get("bench") === "baseline") {
+            definition = host.formXml[entityName] = baselineDefinition(definition);
+        }
         var form = null;
         var view;
 
@@ -255,6 +258,31 @@
             });
         }
     }
+
+    /**
+     * `&bench=baseline` (used by `cargo xtask bench`): the same form with an empty OnLoad handler
+     * in place of the library's, no form library loaded and no other handler, so the bench can
+     * time what the host alone costs. The OnLoad handler keeps its parameters; its functionName
+     * becomes DemoHost.benchBaselineOnLoad, whose only statement puts the `demo:baseline-done` mark.
+     */
+    function baselineDefinition(definition) {
+        var copy = Object.assign({}, definition);
+        copy.formLibraries = [];
+        copy.events = (definition.events || []).filter(function (event) { return event.name === "onload"; })
+            .map(function (event) {
+                return Object.assign({}, event, {
+                    handlers: event.handlers.map(function (h) {
+                        return Object.assign({}, h, { functionName: "DemoHost.benchBaselineOnLoad", libraryName: "(bench baseline)" });
+                    })
+                });
+            });
+        return copy;
+    }
+
+    /** The bench baseline's empty OnLoad handler (see baselineDefinition). */
+    host.benchBaselineOnLoad = function () {
+        performance.mark("demo:baseline-done");
+    };
 
     /** Xrm.Page: v9 still provides it as the current form's context plus `context`. */
     function pageAlias(formContext, globalContext) {

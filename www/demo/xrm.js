@@ -796,6 +796,7 @@
          * Runs handlers in order. Each gets a synchronous phase (`ctx._sync`) in which
          * preventDefault/disableAsyncTimeout/preventDefaultOnError count; a returned promise is
          * awaited (10 s unless disableAsyncTimeout) only when the async switch for the event is on.
+         * `options.markCall` names a User Timing mark put right before the first handler is called.
          */
         function runHandlers(eventName, handlers, ctx, options) {
             var index = 0;
@@ -821,6 +822,11 @@
                 }
                 log("event", eventName + ": calling " + h.name + (h.formXml ? " (FormXml, passExecutionContext=" + h.passContext + ", " + h.args.length + " parameter(s))" : ""));
                 var result;
+                if (options.markCall) {
+                    /* User Timing mark for `cargo xtask bench`: the instant the first handler is called. */
+                    performance.mark(options.markCall);
+                    options.markCall = null;
+                }
                 try {
                     result = h.passContext ? fn.apply(null, [ctx].concat(h.args)) : fn.apply(null, h.args);
                 } catch (error) {
@@ -882,7 +888,10 @@
             log("event", eventName + " (getDataLoadState() = " + dataLoadState + ")");
             var args = { getDataLoadState: function () { return dataLoadState; } };
             var ctx = makeExecutionContext(kind === "form" ? formContext : formContext.data, args);
-            return runHandlers(eventName, handlers, ctx, { async: kind === "form" ? env.settings.asyncOnLoad : false });
+            return runHandlers(eventName, handlers, ctx, {
+                async: kind === "form" ? env.settings.asyncOnLoad : false,
+                markCall: kind === "form" ? "demo:onload-call" : null
+            });
         }
 
         /* ---- saving ---- */

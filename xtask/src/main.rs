@@ -2,6 +2,7 @@
 //!
 //! Every task first runs [`setup::ensure`], so a fresh machine needs no manual step.
 
+mod bench;
 mod build;
 mod bundle;
 mod cmd;
@@ -26,6 +27,7 @@ tasks:
           [--form-xml FILE] [--form ENTITY:FORM_ID] [--mapping JSON|FILE] [--panel]: wire an exported form
   demo    build, then run the demo form against the local Dataverse emulator [--port N]
   test    run every test suite (format, lints, native, browser)
+  bench   build, then measure sizes and timings in headless Chromium [--loads N] [--save-calls N]
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("dist") => setup::ensure().and_then(|()| dist::run(&args[1..])),
         Some("demo") => setup::ensure().and_then(|()| demo::run(&args[1..])),
         Some("test") => setup::ensure().and_then(|()| test::all()),
+        Some("bench") => setup::ensure().and_then(|()| bench::run(&args[1..])),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

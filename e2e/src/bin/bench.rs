@@ -1,0 +1,789 @@
+//! The benchmark's browser half, run by `cargo xtask bench` after the build (which also writes
+//! the sizes this reads with `--sizes`): times the demo Email Suppressions form in headless
+//! Chromium against an in-process emulator, prints the table with the targets, and writes
+//! `<target>/bench/report.json`.
+//!
+//! What is timed, all read from the page's own performance timeline (User Timing marks, the
+//! `performance.now()` clock), never from the WebDriver side:
+//!
+//! - **OnLoad → state rendered** (`onload_ready_ms`): from the mark `demo:onload-call`, which
+//!   the demo host puts immediately before it calls the first form OnLoad handler, to the first
+//!   `rsub:state-rendered` mark after it, which the plugin puts at the end of `render_state`:
+//!   its notifications and the *Request Resubscribe* box reflect the facts read at load (the
+//!   browser paints them in its next frame, which is not included). In between: starting the
+//!   WebAssembly module (base64 decode, compile, instantiate), reading the form, the one
+//!   `$batch` to the emulator on loopback, and drawing. Each sample is a new navigation to the
+//!   record's deep link. **Cold**: `sessionStorage` cleared before the navigation (no cached
+//!   connector version); **warm**: the next navigation in the same tab (cached).
+//! - **Baseline** (`baseline_onload_ms`): the same page with `&bench=baseline`, where the host
+//!   registers an empty OnLoad handler instead of the library's and loads no library: from
+//!   `demo:onload-call` to `demo:baseline-done`, the handler's only statement. The plugin's
+//!   added cost is the difference of the medians.
+//! - **Save decision** (`onsave_decision_us`): `Rsub.EmailSuppressionForm.onSave` called
+//!   synchronously in the loaded page with a synthetic save context (`getSaveMode()` 1), the
+//!   box ticked (without its OnChange, so no evidence is captured): every rule runs and the
+//!   save is refused, each call redrawing its notifications through the host's Client API.
+//! - **Round trips**: the plugin's Web API requests per load in the emulator's request log
+//!   (`$batch`, and any request to solutions, annotations or contacts).
+//!
+//! Rounds interleave baseline, cold and warm loads so that drift affects all three alike; the
+//! first rounds warm the browser up and are not counted.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use e2e::emulator::LocalEmulator;
+use e2e::{seed, E2e, Failure, Method, Outcome};
+use serde_json::{json, Map, Value};
+
+const USAGE: &str = "usage: bench --sizes FILE [--loads N] [--warmup N] [--save-calls N]
+(run it as `cargo xtask bench`, which builds and writes the sizes file first)";
+
+const ENTITY: &str = "esc_emailsuppression";
+/// An unsubscribed suppression with a contact: eligible, nothing requested yet.
+const RECORD: &str = seed::SUPPRESSION_UNSUBSCRIBED;
+
+/// The targets (issue 7). KB = 1,000 bytes.
+const GZIP_TARGET_NOW: usize = 45_000;
+const GZIP_TARGET_AIM: usize = 30_000;
+const ONLOAD_ADDED_TARGET_MS: f64 = 5.0;
+const SAVE_TARGET_US: f64 = 200.0;
+const ROUND_TRIPS_TARGET: usize = 1;
+
+/// Calls timed together when `performance.now()` is too coarse to time one call.
+const SAVE_BLOCK: usize = 20;
+/// A timer at least this fine (µs) times single save decisions.
+const FINE_TIMER_US: f64 = 10.0;
+
+/// Resolves with the time from `demo:onload-call` to the first `arguments[0]` mark after it once
+/// both exist (a `PerformanceObserver`, so nothing polls the page while it loads), or with
+/// `null` after 10 s.
+const LOAD_MARKS_JS: &str = r#"
+    const end = arguments[0], done = arguments[arguments.length - 1];
+    function interval() {
+        const call = performance.getEntriesByName("demo:onload-call", "mark")[0];
+        const last = call && performance.getEntriesByName(end, "mark")
+            .find((m) => m.startTime >= call.startTime);
+        return last ? {
+            ms: last.startTime - call.startTime,
+            search: location.search,
+            library: typeof Rsub === "object" && Rsub !== null
+        } : null;
+    }
+    const now = interval();
+    if (now) { done(now); return; }
+    const observer = new PerformanceObserver(() => {
+        const found = interval();
+        if (found) { observer.disconnect(); clearTimeout(timer); done(found); }
+    });
+    const timer = setTimeout(() => { observer.disconnect(); done(null); }, 10000);
+    observer.observe({ type: "mark" });
+"#;
+
+/// Times `arguments[0]` synchronous save decisions one by one and `arguments[0]` more in blocks
+/// of `arguments[1]`, after 50 untimed calls; measures the timer's granularity.
+const SAVE_JS: &str = r#"
+    const calls = arguments[0], block = arguments[1];
+    const def = DemoHost.formXml.esc_emailsuppression;
+    const handler = def.events.find((e) => e.name === "onsave").handlers[0];
+    const params = DemoHost.xrm.parseParameters(handler.parameters);
+    Xrm.Page.getAttribute("esc_requestresubscribe").setValue(true);
+    let prevented = 0;
+    const args = {
+        getSaveMode: () => 1,
+        preventDefault() { prevented += 1; },
+        isDefaultPrevented: () => false
+    };
+    const ctx = {
+        getEventArgs: () => args,
+        getFormContext: () => Xrm.Page,
+        getEventSource: () => Xrm.Page.data.entity,
+        getDepth: () => 0,
+        getContext: () => Xrm.Utility.getGlobalContext()
+    };
+    const onSave = Rsub.EmailSuppressionForm.onSave;
+    for (let i = 0; i < 50; i += 1) { onSave(ctx, ...params); }
+    prevented = 0;
+    const single = [];
+    for (let i = 0; i < calls; i += 1) {
+        const t0 = performance.now();
+        onSave(ctx, ...params);
+        single.push(performance.now() - t0);
+    }
+    const blocks = [];
+    for (let b = 0; b < Math.ceil(calls / block); b += 1) {
+        const t0 = performance.now();
+        for (let i = 0; i < block; i += 1) { onSave(ctx, ...params); }
+        blocks.push((performance.now() - t0) / block);
+    }
+    let granularity = Infinity;
+    let last = performance.now();
+    for (let i = 0; i < 200000 && granularity > 0.001; i += 1) {
+        const t = performance.now();
+        if (t !== last) { granularity = Math.min(granularity, t - last); last = t; }
+    }
+    const notes = document.getElementById("form-notifications");
+    return {
+        singleMs: single,
+        blockMs: blocks,
+        prevented: prevented,
+        timed: calls + blocks.length * block,
+        granularityMs: granularity,
+        shown: notes ? notes.innerText.trim() : ""
+    };
+"#;
+
+struct Options {
+    sizes: PathBuf,
+    loads: usize,
+    warmup: usize,
+    save_calls: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        sizes: PathBuf::new(),
+        loads: 30,
+        warmup: 2,
+        save_calls: 1000,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
+        let number = |v: String| {
+            v.parse::<usize>()
+                .map_err(|_| format!("{arg} takes a number, not {v:?}\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--sizes" => options.sizes = PathBuf::from(value()?),
+            "--loads" => options.loads = number(value()?)?,
+            "--warmup" => options.warmup = number(value()?)?,
+            "--save-calls" => options.save_calls = number(value()?)?,
+            _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
+        }
+    }
+    if options.sizes.as_os_str().is_empty() {
+        return Err(format!("--sizes is required\n{USAGE}"));
+    }
+    if options.loads == 0 || options.save_calls == 0 {
+        return Err(format!(
+            "--loads and --save-calls must be at least 1\n{USAGE}"
+        ));
+    }
+    Ok(options)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let result = match options() {
+        Ok(options) => run(&options).await.map_err(|f| f.message().to_string()),
+        Err(message) => Err(message),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench: cannot measure: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: &Options) -> Outcome {
+    let sizes: Value = std::fs::read(&options.sizes)
+        .map_err(|e| {
+            Failure::new(format!(
+                "cannot read the sizes {} ({e}); run `cargo xtask bench`",
+                options.sizes.display()
+            ))
+        })
+        .and_then(|b| Ok(serde_json::from_slice(&b)?))?;
+    if options.loads < 30 {
+        println!(
+            "note: {} loads per series; the benchmark's figures use at least 30",
+            options.loads
+        );
+    }
+    let load_before = load_average();
+    let t = E2e::start("bench").await?;
+    let measured = measure(&t, options).await;
+    let measured = t
+        .finish(measured.as_ref().map(drop).map_err(clone))
+        .await
+        .and(measured)?;
+
+    let mut report = report(&sizes, &measured, options)?;
+    report["machine"]["load_average_1min"] =
+        json!({ "before": load_before, "after": load_average() });
+    print_table(&report);
+    let dir = e2e::paths::target_dir().join("bench");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::new(format!("cannot create {}: {e}", dir.display())))?;
+    let file = dir.join("report.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&report)?)
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display())))?;
+    println!("\nreport: {}", file.display());
+    Ok(())
+}
+
+fn clone(failure: &Failure) -> Failure {
+    Failure::new(failure.message())
+}
+
+/// What the browser gave.
+struct Measured {
+    cold: Series,
+    warm: Series,
+    baseline: Vec<f64>,
+    save: Value,
+    user_agent: String,
+}
+
+/// The plugin's loads of one kind.
+#[derive(Default)]
+struct Series {
+    ready_ms: Vec<f64>,
+    round_trips: Vec<usize>,
+    batch_parts: Vec<usize>,
+    batch_server_ms: Vec<f64>,
+}
+
+/// One load of the plugin's page.
+struct Load {
+    ready_ms: f64,
+    round_trips: usize,
+    batch_parts: usize,
+    batch_server_ms: f64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Baseline,
+    Cold,
+    Warm,
+}
+
+async fn measure(t: &E2e, options: &Options) -> Outcome<Measured> {
+    let mut measured = Measured {
+        cold: Series::default(),
+        warm: Series::default(),
+        baseline: Vec::new(),
+        save: Value::Null,
+        user_agent: String::new(),
+    };
+    let rounds = options.warmup + options.loads;
+    println!(
+        "timing {} rounds (baseline, cold, warm loads; the first {} not counted) …",
+        rounds, options.warmup
+    );
+    for round in 0..rounds {
+        let counted = round >= options.warmup;
+        for kind in [Kind::Baseline, Kind::Cold, Kind::Warm] {
+            let load = load_once(t, kind).await?;
+            if !counted {
+                continue;
+            }
+            let series = match kind {
+                Kind::Baseline => {
+                    measured.baseline.push(load.ready_ms);
+                    continue;
+                }
+                Kind::Cold => &mut measured.cold,
+                Kind::Warm => &mut measured.warm,
+            };
+            series.ready_ms.push(load.ready_ms);
+            series.round_trips.push(load.round_trips);
+            series.batch_parts.push(load.batch_parts);
+            series.batch_server_ms.push(load.batch_server_ms);
+        }
+    }
+
+    println!("timing {} save decisions …", options.save_calls);
+    load_once(t, Kind::Warm).await?;
+    let save = t
+        .page
+        .execute(SAVE_JS, vec![json!(options.save_calls), json!(SAVE_BLOCK)])
+        .await?;
+    let timed = save["timed"].as_u64().unwrap_or(0);
+    e2e::ensure!(
+        timed > 0 && save["prevented"].as_u64() == Some(timed),
+        "the save was not refused on every call ({} of {timed}), so the rules did not all run; the page shows {:?}",
+        save["prevented"],
+        save["shown"]
+    );
+    measured.save = save;
+    measured.user_agent = t
+        .page
+        .execute("return navigator.userAgent;", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    Ok(measured)
+}
+
+/// One new navigation to the record; returns the marks' interval and the plugin's requests.
+async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
+    let emulator = &t.emulator;
+    if kind == Kind::Cold {
+        t.page
+            .execute("sessionStorage.clear(); return true;", vec![])
+            .await?;
+    }
+    let cleared = emulator
+        .send(Method::DELETE, "/_emulator/requests", &[], None)
+        .await?;
+    e2e::ensure!(
+        cleared.status < 300,
+        "cannot clear the emulator's request log: HTTP {}",
+        cleared.status
+    );
+    let (query, end_mark) = match kind {
+        Kind::Baseline => ("&bench=baseline", "demo:baseline-done"),
+        Kind::Cold | Kind::Warm => ("", "rsub:state-rendered"),
+    };
+    t.page
+        .goto(&format!(
+            "/main.aspx?etn={ENTITY}&pagetype=entityrecord&id={RECORD}{query}"
+        ))
+        .await?;
+    let marks = t
+        .page
+        .client()
+        .execute_async(LOAD_MARKS_JS, vec![json!(end_mark)])
+        .await?;
+    let Some(ready_ms) = marks["ms"].as_f64() else {
+        return Err(Failure::new(format!(
+            "no marks demo:onload-call and {end_mark} within 10 s; the page shows {:#}",
+            t.page.diagnostics().await
+        )));
+    };
+    let search = marks["search"].as_str().unwrap_or_default();
+    let library = marks["library"].as_bool() == Some(true);
+    e2e::ensure!(
+        library == (kind != Kind::Baseline) && search.contains("bench=baseline") != library,
+        "the page {search:?} has the form library loaded: {library}"
+    );
+    let (round_trips, batch_parts, batch_server_ms) = plugin_requests(emulator);
+    Ok(Load {
+        ready_ms,
+        round_trips,
+        batch_parts,
+        batch_server_ms,
+    })
+}
+
+/// The plugin's Web API requests in the log since it was cleared (`$batch`, and any request to
+/// solutions, annotations or contacts; the host reads only the record and the org version),
+/// the operations in its batches and how long the emulator took to answer them.
+fn plugin_requests(emulator: &LocalEmulator) -> (usize, usize, f64) {
+    let log = emulator.requests();
+    let plugin: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.contains("/api/data/"))
+        .filter(|r| {
+            ["$batch", "solutions", "annotations", "contacts"]
+                .iter()
+                .any(|p| r.path.contains(p))
+        })
+        .collect();
+    let batches = plugin.iter().filter(|r| r.path.contains("$batch"));
+    let parts = batches.clone().map(|r| r.batch_parts.len()).sum();
+    let server = batches.map(|r| r.duration_ms as f64).sum();
+    (plugin.len(), parts, server)
+}
+
+/// Median, p95 (nearest rank), min, max and the samples.
+fn stats(samples: &[f64]) -> Value {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return json!({ "n": 0 });
+    }
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    let p95 = sorted[((0.95 * n as f64).ceil() as usize).clamp(1, n) - 1];
+    json!({
+        "n": n,
+        "median": round3(median),
+        "p95": round3(p95),
+        "min": round3(sorted[0]),
+        "max": round3(sorted[n - 1]),
+        "samples": samples.iter().map(|v| round3(*v)).collect::<Vec<_>>(),
+    })
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn num(value: &Value) -> f64 {
+    value.as_f64().unwrap_or(f64::NAN)
+}
+
+fn series_json(series: &Series) -> Value {
+    let trips: Vec<f64> = series.round_trips.iter().map(|&v| v as f64).collect();
+    let parts: Vec<f64> = series.batch_parts.iter().map(|&v| v as f64).collect();
+    json!({
+        "ready_ms": stats(&series.ready_ms),
+        "round_trips": stats(&trips),
+        "batch_parts": stats(&parts),
+        "batch_server_ms": stats(&series.batch_server_ms),
+    })
+}
+
+fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
+    let library = sizes["form_library"].as_str().unwrap_or_default();
+    let mut bytes = Map::new();
+    let mut gzip = Map::new();
+    for resource in sizes["webresources"].as_array().into_iter().flatten() {
+        let name = resource["name"].as_str().unwrap_or_default().to_string();
+        bytes.insert(name.clone(), resource["bytes"].clone());
+        gzip.insert(name, resource["gzip_bytes"].clone());
+    }
+    let library_gzip = gzip
+        .get(library)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| Failure::new(format!("the sizes file has no {library}")))?
+        as usize;
+
+    // Single calls when the clock can time them, else the per-call mean of each block.
+    let granularity_us = num(&m.save["granularityMs"]) * 1000.0;
+    let per_call = granularity_us <= FINE_TIMER_US;
+    let save_us: Vec<f64> = m.save[if per_call { "singleMs" } else { "blockMs" }]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| num(v) * 1000.0)
+        .collect();
+    let save_stats = stats(&save_us);
+    let save_method = if per_call {
+        format!("performance.now() around each call ({granularity_us:.1} µs clock)")
+    } else {
+        format!(
+            "performance.now() around blocks of {SAVE_BLOCK} consecutive calls, per-call mean of each \
+             block ({granularity_us:.0} µs clock: too coarse for one call)"
+        )
+    };
+
+    let baseline = stats(&m.baseline);
+    let cold = series_json(&m.cold);
+    let warm = series_json(&m.warm);
+    let added = |s: &Value| round3(num(&s["ready_ms"]["median"]) - num(&baseline["median"]));
+    let (added_cold, added_warm) = (added(&cold), added(&warm));
+    let worst = |s: &Series| s.round_trips.iter().copied().max().unwrap_or(0);
+    let (trips_cold, trips_warm) = (worst(&m.cold), worst(&m.warm));
+    let save_median = num(&save_stats["median"]);
+
+    let target = |what: &str, goal: &str, figure: String, met: bool| json!({ "what": what, "target": goal, "figure": figure, "met": met });
+    let targets = vec![
+        target(
+            "form library, gzip -9",
+            "≤ 45 KB now",
+            kb(library_gzip),
+            library_gzip <= GZIP_TARGET_NOW,
+        ),
+        target(
+            "form library, gzip -9",
+            "aim ≤ 30 KB",
+            kb(library_gzip),
+            library_gzip <= GZIP_TARGET_AIM,
+        ),
+        target(
+            "OnLoad added over baseline, cold (median)",
+            "≤ 5 ms",
+            format!("{added_cold:.1} ms"),
+            added_cold <= ONLOAD_ADDED_TARGET_MS,
+        ),
+        target(
+            "OnLoad added over baseline, warm (median)",
+            "≤ 5 ms",
+            format!("{added_warm:.1} ms"),
+            added_warm <= ONLOAD_ADDED_TARGET_MS,
+        ),
+        target(
+            "save decision (median)",
+            "≤ 0.2 ms",
+            format!("{:.3} ms", save_median / 1000.0),
+            save_median <= SAVE_TARGET_US,
+        ),
+        target(
+            "Web API round trips per load, cold (max)",
+            "1",
+            trips_cold.to_string(),
+            trips_cold == ROUND_TRIPS_TARGET,
+        ),
+        target(
+            "Web API round trips per load, warm (max)",
+            "1",
+            trips_warm.to_string(),
+            trips_warm == ROUND_TRIPS_TARGET,
+        ),
+    ];
+
+    Ok(json!({
+        "measured_at": utc_now(),
+        "machine": machine(&m.user_agent),
+        "settings": {
+            "loads_per_series": options.loads,
+            "warmup_rounds": options.warmup,
+            "save_calls": options.save_calls,
+            "record": format!("{ENTITY} {RECORD} (unsubscribed, eligible, nothing requested)"),
+        },
+        "form_library": library,
+        "webresource_bytes": bytes,
+        "webresource_gzip_bytes": gzip,
+        "reference": sizes["reference"],
+        "onload_ready_ms": { "cold": cold["ready_ms"], "warm": warm["ready_ms"] },
+        "baseline_onload_ms": baseline,
+        "onload_added_ms": { "cold": added_cold, "warm": added_warm },
+        "onsave_decision_us": {
+            "median": save_stats["median"],
+            "p95": save_stats["p95"],
+            "n": save_stats["n"],
+            "calls_timed": m.save["timed"],
+            "timer_granularity_us": round3(granularity_us),
+            "method": save_method,
+        },
+        "load_round_trips_cold": trips_cold,
+        "load_round_trips_warm": trips_warm,
+        "load_requests": { "cold": cold, "warm": warm },
+        "targets": targets,
+        "definitions": {
+            "webresource_bytes": "size of each shipped web resource file under target/dist/webresources/ (names starting with rsub_), bytes",
+            "webresource_gzip_bytes": "the same file after gzip -9, bytes",
+            "reference": "dynamics-web-api's minified browser bundle from npm (tools/bench), bytes and gzip -9 bytes",
+            "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:state-rendered mark after it (the plugin, at the end of render_state: notifications and the Request Resubscribe box drawn from the facts read at load; the paint that follows is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab",
+            "baseline_onload_ms": "the same page with &bench=baseline: an empty OnLoad handler instead of the library's, no library loaded; from demo:onload-call to demo:baseline-done (the handler's only statement)",
+            "onload_added_ms": "median onload_ready_ms minus median baseline_onload_ms",
+            "onsave_decision_us": "Rsub.EmailSuppressionForm.onSave called synchronously in the loaded page with a synthetic save context (getSaveMode() 1), the box ticked and no evidence: every rule runs and the save is refused, drawing its notifications through the host's Client API",
+            "load_round_trips": "the plugin's Web API requests per load in the emulator's request log ($batch, and any request to solutions, annotations or contacts), the worst load of the series",
+            "batch_server_ms": "how long the emulator took to answer the plugin's $batch, in the whole milliseconds its request log records (inside onload_ready_ms)",
+            "KB": "1,000 bytes",
+        },
+    }))
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// Thousands separators.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn print_table(r: &Value) {
+    let machine = &r["machine"];
+    println!();
+    println!(
+        "Resubscribe benchmark  {}  {}, {} CPUs, {}, {}",
+        r["measured_at"].as_str().unwrap_or_default(),
+        machine["cpu"].as_str().unwrap_or("?"),
+        machine["cpus"],
+        machine["os"].as_str().unwrap_or("?"),
+        machine["browser"].as_str().unwrap_or("?"),
+    );
+    let load = &machine["load_average_1min"];
+    if let (Some(before), Some(after)) = (load["before"].as_f64(), load["after"].as_f64()) {
+        println!(
+            "load average (1 min) {before:.1} before, {after:.1} after the timings: \
+             other work on the machine shows in the timings and their p95"
+        );
+    }
+    println!();
+    println!("{:<46} {:>10} {:>10}", "web resource", "bytes", "gzip -9");
+    let library = r["form_library"].as_str().unwrap_or_default();
+    if let Some(sizes) = r["webresource_bytes"].as_object() {
+        for (name, bytes) in sizes {
+            let gzip = &r["webresource_gzip_bytes"][name];
+            let tag = if name == library {
+                "  (form library)"
+            } else {
+                ""
+            };
+            println!(
+                "{:<46} {:>10} {:>10}{tag}",
+                name,
+                grouped(bytes.as_u64().unwrap_or(0)),
+                grouped(gzip.as_u64().unwrap_or(0))
+            );
+        }
+    }
+    let reference = &r["reference"];
+    println!(
+        "{:<46} {:>10} {:>10}  (reference, npm)",
+        format!(
+            "{} {} {}",
+            reference["package"].as_str().unwrap_or("?"),
+            reference["version"].as_str().unwrap_or("?"),
+            reference["file"].as_str().unwrap_or("?")
+        ),
+        grouped(reference["bytes"].as_u64().unwrap_or(0)),
+        grouped(reference["gzip_bytes"].as_u64().unwrap_or(0))
+    );
+
+    let n = r["settings"]["loads_per_series"].as_u64().unwrap_or(0);
+    println!();
+    println!(
+        "{:<46} {:>10} {:>10}   ({n} loads each)",
+        "timing", "median", "p95"
+    );
+    let line = |label: &str, s: &Value, unit: &str| {
+        println!(
+            "{:<46} {:>7.2} {unit} {:>7.2} {unit}",
+            label,
+            num(&s["median"]),
+            num(&s["p95"])
+        );
+    };
+    line(
+        "OnLoad → state rendered, cold",
+        &r["onload_ready_ms"]["cold"],
+        "ms",
+    );
+    line(
+        "OnLoad → state rendered, warm",
+        &r["onload_ready_ms"]["warm"],
+        "ms",
+    );
+    line(
+        "baseline: OnLoad → empty handler done",
+        &r["baseline_onload_ms"],
+        "ms",
+    );
+    println!(
+        "{:<46} {:>7.2} ms            (cold)",
+        "OnLoad added over baseline (median − median)",
+        num(&r["onload_added_ms"]["cold"])
+    );
+    println!(
+        "{:<46} {:>7.2} ms            (warm)",
+        "",
+        num(&r["onload_added_ms"]["warm"])
+    );
+    line(
+        "  of which the emulator answers $batch, cold",
+        &r["load_requests"]["cold"]["batch_server_ms"],
+        "ms",
+    );
+    line(
+        "  of which the emulator answers $batch, warm",
+        &r["load_requests"]["warm"]["batch_server_ms"],
+        "ms",
+    );
+    line("save decision (onSave)", &r["onsave_decision_us"], "µs");
+    let whole = |v: &Value| format!("{}", num(v));
+    println!(
+        "{:<46} {:>10} {:>10}   (cold / warm, worst load)",
+        "Web API round trips per load",
+        whole(&r["load_round_trips_cold"]),
+        whole(&r["load_round_trips_warm"])
+    );
+    println!(
+        "{:<46} {:>10} {:>10}   (cold / warm, worst load)",
+        "  operations in that $batch",
+        whole(&r["load_requests"]["cold"]["batch_parts"]["max"]),
+        whole(&r["load_requests"]["warm"]["batch_parts"]["max"])
+    );
+
+    println!();
+    println!("targets (a miss is reported, not an error)");
+    for t in r["targets"].as_array().into_iter().flatten() {
+        println!(
+            "  {} {:<44} {:>10}   target {}",
+            if t["met"].as_bool() == Some(true) {
+                "✓"
+            } else {
+                "✗"
+            },
+            t["what"].as_str().unwrap_or_default(),
+            t["figure"].as_str().unwrap_or_default(),
+            t["target"].as_str().unwrap_or_default()
+        );
+    }
+    println!(
+        "\nsave decision timed by {}",
+        r["onsave_decision_us"]["method"]
+            .as_str()
+            .unwrap_or_default()
+    );
+}
+
+/// The 1-minute load average (`/proc/loadavg`), when the system gives it: other work on the
+/// machine shows in the figures, so the report says how busy it was.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU model, CPU count, OS and browser.
+fn machine(user_agent: &str) -> Value {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string());
+    let os = match (
+        read("/proc/sys/kernel/ostype"),
+        read("/proc/sys/kernel/osrelease"),
+    ) {
+        (Ok(kind), Ok(release)) => format!("{kind} {release}"),
+        _ => std::env::consts::OS.to_string(),
+    };
+    let browser = user_agent
+        .split_whitespace()
+        .find(|w| w.starts_with("HeadlessChrome/") || w.starts_with("Chrome/"))
+        .unwrap_or(user_agent)
+        .to_string();
+    json!({ "cpu": cpu, "cpus": cpus, "os": os, "browser": browser, "user_agent": user_agent })
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SSZ`.
+fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
