@@ -29,6 +29,7 @@ pub mod a11y;
 pub mod chromedriver;
 pub mod emulator;
 pub mod failure;
+pub mod form;
 pub mod page;
 pub mod paths;
 pub mod session;

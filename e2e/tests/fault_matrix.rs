@@ -13,8 +13,7 @@ use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Failure, Method, Outcome};
 use serde_json::{json, Value};
 
-const SUPPRESSION: &str = "esc_emailsuppression";
-const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
+use e2e::form::SUPPRESSION;
 /// Long enough for a request that times out (15 s) and its retry.
 const LONG_WAIT: Duration = Duration::from_secs(45);
 
@@ -60,23 +59,11 @@ impl Target {
     }
 }
 
-/// The form notifications' text.
-async fn notifications(t: &e2e::E2e) -> Outcome<String> {
-    let v = t
-        .page
-        .execute(
-            "const n = document.querySelector('#form-notifications'); return n ? n.innerText : '';",
-            vec![],
-        )
-        .await?;
-    Ok(v.as_str().unwrap_or_default().to_string())
-}
-
 /// Waits (up to [`LONG_WAIT`]) until the notifications contain one of `needles`.
 async fn wait_notes(t: &e2e::E2e, needles: &[&str]) -> Outcome<String> {
     let started = Instant::now();
     loop {
-        let text = notifications(t).await?;
+        let text = e2e::form::notifications(&t.page).await?;
         if needles.iter().any(|n| text.contains(n)) {
             return Ok(text);
         }
@@ -98,7 +85,9 @@ async fn wait_loaded(t: &e2e::E2e) -> Outcome {
             .requests()
             .iter()
             .any(|r| r.path.contains("$batch") && r.status.is_some_and(|s| s < 300));
-        let told = notifications(t).await?.contains("Could not");
+        let told = e2e::form::notifications(&t.page)
+            .await?
+            .contains("Could not");
         if answered || told {
             return Ok(());
         }
@@ -133,37 +122,41 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
     let seen_in = seen.clone();
     let outcome = run(&name, async move |t| {
         t.emulator.arm_fault(&target.rule(&fault)).await?;
-        t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+        t.page
+            .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+            .await?;
         wait_loaded(t).await?;
-        let at_load = notifications(t).await?;
+        let at_load = e2e::form::notifications(&t.page).await?;
 
-        t.page.click(FLAG_INPUT).await?;
-        t.page
-            .wait_until(
-                "the evidence dialog",
-                "const f = document.querySelector('dialog[open] iframe');
-                 const d = f && f.contentDocument; const form = d && d.getElementById('evidence-form');
-                 return !!(form && !form.hidden);",
-            )
-            .await?;
-        t.page
-            .execute(
-                "const d = document.querySelector('dialog[open] iframe').contentDocument;
-                 d.getElementById('email').click();
-                 const details = d.getElementById('details');
-                 details.value = 'Email from the contact asking to be resubscribed, ref M-1.';
-                 details.dispatchEvent(new Event('input', { bubbles: true }));
-                 d.getElementById('save').click(); return true;",
-                vec![],
-            )
-            .await?;
+        e2e::form::open_evidence_dialog(&t.page).await?;
+        e2e::form::fill_evidence(
+            &t.page,
+            "email",
+            "Email from the contact asking to be resubscribed, ref M-1.",
+        )
+        .await?;
         wait_notes(t, &["Save to submit it"]).await?;
         t.page.click("#cmd-save").await?;
-        let after_save = wait_notes(t, &["The request is recorded in a note", "could not be written yet"]).await?;
-        let mut story = if at_load.contains("Could not") { "told at load; ".to_string() } else { String::new() };
+        let after_save = wait_notes(
+            t,
+            &[
+                "The request is recorded in a note",
+                "could not be written yet",
+            ],
+        )
+        .await?;
+        let mut story = if at_load.contains("Could not") {
+            "told at load; ".to_string()
+        } else {
+            String::new()
+        };
         if after_save.contains("could not be written yet") {
-            t.emulator.send(Method::DELETE, "/_emulator/faults", &[], None).await?;
-            t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
+            t.emulator
+                .send(Method::DELETE, "/_emulator/faults", &[], None)
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
             wait_notes(t, &["The request is recorded in a note"]).await?;
             story.push_str("note kept in the outbox, written on reload");
         } else {
@@ -181,23 +174,27 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
             );
         }
 
-        let notes = t.emulator.state()["tables"]["annotation"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|n| n["_objectid_value"] == json!(CONTACT_MARIA_CAMPBELL))
-            .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
-            .count();
+        let notes = e2e::form::audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL).len();
         ensure!(notes == 1, "{notes} audit notes");
         let saves = t
             .emulator
             .requests()
             .iter()
-            .filter(|r| r.method == "PATCH" && r.path.contains(SUPPRESSION_UNSUBSCRIBED) && r.status == Some(204))
+            .filter(|r| {
+                r.method == "PATCH"
+                    && r.path.contains(SUPPRESSION_UNSUBSCRIBED)
+                    && r.status == Some(204)
+            })
             .count();
         ensure!(saves == 1, "the request was saved {saves} times");
-        let row = t.emulator.row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).unwrap_or(Value::Null);
-        ensure!(row["esc_requestresubscribe"] == json!(true), "the request is not on the record");
+        let row = t
+            .emulator
+            .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+            .unwrap_or(Value::Null);
+        ensure!(
+            row["esc_requestresubscribe"] == json!(true),
+            "the request is not on the record"
+        );
         if let Ok(mut s) = seen_in.lock() {
             *s = story;
         }

@@ -9,6 +9,7 @@
 //! injects axe-core from `tools/lint/node_modules` (installed by the xtask lint step).
 
 use e2e::a11y::{self, Accessible};
+use e2e::form::{fill_evidence, open_evidence_dialog, open_with_setting, NOTES, SUPPRESSION};
 use e2e::seed::{
     CONTACT_MARIA_CAMPBELL, CONTACT_PAUL_CANNON, CONTACT_THOMAS_ANDERSEN,
     SUPPRESSION_ALREADY_RESUBSCRIBED, SUPPRESSION_AWAITING_CONFIRMATION,
@@ -17,9 +18,6 @@ use e2e::seed::{
 use e2e::{ensure, run, Failure, Outcome};
 use serde_json::{json, Value};
 
-const SUPPRESSION: &str = "esc_emailsuppression";
-const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
-const NOTES: &str = "#form-notifications";
 /// The panel's web resource control on both forms.
 const PANEL_FRAME: &str = "[data-control=WebResource_rsub_status] iframe";
 /// The evidence dialog's page.
@@ -268,49 +266,11 @@ fn request_date(t: &e2e::E2e, record: &str) -> Outcome<String> {
         .ok_or_else(|| Failure::new(format!("no request date on the record: {row}")))
 }
 
-/// Opens the evidence dialog by ticking Request Resubscribe and waits for its form.
-async fn open_evidence_dialog(t: &e2e::E2e) -> Outcome {
-    t.page.click(FLAG_INPUT).await?;
-    t.page
-        .wait_until(
-            "the evidence dialog",
-            "const f = document.querySelector('dialog[open] iframe');
-             const d = f && f.contentDocument;
-             const form = d && d.getElementById('evidence-form');
-             return !!(form && !form.hidden && d.getElementById('save').textContent.trim());",
-        )
-        .await?;
-    Ok(())
-}
-
-/// Fills the open evidence dialog (channel radio id, details) and presses its Save button.
-async fn fill_evidence(t: &e2e::E2e, channel: &str, details: &str) -> Outcome {
-    t.page
-        .execute(
-            "const d = document.querySelector('dialog[open] iframe').contentDocument;
-             d.getElementById(arguments[0]).click();
-             const details = d.getElementById('details');
-             details.value = arguments[1];
-             details.dispatchEvent(new Event('input', { bubbles: true }));
-             d.getElementById('save').click();
-             return true;",
-            vec![json!(channel), json!(details)],
-        )
-        .await?;
-    t.page
-        .wait_until(
-            "the evidence dialog to close",
-            "return !document.querySelector('dialog[open] iframe');",
-        )
-        .await?;
-    Ok(())
-}
-
 /// Ticks the box, records the contact's request (English form) and saves the record; waits
 /// until the note is written.
 async fn request_and_save(t: &e2e::E2e, channel: &str, details: &str) -> Outcome {
-    open_evidence_dialog(t).await?;
-    fill_evidence(t, channel, details).await?;
+    open_evidence_dialog(&t.page).await?;
+    fill_evidence(&t.page, channel, details).await?;
     t.page.wait_for_text(NOTES, "Save to submit it").await?;
     t.page.click("#cmd-save").await?;
     t.page.wait_for_text(NOTES, "recorded in a note").await?;
@@ -348,21 +308,6 @@ async fn refresh(t: &e2e::E2e) -> Outcome {
         )
         .await?;
     Ok(())
-}
-
-/// Sets the demo's language (LCID) for this tab, then opens `record`.
-async fn open_in_language(t: &e2e::E2e, lcid: u32, record: &str) -> Outcome {
-    t.page.open_record(SUPPRESSION, record).await?;
-    t.page
-        .execute(
-            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
-             s.lcid = arguments[0];
-             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
-             return true;",
-            vec![json!(lcid)],
-        )
-        .await?;
-    t.page.open_record(SUPPRESSION, record).await
 }
 
 /// The computed role and name of the elements matching `selector` in the panel.
@@ -979,7 +924,7 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
     run(
         "in_german_the_notifications_dialog_and_panel_speak_german_with_german_dates",
         async |t| {
-            open_in_language(t, 1031, SUPPRESSION_UNSUBSCRIBED).await?;
+            open_with_setting(&t.page, "lcid", json!(1031), SUPPRESSION_UNSUBSCRIBED).await?;
             let p = panel(t, Some("notRequested")).await?;
             ensure!(p.lang == "de", "the panel page's language is {:?}", p.lang);
             ensure!(p.name == "Status der Wiederanmeldung", "{p:#?}");
@@ -997,7 +942,7 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
             );
 
             // The evidence dialog.
-            open_evidence_dialog(t).await?;
+            open_evidence_dialog(&t.page).await?;
             let dialog = t
                 .page
                 .execute(
@@ -1029,7 +974,7 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                 "{buttons:?}"
             );
             t.screenshot_as("1-dialog").await?;
-            fill_evidence(t, "phone", "Hat angerufen, Ticket CAS-77.").await?;
+            fill_evidence(&t.page, "phone", "Hat angerufen, Ticket CAS-77.").await?;
 
             // Form notifications.
             let prepared = t.page.wait_for_text(NOTES, "Speichern Sie, um sie zu übermitteln.").await?;
@@ -1112,7 +1057,7 @@ async fn axe_finds_no_wcag_21_aa_violations_in_the_panel_and_the_evidence_dialog
             a11y::assert_no_axe_violations(&t.page, PANEL_FRAME, "the panel (not requested)").await?;
 
             // The evidence dialog as it opens, then with every field's error shown.
-            open_evidence_dialog(t).await?;
+            open_evidence_dialog(&t.page).await?;
             a11y::assert_no_axe_violations(&t.page, DIALOG_FRAME, "the evidence dialog").await?;
             t.page
                 .execute(
@@ -1147,7 +1092,7 @@ async fn axe_finds_no_wcag_21_aa_violations_in_the_panel_and_the_evidence_dialog
                     vec![],
                 )
                 .await?;
-            fill_evidence(t, "webForm", "Web form submission #4411.").await?;
+            fill_evidence(&t.page, "webForm", "Web form submission #4411.").await?;
             t.page.click("#cmd-save").await?;
             t.page.wait_for_text(NOTES, "recorded in a note").await?;
             panel(t, Some("awaitingSync")).await?;

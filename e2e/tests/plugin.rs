@@ -11,73 +11,11 @@ use e2e::seed::{
 use e2e::{ensure, run, Method, Outcome};
 use serde_json::{json, Value};
 
-const SUPPRESSION: &str = "esc_emailsuppression";
+use e2e::form::{
+    audit_notes, open_with_setting, request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION,
+};
+
 const FLAG: &str = "esc_requestresubscribe";
-const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
-const NOTES: &str = "#form-notifications";
-
-/// Our audit notes (subject carries the request marker) on `object`, as (subject, text).
-fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
-    state["tables"]["annotation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|n| n["_objectid_value"].as_str() == Some(object))
-        .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
-        .map(|n| {
-            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
-            (text("subject"), text("notetext"))
-        })
-        .collect()
-}
-
-/// Ticks Request Resubscribe, fills the evidence dialog (phone, `details`) and saves it.
-async fn tick_with_evidence(t: &e2e::E2e, details: &str) -> Outcome {
-    t.page.click(FLAG_INPUT).await?;
-    t.page
-        .wait_until(
-            "the evidence dialog",
-            "const f = document.querySelector('dialog[open] iframe');
-             const d = f && f.contentDocument;
-             const form = d && d.getElementById('evidence-form');
-             return !!(form && !form.hidden);",
-        )
-        .await?;
-    t.page
-        .execute(
-            "const d = document.querySelector('dialog[open] iframe').contentDocument;
-             d.getElementById('phone').click();
-             const details = d.getElementById('details');
-             details.value = arguments[0];
-             details.dispatchEvent(new Event('input', { bubbles: true }));
-             d.getElementById('save').click();
-             return true;",
-            vec![json!(details)],
-        )
-        .await?;
-    t.page.wait_for_text(NOTES, "Save to submit it").await?;
-    Ok(())
-}
-
-/// Saves with the command bar.
-async fn save(t: &e2e::E2e) -> Outcome {
-    t.page.click("#cmd-save").await
-}
-
-/// Switches the demo's user (`admin` or `user`) for this tab, then reopens `record`.
-async fn open_as(t: &e2e::E2e, user: &str, record: &str) -> Outcome {
-    t.page.open_record(SUPPRESSION, record).await?;
-    t.page
-        .execute(
-            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
-             s.user = arguments[0];
-             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
-             return true;",
-            vec![json!(user)],
-        )
-        .await?;
-    t.page.open_record(SUPPRESSION, record).await
-}
 
 /// Whether the Request Resubscribe check box is disabled.
 async fn flag_disabled(t: &e2e::E2e) -> Outcome<bool> {
@@ -154,7 +92,7 @@ async fn a_request_without_evidence_is_refused_and_nothing_is_saved() -> Outcome
         t.page
             .execute("Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;", vec![json!(FLAG)])
             .await?;
-        save(t).await?;
+        e2e::form::save(&t.page).await?;
         let refused = t.page.wait_for_text(NOTES, "Record who asked to be resubscribed").await?;
         ensure!(!refused.is_empty(), "no refusal shown");
         let control = t.page.text("[data-control=esc_requestresubscribe] .ctl-note").await?;
@@ -177,12 +115,13 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
                 .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
                 .await?;
             t.page.wait_for_event("OnLoad").await?;
-            tick_with_evidence(
-                t,
+            request_with_evidence(
+                &t.page,
+                "phone",
                 "Called the service desk: <b>please</b> send the newsletter again. CAS-0042",
             )
             .await?;
-            save(t).await?;
+            e2e::form::save(&t.page).await?;
             t.page
                 .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
                 .await?;
@@ -236,8 +175,8 @@ async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_it
             t.page
                 .wait_for_text(NOTES, "waiting for the contact to confirm")
                 .await?;
-            tick_with_evidence(t, "Asked again by phone.").await?;
-            save(t).await?;
+            request_with_evidence(&t.page, "phone", "Asked again by phone.").await?;
+            e2e::form::save(&t.page).await?;
             let refused = t
                 .page
                 .wait_for_text(NOTES, "wait for the contact to confirm before asking again")
@@ -272,7 +211,7 @@ async fn an_old_connector_warns_admins_and_disables_the_box_for_users() -> Outco
                     "admin warning lacks {expected:?}: {warning}"
                 );
             }
-            open_as(t, "user", SUPPRESSION_UNSUBSCRIBED).await?;
+            open_with_setting(&t.page, "user", json!("user"), SUPPRESSION_UNSUBSCRIBED).await?;
             let plain = t
                 .page
                 .wait_for_text(NOTES, "Ask your administrator")
@@ -309,8 +248,8 @@ async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block(
                 !flag_disabled(t).await?,
                 "the box is disabled although nothing blocks"
             );
-            tick_with_evidence(t, "Letter received, ref L-77.").await?;
-            save(t).await?;
+            request_with_evidence(&t.page, "phone", "Letter received, ref L-77.").await?;
+            e2e::form::save(&t.page).await?;
             t.page.wait_for_text(NOTES, "recorded in a note").await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "{notes:?}");
@@ -326,13 +265,13 @@ async fn note_survives_fault(t: &e2e::E2e, fault: Value, count: u32, method: &st
         .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
         .await?;
     t.page.wait_for_event("OnLoad").await?;
-    tick_with_evidence(t, "In person at the fair, form F-12.").await?;
+    request_with_evidence(&t.page, "phone", "In person at the fair, form F-12.").await?;
     t.emulator
         .arm_fault(
             &json!({ "method": method, "path": "annotations", "count": count, "fault": fault }),
         )
         .await?;
-    save(t).await?;
+    e2e::form::save(&t.page).await?;
     t.page
         .wait_for_text(NOTES, "The request is recorded in a note")
         .await?;
@@ -407,7 +346,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
         async |t| {
             t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
             t.page.wait_for_event("OnLoad").await?;
-            tick_with_evidence(t, "Phone call, ticket CAS-7.").await?;
+            request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-7.").await?;
             // Meanwhile a colleague requested resubscription on the same record.
             t.emulator
                 .web_api(
@@ -418,7 +357,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
                 )
                 .await?
                 .expect_status(204)?;
-            save(t).await?;
+            e2e::form::save(&t.page).await?;
             t.page.click_button("OK").await?;
             let told = t.page.wait_for_text(NOTES, "Someone else changed this record").await?;
             ensure!(
@@ -448,14 +387,14 @@ async fn a_note_that_cannot_be_written_waits_in_the_outbox_and_is_written_on_the
                 .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
                 .await?;
             t.page.wait_for_event("OnLoad").await?;
-            tick_with_evidence(t, "Email from the contact, 26 Nov.").await?;
+            request_with_evidence(&t.page, "phone", "Email from the contact, 26 Nov.").await?;
             t.emulator
                 .arm_fault(
                     &json!({ "method": "POST", "path": "annotations", "count": 50,
                     "fault": { "kind": "status", "status": 500 } }),
                 )
                 .await?;
-            save(t).await?;
+            e2e::form::save(&t.page).await?;
             let failed = t
                 .page
                 .wait_for_text(NOTES, "could not be written yet")

@@ -1,0 +1,106 @@
+//! Driving the plugin on the demo's Email Suppressions form as a user does: ticking Request
+//! Resubscribe, answering the evidence dialog, saving, switching the demo's user or language,
+//! and reading the audit notes the plugin wrote.
+
+use serde_json::{json, Value};
+
+use crate::{Outcome, Page};
+
+/// The suppression table.
+pub const SUPPRESSION: &str = "esc_emailsuppression";
+/// The Request Resubscribe check box.
+pub const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
+/// The form notification bar.
+pub const NOTES: &str = "#form-notifications";
+
+/// Ticks Request Resubscribe and waits for the evidence dialog's form.
+pub async fn open_evidence_dialog(page: &Page) -> Outcome {
+    page.click(FLAG_INPUT).await?;
+    page.wait_until(
+        "the evidence dialog",
+        "const f = document.querySelector('dialog[open] iframe');
+         const d = f && f.contentDocument;
+         const form = d && d.getElementById('evidence-form');
+         return !!(form && !form.hidden && d.getElementById('save').textContent.trim());",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fills the open evidence dialog (`channel` is a radio id such as `phone`), presses its Save
+/// button and waits for the dialog to close.
+pub async fn fill_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
+    page.execute(
+        "const d = document.querySelector('dialog[open] iframe').contentDocument;
+         d.getElementById(arguments[0]).click();
+         const details = d.getElementById('details');
+         details.value = arguments[1];
+         details.dispatchEvent(new Event('input', { bubbles: true }));
+         d.getElementById('save').click();
+         return true;",
+        vec![json!(channel), json!(details)],
+    )
+    .await?;
+    page.wait_until(
+        "the evidence dialog to close",
+        "return !document.querySelector('dialog[open] iframe');",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ticks the box and records the contact's request; the form then says "Save to submit it"
+/// (in English).
+pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
+    open_evidence_dialog(page).await?;
+    fill_evidence(page, channel, details).await?;
+    page.wait_for_text(NOTES, "Save to submit it").await?;
+    Ok(())
+}
+
+/// Saves with the command bar.
+pub async fn save(page: &Page) -> Outcome {
+    page.click("#cmd-save").await
+}
+
+/// Sets one of the demo's settings for this tab (`user`: `admin`/`user`, `lcid`: a number),
+/// then opens `record` so the form starts with it.
+pub async fn open_with_setting(page: &Page, key: &str, value: Value, record: &str) -> Outcome {
+    page.open_record(SUPPRESSION, record).await?;
+    page.execute(
+        "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
+         s[arguments[0]] = arguments[1];
+         sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
+         return true;",
+        vec![json!(key), value],
+    )
+    .await?;
+    page.open_record(SUPPRESSION, record).await
+}
+
+/// The form notifications' text.
+pub async fn notifications(page: &Page) -> Outcome<String> {
+    let text = page
+        .execute(
+            "const n = document.querySelector('#form-notifications'); return n ? n.innerText : '';",
+            vec![],
+        )
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+/// The plugin's audit notes (the subject carries the request marker) on `object` in the
+/// emulator `state`, as (subject, text).
+pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
+    state["tables"]["annotation"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["_objectid_value"].as_str() == Some(object))
+        .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
+        .map(|n| {
+            let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
+            (text("subject"), text("notetext"))
+        })
+        .collect()
+}
