@@ -4,7 +4,6 @@
 //! plain JSON-shaped objects (camelCase fields), converted with `serde-wasm-bindgen`; bad input
 //! becomes a JavaScript `Error` with a readable message, never a panic.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::domain::compatibility::{self, ConnectorReading};
@@ -62,21 +61,19 @@ pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sy
     js_sys::Promise::resolve(&JsValue::UNDEFINED)
 }
 
-/// Checks a connector version (`null`/`undefined` = not installed) against the org version.
+/// Checks a connector version (`null`/`undefined` = not installed) against the org version:
+/// `{kind: "ok" | "tooOld" | "lineMismatch" | "notInstalled" | "unknown", message}`, the
+/// message in English as an admin reads it.
 #[wasm_bindgen(js_name = checkCompatibility)]
-pub fn check_compatibility(
-    org_version: &str,
-    connector_version: Option<String>,
-) -> Result<JsValue, JsError> {
+pub fn check_compatibility(org_version: &str, connector_version: Option<String>) -> JsValue {
     let reading = match connector_version {
         Some(version) => ConnectorReading::Installed { version },
         None => ConnectorReading::NotInstalled,
     };
-    to_js(&compatibility::check(org_version, &reading))
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("Cannot convert the result for JavaScript: {e}")))
+    let verdict = compatibility::check(org_version, &reading);
+    let result = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&result, &"kind".into(), &verdict.kind().into());
+    let message = verdict.message().render_english();
+    let _ = js_sys::Reflect::set(&result, &"message".into(), &message.into());
+    result.into()
 }

@@ -3,9 +3,9 @@
 //! The server's own text is kept as [`ApiError::detail`] for support; the user-facing
 //! sentence comes from the message table, chosen by the error's kind.
 
-use serde::Deserialize;
-
 use super::http::ApiResponse;
+use super::json::Json;
+use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey};
 
 /// Longest server detail kept (characters).
@@ -46,19 +46,6 @@ pub enum ApiErrorKind {
     Network,
     /// A response the plugin cannot read (unexpected status or body).
     Unexpected,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorFields,
-}
-
-#[derive(Deserialize)]
-struct ErrorFields {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    message: String,
 }
 
 impl ApiError {
@@ -143,10 +130,20 @@ fn parse_retry_after(value: &str) -> Option<u32> {
     value.trim().parse::<u32>().ok()
 }
 
+/// Dataverse's `{"error":{"code","message"}}`, else the status and the start of the body.
 fn detail_of(response: &ApiResponse) -> String {
-    match super::json::decode::<ErrorBody>(&response.body) {
-        Ok(body) if !body.error.message.is_empty() => {
-            bounded(&format!("{} {}", body.error.code, body.error.message))
+    let error = Json::parse(&response.body)
+        .ok()
+        .and_then(|body| body.field("error"));
+    let field = |name: &str| {
+        error
+            .as_ref()
+            .and_then(|e| e.field(name))
+            .and_then(|v| v.text())
+    };
+    match (field("code"), field("message")) {
+        (code, Some(message)) if !message.is_empty() => {
+            bounded(&format!("{} {message}", code.unwrap_or_default()))
         }
         _ => bounded(&format!("HTTP {} {}", response.status, response.body)),
     }

@@ -1,35 +1,96 @@
-//! JSON text ⇄ values. The shipped module lets the browser parse and write (`JSON.parse` /
-//! `JSON.stringify` through `serde-wasm-bindgen`), which keeps a JSON codec out of the wasm;
-//! native builds and tests use `serde_json`.
+//! JSON at the edge: parsing (the browser's `JSON.parse` in the shipped module, `serde_json`
+//! natively) into a [`Json`] value the hand-written readers walk, and [`string`] for the small
+//! bodies the plugin writes. No serde decoder is compiled into the module.
 
-use serde::de::DeserializeOwned;
+use crate::domain::json::JsonValue;
 
-/// Parses JSON text into `T`; the error says why, in English, for details and logs.
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let value = js_sys::JSON::parse(text).map_err(|_| "the response is not JSON".to_owned())?;
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+/// A parsed JSON value.
+#[derive(Clone, Debug)]
+pub struct Json(
+    #[cfg(target_arch = "wasm32")] wasm_bindgen::JsValue,
+    #[cfg(not(target_arch = "wasm32"))] serde_json::Value,
+);
+
+impl Json {
+    /// Parses JSON text; the error says why, in English.
+    pub fn parse(text: &str) -> Result<Json, String> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            js_sys::JSON::parse(text)
+                .map(Json)
+                .map_err(|_| "the text is not JSON".to_owned())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            serde_json::from_str(text)
+                .map(Json)
+                .map_err(|e| e.to_string())
+        }
     }
 }
 
-/// Writes `value` as JSON text.
-pub fn encode<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let value = value.serialize(&serializer).map_err(|e| e.to_string())?;
-        js_sys::JSON::stringify(&value)
-            .map(String::from)
-            .map_err(|_| "the value cannot be written as JSON".to_owned())
+#[cfg(target_arch = "wasm32")]
+impl JsonValue for Json {
+    fn get(&self, key: &str) -> Option<Json> {
+        if !self.0.is_object() || js_sys::Array::is_array(&self.0) {
+            return None;
+        }
+        let value = js_sys::Reflect::get(&self.0, &key.into()).ok()?;
+        (!value.is_undefined()).then_some(Json(value))
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        serde_json::to_string(value).map_err(|e| e.to_string())
+    fn text(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn items(&self) -> Option<Vec<Json>> {
+        js_sys::Array::is_array(&self.0)
+            .then(|| js_sys::Array::from(&self.0).iter().map(Json).collect())
+    }
+    fn keys(&self) -> Option<Vec<String>> {
+        use wasm_bindgen::JsCast;
+        let object = self
+            .0
+            .dyn_ref::<js_sys::Object>()
+            .filter(|_| !js_sys::Array::is_array(&self.0))?;
+        Some(
+            js_sys::Object::keys(object)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect(),
+        )
+    }
+    fn is_null(&self) -> bool {
+        self.0.is_null() || self.0.is_undefined()
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JsonValue for Json {
+    fn get(&self, key: &str) -> Option<Json> {
+        self.0.as_object()?.get(key).cloned().map(Json)
+    }
+    fn text(&self) -> Option<String> {
+        self.0.as_str().map(str::to_owned)
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+    fn items(&self) -> Option<Vec<Json>> {
+        Some(self.0.as_array()?.iter().cloned().map(Json).collect())
+    }
+    fn keys(&self) -> Option<Vec<String>> {
+        Some(self.0.as_object()?.keys().cloned().collect())
+    }
+    fn is_null(&self) -> bool {
+        self.0.is_null()
     }
 }
 
@@ -71,13 +132,17 @@ mod tests {
             encoded,
             "\"He said \\\"resubscribe me\\\"\\n\\tC:\\\\x \\u0001 \\u2028é\""
         );
-        let back: String = decode(&encoded).unwrap();
-        assert_eq!(back, text);
+        assert_eq!(Json::parse(&encoded).unwrap().text().as_deref(), Some(text));
     }
 
     #[test]
-    fn decode_reports_bad_json_without_panicking() {
-        assert!(decode::<Vec<u32>>("{not json").is_err());
-        assert_eq!(decode::<Vec<u32>>("[1,2]"), Ok(vec![1, 2]));
+    fn parse_reports_bad_json_and_reads_members() {
+        assert!(Json::parse("{not json").is_err());
+        let v = Json::parse(r#"{"a":[1,"x"],"b":null,"c":true}"#).unwrap();
+        assert_eq!(v.get("a").and_then(|a| a.items()).map(|i| i.len()), Some(2));
+        assert!(v.get("b").is_some_and(|b| b.is_null()) && v.field("b").is_none());
+        assert_eq!(v.field("c").and_then(|c| c.boolean()), Some(true));
+        assert_eq!(v.keys().map(|k| k.len()), Some(3));
+        assert!(v.get("missing").is_none());
     }
 }

@@ -4,15 +4,14 @@
 //! is a lookup by marker ([`note_by_marker`]) followed, only when nothing was found, by a
 //! create ([`create_note`]).
 
-use serde::Deserialize;
-
 use super::batch::BatchPart;
 use super::error::ApiError;
 use super::guid::Guid;
 use super::http::{ApiRequest, ApiResponse};
-use super::json::{self, string};
+use super::json::{string, Json};
 use super::odata::{literal, Query};
 use crate::domain::compatibility::ConnectorReading;
+use crate::domain::json::JsonValue;
 use crate::domain::lifecycle::NoteFact;
 use crate::domain::note::{RequestMarker, ResubscribeNote};
 use crate::domain::time::Timestamp;
@@ -110,28 +109,21 @@ pub fn solution_version(unique_name: &str) -> ApiRequest {
 
 /// Reads the connector solution lookup: installed with its version, or not installed.
 pub fn read_connector(response: &ApiResponse) -> ConnectorReading {
-    #[derive(Deserialize)]
-    struct Solutions {
-        value: Vec<Solution>,
-    }
-    #[derive(Deserialize)]
-    struct Solution {
-        version: Option<String>,
-    }
-    if let Some(error) = ApiError::from_response(response) {
-        return ConnectorReading::Unreadable { why: error.detail };
-    }
-    match json::decode::<Solutions>(&response.body) {
-        Ok(list) => match list.value.into_iter().next() {
-            Some(Solution {
-                version: Some(version),
-            }) => ConnectorReading::Installed { version },
-            Some(Solution { version: None }) => ConnectorReading::Unreadable {
+    let first = match decode_ok(response) {
+        Ok(body) => match rows(&body) {
+            Ok(rows) => rows.into_iter().next(),
+            Err(error) => return ConnectorReading::Unreadable { why: error.detail },
+        },
+        Err(error) => return ConnectorReading::Unreadable { why: error.detail },
+    };
+    match first {
+        None => ConnectorReading::NotInstalled,
+        Some(row) => match row.field("version").and_then(|v| v.text()) {
+            Some(version) => ConnectorReading::Installed { version },
+            None => ConnectorReading::Unreadable {
                 why: "the connector solution has no version".into(),
             },
-            None => ConnectorReading::NotInstalled,
         },
-        Err(why) => ConnectorReading::Unreadable { why },
     }
 }
 
@@ -148,34 +140,24 @@ pub struct RecordState {
     pub request_date: Option<Timestamp>,
 }
 
-/// A column value of any JSON type.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Scalar {
-    Bool(bool),
-    Number(f64),
-    Text(String),
-    Other(serde::de::IgnoredAny),
-}
-
 /// Reads the suppression record part; `request_columns` as given to [`load_batch`].
 pub fn read_record(
     response: &ApiResponse,
     request_columns: [&str; 2],
 ) -> Result<RecordState, ApiError> {
-    let record: std::collections::BTreeMap<String, Scalar> = decode_ok(response)?;
-    let text = |name: &str| match record.get(name) {
-        Some(Scalar::Text(t)) => Some(t.as_str()),
-        _ => None,
+    let record = decode_ok(response)?;
+    let date = |name: &str| {
+        let text = record.field(name).and_then(|v| v.text())?;
+        Timestamp::parse_iso(&text).ok()
     };
     Ok(RecordState {
-        active: !matches!(record.get("statecode"), Some(Scalar::Number(n)) if *n != 0.0),
-        created_on: text("createdon").and_then(|d| Timestamp::parse_iso(d).ok()),
-        request_flag: match record.get(request_columns[0]) {
-            Some(Scalar::Bool(b)) => Some(*b),
-            _ => None,
-        },
-        request_date: text(request_columns[1]).and_then(|d| Timestamp::parse_iso(d).ok()),
+        active: record
+            .field("statecode")
+            .and_then(|v| v.number())
+            .is_none_or(|n| n == 0.0),
+        created_on: date("createdon"),
+        request_flag: record.field(request_columns[0]).and_then(|v| v.boolean()),
+        request_date: date(request_columns[1]),
     })
 }
 
@@ -192,41 +174,26 @@ pub struct ContactFlags {
 
 /// Reads the contact part.
 pub fn read_contact(response: &ApiResponse) -> Result<ContactFlags, ApiError> {
-    #[derive(Deserialize)]
-    struct Contact {
-        fullname: Option<String>,
-        donotbulkemail: Option<bool>,
-        donotemail: Option<bool>,
-    }
-    let c: Contact = decode_ok(response)?;
+    let contact = decode_ok(response)?;
+    let flag = |name: &str| contact.field(name).and_then(|v| v.boolean());
     Ok(ContactFlags {
-        full_name: c.fullname,
-        donotbulkemail: c.donotbulkemail,
-        donotemail: c.donotemail,
+        full_name: contact.field("fullname").and_then(|v| v.text()),
+        donotbulkemail: flag("donotbulkemail"),
+        donotemail: flag("donotemail"),
     })
 }
 
 /// Reads a list of notes (newest first as asked).
 pub fn read_notes(response: &ApiResponse) -> Result<Vec<NoteFact>, ApiError> {
-    #[derive(Deserialize)]
-    struct Notes {
-        value: Vec<Note>,
-    }
-    #[derive(Deserialize)]
-    struct Note {
-        subject: Option<String>,
-        notetext: Option<String>,
-        createdon: Option<String>,
-    }
-    let notes: Notes = decode_ok(response)?;
-    Ok(notes
-        .value
+    let body = decode_ok(response)?;
+    Ok(rows(&body)?
         .into_iter()
-        .filter_map(|n| {
+        .filter_map(|note| {
+            let text = |name: &str| note.field(name).and_then(|v| v.text()).unwrap_or_default();
             Some(NoteFact {
-                subject: n.subject.unwrap_or_default(),
-                text: n.notetext.unwrap_or_default(),
-                created_on: Timestamp::parse_iso(n.createdon.as_deref()?).ok()?,
+                subject: text("subject"),
+                text: text("notetext"),
+                created_on: Timestamp::parse_iso(&note.field("createdon")?.text()?).ok()?,
             })
         })
         .collect())
@@ -273,12 +240,7 @@ pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest
 
 /// Whether the marker lookup found a note.
 pub fn read_note_found(response: &ApiResponse) -> Result<bool, ApiError> {
-    #[derive(Deserialize)]
-    struct Found {
-        value: Vec<serde::de::IgnoredAny>,
-    }
-    let found: Found = decode_ok(response)?;
-    Ok(!found.value.is_empty())
+    Ok(!rows(&decode_ok(response)?)?.is_empty())
 }
 
 /// Creates the audit note on `target`.
@@ -307,11 +269,19 @@ pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     ApiRequest::post("annotations", body)
 }
 
-fn decode_ok<T: serde::de::DeserializeOwned>(response: &ApiResponse) -> Result<T, ApiError> {
+/// The JSON body of a successful response.
+fn decode_ok(response: &ApiResponse) -> Result<Json, ApiError> {
     if let Some(error) = ApiError::from_response(response) {
         return Err(error);
     }
-    json::decode(&response.body).map_err(|why| ApiError::unexpected(response.status, &why))
+    Json::parse(&response.body).map_err(|why| ApiError::unexpected(response.status, &why))
+}
+
+/// The rows of a collection response (`{"value": [...]}`).
+fn rows(body: &Json) -> Result<Vec<Json>, ApiError> {
+    body.field("value")
+        .and_then(|v| v.items())
+        .ok_or_else(|| ApiError::unexpected(200, "the response has no \"value\" list"))
 }
 
 #[cfg(test)]

@@ -205,6 +205,17 @@ pub fn check(org_version: &str, connector: &ConnectorReading) -> Compatibility {
 }
 
 impl Compatibility {
+    /// The verdict's name, as in its JSON form (`ok`, `tooOld`, `lineMismatch`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Compatibility::Ok { .. } => "ok",
+            Compatibility::TooOld { .. } => "tooOld",
+            Compatibility::LineMismatch { .. } => "lineMismatch",
+            Compatibility::NotInstalled { .. } => "notInstalled",
+            Compatibility::Unknown { .. } => "unknown",
+        }
+    }
+
     /// Whether a resubscribe request must be refused (too old, wrong line, not installed).
     pub fn blocks_request(&self) -> bool {
         matches!(
@@ -299,6 +310,21 @@ mod tests {
 
     fn installed(text: &str) -> ConnectorReading {
         ConnectorReading::installed(text)
+    }
+
+    #[test]
+    fn kind_names_the_verdict_as_its_json_does() {
+        for (org, reading) in [
+            ("9.2.25093.00168", ConnectorReading::installed("7.0.1.721")),
+            ("8.2.2.112", ConnectorReading::installed("7.0.1.129")),
+            ("7.0.0.1", ConnectorReading::installed("5.0.0.14")),
+            ("9.2", ConnectorReading::NotInstalled),
+            ("x", ConnectorReading::NotInstalled),
+        ] {
+            let verdict = check(org, &reading);
+            let json = serde_json::to_value(&verdict).unwrap();
+            assert_eq!(json["kind"], verdict.kind());
+        }
     }
 
     #[test]

@@ -36,6 +36,23 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The channel named by its id (`phone`, `email`, `letter`, `inPerson`, `webForm`, `other`).
+    pub fn from_id(id: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The channel's id, as the evidence dialog names it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Letter => "letter",
+            Channel::InPerson => "inPerson",
+            Channel::WebForm => "webForm",
+            Channel::Other => "other",
+        }
+    }
+
     /// Every channel, in display order.
     pub const ALL: [Channel; 6] = [
         Channel::Phone,

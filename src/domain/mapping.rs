@@ -11,15 +11,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;
+use super::json::{only_known, optional_text, optional_texts, wrong_type, JsonValue};
 use super::lifecycle::LifecyclePatterns;
 use super::messages::{Message, MessageKey};
 
 /// The connector solution's unique name (DOMAIN §4, assumed).
 pub const DEFAULT_CONNECTOR_SOLUTION: &str = "dotmailerCRMConnector";
 
-/// The handler's parameter string, as JSON. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+/// The handler's parameter string, as JSON. Every field is optional; unknown fields are refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MappingConfig {
     /// *Request Resubscribe* (two options).
     pub request_resubscribe: Option<String>,
@@ -42,16 +42,73 @@ pub struct MappingConfig {
 }
 
 impl MappingConfig {
-    /// Parses the parameter string; an empty string is the default configuration.
-    pub fn parse(
+    /// Parses the parameter string with the edge's JSON `parse`; an empty string is the default
+    /// configuration.
+    pub fn parse<V: JsonValue>(
         text: &str,
-        decode: impl Fn(&str) -> Result<MappingConfig, String>,
+        parse: impl Fn(&str) -> Result<V, String>,
     ) -> Result<MappingConfig, Message> {
         let trimmed = text.trim();
         if trimmed.is_empty() {
             return Ok(MappingConfig::default());
         }
-        decode(trimmed).map_err(|why| Message::new(MessageKey::ConfigInvalid).with("detail", why))
+        parse(trimmed)
+            .and_then(|value| MappingConfig::read(&value))
+            .map_err(|why| Message::new(MessageKey::ConfigInvalid).with("detail", why))
+    }
+
+    /// Reads the configuration from a JSON object.
+    pub fn read<V: JsonValue>(value: &V) -> Result<MappingConfig, String> {
+        only_known(
+            value,
+            &[
+                "requestResubscribe",
+                "requestDate",
+                "email",
+                "reason",
+                "contact",
+                "entitySet",
+                "reasonValues",
+                "connectorSolution",
+                "lifecyclePatterns",
+            ],
+        )?;
+        let mut reason_values = BTreeMap::new();
+        if let Some(map) = value.field("reasonValues") {
+            let keys = map
+                .keys()
+                .ok_or_else(|| wrong_type("reasonValues", "an object"))?;
+            for key in keys {
+                let name = map.field(&key).and_then(|v| v.text());
+                let name = name.ok_or_else(|| wrong_type("reasonValues", "an object of texts"))?;
+                reason_values.insert(key, name);
+            }
+        }
+        let lifecycle_patterns = match value.field("lifecyclePatterns") {
+            None => None,
+            Some(patterns) => {
+                only_known(&patterns, &["confirmationSent", "resubscribed", "failed"])?;
+                let defaults = LifecyclePatterns::default();
+                Some(LifecyclePatterns {
+                    confirmation_sent: optional_texts(&patterns, "confirmationSent")?
+                        .unwrap_or(defaults.confirmation_sent),
+                    resubscribed: optional_texts(&patterns, "resubscribed")?
+                        .unwrap_or(defaults.resubscribed),
+                    failed: optional_texts(&patterns, "failed")?.unwrap_or(defaults.failed),
+                })
+            }
+        };
+        Ok(MappingConfig {
+            request_resubscribe: optional_text(value, "requestResubscribe")?,
+            request_date: optional_text(value, "requestDate")?,
+            email: optional_text(value, "email")?,
+            reason: optional_text(value, "reason")?,
+            contact: optional_text(value, "contact")?,
+            entity_set: optional_text(value, "entitySet")?,
+            reason_values,
+            connector_solution: optional_text(value, "connectorSolution")?,
+            lifecycle_patterns,
+        })
     }
 
     /// The reason for an option set value and its label, using `reason_values` first.
@@ -238,8 +295,12 @@ mod tests {
         ]
     }
 
-    fn json(text: &str) -> Result<MappingConfig, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    fn json(text: &str) -> Result<crate::dataverse::json::Json, String> {
+        crate::dataverse::json::Json::parse(text)
+    }
+
+    fn config(text: &str) -> MappingConfig {
+        MappingConfig::parse(text, json).unwrap()
     }
 
     #[test]
@@ -267,13 +328,12 @@ mod tests {
 
     #[test]
     fn explicit_mapping_wins_and_is_checked_against_the_form() {
-        let config =
-            json(r#"{"requestResubscribe":"ESC_RequestResubscribe","email":"esc_emailaddress"}"#)
-                .unwrap();
-        let mapping = ColumnMapping::resolve(&config, &connector_form()).unwrap();
+        let explicit =
+            config(r#"{"requestResubscribe":"ESC_RequestResubscribe","email":"esc_emailaddress"}"#);
+        let mapping = ColumnMapping::resolve(&explicit, &connector_form()).unwrap();
         assert_eq!(mapping.request_resubscribe, "esc_requestresubscribe");
 
-        let wrong = json(r#"{"requestDate":"esc_requestedon"}"#).unwrap();
+        let wrong = config(r#"{"requestDate":"esc_requestedon"}"#);
         let errors = ColumnMapping::resolve(&wrong, &connector_form()).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].key, MessageKey::ConfigColumnNotOnForm);
@@ -323,17 +383,31 @@ mod tests {
     }
 
     #[test]
-    fn reason_values_map_option_numbers_before_labels() {
-        let config = json(r#"{"reasonValues":{"100000001":"Suppressed"}}"#).unwrap();
+    fn lifecycle_patterns_replace_the_defaults_field_by_field() {
+        let c = config(r#"{"lifecyclePatterns":{"failed":["Rückmeldung: Missbrauch"]}}"#);
+        let patterns = c.lifecycle_patterns.unwrap();
+        assert_eq!(patterns.failed, vec!["Rückmeldung: Missbrauch".to_owned()]);
         assert_eq!(
-            config.reason_of(100000001, "Added by you"),
+            patterns.resubscribed,
+            LifecyclePatterns::default().resubscribed
+        );
+        let wrong =
+            MappingConfig::parse(r#"{"lifecyclePatterns":{"failed":"x"}}"#, json).unwrap_err();
+        assert!(wrong.arg("detail").unwrap_or_default().contains("failed"));
+    }
+
+    #[test]
+    fn reason_values_map_option_numbers_before_labels() {
+        let values = config(r#"{"reasonValues":{"100000001":"Suppressed"}}"#);
+        assert_eq!(
+            values.reason_of(100000001, "Added by you"),
             SuppressionReason::Suppressed
         );
         assert_eq!(
-            config.reason_of(100000000, "Unsubscribed"),
+            values.reason_of(100000000, "Unsubscribed"),
             SuppressionReason::Unsubscribed
         );
-        assert_eq!(config.connector_solution(), "dotmailerCRMConnector");
+        assert_eq!(values.connector_solution(), "dotmailerCRMConnector");
     }
 
     proptest::proptest! {

@@ -233,7 +233,7 @@ fn produced_messages() -> Vec<Message> {
 /// Configuration messages: a bad parameter string, a missing and a misnamed column.
 fn mapping_messages() -> Vec<Message> {
     use super::mapping::{ColumnMapping, FormAttribute, MappingConfig};
-    let decode = |t: &str| serde_json::from_str::<MappingConfig>(t).map_err(|e| e.to_string());
+    let decode = crate::dataverse::json::Json::parse;
     let mut all = vec![MappingConfig::parse("{", decode).unwrap_err()];
     let config = MappingConfig::parse(r#"{"email":"new_mail"}"#, decode).unwrap();
     let form = [FormAttribute {

@@ -22,6 +22,7 @@ pub mod eligibility;
 pub mod email;
 pub mod evidence;
 pub mod history;
+pub mod json;
 pub mod lifecycle;
 pub mod mapping;
 pub mod messages;

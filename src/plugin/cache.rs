@@ -2,22 +2,14 @@
 //! warm form load does not ask for it again. Only definite answers are cached (installed with
 //! a version, or not installed); "could not read" is asked again next time.
 
-use serde::{Deserialize, Serialize};
-
 use super::storage::{self, Store};
-use crate::dataverse::json;
+use crate::dataverse::json::{self, Json};
 use crate::domain::compatibility::ConnectorReading;
+use crate::domain::json::JsonValue;
 use crate::domain::time::Timestamp;
 
 /// How long a cached reading is trusted.
 pub const LIFETIME_MS: i64 = 10 * 60 * 1000;
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Cached {
-    reading: ConnectorReading,
-    read_at: Timestamp,
-}
 
 fn key(client_url: &str, solution: &str) -> String {
     format!(
@@ -36,27 +28,62 @@ pub fn is_fresh(read_at: Timestamp, now: Timestamp) -> bool {
 /// The cached reading, if fresh.
 pub fn get(client_url: &str, solution: &str, now: Timestamp) -> Option<ConnectorReading> {
     let text = storage::get(Store::Session, &key(client_url, solution))?;
-    let cached: Cached = json::decode(&text).ok()?;
-    is_fresh(cached.read_at, now).then_some(cached.reading)
+    let (reading, read_at) = decode(&text)?;
+    is_fresh(read_at, now).then_some(reading)
 }
 
 /// Caches a definite reading.
 pub fn put(client_url: &str, solution: &str, reading: &ConnectorReading, now: Timestamp) {
-    if matches!(reading, ConnectorReading::Unreadable { .. }) {
-        return;
-    }
-    let cached = Cached {
-        reading: reading.clone(),
-        read_at: now,
-    };
-    if let Ok(text) = json::encode(&cached) {
+    if let Some(text) = encode(reading, now) {
         storage::set(Store::Session, &key(client_url, solution), &text);
     }
+}
+
+/// `{"version": "7.0.1.721" | null, "readAt": ms}`; `None` for a reading not worth caching.
+fn encode(reading: &ConnectorReading, read_at: Timestamp) -> Option<String> {
+    let version = match reading {
+        ConnectorReading::Installed { version } => json::string(version),
+        ConnectorReading::NotInstalled => "null".to_owned(),
+        ConnectorReading::Unreadable { .. } => return None,
+    };
+    Some(format!(
+        "{{\"version\":{version},\"readAt\":{}}}",
+        read_at.millis()
+    ))
+}
+
+fn decode(text: &str) -> Option<(ConnectorReading, Timestamp)> {
+    let value = Json::parse(text).ok()?;
+    let read_at = Timestamp(value.integer("readAt")?);
+    let reading = match value.field("version") {
+        Some(version) => ConnectorReading::Installed {
+            version: version.text()?,
+        },
+        None => ConnectorReading::NotInstalled,
+    };
+    Some((reading, read_at))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn definite_readings_round_trip_and_unreadable_ones_are_not_cached() {
+        let at = Timestamp(1_795_701_780_000);
+        for reading in [
+            ConnectorReading::installed("7.0.1.721"),
+            ConnectorReading::NotInstalled,
+        ] {
+            let text = encode(&reading, at).unwrap();
+            assert_eq!(decode(&text), Some((reading, at)));
+        }
+        assert_eq!(
+            encode(&ConnectorReading::Unreadable { why: "403".into() }, at),
+            None
+        );
+        assert_eq!(decode("{}"), None);
+    }
 
     #[test]
     fn a_reading_is_fresh_for_ten_minutes_and_never_from_the_future() {

@@ -2,14 +2,14 @@
 //! `Xrm.Navigation.navigateTo` target 2); cancelling unticks the box. The dialog hands its
 //! result back through `sessionStorage` under a key unique to this request.
 
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 
 use super::session;
 use super::storage::{self, Store};
 use super::{clock, strings, view};
-use crate::dataverse::json;
+use crate::dataverse::json::{self, Json};
 use crate::domain::evidence::{Channel, Evidence, UserRef};
+use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey, EVIDENCE_DIALOG};
 use crate::domain::time::Timestamp;
 use crate::xrm::form::open_dialog;
@@ -19,14 +19,26 @@ use crate::xrm::Level;
 pub const DIALOG: &str = "rsub_/resubscribe/evidence.html";
 
 /// What the dialog stored.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct DialogResult {
     outcome: String,
     contact_name: Option<String>,
     channel: Option<Channel>,
     requested_at: Option<i64>,
     details: Option<String>,
+}
+
+impl DialogResult {
+    fn decode(stored: &str) -> Option<DialogResult> {
+        let value = Json::parse(stored).ok()?;
+        let text = |name: &str| value.field(name).and_then(|v| v.text());
+        Some(DialogResult {
+            outcome: text("outcome")?,
+            contact_name: text("contactName"),
+            channel: text("channel").and_then(|id| Channel::from_id(&id)),
+            requested_at: value.integer("requestedAt"),
+            details: text("details"),
+        })
+    }
 }
 
 /// The OnChange handler of *Request Resubscribe*.
@@ -61,7 +73,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     let key = format!("rsub.evidence.{request_id}");
     let stored = storage::get(Store::Session, &key);
     storage::remove(Store::Session, &key);
-    let result = stored.and_then(|text| json::decode::<DialogResult>(&text).ok());
+    let result = stored.as_deref().and_then(DialogResult::decode);
     let _ = session::with(|s| {
         let flag = s.mapping.request_resubscribe.clone();
         let evidence = result.filter(|r| r.outcome == "saved").and_then(|r| {

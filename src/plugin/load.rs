@@ -7,7 +7,6 @@ use super::session::{self, Facts, Session};
 use super::{cache, clock, note, view};
 use crate::dataverse::guid::Guid;
 use crate::dataverse::http::ApiVersion;
-use crate::dataverse::json;
 use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
 use crate::dataverse::transport::WebApi;
 use crate::domain::compatibility::{check, ConnectorReading};
@@ -16,8 +15,8 @@ use crate::domain::messages::{Message, MessageKey};
 use crate::domain::version::Version;
 use crate::xrm::{Form, GlobalContext, Level};
 
-/// Roles that see version details and configuration problems (names in the shipped languages;
-/// more can be listed in the handler parameter as `adminRoles`).
+/// Roles that see version details and configuration problems (their names in the shipped
+/// languages).
 const ADMIN_ROLES: [&str; 8] = [
     "system administrator",
     "system customizer",
@@ -86,7 +85,10 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         }
     };
     super::strings::set_language(global.language);
-    let config = match MappingConfig::parse(parameters.unwrap_or_default(), json::decode) {
+    let config = match MappingConfig::parse(
+        parameters.unwrap_or_default(),
+        crate::dataverse::json::Json::parse,
+    ) {
         Ok(config) => config,
         Err(message) => {
             problem(&[message]);

@@ -17,7 +17,6 @@ use wasm_bindgen::JsValue;
 
 use crate::dataverse::guid::Guid;
 use crate::dataverse::http::ApiVersion;
-use crate::dataverse::json;
 use crate::dataverse::queries;
 use crate::dataverse::transport::WebApi;
 use crate::domain::history::{self, RecordedRequest};
@@ -109,10 +108,13 @@ pub async fn on_contact_load(
         return Ok(());
     }
     let global = GlobalContext::read().map_err(|e| JsValue::from(e.to_string()))?;
-    let patterns = MappingConfig::parse(parameters.as_deref().unwrap_or_default(), json::decode)
-        .ok()
-        .and_then(|config| config.lifecycle_patterns)
-        .unwrap_or_default();
+    let patterns = MappingConfig::parse(
+        parameters.as_deref().unwrap_or_default(),
+        crate::dataverse::json::Json::parse,
+    )
+    .ok()
+    .and_then(|config| config.lifecycle_patterns)
+    .unwrap_or_default();
     let date = frame::date_formatter(global.language);
     let contact = form
         .record_id()

@@ -16,7 +16,6 @@
 
     /** The field mapping a customizer passes to the plugin: one single-quoted JSON string. */
     var MAPPING = "'" + JSON.stringify({
-        table: "esc_emailsuppression",
         email: "esc_emailaddress",
         reason: "esc_reason",
         requestResubscribe: "esc_requestresubscribe",
