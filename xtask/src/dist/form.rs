@@ -6,6 +6,8 @@
 //! least one tab), so the wiring edits an exported form rather than inventing one. The text of
 //! the form is kept byte for byte; only the new elements are spliced in.
 
+use resubscribe::dataverse::json::Json;
+use resubscribe::domain::mapping::MappingConfig;
 use serde_json::{Map, Value};
 
 use super::xml;
@@ -35,24 +37,6 @@ pub const ON_CHANGE: &str = "Rsub.EmailSuppressionForm.onRequestResubscribeChang
 /// The mapping of the connector's Email Suppressions form (dotmailer connector attributes).
 pub const DEFAULT_MAPPING: &str = r#"{"requestResubscribe":"esc_requestresubscribe","requestDate":"esc_resubscriberequestdate","email":"esc_emailaddress","reason":"esc_reason","contact":"esc_contactid"}"#;
 
-/// Keys naming a column (attribute logical names), as `MappingConfig` in src/domain/mapping.rs
-/// reads them. Every key is optional there (columns also resolve by pattern and label); the
-/// packer needs `requestResubscribe` to register the OnChange handler.
-const COLUMN_KEYS: [&str; 5] = [
-    "requestResubscribe",
-    "requestDate",
-    "email",
-    "reason",
-    "contact",
-];
-const OTHER_KEYS: [&str; 4] = [
-    "entitySet",
-    "reasonValues",
-    "connectorSolution",
-    "lifecyclePatterns",
-];
-const LIFECYCLE_KEYS: [&str; 3] = ["confirmationSent", "resubscribed", "failed"];
-
 /// The validated attribute mapping the handlers receive.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mapping {
@@ -60,65 +44,52 @@ pub struct Mapping {
 }
 
 impl Mapping {
-    /// Parses and validates a mapping JSON object.
+    /// Parses and validates a mapping JSON object: first with the form library's own reader
+    /// (so the keys and shapes it accepts are exactly the plugin's), then the stricter rules a
+    /// package needs.
     pub fn parse(json: &str) -> Result<Self, String> {
-        let value: Value =
-            serde_json::from_str(json).map_err(|e| format!("the mapping is not JSON: {e}"))?;
-        let Value::Object(object) = value else {
+        let parsed = Json::parse(json).map_err(|e| format!("the mapping is not JSON: {e}"))?;
+        let config = MappingConfig::read(&parsed)
+            .map_err(|why| format!("the mapping is not valid: {why}"))?;
+        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(json) else {
             return Err("the mapping must be a JSON object".into());
         };
-        for key in object.keys() {
-            if !COLUMN_KEYS.contains(&key.as_str()) && !OTHER_KEYS.contains(&key.as_str()) {
+        let Some(request) = &config.request_resubscribe else {
+            return Err("the mapping needs `requestResubscribe`: its OnChange handler is registered on that column".into());
+        };
+        let names = [
+            ("requestResubscribe", Some(request)),
+            ("requestDate", config.request_date.as_ref()),
+            ("email", config.email.as_ref()),
+            ("reason", config.reason.as_ref()),
+            ("contact", config.contact.as_ref()),
+            ("entitySet", config.entity_set.as_ref()),
+        ];
+        for (key, name) in names {
+            if let Some(name) = name.filter(|n| !is_logical_name(n)) {
                 return Err(format!(
-                    "the mapping has an unknown key `{key}` (known: {}, {})",
-                    COLUMN_KEYS.join(", "),
-                    OTHER_KEYS.join(", ")
+                    "mapping `{key}` must be a logical name (lower case), not \"{name}\""
                 ));
             }
         }
-        for key in COLUMN_KEYS.iter().chain(&["entitySet"]) {
-            match object.get(*key) {
-                Some(Value::String(name)) if is_logical_name(name) => {}
-                Some(other) => {
-                    return Err(format!(
-                        "mapping `{key}` must be a logical name (lower case), not {other}"
-                    ))
-                }
-                None if *key == "requestResubscribe" => {
-                    return Err("the mapping needs `requestResubscribe`: its OnChange handler is registered on that column".into())
-                }
-                None => {}
-            }
+        if config
+            .reason_values
+            .keys()
+            .any(|k| k.parse::<i64>().is_err())
+        {
+            return Err("mapping `reasonValues` must map option values to reason names, e.g. {\"1\":\"HardBounce\"}".into());
         }
-        if let Some(values) = object.get("reasonValues") {
-            let ok = values.as_object().is_some_and(|m| {
-                m.iter()
-                    .all(|(k, v)| k.parse::<i64>().is_ok() && v.is_string())
-            });
-            if !ok {
-                return Err("mapping `reasonValues` must map option values to reason names, e.g. {\"1\":\"HardBounce\"}".into());
-            }
+        if config
+            .connector_solution
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
+            return Err("mapping `connectorSolution` must be a solution unique name".into());
         }
-        if let Some(solution) = object.get("connectorSolution") {
-            if solution.as_str().is_none_or(str::is_empty) {
-                return Err("mapping `connectorSolution` must be a solution unique name".into());
-            }
-        }
-        if let Some(patterns) = object.get("lifecyclePatterns") {
-            let ok = patterns.as_object().is_some_and(|m| {
-                m.iter().all(|(k, v)| {
-                    LIFECYCLE_KEYS.contains(&k.as_str())
-                        && v.as_array().is_some_and(|a| {
-                            a.iter().all(|s| s.as_str().is_some_and(|s| !s.is_empty()))
-                        })
-                })
-            });
-            if !ok {
-                return Err(format!(
-                    "mapping `lifecyclePatterns` must map {} to lists of substrings",
-                    LIFECYCLE_KEYS.join("/")
-                ));
-            }
+        let patterns = config.lifecycle_patterns.iter();
+        let lists = patterns.flat_map(|p| [&p.confirmation_sent, &p.resubscribed, &p.failed]);
+        if lists.flatten().any(|s| s.is_empty()) {
+            return Err("mapping `lifecyclePatterns` may not hold empty substrings".into());
         }
         let mapping = Self { object };
         if mapping.compact().contains('\'') {
