@@ -14,7 +14,7 @@
  * Closing with the platform's X writes nothing; the form treats a missing result as cancelled.
  *
  * Every visible text comes from `strings` (the RESX, read by the form library); a missing key shows as
- * "[key]". The page makes no network call and never touches window.parent / window.top.
+ * "[key]". The page makes no network call and never reaches into the window that opened it.
  */
 (function () {
     "use strict";
