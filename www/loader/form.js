@@ -228,5 +228,12 @@ var Rsub = (function (namespace) {
         }
     };
 
+    /*
+     * Start compiling as soon as the library is loaded, off the main thread: Dynamics loads form
+     * libraries before it calls OnLoad, so the module is usually ready by then. A failure is
+     * kept and reported by the first handler, on the form.
+     */
+    moduleReady().then(undefined, function () { return undefined; });
+
     return namespace;
 })(typeof Rsub === "object" && Rsub !== null ? Rsub : {});
