@@ -8,6 +8,7 @@
 //! - [`domain`]: the pure business core (no browser, no I/O), tested natively.
 //! - [`dataverse`]: the Web API as plain values (requests, `$batch`, errors, retries).
 //! - [`xrm`]: safe bindings to the Dynamics Client API.
+//! - [`plugin`]: the form handlers (load, evidence, save, note) that tie the others together.
 //! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
 
