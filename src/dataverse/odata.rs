@@ -1,7 +1,7 @@
 //! OData query text: string literals, query options and their percent-encoding.
 //!
 //! One encoding point: option values are written plainly (`uniquename eq 'a b'`) and
-//! encoded once by [`Query::to_string`], so the same text is safe both in a fetch URL and
+//! encoded once when a [`Query`] is written out, so the same text is safe both in a fetch URL and
 //! in a `$batch` request line (which must hold no spaces).
 
 use std::fmt;

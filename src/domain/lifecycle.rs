@@ -394,7 +394,7 @@ pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle
 }
 
 impl Lifecycle {
-    /// Derives the state (same as [`derive`]).
+    /// Derives the state (same as [`derive()`]).
     pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle {
         derive(facts, patterns)
     }
