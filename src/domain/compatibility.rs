@@ -266,8 +266,8 @@ impl Compatibility {
 }
 
 impl UnknownCause {
-    /// The "could not verify" text. `{problem}` is the version error in English: it is a
-    /// technical detail for the admin, not a sentence of its own.
+    /// The "could not verify" text; `{problem}` is the version error, rendered in the same
+    /// language as the sentence around it.
     pub fn message(&self) -> Message {
         match self {
             UnknownCause::Unreadable { detail } => {
@@ -276,12 +276,12 @@ impl UnknownCause {
             UnknownCause::OrgVersion { value, error } => {
                 Message::new(MessageKey::CompatUnknownOrgVersion)
                     .with("value", value.as_str())
-                    .with("problem", error.message().render_english())
+                    .with_part("problem", error.message())
             }
             UnknownCause::ConnectorVersion { value, error } => {
                 Message::new(MessageKey::CompatUnknownConnectorVersion)
                     .with("value", value.as_str())
-                    .with("problem", error.message().render_english())
+                    .with_part("problem", error.message())
             }
             UnknownCause::UnsupportedRelease { major } => {
                 Message::new(MessageKey::CompatUnknownUnsupportedRelease)

@@ -281,6 +281,10 @@ pub struct Message {
     pub key: MessageKey,
     /// Placeholder name (without braces) and value, in the order they were added.
     pub args: Vec<(String, String)>,
+    /// Placeholders whose value is itself a message, rendered with the same table (so it is
+    /// translated along with the sentence around it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<(String, Message)>,
 }
 
 impl Message {
@@ -289,7 +293,14 @@ impl Message {
         Message {
             key,
             args: Vec::new(),
+            parts: Vec::new(),
         }
+    }
+
+    /// Adds placeholder `{name}` whose value is the message `part`.
+    pub fn with_part(mut self, name: &str, part: Message) -> Message {
+        self.parts.push((name.to_string(), part));
+        self
     }
 
     /// Adds the value of placeholder `{name}`.
@@ -310,13 +321,21 @@ impl Message {
     /// English. Unknown placeholders are kept as written, so a missing translation argument
     /// shows up instead of vanishing.
     pub fn render<'a>(&self, table: impl Fn(MessageKey) -> &'a str) -> String {
+        self.render_with(&table)
+    }
+
+    fn render_with<'a>(&self, table: &dyn Fn(MessageKey) -> &'a str) -> String {
         let template = table(self.key);
         let template = if template.trim().is_empty() {
             english(self.key)
         } else {
             template
         };
-        fill(template, &self.args)
+        let mut args = self.args.clone();
+        for (name, part) in &self.parts {
+            args.push((name.clone(), part.render_with(table)));
+        }
+        fill(template, &args)
     }
 
     /// Renders with the default English table.
@@ -391,7 +410,15 @@ pub(crate) mod tests {
     pub(crate) fn assert_complete(message: &Message) {
         let template = english(message.key);
         let wanted: BTreeSet<&str> = placeholders(template).into_iter().collect();
-        let given: BTreeSet<&str> = message.args.iter().map(|(n, _)| n.as_str()).collect();
+        let given: BTreeSet<&str> = message
+            .args
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .chain(message.parts.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        for (_, part) in &message.parts {
+            assert_complete(part);
+        }
         assert_eq!(
             wanted,
             given,
@@ -444,6 +471,20 @@ pub(crate) mod tests {
             "A resubscribe request from 2026-11-26 14:03 UTC is still waiting for the next sync; \
              a second request is not allowed."
         });
+    }
+
+    #[test]
+    fn a_message_inside_a_message_is_translated_with_it() {
+        let message = Message::new(MessageKey::CompatUnknownOrgVersion)
+            .with("value", "nine")
+            .with_part("problem", Message::new(MessageKey::VersionTooFewParts));
+        let german = |key: MessageKey| match key {
+            MessageKey::CompatUnknownOrgVersion => "Version „{value}“ unlesbar. {problem}",
+            MessageKey::VersionTooFewParts => "Nur ein Teil.",
+            _ => "",
+        };
+        assert_eq!(message.render(german), "Version „nine“ unlesbar. Nur ein Teil.");
+        assert_complete(&message);
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub fn text(message: &Message) -> String {
             *value = date;
         }
     }
+    for (name, part) in std::mem::take(&mut message.parts) {
+        message.args.push((name, text(&part)));
+    }
     let own = template(message.key);
     message.render(|key| {
         if key == message.key {
