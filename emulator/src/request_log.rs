@@ -15,6 +15,9 @@ pub struct LogEntry {
     pub method: String,
     /// Path with query string, as sent.
     pub path: String,
+    /// The request's `If-Match` header, if any (optimistic concurrency on writes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub if_match: Option<String>,
     /// Response status; `null` when the connection was dropped.
     pub status: Option<u16>,
     /// When the request arrived (ISO 8601 UTC, milliseconds).

@@ -97,9 +97,15 @@ async fn traffic_layer(
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".to_string());
     let fault = emulator.world().faults.take(&method, &path, false);
+    let if_match = request
+        .headers()
+        .get("If-Match")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let mut entry = LogEntry {
         method,
         path,
+        if_match,
         status: None,
         started_at: started_at.to_iso_millis(),
         duration_ms: 0,

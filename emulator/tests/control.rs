@@ -169,6 +169,10 @@ async fn request_log_records_method_path_status_and_timing_but_not_control_calls
         .as_str()
         .is_some_and(|t| t.ends_with('Z') && t.contains('T')));
     assert!(entries[0]["durationMs"].is_u64());
+    assert!(
+        entries[0].get("ifMatch").is_none(),
+        "a GET sends no If-Match"
+    );
     assert_eq!(
         h.control("DELETE", "/_emulator/requests", None)
             .await

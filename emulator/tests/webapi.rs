@@ -342,6 +342,12 @@ async fn patch_with_a_stale_etag_is_412_and_changes_nothing() {
         )
     );
     assert_eq!(h.get(&path).await.json()["esc_requestresubscribe"], false);
+    let log = h.emulator.requests();
+    let refused = log.iter().rev().find(|r| r.status == Some(412));
+    assert_eq!(
+        refused.and_then(|r| r.if_match.as_deref()),
+        Some(stale.as_str())
+    );
 }
 
 #[tokio::test]

@@ -483,7 +483,10 @@ pub(crate) mod tests {
             MessageKey::VersionTooFewParts => "Nur ein Teil.",
             _ => "",
         };
-        assert_eq!(message.render(german), "Version „nine“ unlesbar. Nur ein Teil.");
+        assert_eq!(
+            message.render(german),
+            "Version „nine“ unlesbar. Nur ein Teil."
+        );
         assert_complete(&message);
     }
 
