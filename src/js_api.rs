@@ -29,10 +29,11 @@ pub fn on_load(
     Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED))
 }
 
-/// OnSave: decides synchronously (cancels the save when a request must be refused).
+/// OnSave: decides synchronously (cancels the save when a request must be refused). Returns
+/// `false` when the checks are not running on this form, so the loader can refuse a request.
 #[wasm_bindgen(js_name = onSave)]
-pub fn on_save(execution_context: JsValue) {
-    plugin::save::on_save(execution_context);
+pub fn on_save(execution_context: JsValue) -> bool {
+    plugin::save::on_save(execution_context)
 }
 
 /// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked.

@@ -26,6 +26,27 @@ export function loadClassicScript(text) {
 export function path(root, dotted) {
     return dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), root);
 }
+export function fakeSaveContext(log, ticked) {
+    const attribute = {
+        getName() { return "esc_requestresubscribe"; },
+        getAttributeType() { return "boolean"; },
+        getValue() { return ticked; },
+        getIsDirty() { return true; },
+    };
+    const formContext = {
+        ui: {
+            setFormNotification(text, level, id) { log.push([level, id, text]); return true; },
+            clearFormNotification(id) { log.push(["CLEAR", id]); return true; },
+        },
+        data: { entity: { attributes: { forEach(f) { f(attribute); } } } },
+        getAttribute(name) { return name === "esc_requestresubscribe" ? attribute : null; },
+    };
+    const args = {
+        getSaveMode() { return 1; },
+        preventDefault() { log.push(["PREVENTED"]); },
+    };
+    return { getFormContext() { return formContext; }, getEventArgs() { return args; } };
+}
 export function fakeExecutionContext(log) {
     const formContext = {
         ui: {
@@ -40,6 +61,8 @@ extern "C" {
     #[wasm_bindgen(js_name = loadClassicScript)]
     fn load_classic_script(text: &str) -> JsValue;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
+    #[wasm_bindgen(js_name = fakeSaveContext)]
+    fn fake_save_context(log: &js_sys::Array, ticked: bool) -> JsValue;
     #[wasm_bindgen(js_name = fakeExecutionContext)]
     fn fake_execution_context(log: &js_sys::Array) -> JsValue;
 }
@@ -172,5 +195,48 @@ fn malformed_versions_give_a_typed_verdict_not_a_crash() {
     assert_eq!(
         path(&ok.unwrap(), "kind").as_string().as_deref(),
         Some("ok")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn when_the_checks_are_off_a_ticked_request_is_refused_and_other_saves_pass() {
+    // No Client API on this page: OnLoad switches the checks off (and says so).
+    let log = js_sys::Array::new();
+    let load = call(
+        "EmailSuppressionForm.onLoad",
+        &[fake_execution_context(&log)],
+    )
+    .unwrap();
+    JsFuture::from(js_sys::Promise::from(load))
+        .await
+        .expect("onLoad resolves");
+
+    let refused = js_sys::Array::new();
+    call(
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&refused, true)],
+    )
+    .unwrap();
+    let shown = json(&refused);
+    assert!(
+        shown.contains(r#"["PREVENTED"]"#),
+        "the save went through: {shown}"
+    );
+    assert!(
+        shown.contains("cannot be saved while the checks are not running"),
+        "{shown}"
+    );
+
+    let other = js_sys::Array::new();
+    call(
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&other, false)],
+    )
+    .unwrap();
+    assert_eq!(
+        other.length(),
+        0,
+        "a save without a request was touched: {}",
+        json(&other)
     );
 }

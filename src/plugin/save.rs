@@ -24,9 +24,15 @@ fn is_conflict(code: i64) -> bool {
 }
 
 /// The OnSave handler: decides without waiting.
-pub fn on_save(execution_context: JsValue) {
+///
+/// Returns `false` when the checks are not running on this form (no usable configuration or
+/// Client API): the loader then refuses a save that ticks Request Resubscribe.
+pub fn on_save(execution_context: JsValue) -> bool {
+    if session::with(|_| ()).is_none() {
+        return false;
+    }
     let Some(args) = Form::save_args(&execution_context) else {
-        return;
+        return true;
     };
     let _ = session::with(|s| {
         let flag = &s.mapping.request_resubscribe;
@@ -98,6 +104,7 @@ pub fn on_save(execution_context: JsValue) {
             }
         }
     });
+    true
 }
 
 /// Sets the request date in the same save and queues the note in the outbox.

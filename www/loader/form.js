@@ -151,18 +151,22 @@ var Rsub = (function (namespace) {
     }
 
     /**
-     * Without the module nothing can check a request, so a save that ticks Request Resubscribe
-     * is refused; every other save goes through.
+     * When nothing can check a request (the module cannot start, or the plugin switched itself
+     * off for a configuration problem it already reported), a save that ticks Request
+     * Resubscribe is refused; every other save goes through.
      */
     function refuseUncheckedRequest(executionContext, parameters, error) {
-        reportFailure(executionContext, error);
+        if (error) {
+            reportFailure(executionContext, error);
+        }
         var formContext = formContextOf(executionContext);
         var column = formContext ? requestColumn(formContext, parameters) : null;
         var attribute = column ? formContext.getAttribute(column) : null;
         if (attribute && attribute.getValue() === true && attribute.getIsDirty()) {
             executionContext.getEventArgs().preventDefault();
             formContext.ui.setFormNotification(
-                error.message + " " + text("plugin.requestRefusedWithoutChecks"), "ERROR", NOTIFICATION_ID);
+                (error ? error.message + " " : "") + text("plugin.requestRefusedWithoutChecks"),
+                "ERROR", NOTIFICATION_ID);
         }
     }
 
@@ -194,7 +198,9 @@ var Rsub = (function (namespace) {
                 return;
             }
             runPendingLoad(module);
-            module.onSave(executionContext);
+            if (!module.onSave(executionContext)) {
+                refuseUncheckedRequest(executionContext, parameters, null);
+            }
         },
         /** OnChange of Request Resubscribe: asks for the contact's request when ticked. */
         onRequestResubscribeChange: function (executionContext) {
