@@ -23,6 +23,18 @@ export function loadClassicScript(text) {
     }
     return globalThis.Rsub;
 }
+export function loadInNewFrame(text, withoutDecompressionStream) {
+    const frame = document.createElement("iframe");
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    if (withoutDecompressionStream) {
+        win.DecompressionStream = undefined;
+    }
+    const script = win.document.createElement("script");
+    script.text = text;
+    win.document.head.appendChild(script);
+    return win.Rsub;
+}
 export function path(root, dotted) {
     return dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), root);
 }
@@ -60,6 +72,9 @@ export function fakeExecutionContext(log) {
 extern "C" {
     #[wasm_bindgen(js_name = loadClassicScript)]
     fn load_classic_script(text: &str) -> JsValue;
+    /// Loads the library into a new same-origin frame (its own `Rsub`, its own module).
+    #[wasm_bindgen(js_name = loadInNewFrame)]
+    fn load_in_new_frame(text: &str, without_decompression_stream: bool) -> JsValue;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
     #[wasm_bindgen(js_name = fakeSaveContext)]
     fn fake_save_context(log: &js_sys::Array, ticked: bool) -> JsValue;
@@ -132,6 +147,39 @@ async fn on_load_outside_dynamics_starts_the_module_and_says_what_is_missing() {
     assert!(
         shown.contains("does not provide the Dynamics Client API"),
         "{shown}"
+    );
+}
+
+/// `diagnostics.checkCompatibility(org, connector).kind` in the namespace `ns`.
+fn compatibility_kind(ns: &JsValue, org: &str, connector: &str) -> Option<String> {
+    let diagnostics = path(ns, "diagnostics");
+    let f: js_sys::Function = path(&diagnostics, "checkCompatibility").dyn_into().ok()?;
+    let verdict = f.call2(&diagnostics, &org.into(), &connector.into()).ok()?;
+    path(&verdict, "kind").as_string()
+}
+
+#[wasm_bindgen_test]
+fn a_handler_called_before_the_asynchronous_start_inflates_the_module_synchronously() {
+    // Called in the same task as the script ran: the browser's inflate has not run yet, so
+    // the library's own inflate and a synchronous compile serve the call.
+    let ns = load_in_new_frame(FORM_LIBRARY, false);
+    assert_eq!(
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),
+        Some("tooOld")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_decompression_stream_the_module_still_starts() {
+    let ns = load_in_new_frame(FORM_LIBRARY, true);
+    let ready: js_sys::Function = path(&ns, "ready").dyn_into().unwrap();
+    let promise = ready.call0(&ns).unwrap();
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("module starts");
+    assert_eq!(
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.721").as_deref(),
+        Some("ok")
     );
 }
 

@@ -20,7 +20,9 @@ var Rsub = (function (namespace) {
     /*@GLUE@*/
     /* ---- end of glue ---- */
 
-    var WASM_BASE64 = "/*@WASM_BASE64@*/";
+    /* The WebAssembly module: zlib-compressed (gzip cannot shrink base64 text much), base64. */
+    var WASM_ZLIB_BASE64 = "/*@WASM_ZLIB_BASE64@*/";
+    var WASM_SIZE = /*@WASM_SIZE@*/;
     var RESX = "rsub_/strings/Resubscribe";
     var NOTIFICATION_ID = "rsub.module";
     var CSP_HINT = /unsafe-eval|Content Security Policy|CSP/i;
@@ -52,13 +54,189 @@ var Rsub = (function (namespace) {
         return (template || FALLBACK[key]).replace("{detail}", detail || "");
     }
 
-    function decodeBytes() {
-        var binary = atob(WASM_BASE64);
+    /* Length and distance bases and extra bits of DEFLATE (RFC 1951, 3.2.5). */
+    var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+        67, 83, 99, 115, 131, 163, 195, 227, 258];
+    var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+        5, 5, 5, 5, 0];
+    var DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
+        513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+    var DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
+        11, 11, 12, 12, 13, 13];
+    var CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+    /** The embedded module, still zlib-compressed. */
+    function compressedBytes() {
+        var binary = atob(WASM_ZLIB_BASE64);
         var bytes = new Uint8Array(binary.length);
         for (var i = 0; i < binary.length; i += 1) {
             bytes[i] = binary.charCodeAt(i);
         }
         return bytes;
+    }
+
+    /** A canonical Huffman code from code lengths: counts per length and symbols in order. */
+    function huffman(lengths) {
+        var counts = new Uint16Array(16);
+        var offsets = new Uint16Array(16);
+        var symbols = new Uint16Array(lengths.length);
+        var i;
+        for (i = 0; i < lengths.length; i += 1) {
+            counts[lengths[i]] += 1;
+        }
+        counts[0] = 0;
+        for (i = 1; i < 16; i += 1) {
+            offsets[i] = offsets[i - 1] + counts[i - 1];
+        }
+        for (i = 0; i < lengths.length; i += 1) {
+            if (lengths[i] !== 0) {
+                symbols[offsets[lengths[i]]] = i;
+                offsets[lengths[i]] += 1;
+            }
+        }
+        return { counts: counts, symbols: symbols };
+    }
+
+    function fixedLengths(count, ranges) {
+        var lengths = new Uint8Array(count);
+        ranges.forEach(function (range) {
+            lengths.fill(range[2], range[0], range[1]);
+        });
+        return lengths;
+    }
+
+    /**
+     * Synchronous zlib inflate (RFC 1950/1951) of the embedded module, for a handler that runs
+     * before the asynchronous start has finished. The checksum is not verified: the bytes are
+     * the library's own, and WebAssembly validates the module.
+     */
+    function inflate(input) {
+        var output = new Uint8Array(WASM_SIZE);
+        var inPos = 2;
+        var outPos = 0;
+        var bitBuffer = 0;
+        var bitCount = 0;
+
+        function bits(count) {
+            while (bitCount < count) {
+                if (inPos >= input.length) {
+                    throw new Error("the embedded module is truncated");
+                }
+                bitBuffer |= input[inPos] << bitCount;
+                inPos += 1;
+                bitCount += 8;
+            }
+            var value = bitBuffer & ((1 << count) - 1);
+            bitBuffer >>>= count;
+            bitCount -= count;
+            return value;
+        }
+
+        function decode(code) {
+            var value = 0;
+            var first = 0;
+            var index = 0;
+            for (var length = 1; length < 16; length += 1) {
+                value |= bits(1);
+                var count = code.counts[length];
+                if (value - count < first) {
+                    return code.symbols[index + value - first];
+                }
+                index += count;
+                first = (first + count) << 1;
+                value <<= 1;
+            }
+            throw new Error("the embedded module is corrupt");
+        }
+
+        function dynamicCodes() {
+            var literalCount = bits(5) + 257;
+            var distanceCount = bits(5) + 1;
+            var lengthCodeCount = bits(4) + 4;
+            var lengthLengths = new Uint8Array(19);
+            for (var i = 0; i < lengthCodeCount; i += 1) {
+                lengthLengths[CODE_LENGTH_ORDER[i]] = bits(3);
+            }
+            var lengthCode = huffman(lengthLengths);
+            var lengths = new Uint8Array(literalCount + distanceCount);
+            var n = 0;
+            while (n < lengths.length) {
+                var symbol = decode(lengthCode);
+                if (symbol < 16) {
+                    lengths[n] = symbol;
+                    n += 1;
+                } else {
+                    var repeat = symbol === 16 ? 3 + bits(2) : symbol === 17 ? 3 + bits(3) : 11 + bits(7);
+                    var value = symbol === 16 && n > 0 ? lengths[n - 1] : 0;
+                    lengths.fill(value, n, n + repeat);
+                    n += repeat;
+                }
+            }
+            return [huffman(lengths.subarray(0, literalCount)), huffman(lengths.subarray(literalCount))];
+        }
+
+        function copy(literal, distance) {
+            for (;;) {
+                var symbol = decode(literal);
+                if (symbol < 256) {
+                    output[outPos] = symbol;
+                    outPos += 1;
+                } else if (symbol === 256) {
+                    return;
+                } else {
+                    symbol -= 257;
+                    var length = LENGTH_BASE[symbol] + bits(LENGTH_EXTRA[symbol]);
+                    var code = decode(distance);
+                    var from = outPos - DISTANCE_BASE[code] - bits(DISTANCE_EXTRA[code]);
+                    for (var end = outPos + length; outPos < end; outPos += 1) {
+                        output[outPos] = output[from];
+                        from += 1;
+                    }
+                }
+            }
+        }
+
+        var last = 0;
+        while (last === 0) {
+            last = bits(1);
+            var type = bits(2);
+            if (type === 0) {
+                bitBuffer = 0;
+                bitCount = 0;
+                var length = input[inPos] | (input[inPos + 1] << 8);
+                output.set(input.subarray(inPos + 4, inPos + 4 + length), outPos);
+                inPos += 4 + length;
+                outPos += length;
+            } else if (type === 1) {
+                copy(huffman(fixedLengths(288, [[0, 144, 8], [144, 256, 9], [256, 280, 7], [280, 288, 8]])),
+                    huffman(fixedLengths(30, [[0, 30, 5]])));
+            } else if (type === 2) {
+                var codes = dynamicCodes();
+                copy(codes[0], codes[1]);
+            } else {
+                throw new Error("the embedded module is corrupt");
+            }
+        }
+        if (outPos !== WASM_SIZE) {
+            throw new Error("the embedded module is corrupt");
+        }
+        return output;
+    }
+
+    /** The module's bytes, now. */
+    function decodeBytes() {
+        return inflate(compressedBytes());
+    }
+
+    /** The module's bytes, inflated by the browser when it can (DecompressionStream). */
+    function decodeBytesAsync() {
+        if (typeof DecompressionStream !== "function" || typeof Response !== "function") {
+            return new Promise(function (resolve) { resolve(decodeBytes()); });
+        }
+        var stream = new Blob([compressedBytes()]).stream().pipeThrough(new DecompressionStream("deflate"));
+        return new Response(stream).arrayBuffer().then(function (buffer) {
+            return new Uint8Array(buffer);
+        });
     }
 
     /** A readable Error for a module that could not be compiled or started. */
@@ -98,7 +276,9 @@ var Rsub = (function (namespace) {
             return new Promise(function (resolve) { resolve(moduleNow()); });
         }
         if (compiling === null) {
-            compiling = WebAssembly.compile(decodeBytes()).then(start, function (error) {
+            compiling = decodeBytesAsync().then(function (bytes) {
+                return WebAssembly.compile(bytes);
+            }).then(start, function (error) {
                 failure = failure || describe(error);
                 throw failure;
             });

@@ -116,16 +116,22 @@ fn block_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// Fills the loader template: the trimmed glue, the base64 wasm bytes and the version.
+/// Fills the loader template: the trimmed glue, the wasm bytes (zlib-compressed, then
+/// base64), their size and the version.
+///
+/// Compressing before base64 matters: gzip on the wire shrinks base64 text of a module by
+/// only about a quarter, but base64 of already-deflated bytes stays the size of the deflated
+/// module.
 pub fn assemble(template: &str, glue: &str, wasm: &[u8], version: &str) -> Result<String, String> {
     let mut out = template.to_owned();
     for (marker, value) in [
         ("/*@VERSION@*/", version.to_owned()),
         ("/*@GLUE@*/", glue.to_owned()),
         (
-            "/*@WASM_BASE64@*/",
-            base64::engine::general_purpose::STANDARD.encode(wasm),
+            "/*@WASM_ZLIB_BASE64@*/",
+            base64::engine::general_purpose::STANDARD.encode(zlib(wasm)),
         ),
+        ("/*@WASM_SIZE@*/", wasm.len().to_string()),
     ] {
         if out.matches(marker).count() != 1 {
             return Err(format!(
@@ -158,6 +164,15 @@ fn es_module_syntax(js: &str) -> Option<String> {
                 l.chars().take(60).collect::<String>()
             )
         })
+}
+
+/// `bytes` in the zlib format (RFC 1950) at the best compression level.
+pub fn zlib(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 /// Size of `bytes` after gzip at the best compression level.
@@ -229,14 +244,27 @@ mod tests {
 
     #[test]
     fn assemble_fills_every_marker_once() {
+        let wasm = [0, 97, 115, 109];
         let js = assemble(
-            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_BASE64@*/'",
+            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/';n=/*@WASM_SIZE@*/",
             "g()",
-            &[0, 97, 115, 109],
+            &wasm,
             "\"1.2.3\"",
         )
         .unwrap();
-        assert_eq!(js, "v=\"1.2.3\";g();b='AGFzbQ=='");
+        let (head, size) = js.split_once("';n=").unwrap();
+        assert_eq!(size, "4");
+        let (head, b64) = head.split_once(";b='").unwrap();
+        assert_eq!(head, "v=\"1.2.3\";g()");
+        let zlib = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let mut inflated = Vec::new();
+        use std::io::Read as _;
+        flate2::read::ZlibDecoder::new(&zlib[..])
+            .read_to_end(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, wasm);
     }
 
     #[test]
