@@ -28,6 +28,17 @@ pub enum BatchError {
     MalformedPart(String),
 }
 
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::ReadInChangeSet => f.write_str("a read inside a change set"),
+            BatchError::BadSize(count) => write!(f, "{count} requests (1 to {MAX_REQUESTS})"),
+            BatchError::NoBoundary => f.write_str("no multipart boundary"),
+            BatchError::MalformedPart(line) => write!(f, "a part that is not a response: {line}"),
+        }
+    }
+}
+
 /// The most requests one batch may hold.
 pub const MAX_REQUESTS: usize = 1000;
 

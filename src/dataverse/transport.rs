@@ -52,7 +52,7 @@ impl WebApi {
         id: &str,
     ) -> Result<Vec<ApiResponse>, ApiError> {
         let encoded = batch::encode(parts, self.version, id)
-            .map_err(|e| ApiError::unexpected(0, &format!("cannot build the batch: {e:?}")))?;
+            .map_err(|e| ApiError::unexpected(0, &format!("cannot build the batch: {e}")))?;
         let request = ApiRequest::post("$batch", encoded.body)
             .with_header("Prefer", "odata.continue-on-error");
         let mut request = request;
@@ -67,10 +67,7 @@ impl WebApi {
         }
         let content_type = response.header("content-type").unwrap_or_default();
         batch::decode(content_type, &response.body).map_err(|e| {
-            ApiError::unexpected(
-                response.status,
-                &format!("unreadable batch response: {e:?}"),
-            )
+            ApiError::unexpected(response.status, &format!("unreadable batch response: {e}"))
         })
     }
 }

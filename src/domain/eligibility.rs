@@ -10,7 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::bounded;
+use super::text::{bounded, fold_case};
 
 /// Longest unknown reason text kept.
 const MAX_UNKNOWN_LEN: usize = 100;
@@ -50,11 +50,11 @@ impl SuppressionReason {
     /// hyphens and underscores: `"Global Suppression"`, `"ISP complained"`,
     /// `"Suppressed by you"`, `"HardBounced"`. Anything else is [`SuppressionReason::Unknown`].
     pub fn parse(label: &str) -> SuppressionReason {
-        let key: String = label
+        let kept: String = label
             .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
+            .filter(|c| c.is_ascii_alphanumeric() || !c.is_ascii())
             .collect();
+        let key = fold_case(&kept);
         match key.as_str() {
             "unsubscribed" | "unsubscribe" | "unsubscribedbycontact" => {
                 SuppressionReason::Unsubscribed

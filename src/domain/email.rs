@@ -137,7 +137,9 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
             return Err(EmailError::EmptyDomainLabel);
         }
         let well_formed = label.len() <= MAX_LABEL_LEN
-            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
             && !label.starts_with('-')
             && !label.ends_with('-');
         if !well_formed {

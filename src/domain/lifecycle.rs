@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
 use super::note::RequestMarker;
-use super::text::bounded;
+use super::text::{bounded, fold_case};
 use super::time::Timestamp;
 
 /// Longest failure explanation kept from a note.
@@ -252,7 +252,7 @@ enum NoteKind {
 fn matches_any(haystack: &str, patterns: &[String]) -> bool {
     patterns.iter().any(|pattern| {
         let pattern = pattern.trim();
-        !pattern.is_empty() && haystack.contains(&pattern.to_lowercase())
+        !pattern.is_empty() && haystack.contains(&fold_case(pattern))
     })
 }
 
@@ -260,7 +260,7 @@ fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
     if RequestMarker::find_in(&note.subject).is_some() {
         return None;
     }
-    let haystack = format!("{}\n{}", note.subject, note.text).to_lowercase();
+    let haystack = fold_case(&format!("{}\n{}", note.subject, note.text));
     if matches_any(&haystack, &patterns.failed) {
         Some(NoteKind::Failed)
     } else if matches_any(&haystack, &patterns.resubscribed) {

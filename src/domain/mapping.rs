@@ -14,6 +14,7 @@ use super::eligibility::SuppressionReason;
 use super::json::{only_known, optional_text, optional_texts, wrong_type, JsonValue};
 use super::lifecycle::LifecyclePatterns;
 use super::messages::{Message, MessageKey};
+use super::text::fold_case;
 
 /// The connector solution's unique name (DOMAIN §4, assumed).
 pub const DEFAULT_CONNECTOR_SOLUTION: &str = "dotmailerCRMConnector";
@@ -257,7 +258,7 @@ fn resolve_one(
         }
     }
     let mut by_label = typed().filter(|a| {
-        let label = a.label.trim().to_lowercase();
+        let label = fold_case(a.label.trim());
         wanted.labels.iter().any(|l| label == *l)
     });
     match (by_label.next(), by_label.next()) {

@@ -41,6 +41,7 @@ pub use lifecycle::{Lifecycle, LifecycleFacts, LifecyclePatterns};
 pub use messages::{english, Message, MessageKey};
 pub use note::{RequestMarker, ResubscribeNote};
 pub use save_check::{FormFacts, SaveDecision};
+pub use text::fold_case;
 pub use time::Timestamp;
 pub use version::{ReleaseLine, Version};
 

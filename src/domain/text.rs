@@ -1,5 +1,6 @@
-//! Small, panic-free text helpers shared by the domain modules: bounding outside strings and
-//! measuring lengths the way Dataverse does (UTF-16 code units). Owns no business rule.
+//! Small, panic-free text helpers shared by the domain modules: bounding outside strings,
+//! measuring lengths the way Dataverse does (UTF-16 code units) and folding case for
+//! comparisons. Owns no business rule.
 
 /// Length in UTF-16 code units, the unit Dataverse string limits are counted in.
 pub(crate) fn utf16_len(s: &str) -> usize {
@@ -53,9 +54,60 @@ pub(crate) fn bounded_utf16(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` in lower case for comparisons: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic
+/// capitals (the scripts of the labels and role names Dynamics shows) become small letters;
+/// every other char is kept as it is.
+///
+/// Not `str::to_lowercase`: its Unicode tables would be about a tenth of the shipped module.
+pub fn fold_case(s: &str) -> String {
+    s.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    let code = u32::from(c);
+    let folded = match code {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE | 0x391..=0x3A1 | 0x3A3..=0x3AB => code + 0x20,
+        0x410..=0x42F => code + 0x20,
+        0x386 => 0x3AC,
+        0x388..=0x38A => code + 37,
+        0x38C => 0x3CC,
+        0x38E..=0x38F => code + 63,
+        0x400..=0x40F => code + 0x50,
+        0x178 => 0xFF,
+        0x130 => 0x69,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 if code % 2 == 0 => code + 1,
+        0x139..=0x148 | 0x179..=0x17E if code % 2 == 1 => code + 1,
+        _ => code,
+    };
+    char::from_u32(folded).unwrap_or(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_case_agrees_with_unicode_lowercase_on_the_scripts_it_covers() {
+        let covered = (0x20u32..0x180).chain(0x386..0x3CF).chain(0x400..0x460);
+        for c in covered.filter_map(char::from_u32) {
+            let unicode: String = c.to_lowercase().collect();
+            if unicode.chars().count() == 1 && c != '\u{130}' {
+                assert_eq!(
+                    fold_case(&c.to_string()),
+                    unicode,
+                    "{c:?} U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        assert_eq!(
+            fold_case("Administrateur Système"),
+            "administrateur système"
+        );
+        assert_eq!(fold_case("ÄÖÜ ΣΩ ДЖ Ёж"), "äöü σω дж ёж");
+        assert_eq!(fold_case("İ"), "i");
+        assert_eq!(fold_case("日本語 ẞ"), "日本語 ẞ");
+    }
 
     #[test]
     fn cuts_on_char_boundaries_and_marks_the_cut() {

@@ -10,6 +10,7 @@ use crate::dataverse::http::ApiVersion;
 use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
 use crate::dataverse::transport::WebApi;
 use crate::domain::compatibility::{check, ConnectorReading};
+use crate::domain::fold_case;
 use crate::domain::mapping::{ColumnMapping, FormAttribute, MappingConfig};
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::version::Version;
@@ -135,7 +136,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
     let is_admin = global
         .roles
         .iter()
-        .any(|r| ADMIN_ROLES.contains(&r.trim().to_lowercase().as_str()));
+        .any(|r| ADMIN_ROLES.contains(&fold_case(r.trim()).as_str()));
     hook_events(form, &mapping);
     Some(Session {
         api: WebApi {
