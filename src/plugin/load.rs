@@ -47,9 +47,20 @@ pub fn start(
     let Some(session) = configure(&form, parameters) else {
         return Ok(None);
     };
+    let plan = session_request(&session);
+    let cached = plan
+        .cached
+        .as_ref()
+        .map(|reading| check(&plan.org_version, reading));
+    view::render_decision(
+        &session,
+        plan.form_values.reason.as_ref(),
+        cached.as_ref(),
+        plan.form_values.flag,
+    );
     let pending = Pending {
         record: session.record.clone(),
-        plan: session_request(&session),
+        plan,
     };
     session::start(session);
     Ok(Some(pending))

@@ -4,12 +4,16 @@
 use super::session::Session;
 use super::strings;
 use crate::domain::compatibility::Compatibility;
+use crate::domain::eligibility::SuppressionReason;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::messages::{Message, MessageKey};
 use crate::xrm::Level;
 
-/// The User Timing mark put when [`render_state`] has drawn the state (notifications and the
-/// box) — what `cargo xtask bench` measures OnLoad to.
+/// The User Timing mark put when [`render_decision`] has drawn the first decision at OnLoad
+/// (from the form's own values) — what `cargo xtask bench` measures OnLoad to.
+pub const FIRST_DECISION_MARK: &str = "rsub:first-decision";
+/// The User Timing mark put when [`render_state`] has drawn the state read at load (after the
+/// Web API round trip).
 pub const STATE_RENDERED_MARK: &str = "rsub:state-rendered";
 
 #[cfg(target_arch = "wasm32")]
@@ -20,10 +24,12 @@ extern "C" {
     fn performance_mark(name: &str) -> Result<(), wasm_bindgen::JsValue>;
 }
 
-/// Puts [`STATE_RENDERED_MARK`] on the page's performance timeline (no allocation, no panic).
-fn mark_state_rendered() {
+/// Puts `name` on the page's performance timeline (no allocation, no panic).
+fn mark(name: &str) {
     #[cfg(target_arch = "wasm32")]
-    let _ = performance_mark(STATE_RENDERED_MARK);
+    let _ = performance_mark(name);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
 }
 
 /// Configuration problems (admin-facing).
@@ -49,28 +55,33 @@ pub fn show(session: &Session, id: &str, level: Level, messages: &[Message]) {
     session.form.form_notification(id, level, text.as_deref());
 }
 
-/// Refreshes the compatibility, eligibility and lifecycle notifications and the box's state.
-pub fn render_state(session: &Session) {
-    let Some(facts) = &session.facts else { return };
+/// What the reason and the connector verdict decide: their notifications and whether the
+/// *Request Resubscribe* box can be ticked. `compat` is `None` while the connector version is
+/// not known yet (its notification is left as it is, and it blocks nothing).
+fn render_gate(
+    session: &Session,
+    reason: Option<&SuppressionReason>,
+    compat: Option<&Compatibility>,
+    ticked: bool,
+) {
     let flag = &session.mapping.request_resubscribe;
+    if let Some(compat) = compat {
+        let (level, compat_messages) = match (compat, session.is_admin) {
+            (Compatibility::Ok { .. }, _) => (Level::Info, vec![]),
+            (Compatibility::Unknown { .. }, true) => (Level::Warning, vec![compat.message()]),
+            (Compatibility::Unknown { .. }, false) => (Level::Info, vec![compat.message()]),
+            (_, true) => (Level::Warning, vec![compat.message()]),
+            (_, false) => (
+                Level::Warning,
+                vec![Message::new(MessageKey::PluginUnavailable)],
+            ),
+        };
+        show(session, COMPAT, level, &compat_messages);
+    }
+    let blocks = compat.is_some_and(Compatibility::blocks_request);
 
-    let compat = &facts.compatibility;
-    let blocks = compat.blocks_request();
-    let (level, compat_messages) = match (compat, session.is_admin) {
-        (Compatibility::Ok { .. }, _) => (Level::Info, vec![]),
-        (Compatibility::Unknown { .. }, true) => (Level::Warning, vec![compat.message()]),
-        (Compatibility::Unknown { .. }, false) => (Level::Info, vec![compat.message()]),
-        (_, true) => (Level::Warning, vec![compat.message()]),
-        (_, false) => (
-            Level::Warning,
-            vec![Message::new(MessageKey::PluginUnavailable)],
-        ),
-    };
-    show(session, COMPAT, level, &compat_messages);
-
-    let eligibility = facts.reason.as_ref().map(|r| r.eligibility());
+    let eligibility = reason.map(SuppressionReason::eligibility);
     let refused = eligibility.as_ref().filter(|e| !e.is_allowed());
-    let ticked = facts.saved_flag;
     let reason_messages: Vec<Message> = refused
         .filter(|_| !ticked)
         .map(|e| vec![e.message()])
@@ -79,6 +90,31 @@ pub fn render_state(session: &Session) {
 
     let disable = !ticked && (refused.is_some() || (blocks && !session.is_admin));
     session.form.set_disabled(flag, disable);
+}
+
+/// The first decision at OnLoad, before any Web API call: what the form's saved values (the
+/// reason, the box) and a cached connector verdict decide. Where the resubscription stands
+/// needs the record's notes and waits for [`render_state`].
+pub fn render_decision(
+    session: &Session,
+    reason: Option<&SuppressionReason>,
+    compat: Option<&Compatibility>,
+    ticked: bool,
+) {
+    render_gate(session, reason, compat, ticked);
+    mark(FIRST_DECISION_MARK);
+}
+
+/// Refreshes the compatibility, eligibility and lifecycle notifications and the box's state
+/// from the facts read at load.
+pub fn render_state(session: &Session) {
+    let Some(facts) = &session.facts else { return };
+    render_gate(
+        session,
+        facts.reason.as_ref(),
+        Some(&facts.compatibility),
+        facts.saved_flag,
+    );
 
     // The same sentence as the panel's summary, its date formatted for the user's locale.
     let lifecycle = match facts.lifecycle {
@@ -96,5 +132,5 @@ pub fn render_state(session: &Session) {
     };
     show(session, LIFECYCLE, level, &lifecycle);
     crate::ui::show_panel(session);
-    mark_state_rendered();
+    mark(STATE_RENDERED_MARK);
 }

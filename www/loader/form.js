@@ -16,6 +16,8 @@
 var Rsub = (function (namespace) {
     "use strict";
 
+    mark("rsub:library-start");
+
     /* ---- wasm-bindgen glue (no-modules target, fetch loader removed) ---- */
     /*@GLUE@*/
     /* ---- end of glue ---- */
@@ -43,6 +45,13 @@ var Rsub = (function (namespace) {
     /* The arguments of an OnLoad waiting for the module, and the load it started. */
     var pendingLoad = null;
     var loading = null;
+
+    /** A User Timing mark (what `cargo xtask bench` reads); nothing where User Timing is missing. */
+    function mark(name) {
+        if (typeof performance === "object" && performance !== null && typeof performance.mark === "function") {
+            performance.mark(name);
+        }
+    }
 
     function text(key, detail) {
         var template = null;
@@ -75,11 +84,18 @@ var Rsub = (function (namespace) {
         return bytes;
     }
 
-    /** A canonical Huffman code from code lengths: counts per length and symbols in order. */
+    /* Codes up to this many bits are decoded with one table lookup; longer ones bit by bit. */
+    var FAST_BITS = 10;
+
+    /**
+     * A canonical Huffman code from code lengths: counts per length, symbols in code order, and
+     * a lookup table indexed by the next FAST_BITS input bits (entry: symbol << 4 | length).
+     */
     function huffman(lengths) {
         var counts = new Uint16Array(16);
         var offsets = new Uint16Array(16);
         var symbols = new Uint16Array(lengths.length);
+        var table = new Uint16Array(1 << FAST_BITS);
         var i;
         for (i = 0; i < lengths.length; i += 1) {
             counts[lengths[i]] += 1;
@@ -94,7 +110,23 @@ var Rsub = (function (namespace) {
                 offsets[lengths[i]] += 1;
             }
         }
-        return { counts: counts, symbols: symbols };
+        var code = 0;
+        var index = 0;
+        for (var length = 1; length <= FAST_BITS; length += 1) {
+            for (var n = 0; n < counts[length]; n += 1) {
+                var reversed = 0;
+                for (var bit = 0; bit < length; bit += 1) {
+                    reversed |= ((code >>> bit) & 1) << (length - 1 - bit);
+                }
+                for (var slot = reversed; slot < table.length; slot += 1 << length) {
+                    table[slot] = (symbols[index] << 4) | length;
+                }
+                code += 1;
+                index += 1;
+            }
+            code <<= 1;
+        }
+        return { counts: counts, symbols: symbols, table: table };
     }
 
     function fixedLengths(count, ranges) {
@@ -106,9 +138,8 @@ var Rsub = (function (namespace) {
     }
 
     /**
-     * Synchronous zlib inflate (RFC 1950/1951) of the embedded module, for a handler that runs
-     * before the asynchronous start has finished. The checksum is not verified: the bytes are
-     * the library's own, and WebAssembly validates the module.
+     * Synchronous zlib inflate (RFC 1950/1951) of the embedded module. The checksum is not
+     * verified: the bytes are the library's own, and WebAssembly validates the module.
      */
     function inflate(input) {
         var output = new Uint8Array(WASM_SIZE);
@@ -117,15 +148,17 @@ var Rsub = (function (namespace) {
         var bitBuffer = 0;
         var bitCount = 0;
 
-        function bits(count) {
+        /* At least `count` (<= 24) bits in the buffer; past the end of the input, zeros. */
+        function need(count) {
             while (bitCount < count) {
-                if (inPos >= input.length) {
-                    throw new Error("the embedded module is truncated");
-                }
-                bitBuffer |= input[inPos] << bitCount;
+                bitBuffer |= (inPos < input.length ? input[inPos] : 0) << bitCount;
                 inPos += 1;
                 bitCount += 8;
             }
+        }
+
+        function bits(count) {
+            need(count);
             var value = bitBuffer & ((1 << count) - 1);
             bitBuffer >>>= count;
             bitCount -= count;
@@ -133,20 +166,31 @@ var Rsub = (function (namespace) {
         }
 
         function decode(code) {
-            var value = 0;
-            var first = 0;
-            var index = 0;
-            for (var length = 1; length < 16; length += 1) {
-                value |= bits(1);
-                var count = code.counts[length];
-                if (value - count < first) {
-                    return code.symbols[index + value - first];
+            need(15);
+            var entry = code.table[bitBuffer & ((1 << FAST_BITS) - 1)];
+            var length = entry & 15;
+            if (entry === 0) {
+                var value = 0;
+                var first = 0;
+                var index = 0;
+                for (length = 1; length < 16; length += 1) {
+                    value |= (bitBuffer >>> (length - 1)) & 1;
+                    var count = code.counts[length];
+                    if (value - count < first) {
+                        entry = code.symbols[index + value - first] << 4;
+                        break;
+                    }
+                    index += count;
+                    first = (first + count) << 1;
+                    value <<= 1;
                 }
-                index += count;
-                first = (first + count) << 1;
-                value <<= 1;
+                if (length === 16) {
+                    throw new Error("the embedded module is corrupt");
+                }
             }
-            throw new Error("the embedded module is corrupt");
+            bitBuffer >>>= length;
+            bitCount -= length;
+            return entry >>> 4;
         }
 
         function dynamicCodes() {
@@ -188,6 +232,9 @@ var Rsub = (function (namespace) {
                     var length = LENGTH_BASE[symbol] + bits(LENGTH_EXTRA[symbol]);
                     var code = decode(distance);
                     var from = outPos - DISTANCE_BASE[code] - bits(DISTANCE_EXTRA[code]);
+                    if (from < 0 || outPos + length > output.length) {
+                        throw new Error("the embedded module is corrupt");
+                    }
                     for (var end = outPos + length; outPos < end; outPos += 1) {
                         output[outPos] = output[from];
                         from += 1;
@@ -201,6 +248,8 @@ var Rsub = (function (namespace) {
             last = bits(1);
             var type = bits(2);
             if (type === 0) {
+                /* Stored: drop the partial byte, give back the whole bytes still buffered. */
+                inPos -= bitCount >>> 3;
                 bitBuffer = 0;
                 bitCount = 0;
                 var length = input[inPos] | (input[inPos + 1] << 8);
@@ -217,26 +266,15 @@ var Rsub = (function (namespace) {
                 throw new Error("the embedded module is corrupt");
             }
         }
-        if (outPos !== WASM_SIZE) {
+        if (outPos !== WASM_SIZE || inPos - (bitCount >>> 3) > input.length) {
             throw new Error("the embedded module is corrupt");
         }
         return output;
     }
 
-    /** The module's bytes, now. */
+    /** The module's bytes. */
     function decodeBytes() {
         return inflate(compressedBytes());
-    }
-
-    /** The module's bytes, inflated by the browser when it can (DecompressionStream). */
-    function decodeBytesAsync() {
-        if (typeof DecompressionStream !== "function" || typeof Response !== "function") {
-            return new Promise(function (resolve) { resolve(decodeBytes()); });
-        }
-        var stream = new Blob([compressedBytes()]).stream().pipeThrough(new DecompressionStream("deflate"));
-        return new Response(stream).arrayBuffer().then(function (buffer) {
-            return new Uint8Array(buffer);
-        });
     }
 
     /** A readable Error for a module that could not be compiled or started. */
@@ -255,7 +293,13 @@ var Rsub = (function (namespace) {
             try {
                 wasm_bindgen.initSync({ module: moduleOrBytes });
                 loaded = wasm_bindgen;
+                mark("rsub:module-started");
             } catch (error) {
+                if (error instanceof RangeError && !(moduleOrBytes instanceof WebAssembly.Module)) {
+                    /* A browser that refuses to compile this size on the main thread: the
+                       asynchronous compile serves instead. */
+                    throw error;
+                }
                 failure = describe(error);
             }
         }
@@ -265,19 +309,19 @@ var Rsub = (function (namespace) {
         return loaded;
     }
 
-    /** The started module, compiling synchronously when the asynchronous compile is not done. */
+    /** The started module, compiling synchronously if it has not started yet. */
     function moduleNow() {
         return loaded !== null ? loaded : start(decodeBytes());
     }
 
-    /** Resolves with the started module; compiles off the main thread when it can. */
+    /** Resolves with the started module; compiles asynchronously if it has not started yet. */
     function moduleReady() {
         if (loaded !== null || failure !== null) {
             return new Promise(function (resolve) { resolve(moduleNow()); });
         }
         if (compiling === null) {
-            compiling = decodeBytesAsync().then(function (bytes) {
-                return WebAssembly.compile(bytes);
+            compiling = new Promise(function (resolve) {
+                resolve(WebAssembly.compile(decodeBytes()));
             }).then(start, function (error) {
                 failure = failure || describe(error);
                 throw failure;
@@ -359,11 +403,19 @@ var Rsub = (function (namespace) {
 
     namespace.EmailSuppressionForm = {
         /**
-         * OnLoad (parameter: the mapping JSON). Starts the module off the main thread, then
-         * reads the record; a start failure is shown on the form.
+         * OnLoad (parameter: the mapping JSON). Draws what the form's values decide, then reads
+         * the record; a module that could not start is reported on the form.
          */
         onLoad: function (executionContext, parameters) {
             pendingLoad = [executionContext, parameters];
+            if (loaded !== null) {
+                /* Started while the library loaded: the first decision is drawn now. */
+                try {
+                    return runPendingLoad(loaded);
+                } catch (error) {
+                    return Promise.reject(error);
+                }
+            }
             return moduleReady().then(runPendingLoad, function (error) {
                 reportFailure(executionContext, error);
             });
@@ -415,11 +467,17 @@ var Rsub = (function (namespace) {
     };
 
     /*
-     * Start compiling as soon as the library is loaded, off the main thread: Dynamics loads form
-     * libraries before it calls OnLoad, so the module is usually ready by then. A failure is
-     * kept and reported by the first handler, on the form.
+     * Start the module now, while the library loads: Dynamics loads form libraries before it
+     * calls OnLoad, so OnLoad can decide at once instead of waiting for an asynchronous compile
+     * (tens of milliseconds on a busy form). A browser that refuses a synchronous compile this
+     * large compiles asynchronously instead. A failure is kept and reported by the first
+     * handler, on the form.
      */
-    moduleReady().then(undefined, function () { return undefined; });
+    try {
+        moduleNow();
+    } catch (error) {
+        moduleReady().then(undefined, function () { return undefined; });
+    }
 
     return namespace;
 })(typeof Rsub === "object" && Rsub !== null ? Rsub : {});

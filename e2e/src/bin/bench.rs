@@ -6,15 +6,21 @@
 //! What is timed, all read from the page's own performance timeline (User Timing marks, the
 //! `performance.now()` clock), never from the WebDriver side:
 //!
-//! - **OnLoad → state rendered** (`onload_ready_ms`): from the mark `demo:onload-call`, which
+//! - **OnLoad → first decision** (`onload_ready_ms`): from the mark `demo:onload-call`, which
 //!   the demo host puts immediately before it calls the first form OnLoad handler, to the first
-//!   `rsub:state-rendered` mark after it, which the plugin puts at the end of `render_state`:
-//!   its notifications and the *Request Resubscribe* box reflect the facts read at load (the
-//!   browser paints them in its next frame, which is not included). In between: starting the
-//!   WebAssembly module (base64 decode, compile, instantiate), reading the form, the one
-//!   `$batch` to the emulator on loopback, and drawing. Each sample is a new navigation to the
-//!   record's deep link. **Cold**: `sessionStorage` cleared before the navigation (no cached
-//!   connector version); **warm**: the next navigation in the same tab (cached).
+//!   `rsub:first-decision` mark after it, which the plugin puts when it has drawn what the
+//!   form's values decide (the reason's eligibility notice and the *Request Resubscribe* box;
+//!   the connector verdict too when it is cached). The browser paints it in its next frame,
+//!   which is not included. Each sample is a new navigation to the record's deep link.
+//!   **Cold**: `sessionStorage` cleared before the navigation (no cached connector version);
+//!   **warm**: the next navigation in the same tab (cached).
+//! - **OnLoad → state verified** (`onload_verified_ms`): the same start to the first
+//!   `rsub:state-rendered` mark, put at the end of `render_state` once the one `$batch` has
+//!   answered (record state, contact, notes, connector) and everything is drawn from it.
+//! - **Library start** (`library_start_ms`): from `rsub:library-start` (the first statement of
+//!   the form library) to `rsub:module-started`: inflating, compiling and instantiating the
+//!   embedded module while the library loads, before OnLoad. Main-thread time the form pays
+//!   once per page; outside the OnLoad figures, so reported on its own.
 //! - **Baseline** (`baseline_onload_ms`): the same page with `&bench=baseline`, where the host
 //!   registers an empty OnLoad handler instead of the library's and loads no library: from
 //!   `demo:onload-call` to `demo:baseline-done`, the handler's only statement. The plugin's
@@ -56,20 +62,29 @@ const SAVE_BLOCK: usize = 20;
 /// A timer at least this fine (µs) times single save decisions.
 const FINE_TIMER_US: f64 = 10.0;
 
-/// Resolves with the time from `demo:onload-call` to the first `arguments[0]` mark after it once
-/// both exist (a `PerformanceObserver`, so nothing polls the page while it loads), or with
-/// `null` after 10 s.
+/// Resolves, once they all exist, with the times from `demo:onload-call` to the first of each
+/// mark named in `arguments[0]` after it, and the library's start (`rsub:library-start` to
+/// `rsub:module-started`, or `null`). A `PerformanceObserver` waits, so nothing polls the page
+/// while it loads; `null` after 10 s.
 const LOAD_MARKS_JS: &str = r#"
-    const end = arguments[0], done = arguments[arguments.length - 1];
+    const ends = arguments[0], done = arguments[arguments.length - 1];
+    const first = (name) => performance.getEntriesByName(name, "mark")[0];
     function interval() {
-        const call = performance.getEntriesByName("demo:onload-call", "mark")[0];
-        const last = call && performance.getEntriesByName(end, "mark")
-            .find((m) => m.startTime >= call.startTime);
-        return last ? {
-            ms: last.startTime - call.startTime,
+        const call = first("demo:onload-call");
+        if (!call) { return null; }
+        const ms = ends.map((name) => {
+            const mark = performance.getEntriesByName(name, "mark")
+                .find((m) => m.startTime >= call.startTime);
+            return mark ? mark.startTime - call.startTime : null;
+        });
+        if (ms.some((v) => v === null)) { return null; }
+        const start = first("rsub:library-start"), started = first("rsub:module-started");
+        return {
+            ms,
+            libraryMs: start && started ? started.startTime - start.startTime : null,
             search: location.search,
             library: typeof Rsub === "object" && Rsub !== null
-        } : null;
+        };
     }
     const now = interval();
     if (now) { done(now); return; }
@@ -246,6 +261,8 @@ struct Measured {
 #[derive(Default)]
 struct Series {
     ready_ms: Vec<f64>,
+    verified_ms: Vec<f64>,
+    library_ms: Vec<f64>,
     round_trips: Vec<usize>,
     batch_parts: Vec<usize>,
     batch_server_ms: Vec<f64>,
@@ -254,6 +271,10 @@ struct Series {
 /// One load of the plugin's page.
 struct Load {
     ready_ms: f64,
+    /// To the state read at load (plugin loads only).
+    verified_ms: f64,
+    /// The library's start (plugin loads only).
+    library_ms: f64,
     round_trips: usize,
     batch_parts: usize,
     batch_server_ms: f64,
@@ -295,6 +316,8 @@ async fn measure(t: &E2e, options: &Options) -> Outcome<Measured> {
                 Kind::Warm => &mut measured.warm,
             };
             series.ready_ms.push(load.ready_ms);
+            series.verified_ms.push(load.verified_ms);
+            series.library_ms.push(load.library_ms);
             series.round_trips.push(load.round_trips);
             series.batch_parts.push(load.batch_parts);
             series.batch_server_ms.push(load.batch_server_ms);
@@ -341,9 +364,9 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
         "cannot clear the emulator's request log: HTTP {}",
         cleared.status
     );
-    let (query, end_mark) = match kind {
-        Kind::Baseline => ("&bench=baseline", "demo:baseline-done"),
-        Kind::Cold | Kind::Warm => ("", "rsub:state-rendered"),
+    let (query, end_marks) = match kind {
+        Kind::Baseline => ("&bench=baseline", json!(["demo:baseline-done"])),
+        Kind::Cold | Kind::Warm => ("", json!(["rsub:first-decision", "rsub:state-rendered"])),
     };
     t.page
         .goto(&format!(
@@ -353,11 +376,11 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
     let marks = t
         .page
         .client()
-        .execute_async(LOAD_MARKS_JS, vec![json!(end_mark)])
+        .execute_async(LOAD_MARKS_JS, vec![end_marks.clone()])
         .await?;
-    let Some(ready_ms) = marks["ms"].as_f64() else {
+    let Some(ready_ms) = marks["ms"][0].as_f64() else {
         return Err(Failure::new(format!(
-            "no marks demo:onload-call and {end_mark} within 10 s; the page shows {:#}",
+            "no marks demo:onload-call and {end_marks} within 10 s; the page shows {:#}",
             t.page.diagnostics().await
         )));
     };
@@ -368,8 +391,16 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
         "the page {search:?} has the form library loaded: {library}"
     );
     let (round_trips, batch_parts, batch_server_ms) = plugin_requests(emulator);
+    let verified_ms = marks["ms"][1].as_f64().unwrap_or(f64::NAN);
+    let library_ms = marks["libraryMs"].as_f64().unwrap_or(f64::NAN);
+    e2e::ensure!(
+        kind == Kind::Baseline || library_ms.is_finite(),
+        "the form library put no rsub:library-start and rsub:module-started marks"
+    );
     Ok(Load {
         ready_ms,
+        verified_ms,
+        library_ms,
         round_trips,
         batch_parts,
         batch_server_ms,
@@ -433,6 +464,8 @@ fn series_json(series: &Series) -> Value {
     let parts: Vec<f64> = series.batch_parts.iter().map(|&v| v as f64).collect();
     json!({
         "ready_ms": stats(&series.ready_ms),
+        "verified_ms": stats(&series.verified_ms),
+        "library_ms": stats(&series.library_ms),
         "round_trips": stats(&trips),
         "batch_parts": stats(&parts),
         "batch_server_ms": stats(&series.batch_server_ms),
@@ -478,6 +511,8 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
     let warm = series_json(&m.warm);
     let added = |s: &Value| round3(num(&s["ready_ms"]["median"]) - num(&baseline["median"]));
     let (added_cold, added_warm) = (added(&cold), added(&warm));
+    let verified_added =
+        |s: &Value| round3(num(&s["verified_ms"]["median"]) - num(&baseline["median"]));
     let worst = |s: &Series| s.round_trips.iter().copied().max().unwrap_or(0);
     let (trips_cold, trips_warm) = (worst(&m.cold), worst(&m.warm));
     let save_median = num(&save_stats["median"]);
@@ -544,6 +579,9 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
         "onload_ready_ms": { "cold": cold["ready_ms"], "warm": warm["ready_ms"] },
         "baseline_onload_ms": baseline,
         "onload_added_ms": { "cold": added_cold, "warm": added_warm },
+        "onload_verified_ms": { "cold": cold["verified_ms"], "warm": warm["verified_ms"] },
+        "onload_verified_added_ms": { "cold": verified_added(&cold), "warm": verified_added(&warm) },
+        "library_start_ms": { "cold": cold["library_ms"], "warm": warm["library_ms"] },
         "onsave_decision_us": {
             "median": save_stats["median"],
             "p95": save_stats["p95"],
@@ -560,12 +598,15 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "webresource_bytes": "size of each shipped web resource file under target/dist/webresources/ (names starting with rsub_), bytes",
             "webresource_gzip_bytes": "the same file after gzip -9, bytes",
             "reference": "dynamics-web-api's minified browser bundle from npm (tools/bench), bytes and gzip -9 bytes",
-            "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:state-rendered mark after it (the plugin, at the end of render_state: notifications and the Request Resubscribe box drawn from the facts read at load; the paint that follows is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab",
+            "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:first-decision mark after it (the plugin, when it has drawn what the form's values decide: the reason's eligibility notice, the Request Resubscribe box, and the connector verdict when cached; the paint that follows is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab",
+            "onload_verified_ms": "the same start to the first rsub:state-rendered mark (the plugin, at the end of render_state: everything drawn again from the one $batch read at load: record state, contact, notes, connector)",
+            "onload_verified_added_ms": "median onload_verified_ms minus median baseline_onload_ms",
+            "library_start_ms": "from rsub:library-start (the form library's first statement) to rsub:module-started: inflating, compiling and instantiating the embedded module while the library loads, before OnLoad is called (main-thread time outside the OnLoad figures)",
             "baseline_onload_ms": "the same page with &bench=baseline: an empty OnLoad handler instead of the library's, no library loaded; from demo:onload-call to demo:baseline-done (the handler's only statement)",
             "onload_added_ms": "median onload_ready_ms minus median baseline_onload_ms",
             "onsave_decision_us": "Rsub.EmailSuppressionForm.onSave called synchronously in the loaded page with a synthetic save context (getSaveMode() 1), the box ticked and no evidence: every rule runs and the save is refused, drawing its notifications through the host's Client API",
             "load_round_trips": "the plugin's Web API requests per load in the emulator's request log ($batch, and any request to solutions, annotations or contacts), the worst load of the series",
-            "batch_server_ms": "how long the emulator took to answer the plugin's $batch, in the whole milliseconds its request log records (inside onload_ready_ms)",
+            "batch_server_ms": "how long the emulator took to answer the plugin's $batch, in the whole milliseconds its request log records (inside onload_verified_ms)",
             "KB": "1,000 bytes",
         },
     }))
@@ -653,12 +694,12 @@ fn print_table(r: &Value) {
         );
     };
     line(
-        "OnLoad → state rendered, cold",
+        "OnLoad → first decision drawn, cold",
         &r["onload_ready_ms"]["cold"],
         "ms",
     );
     line(
-        "OnLoad → state rendered, warm",
+        "OnLoad → first decision drawn, warm",
         &r["onload_ready_ms"]["warm"],
         "ms",
     );
@@ -678,6 +719,16 @@ fn print_table(r: &Value) {
         num(&r["onload_added_ms"]["warm"])
     );
     line(
+        "OnLoad → state verified ($batch), cold",
+        &r["onload_verified_ms"]["cold"],
+        "ms",
+    );
+    line(
+        "OnLoad → state verified ($batch), warm",
+        &r["onload_verified_ms"]["warm"],
+        "ms",
+    );
+    line(
         "  of which the emulator answers $batch, cold",
         &r["load_requests"]["cold"]["batch_server_ms"],
         "ms",
@@ -685,6 +736,11 @@ fn print_table(r: &Value) {
     line(
         "  of which the emulator answers $batch, warm",
         &r["load_requests"]["warm"]["batch_server_ms"],
+        "ms",
+    );
+    line(
+        "library start before OnLoad (inflate, compile)",
+        &r["library_start_ms"]["cold"],
         "ms",
     );
     line("save decision (onSave)", &r["onsave_decision_us"], "µs");
