@@ -25,6 +25,8 @@ var Rsub = (function (namespace) {
     /* The WebAssembly module: zlib-compressed (gzip cannot shrink base64 text much), base64. */
     var WASM_ZLIB_BASE64 = "/*@WASM_ZLIB_BASE64@*/";
     var WASM_SIZE = /*@WASM_SIZE@*/;
+    /* The inflate tool that restores it: a WebAssembly module of a few kilobytes, base64. */
+    var INFLATE_BASE64 = "/*@INFLATE_BASE64@*/";
     var RESX = "rsub_/strings/Resubscribe";
     var NOTIFICATION_ID = "rsub.module";
     var CSP_HINT = /unsafe-eval|Content Security Policy|CSP/i;
@@ -63,20 +65,9 @@ var Rsub = (function (namespace) {
         return (template || FALLBACK[key]).replace("{detail}", detail || "");
     }
 
-    /* Length and distance bases and extra bits of DEFLATE (RFC 1951, 3.2.5). */
-    var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-        67, 83, 99, 115, 131, 163, 195, 227, 258];
-    var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
-        5, 5, 5, 5, 0];
-    var DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
-        513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-    var DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
-        11, 11, 12, 12, 13, 13];
-    var CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
-
-    /** The embedded module, still zlib-compressed. */
-    function compressedBytes() {
-        var binary = atob(WASM_ZLIB_BASE64);
+    /** Bytes from base64 text. */
+    function base64Bytes(text) {
+        var binary = atob(text);
         var bytes = new Uint8Array(binary.length);
         for (var i = 0; i < binary.length; i += 1) {
             bytes[i] = binary.charCodeAt(i);
@@ -84,197 +75,39 @@ var Rsub = (function (namespace) {
         return bytes;
     }
 
-    /* Codes up to this many bits are decoded with one table lookup; longer ones bit by bit. */
-    var FAST_BITS = 10;
-
     /**
-     * A canonical Huffman code from code lengths: counts per length, symbols in code order, and
-     * a lookup table indexed by the next FAST_BITS input bits (entry: symbol << 4 | length).
+     * The module's bytes, restored by the inflate tool (`inflate/` in the source: base64 and
+     * zlib inflate at native speed, no allocator): the text goes into the tool's memory as
+     * ASCII, is decoded in place and inflated beside it.
      */
-    function huffman(lengths) {
-        var counts = new Uint16Array(16);
-        var offsets = new Uint16Array(16);
-        var symbols = new Uint16Array(lengths.length);
-        var table = new Uint16Array(1 << FAST_BITS);
-        var i;
-        for (i = 0; i < lengths.length; i += 1) {
-            counts[lengths[i]] += 1;
+    function inflateWith(tool) {
+        var text = WASM_ZLIB_BASE64;
+        var at = tool.reserve(text.length + WASM_SIZE);
+        if (at === 0) {
+            throw new Error("no memory to restore the embedded module");
         }
-        counts[0] = 0;
-        for (i = 1; i < 16; i += 1) {
-            offsets[i] = offsets[i - 1] + counts[i - 1];
+        var memory = new Uint8Array(tool.memory.buffer);
+        for (var i = 0; i < text.length; i += 1) {
+            memory[at + i] = text.charCodeAt(i);
         }
-        for (i = 0; i < lengths.length; i += 1) {
-            if (lengths[i] !== 0) {
-                symbols[offsets[lengths[i]]] = i;
-                offsets[lengths[i]] += 1;
-            }
-        }
-        var code = 0;
-        var index = 0;
-        for (var length = 1; length <= FAST_BITS; length += 1) {
-            for (var n = 0; n < counts[length]; n += 1) {
-                var reversed = 0;
-                for (var bit = 0; bit < length; bit += 1) {
-                    reversed |= ((code >>> bit) & 1) << (length - 1 - bit);
-                }
-                for (var slot = reversed; slot < table.length; slot += 1 << length) {
-                    table[slot] = (symbols[index] << 4) | length;
-                }
-                code += 1;
-                index += 1;
-            }
-            code <<= 1;
-        }
-        return { counts: counts, symbols: symbols, table: table };
-    }
-
-    function fixedLengths(count, ranges) {
-        var lengths = new Uint8Array(count);
-        ranges.forEach(function (range) {
-            lengths.fill(range[2], range[0], range[1]);
-        });
-        return lengths;
-    }
-
-    /**
-     * Synchronous zlib inflate (RFC 1950/1951) of the embedded module. The checksum is not
-     * verified: the bytes are the library's own, and WebAssembly validates the module.
-     */
-    function inflate(input) {
-        var output = new Uint8Array(WASM_SIZE);
-        var inPos = 2;
-        var outPos = 0;
-        var bitBuffer = 0;
-        var bitCount = 0;
-
-        /* At least `count` (<= 24) bits in the buffer; past the end of the input, zeros. */
-        function need(count) {
-            while (bitCount < count) {
-                bitBuffer |= (inPos < input.length ? input[inPos] : 0) << bitCount;
-                inPos += 1;
-                bitCount += 8;
-            }
-        }
-
-        function bits(count) {
-            need(count);
-            var value = bitBuffer & ((1 << count) - 1);
-            bitBuffer >>>= count;
-            bitCount -= count;
-            return value;
-        }
-
-        function decode(code) {
-            need(15);
-            var entry = code.table[bitBuffer & ((1 << FAST_BITS) - 1)];
-            var length = entry & 15;
-            if (entry === 0) {
-                var value = 0;
-                var first = 0;
-                var index = 0;
-                for (length = 1; length < 16; length += 1) {
-                    value |= (bitBuffer >>> (length - 1)) & 1;
-                    var count = code.counts[length];
-                    if (value - count < first) {
-                        entry = code.symbols[index + value - first] << 4;
-                        break;
-                    }
-                    index += count;
-                    first = (first + count) << 1;
-                    value <<= 1;
-                }
-                if (length === 16) {
-                    throw new Error("the embedded module is corrupt");
-                }
-            }
-            bitBuffer >>>= length;
-            bitCount -= length;
-            return entry >>> 4;
-        }
-
-        function dynamicCodes() {
-            var literalCount = bits(5) + 257;
-            var distanceCount = bits(5) + 1;
-            var lengthCodeCount = bits(4) + 4;
-            var lengthLengths = new Uint8Array(19);
-            for (var i = 0; i < lengthCodeCount; i += 1) {
-                lengthLengths[CODE_LENGTH_ORDER[i]] = bits(3);
-            }
-            var lengthCode = huffman(lengthLengths);
-            var lengths = new Uint8Array(literalCount + distanceCount);
-            var n = 0;
-            while (n < lengths.length) {
-                var symbol = decode(lengthCode);
-                if (symbol < 16) {
-                    lengths[n] = symbol;
-                    n += 1;
-                } else {
-                    var repeat = symbol === 16 ? 3 + bits(2) : symbol === 17 ? 3 + bits(3) : 11 + bits(7);
-                    var value = symbol === 16 && n > 0 ? lengths[n - 1] : 0;
-                    lengths.fill(value, n, n + repeat);
-                    n += repeat;
-                }
-            }
-            return [huffman(lengths.subarray(0, literalCount)), huffman(lengths.subarray(literalCount))];
-        }
-
-        function copy(literal, distance) {
-            for (;;) {
-                var symbol = decode(literal);
-                if (symbol < 256) {
-                    output[outPos] = symbol;
-                    outPos += 1;
-                } else if (symbol === 256) {
-                    return;
-                } else {
-                    symbol -= 257;
-                    var length = LENGTH_BASE[symbol] + bits(LENGTH_EXTRA[symbol]);
-                    var code = decode(distance);
-                    var from = outPos - DISTANCE_BASE[code] - bits(DISTANCE_EXTRA[code]);
-                    if (from < 0 || outPos + length > output.length) {
-                        throw new Error("the embedded module is corrupt");
-                    }
-                    for (var end = outPos + length; outPos < end; outPos += 1) {
-                        output[outPos] = output[from];
-                        from += 1;
-                    }
-                }
-            }
-        }
-
-        var last = 0;
-        while (last === 0) {
-            last = bits(1);
-            var type = bits(2);
-            if (type === 0) {
-                /* Stored: drop the partial byte, give back the whole bytes still buffered. */
-                inPos -= bitCount >>> 3;
-                bitBuffer = 0;
-                bitCount = 0;
-                var length = input[inPos] | (input[inPos + 1] << 8);
-                output.set(input.subarray(inPos + 4, inPos + 4 + length), outPos);
-                inPos += 4 + length;
-                outPos += length;
-            } else if (type === 1) {
-                copy(huffman(fixedLengths(288, [[0, 144, 8], [144, 256, 9], [256, 280, 7], [280, 288, 8]])),
-                    huffman(fixedLengths(30, [[0, 30, 5]])));
-            } else if (type === 2) {
-                var codes = dynamicCodes();
-                copy(codes[0], codes[1]);
-            } else {
-                throw new Error("the embedded module is corrupt");
-            }
-        }
-        if (outPos !== WASM_SIZE || inPos - (bitCount >>> 3) > input.length) {
+        var output = at + text.length;
+        if (tool.decode(at, text.length, output, WASM_SIZE) !== WASM_SIZE) {
             throw new Error("the embedded module is corrupt");
         }
-        return output;
+        return memory.subarray(output, output + WASM_SIZE);
     }
 
-    /** The module's bytes. */
+    /** The module's bytes, now. */
     function decodeBytes() {
-        return inflate(compressedBytes());
+        var tool = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(INFLATE_BASE64)), {});
+        return inflateWith(tool.exports);
+    }
+
+    /** The module's bytes, without compiling anything synchronously. */
+    function decodeBytesAsync() {
+        return WebAssembly.instantiate(base64Bytes(INFLATE_BASE64), {}).then(function (tool) {
+            return inflateWith(tool.instance.exports);
+        });
     }
 
     /** A readable Error for a module that could not be compiled or started. */
@@ -320,8 +153,8 @@ var Rsub = (function (namespace) {
             return new Promise(function (resolve) { resolve(moduleNow()); });
         }
         if (compiling === null) {
-            compiling = new Promise(function (resolve) {
-                resolve(WebAssembly.compile(decodeBytes()));
+            compiling = decodeBytesAsync().then(function (bytes) {
+                return WebAssembly.compile(bytes);
             }).then(start, function (error) {
                 failure = failure || describe(error);
                 throw failure;

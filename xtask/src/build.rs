@@ -7,6 +7,8 @@ use crate::{bundle, cmd, manifest, paths, resx, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
+/// The loader's inflate tool (`inflate/`), embedded beside the module.
+const INFLATE_CRATE: &str = "rsub-inflate";
 
 /// Builds the form library and returns its path.
 pub fn form_library() -> Result<PathBuf, String> {
@@ -51,11 +53,20 @@ pub fn form_library() -> Result<PathBuf, String> {
         ],
     )?;
 
+    let inflater = inflate_tool(&bindgen_dir)?;
     let glue = read_text(&bindgen_dir.join(format!("{CRATE}.js")))?;
     let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
     let wasm = optimised_wasm(&bindgen_wasm, &optimised)?;
     let version = format!("\"{}\"", manifest::package_version()?);
-    let js = bundle::assemble(&template, &bundle::trim_glue(&glue)?, &wasm, &version)?;
+    let js = bundle::assemble(
+        &template,
+        &bundle::trim_glue(&glue)?,
+        &bundle::Embedded {
+            module: &wasm,
+            inflater: &inflater,
+        },
+        &version,
+    )?;
     let findings = bundle::forbidden_findings(&js);
     if !findings.is_empty() {
         return Err(format!("the form library contains {}", findings.join(", ")));
@@ -79,6 +90,7 @@ pub fn form_library() -> Result<PathBuf, String> {
     println!("form library: {}", out.display());
     println!("  wasm (rustc)     {:>9} bytes", raw_size);
     println!("  wasm (wasm-opt)  {:>9} bytes", wasm.len());
+    println!("  inflate tool     {:>9} bytes", inflater.len());
     println!("  form.js          {:>9} bytes", js.len());
     println!(
         "  form.js gzip -9  {:>9} bytes",
@@ -137,13 +149,51 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize, String> {
 
 /// The optimised module, with binaryen 108's table-export defect repaired.
 fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> {
-    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let mut wasm = read(optimised)?;
     let repaired = wasm_fix::repair_table_exports(&read(original)?, &mut wasm)?;
     if repaired > 0 {
         println!("  repaired {repaired} table export(s) that wasm-opt mis-numbered");
     }
     Ok(wasm)
+}
+
+/// Builds the inflate tool (no wasm-bindgen: a plain C-ABI module) and returns its optimised
+/// bytes.
+fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
+    cmd::run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--lib",
+            "--package",
+            INFLATE_CRATE,
+            "--target",
+            WASM_TARGET,
+        ],
+    )?;
+    let file = INFLATE_CRATE.replace('-', "_");
+    let raw = paths::target()
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{file}.wasm"));
+    let optimised = out_dir.join(format!("{file}.wasm"));
+    cmd::run(
+        "wasm-opt",
+        &[
+            "-Oz",
+            "--strip-debug",
+            "--strip-producers",
+            &path_str(&raw)?,
+            "-o",
+            &path_str(&optimised)?,
+        ],
+    )?;
+    read(&optimised)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn read_text(path: &Path) -> Result<String, String> {

@@ -116,22 +116,34 @@ fn block_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// Fills the loader template: the trimmed glue, the wasm bytes (zlib-compressed, then
-/// base64), their size and the version.
+/// The WebAssembly the library embeds.
+pub struct Embedded<'a> {
+    /// The form library's module.
+    pub module: &'a [u8],
+    /// The inflate tool that restores it (`inflate/`).
+    pub inflater: &'a [u8],
+}
+
+/// Fills the loader template: the trimmed glue, the module (zlib-compressed, then base64) and
+/// its size, the inflate tool (base64), and the version.
 ///
 /// Compressing before base64 matters: gzip on the wire shrinks base64 text of a module by
 /// only about a quarter, but base64 of already-deflated bytes stays the size of the deflated
 /// module.
-pub fn assemble(template: &str, glue: &str, wasm: &[u8], version: &str) -> Result<String, String> {
+pub fn assemble(
+    template: &str,
+    glue: &str,
+    embedded: &Embedded,
+    version: &str,
+) -> Result<String, String> {
+    let base64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let mut out = template.to_owned();
     for (marker, value) in [
         ("/*@VERSION@*/", version.to_owned()),
         ("/*@GLUE@*/", glue.to_owned()),
-        (
-            "/*@WASM_ZLIB_BASE64@*/",
-            base64::engine::general_purpose::STANDARD.encode(zlib(wasm)),
-        ),
-        ("/*@WASM_SIZE@*/", wasm.len().to_string()),
+        ("/*@WASM_ZLIB_BASE64@*/", base64(&zlib(embedded.module))),
+        ("/*@WASM_SIZE@*/", embedded.module.len().to_string()),
+        ("/*@INFLATE_BASE64@*/", base64(embedded.inflater)),
     ] {
         if out.matches(marker).count() != 1 {
             return Err(format!(
@@ -246,13 +258,18 @@ mod tests {
     fn assemble_fills_every_marker_once() {
         let wasm = [0, 97, 115, 109];
         let js = assemble(
-            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/';n=/*@WASM_SIZE@*/",
+            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/';n=/*@WASM_SIZE@*/;i='/*@INFLATE_BASE64@*/'",
             "g()",
-            &wasm,
+            &Embedded {
+                module: &wasm,
+                inflater: &[1, 2, 3],
+            },
             "\"1.2.3\"",
         )
         .unwrap();
-        let (head, size) = js.split_once("';n=").unwrap();
+        let (head, tool) = js.split_once(";i='").unwrap();
+        assert_eq!(tool, "AQID'");
+        let (head, size) = head.split_once("';n=").unwrap();
         assert_eq!(size, "4");
         let (head, b64) = head.split_once(";b='").unwrap();
         assert_eq!(head, "v=\"1.2.3\";g()");
@@ -269,7 +286,11 @@ mod tests {
 
     #[test]
     fn assemble_refuses_a_template_without_markers() {
-        assert!(assemble("nothing here", "g()", &[], "1").is_err());
+        let none = Embedded {
+            module: &[],
+            inflater: &[],
+        };
+        assert!(assemble("nothing here", "g()", &none, "1").is_err());
     }
 
     #[test]

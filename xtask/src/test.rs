@@ -74,6 +74,16 @@ fn browser(library: &Path) -> Result<(), String> {
         .args([&wasm_lints[..], &DENY_WARNINGS[..]].concat())
         .env("FORM_LIBRARY_JS", library);
     cmd::run_with(&mut lints)?;
+    // The inflate tool's exports exist only in its wasm32 build.
+    let tool_lints = [
+        "clippy",
+        "--quiet",
+        "--package",
+        "rsub-inflate",
+        "--target",
+        WASM_TARGET,
+    ];
+    cmd::run("cargo", &[&tool_lints[..], &DENY_WARNINGS[..]].concat())?;
 
     let mut tests = Command::new("timeout");
     tests
