@@ -67,6 +67,50 @@ async fn ineligible_reasons_disable_the_box_and_say_why() -> Outcome {
 }
 
 #[tokio::test]
+async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outcome {
+    run(
+        "the_reason_decides_the_box_at_once_while_the_web_api_is_slow",
+        async |t| {
+            // The load batch waits 4 s: what the form's own values decide is drawn before it.
+            t.emulator
+                .arm_fault(&json!({ "method": "POST", "path": "$batch", "count": 1,
+                    "fault": { "kind": "delay", "ms": 4000 } }))
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_ISP_COMPLAINED)
+                .await?;
+            let shown = t
+                .page
+                .wait_for_text(NOTES, "complained about your email as spam or abuse")
+                .await?;
+            ensure!(shown.contains("cannot be resubscribed"), "{shown}");
+            ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
+            let verified = t
+                .page
+                .execute(
+                    "return performance.getEntriesByName('rsub:state-rendered', 'mark').length;",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                verified == json!(0),
+                "the batch had already answered, so this proves nothing"
+            );
+            // Then the batch answers and the state read from it replaces the first decision.
+            t.page
+                .wait_until(
+                    "the state read at load",
+                    "return performance.getEntriesByName('rsub:state-rendered', 'mark').length > 0;",
+                )
+                .await?;
+            ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
 async fn a_request_without_evidence_is_refused_and_nothing_is_saved() -> Outcome {
     run("a_request_without_evidence_is_refused_and_nothing_is_saved", async |t| {
         t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
