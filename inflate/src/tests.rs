@@ -47,6 +47,20 @@ fn inflates_what_flate2_compresses_at_every_level() {
 }
 
 #[test]
+fn inflates_what_zopfli_compresses_as_the_build_does() {
+    let data = sample(30_000);
+    let mut stream = Vec::new();
+    zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Zlib,
+        &data[..],
+        &mut stream,
+    )
+    .unwrap();
+    assert_eq!(inflate(&stream, data.len()), Ok(data));
+}
+
+#[test]
 fn inflates_fixed_and_empty_streams() {
     // Short inputs get fixed Huffman codes from flate2.
     assert_eq!(

