@@ -6,8 +6,6 @@
 //! that cannot be found is reported by name; the plugin then switches itself off rather than
 //! guess. Pure: the edge lists the form's attributes and hands them in.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;
@@ -34,8 +32,9 @@ pub struct MappingConfig {
     pub contact: Option<String>,
     /// The suppression table's entity set name for Web API URLs (default: logical name + `s`).
     pub entity_set: Option<String>,
-    /// Option set value → reason name (`{"100000000": "Unsubscribed"}`), when labels differ.
-    pub reason_values: BTreeMap<String, String>,
+    /// Option set value → reason name (`{"100000000": "Unsubscribed"}`), when labels differ,
+    /// in the order given (a handful of pairs: a list, not a map, keeps the module small).
+    pub reason_values: Vec<(String, String)>,
     /// The connector solution's unique name.
     pub connector_solution: Option<String>,
     /// Which note texts mean which lifecycle step.
@@ -74,7 +73,7 @@ impl MappingConfig {
                 "lifecyclePatterns",
             ],
         )?;
-        let mut reason_values = BTreeMap::new();
+        let mut reason_values: Vec<(String, String)> = Vec::new();
         if let Some(map) = value.field("reasonValues") {
             let keys = map
                 .keys()
@@ -82,7 +81,8 @@ impl MappingConfig {
             for key in keys {
                 let name = map.field(&key).and_then(|v| v.text());
                 let name = name.ok_or_else(|| wrong_type("reasonValues", "an object of texts"))?;
-                reason_values.insert(key, name);
+                reason_values.retain(|(k, _)| *k != key);
+                reason_values.push((key, name));
             }
         }
         let lifecycle_patterns = match value.field("lifecyclePatterns") {
@@ -114,8 +114,9 @@ impl MappingConfig {
 
     /// The reason for an option set value and its label, using `reason_values` first.
     pub fn reason_of(&self, value: i64, label: &str) -> SuppressionReason {
-        match self.reason_values.get(&value.to_string()) {
-            Some(name) => SuppressionReason::parse(name),
+        let value = value.to_string();
+        match self.reason_values.iter().find(|(k, _)| *k == value) {
+            Some((_, name)) => SuppressionReason::parse(name),
             None => SuppressionReason::parse(label),
         }
     }

@@ -74,8 +74,8 @@ impl Mapping {
         }
         if config
             .reason_values
-            .keys()
-            .any(|k| k.parse::<i64>().is_err())
+            .iter()
+            .any(|(k, _)| k.parse::<i64>().is_err())
         {
             return Err("mapping `reasonValues` must map option values to reason names, e.g. {\"1\":\"HardBounce\"}".into());
         }
