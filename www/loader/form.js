@@ -121,16 +121,20 @@ var Rsub = (function (namespace) {
         return described;
     }
 
-    function start(moduleOrBytes) {
+    /**
+     * Starts the module from what `source()` gives (its bytes, or a compiled module) unless it
+     * started or failed before; a failure, restoring the bytes included, is kept described.
+     * With `synchronous`, a browser that refuses to compile this size on the main thread
+     * (RangeError) is not a failure: the asynchronous compile serves instead.
+     */
+    function start(source, synchronous) {
         if (loaded === null && failure === null) {
             try {
-                wasm_bindgen.initSync({ module: moduleOrBytes });
+                wasm_bindgen.initSync({ module: source() });
                 loaded = wasm_bindgen;
                 mark("rsub:module-started");
             } catch (error) {
-                if (error instanceof RangeError && !(moduleOrBytes instanceof WebAssembly.Module)) {
-                    /* A browser that refuses to compile this size on the main thread: the
-                       asynchronous compile serves instead. */
+                if (synchronous && error instanceof RangeError) {
                     throw error;
                 }
                 failure = describe(error);
@@ -144,7 +148,7 @@ var Rsub = (function (namespace) {
 
     /** The started module, compiling synchronously if it has not started yet. */
     function moduleNow() {
-        return loaded !== null ? loaded : start(decodeBytes());
+        return loaded !== null ? loaded : start(decodeBytes, true);
     }
 
     /** Resolves with the started module; compiles asynchronously if it has not started yet. */
@@ -153,9 +157,13 @@ var Rsub = (function (namespace) {
             return new Promise(function (resolve) { resolve(moduleNow()); });
         }
         if (compiling === null) {
-            compiling = decodeBytesAsync().then(function (bytes) {
+            compiling = new Promise(function (resolve) {
+                resolve(decodeBytesAsync());
+            }).then(function (bytes) {
                 return WebAssembly.compile(bytes);
-            }).then(start, function (error) {
+            }).then(function (module) {
+                return start(function () { return module; }, false);
+            }, function (error) {
                 failure = failure || describe(error);
                 throw failure;
             });

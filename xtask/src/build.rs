@@ -12,24 +12,8 @@ const INFLATE_CRATE: &str = "rsub-inflate";
 
 /// Builds the form library and returns its path.
 pub fn form_library() -> Result<PathBuf, String> {
-    cmd::run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--lib",
-            "--package",
-            CRATE,
-            "--target",
-            WASM_TARGET,
-        ],
-    )?;
-    let target = paths::target();
-    let raw = target
-        .join(WASM_TARGET)
-        .join("release")
-        .join(format!("{CRATE}.wasm"));
-    let bindgen_dir = target.join("wasm-bindgen");
+    let raw = release_wasm(CRATE)?;
+    let bindgen_dir = paths::target().join("wasm-bindgen");
     cmd::run(
         "wasm-bindgen",
         &[
@@ -43,15 +27,7 @@ pub fn form_library() -> Result<PathBuf, String> {
     )?;
     let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_bg.wasm"));
     let optimised = bindgen_dir.join(format!("{CRATE}_opt.wasm"));
-    cmd::run(
-        "wasm-opt",
-        &[
-            "-Oz",
-            &path_str(&bindgen_wasm)?,
-            "-o",
-            &path_str(&optimised)?,
-        ],
-    )?;
+    wasm_opt(&bindgen_wasm, &optimised, &[])?;
 
     let inflater = inflate_tool(&bindgen_dir)?;
     let glue = read_text(&bindgen_dir.join(format!("{CRATE}.js")))?;
@@ -160,6 +136,14 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 /// Builds the inflate tool (no wasm-bindgen: a plain C-ABI module) and returns its optimised
 /// bytes.
 fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
+    let raw = release_wasm(INFLATE_CRATE)?;
+    let optimised = out_dir.join(raw.file_name().unwrap_or_default());
+    wasm_opt(&raw, &optimised, &["--strip-debug", "--strip-producers"])?;
+    read(&optimised)
+}
+
+/// Builds `package`'s library for the browser (release) and returns the `.wasm` path.
+fn release_wasm(package: &str) -> Result<PathBuf, String> {
     cmd::run(
         "cargo",
         &[
@@ -167,29 +151,28 @@ fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
             "--release",
             "--lib",
             "--package",
-            INFLATE_CRATE,
+            package,
             "--target",
             WASM_TARGET,
         ],
     )?;
-    let file = INFLATE_CRATE.replace('-', "_");
-    let raw = paths::target()
+    let file = package.replace('-', "_");
+    Ok(paths::target()
         .join(WASM_TARGET)
         .join("release")
-        .join(format!("{file}.wasm"));
-    let optimised = out_dir.join(format!("{file}.wasm"));
-    cmd::run(
-        "wasm-opt",
-        &[
-            "-Oz",
-            "--strip-debug",
-            "--strip-producers",
-            &path_str(&raw)?,
-            "-o",
-            &path_str(&optimised)?,
-        ],
-    )?;
-    read(&optimised)
+        .join(format!("{file}.wasm")))
+}
+
+/// `wasm-opt -Oz` from `input` to `output`, with `extra` options.
+fn wasm_opt(input: &Path, output: &Path, extra: &[&str]) -> Result<(), String> {
+    let (input, output) = (path_str(input)?, path_str(output)?);
+    let args: Vec<&str> = ["-Oz"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .chain([input.as_str(), "-o", output.as_str()])
+        .collect();
+    cmd::run("wasm-opt", &args)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
