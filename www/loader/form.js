@@ -87,9 +87,8 @@ var Rsub = (function (namespace) {
             throw new Error("no memory to restore the embedded module");
         }
         var memory = new Uint8Array(tool.memory.buffer);
-        for (var i = 0; i < text.length; i += 1) {
-            memory[at + i] = text.charCodeAt(i);
-        }
+        /* Base64 is ASCII: its UTF-8 bytes are its chars. */
+        new TextEncoder().encodeInto(text, memory.subarray(at, at + text.length));
         var output = at + text.length;
         if (tool.decode(at, text.length, output, WASM_SIZE) !== WASM_SIZE) {
             throw new Error("the embedded module is corrupt");
