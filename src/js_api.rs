@@ -1,9 +1,10 @@
 //! The surface JavaScript sees: the form handlers and the pure decisions behind them.
 //!
 //! The loader (`www/loader/form.js`) wraps these in the `Rsub` namespace. Values cross as
-//! plain JSON-shaped objects (camelCase fields), converted with `serde-wasm-bindgen`; bad input
-//! becomes a JavaScript `Error` with a readable message, never a panic.
+//! strings and plain objects read and written by hand (camelCase fields); bad input becomes a
+//! JavaScript `Error` with a readable message, never a panic.
 
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::domain::compatibility::{self, ConnectorReading};

@@ -12,9 +12,39 @@
 //! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
 
+#![cfg_attr(feature = "module", no_std)]
+
+extern crate alloc;
+
 pub mod dataverse;
 pub mod domain;
 pub mod js_api;
 pub mod plugin;
 pub mod ui;
 pub mod xrm;
+
+/// What `std`'s prelude gives and a `no_std` module imports: one glob per module.
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+/// The shipped module's runtime: the allocator `std` would bring, and a panic handler that
+/// traps without formatting anything (the loader reports a trap as a stopped module).
+#[cfg(all(
+    feature = "module",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+mod runtime {
+    #[global_allocator]
+    static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+    #[panic_handler]
+    fn panic(_: &core::panic::PanicInfo) -> ! {
+        core::arch::wasm32::unreachable()
+    }
+}

@@ -5,6 +5,7 @@
 //! in place. Format: Microsoft Learn, "Execute batch operations using the Web API".
 
 use super::http::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::prelude::*;
 
 /// One top-level part of a batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,8 +29,8 @@ pub enum BatchError {
     MalformedPart(String),
 }
 
-impl std::fmt::Display for BatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             BatchError::ReadInChangeSet => f.write_str("a read inside a change set"),
             BatchError::BadSize(count) => write!(f, "{count} requests (1 to {MAX_REQUESTS})"),

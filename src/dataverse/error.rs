@@ -7,6 +7,7 @@ use super::http::ApiResponse;
 use super::json::Json;
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey};
+use crate::prelude::*;
 
 /// Longest server detail kept (characters).
 const MAX_DETAIL: usize = 500;

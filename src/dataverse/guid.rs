@@ -1,6 +1,7 @@
 //! Record ids as the Web API wants them: validated before they go into a URL.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,7 @@
 //! Requests and responses as plain values, with the headers every Web API call needs.
 
 use super::odata::Query;
+use crate::prelude::*;
 
 /// HTTP methods the plugin uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! bodies the plugin writes. No serde decoder is compiled into the module.
 
 use crate::domain::json::JsonValue;
+use crate::prelude::*;
 
 /// A parsed JSON value.
 #[derive(Clone, Debug)]

@@ -4,7 +4,8 @@
 //! encoded once when a [`Query`] is written out, so the same text is safe both in a fetch URL and
 //! in a `$batch` request line (which must hold no spaces).
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// An OData string literal: `'…'` with every `'` doubled.
 pub fn literal(value: &str) -> String {

@@ -15,6 +15,7 @@ use crate::domain::json::JsonValue;
 use crate::domain::lifecycle::NoteFact;
 use crate::domain::note::{RequestMarker, ResubscribeNote};
 use crate::domain::time::Timestamp;
+use crate::prelude::*;
 
 /// How many of the contact's notes are read at load (newest first).
 pub const RECENT_NOTES: u32 = 50;

@@ -1,12 +1,15 @@
-//! The one part of the Web API layer that touches the network: `fetch` through `gloo-net`,
-//! with a timeout, turning every outcome into an [`ApiResponse`] or an [`ApiError`].
+//! The one part of the Web API layer that touches the network: the browser's `fetch`, with a
+//! timeout, turning every outcome into an [`ApiResponse`] or an [`ApiError`].
 
-use gloo_net::http::{Method as FetchMethod, RequestBuilder};
+use crate::prelude::*;
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use super::batch::{self, BatchPart};
 use super::error::ApiError;
-use super::http::{ApiRequest, ApiResponse, ApiVersion, Method};
+use super::http::{ApiRequest, ApiResponse, ApiVersion};
 use crate::xrm::form::describe;
 
 /// Response headers the plugin reads.
@@ -33,16 +36,17 @@ impl WebApi {
             self.version.root_path(),
             request.path
         );
-        let method = match request.method {
-            Method::Get => FetchMethod::GET,
-            Method::Post => FetchMethod::POST,
-            Method::Patch => FetchMethod::PATCH,
-        };
-        let mut builder = RequestBuilder::new(&url).method(method);
+        let headers = Object::new();
         for (name, value) in &request.headers {
-            builder = builder.header(name, value);
+            set(&headers, name, &JsValue::from_str(value));
         }
-        fetch(builder, request.body.as_deref()).await
+        fetch(
+            &url,
+            request.method.as_str(),
+            &headers,
+            request.body.as_deref(),
+        )
+        .await
     }
 
     /// Sends `parts` as one `$batch` and returns one response per request, in order.
@@ -72,39 +76,79 @@ impl WebApi {
     }
 }
 
-async fn fetch(builder: RequestBuilder, body: Option<&str>) -> Result<ApiResponse, ApiError> {
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &Object) -> Result<Promise, JsValue>;
+
+    /// A `fetch` response.
+    type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &FetchResponse) -> u16;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &FetchResponse) -> FetchHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn text(this: &FetchResponse) -> Result<Promise, JsValue>;
+
+    /// A response's headers.
+    type FetchHeaders;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &FetchHeaders, name: &str) -> Result<Option<String>, JsValue>;
+}
+
+/// Sets `object[key] = value` (on a fresh plain object, which cannot refuse it).
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+async fn fetch(
+    url: &str,
+    method: &str,
+    headers: &Object,
+    body: Option<&str>,
+) -> Result<ApiResponse, ApiError> {
     let controller =
         web_sys::AbortController::new().map_err(|e| ApiError::network(&describe(&e)))?;
-    let builder = builder.abort_signal(Some(&controller.signal()));
-    let request = match body {
-        Some(text) => builder.body(text),
-        None => builder.build(),
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(method));
+    set(&init, "headers", headers);
+    set(&init, "signal", &controller.signal());
+    if let Some(text) = body {
+        set(&init, "body", &JsValue::from_str(text));
     }
-    .map_err(|e| ApiError::network(&e.to_string()))?;
     let timer = Timeout::start(&controller);
-    let response = request.send().await;
+    let response = match fetch_with_init(url, &init) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
     let timed_out = timer.finish();
-    let response = response.map_err(|e| {
-        if timed_out {
-            ApiError::network("no answer within 15 seconds")
-        } else {
-            ApiError::network(&e.to_string())
-        }
-    })?;
+    let response: FetchResponse = response
+        .map_err(|e| {
+            if timed_out {
+                ApiError::network("no answer within 15 seconds")
+            } else {
+                ApiError::network(&describe(&e))
+            }
+        })?
+        .unchecked_into();
+    let found = response.headers();
     let headers = KEPT_HEADERS
         .iter()
         .filter_map(|name| {
-            response
-                .headers()
-                .get(name)
-                .map(|v| ((*name).to_owned(), v))
+            let value = found.get(name).ok().flatten()?;
+            Some(((*name).to_owned(), value))
         })
         .collect();
     let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|e| ApiError::network(&e.to_string()))?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    let body = text
+        .map_err(|e| ApiError::network(&describe(&e)))?
+        .as_string()
+        .unwrap_or_default();
     Ok(ApiResponse {
         status,
         headers,
@@ -115,13 +159,13 @@ async fn fetch(builder: RequestBuilder, body: Option<&str>) -> Result<ApiRespons
 /// Aborts a fetch after [`TIMEOUT_MS`].
 struct Timeout {
     handle: Option<i32>,
-    fired: std::rc::Rc<std::cell::Cell<bool>>,
+    fired: alloc::rc::Rc<core::cell::Cell<bool>>,
     _callback: Option<wasm_bindgen::closure::Closure<dyn FnMut()>>,
 }
 
 impl Timeout {
     fn start(controller: &web_sys::AbortController) -> Timeout {
-        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let fired = alloc::rc::Rc::new(core::cell::Cell::new(false));
         let (controller, flag) = (controller.clone(), fired.clone());
         let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
             flag.set(true);

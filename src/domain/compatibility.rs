@@ -12,6 +12,7 @@
 //! - An organization version that cannot be read or has an unknown major (e.g. a future 10.x)
 //!   gives [`Compatibility::Unknown`]: warn, don't block.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};

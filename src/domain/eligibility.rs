@@ -5,7 +5,8 @@
 //! MailBlocked, NoMxRecord) are not documented as resubscribable; they are refused because
 //! the address cannot receive mail. Unknown values are refused and an admin is asked to map them.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 

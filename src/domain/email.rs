@@ -7,7 +7,8 @@
 //! hold non-ASCII letters (internationalized domains as users type them); the last label must
 //! not be all digits, which refuses bare IP addresses.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -213,7 +214,7 @@ impl fmt::Display for EmailError {
     }
 }
 
-impl std::error::Error for EmailError {}
+impl core::error::Error for EmailError {}
 
 #[cfg(test)]
 mod tests {

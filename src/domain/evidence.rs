@@ -6,6 +6,7 @@
 //! browser clock and the user's typing may be a little ahead); a request earlier than the
 //! suppression record was created is refused without tolerance.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
@@ -215,13 +216,13 @@ impl EvidenceError {
     }
 }
 
-impl std::fmt::Display for EvidenceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for EvidenceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.message().render_english())
     }
 }
 
-impl std::error::Error for EvidenceError {}
+impl core::error::Error for EvidenceError {}
 
 #[cfg(test)]
 pub(crate) mod tests {

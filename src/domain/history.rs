@@ -11,6 +11,7 @@
 //! - The same marker found twice (a retried write) counts once, the earliest note.
 //! - Note text is data: it is kept as written (bounded), never interpreted as markup.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;

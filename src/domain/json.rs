@@ -3,6 +3,7 @@
 //! implements [`JsonValue`]. Hand-written readers over it keep serde's generated decoders —
 //! about 100 KB of wasm — out of the module.
 
+use crate::prelude::*;
 /// A parsed JSON value.
 pub trait JsonValue: Sized {
     /// The member `key` of an object; `None` when absent or not an object.
@@ -28,7 +29,8 @@ pub trait JsonValue: Sized {
     /// An integer member (JSON numbers are doubles; fractions are refused).
     fn integer(&self, key: &str) -> Option<i64> {
         let n = self.field(key)?.number()?;
-        (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+        // `as` saturates and maps NaN to 0, so only whole numbers in range survive the trip.
+        ((-9.0e15..9.0e15).contains(&n) && (n as i64) as f64 == n).then_some(n as i64)
     }
 }
 

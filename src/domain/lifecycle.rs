@@ -23,6 +23,7 @@
 //! - *Complete* needs the contact's `donotbulkemail` read as `false`; when it could not be
 //!   read the state stays *Resubscribed* with `bulk_restriction_on: false`.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;

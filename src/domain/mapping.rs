@@ -6,6 +6,7 @@
 //! that cannot be found is reported by name; the plugin then switches itself off rather than
 //! guess. Pure: the edge lists the form's attributes and hands them in.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;

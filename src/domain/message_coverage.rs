@@ -1,7 +1,7 @@
 //! Test-only: every message the domain produces gives exactly the placeholders its English
 //! template uses, and every key is produced somewhere (no dead or unreachable texts).
 
-use std::collections::BTreeSet;
+use alloc::collections::BTreeSet;
 
 use super::compatibility::{check, ConnectorReading};
 use super::eligibility::SuppressionReason;

@@ -4,6 +4,7 @@
 //! Other modules never build sentences themselves; they return a [`Message`] (key + named
 //! arguments) and the edge renders it with the user's table. Owns no business rule.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::time::Timestamp;
@@ -404,7 +405,7 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::collections::BTreeSet;
+    use alloc::collections::BTreeSet;
 
     /// Fails when `message` does not give exactly the placeholders its English template uses.
     pub(crate) fn assert_complete(message: &Message) {

@@ -8,7 +8,8 @@
 //! `%` and `_` are wildcards too; the marker uses none of them, so
 //! `contains(subject,'<marker>')` matches it literally.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +61,7 @@ impl fmt::Display for NoteError {
     }
 }
 
-impl std::error::Error for NoteError {}
+impl core::error::Error for NoteError {}
 
 /// A GUID as Dataverse ids are written, normalized: braces stripped, lower case.
 pub fn normalize_guid(text: &str) -> Option<String> {

@@ -14,6 +14,7 @@
 //! - `lifecycle` must be derived from the *saved* record, not the dirty form values.
 //! - A previous failed resubscription does not block a new request but warns.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::compatibility::Compatibility;

@@ -2,6 +2,7 @@
 //! measuring lengths the way Dataverse does (UTF-16 code units) and folding case for
 //! comparisons. Owns no business rule.
 
+use crate::prelude::*;
 /// Length in UTF-16 code units, the unit Dataverse string limits are counted in.
 pub(crate) fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()

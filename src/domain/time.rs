@@ -2,7 +2,8 @@
 //! (`Date.getTime()`), formatted and parsed as ISO 8601 UTC (`2026-11-26T14:03:00Z`) with the
 //! civil-from-days algorithm (H. Hinnant), no date library. Owns no business rule.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -206,7 +207,7 @@ impl fmt::Display for TimeError {
     }
 }
 
-impl std::error::Error for TimeError {}
+impl core::error::Error for TimeError {}
 
 fn digit(value: u32) -> char {
     char::from_digit(value % 10, 10).unwrap_or('0')

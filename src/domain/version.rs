@@ -5,9 +5,10 @@
 //! Ordering decision: missing parts count as zero, so `7.0` == `7.0.0.0` for ordering *and*
 //! equality (and hashing). Display keeps the number of parts that was given.
 
-use std::cmp::Ordering;
-use std::fmt;
-use std::hash::{Hash, Hasher};
+use crate::prelude::*;
+use core::cmp::Ordering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -192,7 +193,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl std::str::FromStr for Version {
+impl core::str::FromStr for Version {
     type Err = VersionError;
 
     fn from_str(text: &str) -> Result<Version, VersionError> {
@@ -241,7 +242,7 @@ impl fmt::Display for VersionError {
     }
 }
 
-impl std::error::Error for VersionError {}
+impl core::error::Error for VersionError {}
 
 /// The Dynamics release an organization runs, from its major version (DOMAIN §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

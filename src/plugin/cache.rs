@@ -7,6 +7,7 @@ use crate::dataverse::json::{self, Json};
 use crate::domain::compatibility::ConnectorReading;
 use crate::domain::json::JsonValue;
 use crate::domain::time::Timestamp;
+use crate::prelude::*;
 
 /// How long a cached reading is trusted.
 pub const LIFETIME_MS: i64 = 10 * 60 * 1000;

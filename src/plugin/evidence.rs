@@ -2,6 +2,7 @@
 //! `Xrm.Navigation.navigateTo` target 2); cancelling unticks the box. The dialog hands its
 //! result back through `sessionStorage` under a key unique to this request.
 
+use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::session;

@@ -1,6 +1,7 @@
 //! OnLoad: read the form, fetch what it needs in one Web API round trip, show where things
 //! stand, and retry a note left in the outbox.
 
+use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::session::{self, Facts, Session};
@@ -73,7 +74,7 @@ pub async fn finish(pending: Pending) {
     let resave = session::with(|s| {
         s.facts = Some(facts);
         view::render_state(s);
-        std::mem::take(&mut s.resave_when_loaded).then(|| s.form.clone())
+        core::mem::take(&mut s.resave_when_loaded).then(|| s.form.clone())
     });
     // Outside the session borrow: saving runs OnSave again, which needs the session.
     if let Some(Some(form)) = resave {

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod clock;
 pub mod evidence;
 pub mod load;
+pub mod local;
 pub mod note;
 pub mod outbox;
 pub mod save;

@@ -12,6 +12,7 @@ use crate::dataverse::retry::RetryPolicy;
 use crate::dataverse::transport::WebApi;
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::note::ResubscribeNote;
+use crate::prelude::*;
 use crate::xrm::Level;
 
 /// The target of an outbox entry.
@@ -129,7 +130,7 @@ pub async fn write(key: String) {
             let _ = session::with(|s| {
                 s.writing_note = false;
                 let failed = Message::new(MessageKey::PluginNoteFailed).with("problem", problem);
-                view::show(s, view::NOTE, Level::Error, std::slice::from_ref(&failed));
+                view::show(s, view::NOTE, Level::Error, core::slice::from_ref(&failed));
                 let retry = super::handler_for(move |_| {
                     let key = key.clone();
                     wasm_bindgen_futures::spawn_local(write(key));

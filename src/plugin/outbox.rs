@@ -11,6 +11,7 @@ use crate::dataverse::json::{self, Json};
 use crate::domain::json::JsonValue;
 use crate::domain::note::RequestMarker;
 use crate::domain::time::Timestamp;
+use crate::prelude::*;
 
 /// One pending note.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! OnSave (a synchronous decision from the facts read at load) and PostSave (the note).
 
+use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::outbox::{self, Entry};

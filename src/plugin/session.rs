@@ -3,7 +3,8 @@
 //! One form per page: the session is replaced on each OnLoad. Borrows never span an
 //! `.await` (every access goes through [`with`]).
 
-use std::cell::RefCell;
+use crate::prelude::*;
+use core::cell::RefCell;
 
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::ContactFlags;
@@ -94,8 +95,8 @@ impl Facts {
     }
 }
 
-thread_local! {
-    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+super::local::page_local! {
+    static SESSION: RefCell<Option<Session>> = RefCell::new(None);
 }
 
 /// Replaces the session (a new form load).

@@ -1,6 +1,7 @@
 //! Browser storage (`sessionStorage`, `localStorage`) as plain get/set; a browser that refuses
 //! storage (privacy settings, quota) degrades to "nothing stored" instead of failing.
 
+use crate::prelude::*;
 /// Which storage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Store {

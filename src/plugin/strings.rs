@@ -2,14 +2,15 @@
 //! (`Xrm.Utility.getResourceString`), falling back to the English table for a missing key,
 //! with dates formatted for the user's locale.
 
-use std::cell::Cell;
+use crate::prelude::*;
+use core::cell::Cell;
 
 use crate::domain::messages::{english, Message, MessageKey};
 use crate::domain::time::Timestamp;
 use crate::xrm::form::resource_string;
 
-thread_local! {
-    static LANGUAGE: Cell<u32> = const { Cell::new(1033) };
+super::local::page_local! {
+    static LANGUAGE: Cell<u32> = Cell::new(1033);
 }
 
 /// Sets the user's language (LCID) for dates in messages.
@@ -48,7 +49,7 @@ pub fn text(message: &Message) -> String {
             *value = date;
         }
     }
-    for (name, part) in std::mem::take(&mut message.parts) {
+    for (name, part) in core::mem::take(&mut message.parts) {
         message.args.push((name, text(&part)));
     }
     let own = template(message.key);

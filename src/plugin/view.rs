@@ -7,6 +7,7 @@ use crate::domain::compatibility::Compatibility;
 use crate::domain::eligibility::SuppressionReason;
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::messages::{Message, MessageKey};
+use crate::prelude::*;
 use crate::xrm::Level;
 
 /// The User Timing mark put when [`render_decision`] has drawn the first decision at OnLoad

@@ -3,6 +3,7 @@
 //! the page's `setClientApiContext(Xrm, formContext)`, then draws into the page's document
 //! (same origin). Also the browser's date formatting for the user's locale.
 
+use crate::prelude::*;
 use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Document;

@@ -9,6 +9,7 @@
 //! Owns no business rule and never blocks the form: a page that cannot be reached is left
 //! alone (the form notifications say the same in words).
 
+use crate::prelude::*;
 pub mod frame;
 pub mod model;
 pub mod panel;

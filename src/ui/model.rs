@@ -8,6 +8,7 @@ use crate::domain::history::{HistoryEntry, Outcome, RecordedRequest};
 use crate::domain::lifecycle::{Actor, Lifecycle, Step, StepKind};
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::time::Timestamp;
+use crate::prelude::*;
 
 /// How a line should look (a CSS class; the words carry the meaning, colour only repeats it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -609,7 +610,7 @@ mod tests {
     };
     use crate::domain::messages::english;
     use crate::domain::messages::tests::assert_complete;
-    use std::cell::RefCell;
+    use core::cell::RefCell;
 
     /// 2026-11-26T14:03:00Z.
     const REQUESTED: Timestamp = Timestamp(1_795_701_780_000);

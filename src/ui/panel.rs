@@ -7,7 +7,8 @@
 //! Works on a document of another window (the panel's iframe): no `instanceof` checks
 //! (`dyn_into`) on its nodes, which belong to another JavaScript realm.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
@@ -42,7 +43,7 @@ impl fmt::Display for PanelError {
     }
 }
 
-impl std::error::Error for PanelError {}
+impl core::error::Error for PanelError {}
 
 impl From<JsValue> for PanelError {
     fn from(error: JsValue) -> PanelError {
@@ -198,7 +199,7 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
     }
     builder.section(&body, "rsub-consent", &model.consent)?;
     if let Some(compatibility) = &model.compatibility {
-        builder.rows(&body, std::slice::from_ref(compatibility))?;
+        builder.rows(&body, core::slice::from_ref(compatibility))?;
     }
     container_ready(document)?;
     announce(&live, &model.summary);
@@ -234,7 +235,7 @@ pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), P
             let heading = builder.add(&article, "h2", "section-title", Some(&entry.heading))?;
             heading.set_id(&heading_id);
             builder.rows(&article, &entry.rows)?;
-            builder.rows(&article, std::slice::from_ref(&entry.outcome))?;
+            builder.rows(&article, core::slice::from_ref(&entry.outcome))?;
         }
     }
     container_ready(document)?;

@@ -1,6 +1,7 @@
 //! Safe calls on the Client API: every host exception becomes an [`XrmError`].
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use js_sys::{Array, Date, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};

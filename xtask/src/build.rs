@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, cmd, manifest, paths, resx, wasm_fix};
+use crate::{bundle, cmd, compact, manifest, paths, resx, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
@@ -12,7 +12,7 @@ const INFLATE_CRATE: &str = "rsub-inflate";
 
 /// Builds the form library and returns its path.
 pub fn form_library() -> Result<PathBuf, String> {
-    let raw = release_wasm(CRATE)?;
+    let raw = release_wasm(CRATE, &["--features", "module"])?;
     let bindgen_dir = paths::target().join("wasm-bindgen");
     cmd::run(
         "wasm-bindgen",
@@ -34,15 +34,17 @@ pub fn form_library() -> Result<PathBuf, String> {
     let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
     let wasm = optimised_wasm(&bindgen_wasm, &optimised)?;
     let version = format!("\"{}\"", manifest::package_version()?);
+    let shortened = compact::shorten_names(&wasm, &bundle::trim_glue(&glue)?)?;
     let js = bundle::assemble(
         &template,
-        &bundle::trim_glue(&glue)?,
+        &shortened.glue,
         &bundle::Embedded {
-            module: &wasm,
+            module: &shortened.wasm,
             inflater: &inflater,
         },
         &version,
     )?;
+    let js = compact::strip_comments(&js)?;
     let findings = bundle::forbidden_findings(&js);
     if !findings.is_empty() {
         return Err(format!("the form library contains {}", findings.join(", ")));
@@ -67,6 +69,7 @@ pub fn form_library() -> Result<PathBuf, String> {
     println!("  wasm (rustc)     {:>9} bytes", raw_size);
     println!("  wasm (wasm-opt)  {:>9} bytes", wasm.len());
     println!("  inflate tool     {:>9} bytes", inflater.len());
+    println!("  names shortened  {:>9}", shortened.count);
     println!("  form.js          {:>9} bytes", js.len());
     println!(
         "  form.js gzip -9  {:>9} bytes",
@@ -136,26 +139,25 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 /// Builds the inflate tool (no wasm-bindgen: a plain C-ABI module) and returns its optimised
 /// bytes.
 fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
-    let raw = release_wasm(INFLATE_CRATE)?;
+    let raw = release_wasm(INFLATE_CRATE, &[])?;
     let optimised = out_dir.join(raw.file_name().unwrap_or_default());
     wasm_opt(&raw, &optimised, &["--strip-debug", "--strip-producers"])?;
     read(&optimised)
 }
 
-/// Builds `package`'s library for the browser (release) and returns the `.wasm` path.
-fn release_wasm(package: &str) -> Result<PathBuf, String> {
-    cmd::run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--lib",
-            "--package",
-            package,
-            "--target",
-            WASM_TARGET,
-        ],
-    )?;
+/// Builds `package`'s library for the browser (release, with `extra` options) and returns the
+/// `.wasm` path.
+fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
+    let build = [
+        "build",
+        "--release",
+        "--lib",
+        "--package",
+        package,
+        "--target",
+        WASM_TARGET,
+    ];
+    cmd::run("cargo", &[&build[..], extra].concat())?;
     let file = package.replace('-', "_");
     Ok(paths::target()
         .join(WASM_TARGET)

@@ -20,10 +20,7 @@ const GLUE_CUTS: [(&str, Cut); 6] = [
 ];
 
 /// Exact replacements in the glue that keep only the synchronous, bytes-based entry point.
-const GLUE_REPLACEMENTS: [(&str, &str); 3] = [
-    // Same behaviour; the bare global `toString` trips the checker's
-    // do-not-make-parent-assumption rule.
-    ("toString.call(val)", "Object.prototype.toString.call(val)"),
+const GLUE_REPLACEMENTS: [(&str, &str); 2] = [
     (
         "console.warn('using deprecated parameters for `initSync()`; pass a single object instead')",
         "",
@@ -33,6 +30,11 @@ const GLUE_REPLACEMENTS: [(&str, &str); 3] = [
         "return Object.assign({ initSync: initSync }, exports);",
     ),
 ];
+
+/// The same where the glue has it: wasm-bindgen writes `debugString` only when the module
+/// formats a JavaScript value with `Debug`. Same behaviour; the bare global `toString` trips the
+/// checker's do-not-make-parent-assumption rule.
+const GLUE_IF_PRESENT: (&str, &str) = ("toString.call(val)", "Object.prototype.toString.call(val)");
 
 /// Text the shipped library must never contain, with the reason.
 pub const FORBIDDEN: [(&str, &str); 10] = [
@@ -82,7 +84,8 @@ pub fn trim_glue(glue: &str) -> Result<String, String> {
         }
         out = out.replace(from, to);
     }
-    Ok(out)
+    let (from, to) = GLUE_IF_PRESENT;
+    Ok(out.replace(from, to))
 }
 
 /// Index just past the `}` closing the first `{` at or after `start`, skipping string literals.

@@ -6,6 +6,7 @@ mod bench;
 mod build;
 mod bundle;
 mod cmd;
+mod compact;
 mod demo;
 mod dist;
 mod manifest;

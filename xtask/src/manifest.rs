@@ -5,7 +5,8 @@ fn read() -> Result<String, String> {
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))
 }
 
-/// The exact `wasm-bindgen` version pinned in the manifest (`wasm-bindgen = "=x.y.z"`).
+/// The exact `wasm-bindgen` version pinned in the manifest (`wasm-bindgen = "=x.y.z"`, or
+/// `version = "=x.y.z"` in an inline table).
 pub fn pinned_wasm_bindgen() -> Result<String, String> {
     pinned_wasm_bindgen_in(&read()?).ok_or_else(|| {
         "Cargo.toml must pin wasm-bindgen exactly (wasm-bindgen = \"=x.y.z\")".into()
@@ -20,7 +21,16 @@ pub fn package_version() -> Result<String, String> {
 fn pinned_wasm_bindgen_in(manifest: &str) -> Option<String> {
     manifest.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("wasm-bindgen")?.trim_start();
-        let rest = rest.strip_prefix('=')?.trim_start().strip_prefix("\"=")?;
+        let rest = rest.strip_prefix('=')?.trim_start();
+        let rest = match rest.strip_prefix('{') {
+            Some(table) => table
+                .split("version")
+                .nth(1)?
+                .trim_start()
+                .strip_prefix('=')?,
+            None => rest,
+        };
+        let rest = rest.trim_start().strip_prefix("\"=")?;
         rest.split('"').next().map(str::to_owned)
     })
 }
@@ -55,6 +65,10 @@ mod tests {
     fn reads_the_exact_wasm_bindgen_pin_not_a_sibling_crate() {
         assert_eq!(pinned_wasm_bindgen_in(MANIFEST).as_deref(), Some("0.2.130"));
         assert_eq!(pinned_wasm_bindgen_in("wasm-bindgen = \"0.2\""), None);
+        let table = "wasm-bindgen = { version = \"=0.2.130\", default-features = false }";
+        assert_eq!(pinned_wasm_bindgen_in(table).as_deref(), Some("0.2.130"));
+        let loose = "wasm-bindgen = { version = \"0.2\", default-features = false }";
+        assert_eq!(pinned_wasm_bindgen_in(loose), None);
     }
 
     #[test]

@@ -74,16 +74,17 @@ fn browser(library: &Path) -> Result<(), String> {
         .args([&wasm_lints[..], &DENY_WARNINGS[..]].concat())
         .env("FORM_LIBRARY_JS", library);
     cmd::run_with(&mut lints)?;
-    // The inflate tool's exports exist only in its wasm32 build.
-    let tool_lints = [
-        "clippy",
-        "--quiet",
-        "--package",
-        "rsub-inflate",
-        "--target",
-        WASM_TARGET,
-    ];
-    cmd::run("cargo", &[&tool_lints[..], &DENY_WARNINGS[..]].concat())?;
+    // The shipped module (no `std`) and the inflate tool's exports exist only in wasm32 builds.
+    for shipped in [
+        ["--package", "resubscribe", "--lib", "--features", "module"].as_slice(),
+        ["--package", "rsub-inflate"].as_slice(),
+    ] {
+        let target = ["clippy", "--quiet", "--target", WASM_TARGET];
+        cmd::run(
+            "cargo",
+            &[&target[..], shipped, &DENY_WARNINGS[..]].concat(),
+        )?;
+    }
 
     let mut tests = Command::new("timeout");
     tests

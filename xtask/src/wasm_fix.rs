@@ -14,7 +14,8 @@ struct Tables {
     exports: Vec<(Vec<u8>, u32, usize, usize)>, // name, index, byte offset, LEB length
 }
 
-fn leb_u32(bytes: &[u8], at: &mut usize) -> Result<u32, String> {
+/// Reads an unsigned LEB128 value at `at`, moving `at` past it.
+pub(crate) fn leb_u32(bytes: &[u8], at: &mut usize) -> Result<u32, String> {
     let mut value: u64 = 0;
     for shift in (0..35).step_by(7) {
         let byte = *bytes.get(*at).ok_or("truncated wasm")?;
