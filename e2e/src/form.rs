@@ -30,6 +30,17 @@ pub async fn open_evidence_dialog(page: &Page) -> Outcome {
 /// Fills the open evidence dialog (`channel` is a radio id such as `phone`), presses its Save
 /// button and waits for the dialog to close.
 pub async fn fill_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
+    submit_evidence(page, channel, details).await?;
+    page.wait_until(
+        "the evidence dialog to close",
+        "return !document.querySelector('dialog[open] iframe');",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Fills the open evidence dialog and presses its Save button.
+pub async fn submit_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
     page.execute(
         "const d = document.querySelector('dialog[open] iframe').contentDocument;
          d.getElementById(arguments[0]).click();
@@ -39,11 +50,6 @@ pub async fn fill_evidence(page: &Page, channel: &str, details: &str) -> Outcome
          d.getElementById('save').click();
          return true;",
         vec![json!(channel), json!(details)],
-    )
-    .await?;
-    page.wait_until(
-        "the evidence dialog to close",
-        "return !document.querySelector('dialog[open] iframe');",
     )
     .await?;
     Ok(())

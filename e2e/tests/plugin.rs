@@ -197,6 +197,56 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
     .await
 }
 
+/// A host that ignores `window.close()` in a navigateTo dialog (the Client API documents no way
+/// for the page to close its dialog): the dialog says what to do, its X closes it, and the
+/// evidence still counts.
+#[tokio::test]
+async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts() -> Outcome {
+    run(
+        "a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts",
+        async |t| {
+            open_with_setting(
+                &t.page,
+                "dialogCloses",
+                json!(false),
+                SUPPRESSION_UNSUBSCRIBED,
+            )
+            .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_evidence_dialog(&t.page).await?;
+            e2e::form::submit_evidence(&t.page, "letter", "Letter of 20 Nov, ref L-88.").await?;
+            let said = t
+                .page
+                .wait_until(
+                    "the dialog to say it must be closed",
+                    "const f = document.querySelector('dialog[open] iframe');
+                     const d = f && f.contentDocument;
+                     const done = d && d.getElementById('done');
+                     if (!done || done.hidden || !d.getElementById('evidence-form').hidden) return false;
+                     return d.activeElement === d.getElementById('done-message')
+                         && d.getElementById('done-message').textContent;",
+                )
+                .await?;
+            let said = said.as_str().unwrap_or_default();
+            ensure!(
+                said == "The request is ready. Close this dialog, then save to submit it.",
+                "{said}"
+            );
+            t.page.click("dialog[open] .dlg-x").await?;
+            t.page.wait_for_text(NOTES, "Save to submit it").await?;
+            e2e::form::save(&t.page).await?;
+            t.page
+                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
+                .await?;
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "expected one audit note, found {notes:?}");
+            ensure!(notes[0].1.contains("L-88"), "{}", notes[0].1);
+            Ok(())
+        },
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_its_date() -> Outcome
 {

@@ -91,13 +91,15 @@ impl RecordedRequest {
         let marker = RequestMarker::find_in(&note.subject)?;
         let text = note.text.as_str();
         // The tail is fixed; details typed by the user may hold anything, even "Recorded by:".
+        // `get` instead of indexing: the cuts are at found text, so they always succeed, and
+        // the module keeps no string-slicing panic path.
         let (head, tail) = match text.rfind(RECORDED_BY) {
-            Some(at) => (&text[..at], &text[at + 1..]),
+            Some(at) => (text.get(..at)?, text.get(at + 1..)?),
             None => (text, ""),
         };
         let details = head
             .find(DETAILS)
-            .map(|at| &head[at + DETAILS.len()..])
+            .and_then(|at| head.get(at + DETAILS.len()..))
             .unwrap_or_default();
         let channel_text = line_value(head, CHANNEL).unwrap_or_default();
         Some(RecordedRequest {

@@ -191,6 +191,8 @@ message_table! {
     EvidenceErrorRequestedAt = "evidence.error.requestedAt" => "Enter the date and time the contact asked.";
     EvidenceErrorStorage = "evidence.error.storage" => "The request could not be handed back to the form (the browser refused to store it). Check that the browser allows site data, then try again.";
     EvidenceInvalidOpen = "evidence.invalidOpen" => "This dialog opens from the Request Resubscribe box on an Email Suppression record.";
+    EvidenceDoneSaved = "evidence.doneSaved" => "The request is ready. Close this dialog, then save to submit it.";
+    EvidenceDoneCancelled = "evidence.doneCancelled" => "Nothing was recorded. Close this dialog to go back to the form.";
 
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
 
@@ -265,6 +267,8 @@ pub const EVIDENCE_DIALOG: &[MessageKey] = &[
     MessageKey::EvidenceErrorRequestedAt,
     MessageKey::EvidenceErrorStorage,
     MessageKey::EvidenceInvalidOpen,
+    MessageKey::EvidenceDoneSaved,
+    MessageKey::EvidenceDoneCancelled,
 ];
 
 impl MessageKey {

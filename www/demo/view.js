@@ -155,8 +155,11 @@
         });
     }
 
-    /** navigateTo({pageType:"webresource"}, {target:2}): an iframe dialog; resolves when closed. */
-    function webResourceDialog(input, options, log) {
+    /**
+     * navigateTo({pageType:"webresource"}, {target:2}): an iframe dialog; resolves when closed.
+     * With `closesItself` false, window.close() in the page does nothing (only the X closes it).
+     */
+    function webResourceDialog(input, options, log, closesItself) {
         var url = "/WebResources/" + input.webresourceName +
             (input.data !== undefined && input.data !== null ? "?data=" + encodeURIComponent(String(input.data)) : "");
         return fetch(url, { cache: "no-store" }).then(function (response) {
@@ -173,6 +176,13 @@
             }, function (dialog, close) {
                 var frame = el("iframe", { className: "dlg-frame", src: url, title: options.title || input.webresourceName });
                 frame.addEventListener("load", function () {
+                    if (!closesItself) {
+                        log("ui", "navigateTo: this host ignores window.close() in the dialog");
+                        try {
+                            frame.contentWindow.close = function () { log("ui", "navigateTo: window.close() ignored"); };
+                        } catch (ignored) { /* another origin */ }
+                        return;
+                    }
                     try {
                         /* A web resource in a dialog closes itself with window.close(), as in Unified Interface. */
                         frame.contentWindow.close = function () { close(undefined); };
@@ -195,7 +205,9 @@
     View.prototype.alertDialog = alertDialog;
     View.prototype.confirmDialog = confirmDialog;
     View.prototype.errorDialog = errorDialog;
-    View.prototype.webResourceDialog = function (input, options) { return webResourceDialog(input, options, this.log); };
+    View.prototype.webResourceDialog = function (input, options, closesItself) {
+        return webResourceDialog(input, options, this.log, closesItself !== false);
+    };
 
     View.prototype.showProgress = function (message) {
         var overlay = document.getElementById("progress");

@@ -417,7 +417,7 @@
                         if (!input.webresourceName) {
                             return Promise.reject(new Error("navigateTo: pageInput.webresourceName is required"));
                         }
-                        return env.view.webResourceDialog(input, options);
+                        return env.view.webResourceDialog(input, options, env.settings.dialogCloses !== false);
                     }
                     if (input.pageType === "entityrecord" && input.entityName && input.entityId && options.target !== 2) {
                         env.navigate(input.entityName, input.entityId);

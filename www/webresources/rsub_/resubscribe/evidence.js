@@ -27,6 +27,8 @@
     /** The serde names of the Rust `Channel` enum, in display order; also the radio ids and values. */
     var CHANNELS = ["phone", "email", "letter", "inPerson", "webForm", "other"];
     var RESULT_KEY_PREFIX = "rsub.evidence.";
+    /** How long a host that handles window.close() gets before the page says to close it by hand. */
+    var CLOSE_GRACE_MS = 400;
     var LANGUAGES = { 1033: "en", 1031: "de", 1036: "fr", 1043: "nl" };
     /** Shown only when the page was opened without any strings at all (nothing to localise from). */
     var INVALID_OPEN_WITHOUT_STRINGS =
@@ -202,20 +204,27 @@
 
     /*
      * Closes the dialog. The result is always written to sessionStorage BEFORE this is called, so the
-     * outcome is never lost. Unverified: whether window.close() closes a Unified Interface navigateTo
-     * dialog (an iframe, where the HTML standard makes close() a no-op unless the host handles it).
-     * The demo host in www/demo does handle it. If it does not close, the user closes the dialog with
-     * the platform's X and the form still finds the result written here.
+     * outcome is never lost. Client API documents no way for a navigateTo page to close its own dialog
+     * (an iframe, where the HTML standard makes window.close() a no-op unless the host handles it).
+     * So if the page is still here a moment later, the fields make way for `doneKey`'s sentence, which
+     * tells the user to close the dialog with its X; the form then finds the result written here.
      */
-    function closeDialog() {
+    function closeDialog(doneKey) {
         window.close();
+        window.setTimeout(function () {
+            byId("evidence-form").hidden = true;
+            var message = byId("done-message");
+            message.textContent = text(doneKey);
+            byId("done").hidden = false;
+            message.focus();
+        }, CLOSE_GRACE_MS);
     }
 
     function cancel() {
         if (input) {
             writeResult({ v: 1, outcome: "cancelled" });
         }
-        closeDialog();
+        closeDialog("evidence.doneCancelled");
     }
 
     /* ------------------------------------------------------------------ errors */
@@ -377,7 +386,7 @@
             showError(storageError, text("evidence.error.storage"));
             return;
         }
-        closeDialog();
+        closeDialog("evidence.doneSaved");
     }
 
     /* ------------------------------------------------------------------ building the page */
