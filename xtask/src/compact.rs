@@ -6,7 +6,7 @@
 //! - [`strip_comments`]: comment-only lines and indentation leave the shipped script; the header
 //!   comment stays.
 
-use crate::wasm_fix::leb_u32;
+use crate::wasm_bin::{leb_u32, push_leb, read_name, sections, skip_import_desc};
 
 /// The module and glue with shortened names.
 #[derive(Debug)]
@@ -40,70 +40,6 @@ fn identifiers(glue: &str) -> impl Iterator<Item = (usize, &str)> {
         at = start + len;
         Some((start, &glue[start..start + len]))
     })
-}
-
-/// The section list of a module: `(id, payload start, payload end)`.
-fn sections(wasm: &[u8]) -> Result<Vec<(u8, usize, usize)>, String> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module".into());
-    }
-    let mut list = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = leb_u32(wasm, &mut at)? as usize;
-        let end = at.checked_add(size).filter(|&e| e <= wasm.len());
-        let end = end.ok_or("truncated section")?;
-        list.push((id, at, end));
-        at = end;
-    }
-    Ok(list)
-}
-
-fn push_leb(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_name<'a>(wasm: &'a [u8], at: &mut usize) -> Result<&'a [u8], String> {
-    let len = leb_u32(wasm, at)? as usize;
-    let name = wasm.get(*at..*at + len).ok_or("truncated name")?;
-    *at += len;
-    Ok(name)
-}
-
-/// Skips an import's description (after its kind byte).
-fn skip_import_desc(wasm: &[u8], kind: u8, at: &mut usize) -> Result<(), String> {
-    let limits = |at: &mut usize| -> Result<(), String> {
-        let flags = *wasm.get(*at).ok_or("truncated limits")?;
-        *at += 1;
-        leb_u32(wasm, at)?;
-        if flags & 1 == 1 {
-            leb_u32(wasm, at)?;
-        }
-        Ok(())
-    };
-    match kind {
-        0 => leb_u32(wasm, at).map(drop),
-        1 => {
-            *at += 1; // element type
-            limits(at)
-        }
-        2 => limits(at),
-        3 => {
-            *at += 2; // value type, mutability
-            Ok(())
-        }
-        _ => Err(format!("unknown import kind {kind}")),
-    }
 }
 
 /// One name table for the whole rewrite: long name → short name, in first-seen order.
@@ -192,39 +128,46 @@ pub fn shorten_names(wasm: &[u8], glue: &str) -> Result<Shortened, String> {
     })
 }
 
-fn imports(section: &[u8], names: &mut Names) -> Result<Vec<u8>, String> {
+/// Rewrites a section that is a vector of entries, `entry` copying one from `at` to `out`.
+fn rewrite_entries(
+    section: &[u8],
+    mut entry: impl FnMut(&mut usize, &mut Vec<u8>) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
     let mut at = 0;
     let count = leb_u32(section, &mut at)?;
     let mut out = Vec::with_capacity(section.len());
     push_leb(&mut out, count);
     for _ in 0..count {
-        let module = read_name(section, &mut at)?;
-        let field = read_name(section, &mut at)?;
-        push_name(&mut out, module)?;
-        push_name(&mut out, &names.short(field))?;
-        let desc = at;
-        let kind = *section.get(at).ok_or("truncated import")?;
-        at += 1;
-        skip_import_desc(section, kind, &mut at)?;
-        out.extend_from_slice(section.get(desc..at).ok_or("truncated import")?);
+        entry(&mut at, &mut out)?;
     }
     Ok(out)
 }
 
+fn imports(section: &[u8], names: &mut Names) -> Result<Vec<u8>, String> {
+    rewrite_entries(section, |at, out| {
+        let module = read_name(section, at)?;
+        let field = read_name(section, at)?;
+        push_name(out, module)?;
+        push_name(out, &names.short(field))?;
+        let desc = *at;
+        let kind = *section.get(*at).ok_or("truncated import")?;
+        *at += 1;
+        skip_import_desc(section, kind, at)?;
+        out.extend_from_slice(section.get(desc..*at).ok_or("truncated import")?);
+        Ok(())
+    })
+}
+
 fn exports(section: &[u8], names: &mut Names) -> Result<Vec<u8>, String> {
-    let mut at = 0;
-    let count = leb_u32(section, &mut at)?;
-    let mut out = Vec::with_capacity(section.len());
-    push_leb(&mut out, count);
-    for _ in 0..count {
-        let name = read_name(section, &mut at)?;
-        push_name(&mut out, &names.short(name))?;
-        let desc = at;
-        at += 1; // kind
-        leb_u32(section, &mut at)?;
-        out.extend_from_slice(section.get(desc..at).ok_or("truncated export")?);
-    }
-    Ok(out)
+    rewrite_entries(section, |at, out| {
+        let name = read_name(section, at)?;
+        push_name(out, &names.short(name))?;
+        let desc = *at;
+        *at += 1; // kind
+        leb_u32(section, at)?;
+        out.extend_from_slice(section.get(desc..*at).ok_or("truncated export")?);
+        Ok(())
+    })
 }
 
 /// Drops comment-only lines (after the header comment) and indentation from `js`.

@@ -14,6 +14,7 @@ mod paths;
 mod resx;
 mod setup;
 mod test;
+mod wasm_bin;
 mod wasm_fix;
 
 use std::process::ExitCode;

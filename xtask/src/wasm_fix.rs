@@ -7,6 +7,8 @@
 //! exported table at the table of the element type the original module exported under that
 //! name. It refuses (rather than guesses) when the match is not unique.
 
+use crate::wasm_bin::{leb_u32, read_name, sections, skip_import_desc, skip_limits};
+
 /// Element types of the tables a module defines, and its table exports `(name, index)`.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Tables {
@@ -14,91 +16,51 @@ struct Tables {
     exports: Vec<(Vec<u8>, u32, usize, usize)>, // name, index, byte offset, LEB length
 }
 
-/// Reads an unsigned LEB128 value at `at`, moving `at` past it.
-pub(crate) fn leb_u32(bytes: &[u8], at: &mut usize) -> Result<u32, String> {
-    let mut value: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes.get(*at).ok_or("truncated wasm")?;
-        *at += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return u32::try_from(value).map_err(|_| "LEB value too large".to_string());
-        }
-    }
-    Err("LEB too long".into())
-}
-
-fn skip_limits(bytes: &[u8], at: &mut usize) -> Result<(), String> {
-    let flags = *bytes.get(*at).ok_or("truncated limits")?;
-    *at += 1;
-    leb_u32(bytes, at)?;
-    if flags & 1 == 1 {
-        leb_u32(bytes, at)?;
-    }
-    Ok(())
-}
-
 fn read_tables(bytes: &[u8]) -> Result<Tables, String> {
-    if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module".into());
-    }
     let mut tables = Tables::default();
-    let mut at = 8;
-    while at < bytes.len() {
-        let id = bytes[at];
-        at += 1;
-        let size = leb_u32(bytes, &mut at)? as usize;
-        let end = at + size;
-        let mut p = at;
+    for (id, start, end) in sections(bytes)? {
+        let section = &bytes[start..end];
+        let mut p = 0;
         match id {
             2 => {
-                let count = leb_u32(bytes, &mut p)?;
+                let count = leb_u32(section, &mut p)?;
                 for _ in 0..count {
-                    for _ in 0..2 {
-                        let len = leb_u32(bytes, &mut p)? as usize;
-                        p += len;
+                    read_name(section, &mut p)?;
+                    read_name(section, &mut p)?;
+                    let kind = *section.get(p).ok_or("truncated import")?;
+                    if kind == 1 {
+                        // It would shift the defined tables' indices.
+                        return Err("imported tables are not supported".into());
                     }
-                    let kind = *bytes.get(p).ok_or("truncated import")?;
                     p += 1;
-                    match kind {
-                        0 => {
-                            leb_u32(bytes, &mut p)?;
-                        }
-                        1 => return Err("imported tables are not supported".into()),
-                        2 => skip_limits(bytes, &mut p)?,
-                        3 => p += 2,
-                        _ => return Err(format!("unknown import kind {kind}")),
-                    }
+                    skip_import_desc(section, kind, &mut p)?;
                 }
             }
             4 => {
-                let count = leb_u32(bytes, &mut p)?;
+                let count = leb_u32(section, &mut p)?;
                 for _ in 0..count {
                     tables
                         .element_types
-                        .push(*bytes.get(p).ok_or("truncated table")?);
+                        .push(*section.get(p).ok_or("truncated table")?);
                     p += 1;
-                    skip_limits(bytes, &mut p)?;
+                    skip_limits(section, &mut p)?;
                 }
             }
             7 => {
-                let count = leb_u32(bytes, &mut p)?;
+                let count = leb_u32(section, &mut p)?;
                 for _ in 0..count {
-                    let len = leb_u32(bytes, &mut p)? as usize;
-                    let name = bytes.get(p..p + len).ok_or("truncated export")?.to_vec();
-                    p += len;
-                    let kind = *bytes.get(p).ok_or("truncated export")?;
+                    let name = read_name(section, &mut p)?.to_vec();
+                    let kind = *section.get(p).ok_or("truncated export")?;
                     p += 1;
-                    let start = p;
-                    let index = leb_u32(bytes, &mut p)?;
+                    let at = p;
+                    let index = leb_u32(section, &mut p)?;
                     if kind == 1 {
-                        tables.exports.push((name, index, start, p - start));
+                        tables.exports.push((name, index, start + at, p - at));
                     }
                 }
             }
             _ => {}
         }
-        at = end;
     }
     Ok(tables)
 }
