@@ -198,8 +198,8 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
 }
 
 /// A host that ignores `window.close()` in a navigateTo dialog (the Client API documents no way
-/// for the page to close its dialog): the dialog says what to do, its X closes it, and the
-/// evidence still counts.
+/// for the page to close its dialog): the dialog says what to do, Escape no longer cancels, its
+/// X closes it, and the evidence still counts.
 #[tokio::test]
 async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts() -> Outcome {
     run(
@@ -232,6 +232,25 @@ async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts(
                 said == "The request is ready. Close this dialog, then save to submit it.",
                 "{said}"
             );
+            // Escape now must not turn the stored request into a cancellation.
+            t.page
+                .execute(
+                    "const d = document.querySelector('dialog[open] iframe').contentDocument;
+                     d.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+                     return true;",
+                    vec![],
+                )
+                .await?;
+            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+            let after = t
+                .page
+                .execute(
+                    "return document.querySelector('dialog[open] iframe').contentDocument
+                         .getElementById('done-message').textContent;",
+                    vec![],
+                )
+                .await?;
+            ensure!(after.as_str() == Some(said), "after Escape: {after}");
             t.page.click("dialog[open] .dlg-x").await?;
             t.page.wait_for_text(NOTES, "Save to submit it").await?;
             e2e::form::save(&t.page).await?;

@@ -2,15 +2,21 @@
 //! module, which has no `std` and runs on the page's one thread.
 
 /// A value the single-threaded module keeps for the page, used like `LocalKey::with`.
-pub struct Local<T>(T);
+#[cfg(feature = "module")]
+pub(crate) struct Local<T>(T);
 
 // SAFETY: the shipped module is built for wasm32 without the `atomics` feature (checked
 // below), so no second thread can ever reach the value.
+#[cfg(feature = "module")]
 unsafe impl<T> Sync for Local<T> {}
 
-#[cfg(all(feature = "module", target_feature = "atomics"))]
-compile_error!("page-wide state assumes a single-threaded module");
+#[cfg(all(
+    feature = "module",
+    any(not(target_arch = "wasm32"), target_feature = "atomics")
+))]
+compile_error!("the `module` feature builds the single-threaded wasm32 module only");
 
+#[cfg(feature = "module")]
 impl<T> Local<T> {
     /// Wraps the initial value.
     pub const fn new(value: T) -> Local<T> {

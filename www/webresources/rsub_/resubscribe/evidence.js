@@ -36,6 +36,8 @@
 
     var strings = {};
     var input = null;
+    /** Set once an outcome is written and the dialog asked to close. */
+    var finished = false;
     var language = "en";
 
     function byId(id) {
@@ -208,9 +210,16 @@
      * (an iframe, where the HTML standard makes window.close() a no-op unless the host handles it).
      * So if the page is still here a moment later, the fields make way for `doneKey`'s sentence, which
      * tells the user to close the dialog with its X; the form then finds the result written here.
+     * Once finished, nothing (Escape, a second click) can write another outcome over this one.
      */
     function closeDialog(doneKey) {
+        finished = true;
+        byId("save").disabled = true;
+        byId("cancel").disabled = true;
         window.close();
+        if (byId("evidence-form").hidden) {
+            return; /* opened without valid input: its own message stays */
+        }
         window.setTimeout(function () {
             byId("evidence-form").hidden = true;
             var message = byId("done-message");
@@ -221,6 +230,10 @@
     }
 
     function cancel() {
+        if (finished) {
+            window.close();
+            return;
+        }
         if (input) {
             writeResult({ v: 1, outcome: "cancelled" });
         }
@@ -352,6 +365,9 @@
     }
 
     function save() {
+        if (finished) {
+            return;
+        }
         var result = validate();
         var invalid = FIELD_ORDER.filter(function (field) {
             return Object.prototype.hasOwnProperty.call(result.problems, field);
