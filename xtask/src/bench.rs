@@ -31,7 +31,7 @@ const PREFIX: &str = "rsub_";
 
 /// Runs the whole benchmark; `args` go to the benchmark binary.
 pub fn run(args: &[String]) -> Result<(), String> {
-    build::form_library()?;
+    let parts = build::form_library()?;
     let webresources = shipped_sizes(&paths::webresources())?;
     if !webresources
         .iter()
@@ -45,6 +45,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let reference = reference_size()?;
     let sizes = json!({
         "form_library": paths::FORM_LIBRARY,
+        "form_library_parts": {
+            "module_bytes": parts.module_bytes,
+            "module_compressed_bytes": parts.module_compressed_bytes,
+            "inflate_tool_bytes": parts.inflate_tool_bytes,
+            "script_gzip_bytes": parts.script_gzip_bytes,
+        },
         "webresources": webresources,
         "reference": reference,
     });

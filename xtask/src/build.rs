@@ -10,8 +10,22 @@ const CRATE: &str = "resubscribe";
 /// The loader's inflate tool (`inflate/`), embedded beside the module.
 const INFLATE_CRATE: &str = "rsub-inflate";
 
-/// Builds the form library and returns its path.
-pub fn form_library() -> Result<PathBuf, String> {
+/// Where the form library's bytes go: what `cargo xtask bench` reports beside its size.
+pub struct FormLibraryParts {
+    /// The file written.
+    pub path: PathBuf,
+    /// The module after wasm-opt and the name shortening.
+    pub module_bytes: usize,
+    /// The same, compressed as embedded (before base64).
+    pub module_compressed_bytes: usize,
+    /// The inflate tool, embedded as it is.
+    pub inflate_tool_bytes: usize,
+    /// gzip -9 of the script without the two embedded modules: loader and glue.
+    pub script_gzip_bytes: usize,
+}
+
+/// Builds the form library and returns where its bytes go.
+pub fn form_library() -> Result<FormLibraryParts, String> {
     let raw = release_wasm(CRATE, &["--features", "module"])?;
     let bindgen_dir = paths::target().join("wasm-bindgen");
     cmd::run(
@@ -35,27 +49,35 @@ pub fn form_library() -> Result<PathBuf, String> {
     let wasm = optimised_wasm(&bindgen_wasm, &optimised)?;
     let version = format!("\"{}\"", manifest::package_version()?);
     let shortened = compact::shorten_names(&wasm, &bundle::trim_glue(&glue)?)?;
-    let js = bundle::assemble(
-        &template,
-        &shortened.glue,
-        &bundle::Embedded {
-            module: &shortened.wasm,
-            inflater: &inflater,
-        },
-        &version,
-    )?;
-    let js = compact::strip_comments(&js)?;
+    let module_zlib = bundle::zlib(&shortened.wasm);
+    let script = |module_zlib: &[u8], inflater: &[u8]| {
+        let embedded = bundle::Embedded {
+            module_zlib,
+            module_size: shortened.wasm.len(),
+            inflater,
+        };
+        let js = bundle::assemble(&template, &shortened.glue, &embedded, &version)?;
+        compact::strip_comments(&js)
+    };
+    let js = script(&module_zlib, &inflater)?;
+    let parts = FormLibraryParts {
+        path: paths::form_library(),
+        module_bytes: shortened.wasm.len(),
+        module_compressed_bytes: module_zlib.len(),
+        inflate_tool_bytes: inflater.len(),
+        script_gzip_bytes: bundle::gzip_size(script(&[], &[])?.as_bytes()),
+    };
     let findings = bundle::forbidden_findings(&js);
     if !findings.is_empty() {
         return Err(format!("the form library contains {}", findings.join(", ")));
     }
 
-    let out = paths::form_library();
+    let out = &parts.path;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    std::fs::write(&out, &js).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    std::fs::write(out, &js).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
 
     let pages = paths::root().join("www").join("webresources");
     let copied = copy_tree(&pages, &paths::webresources())?;
@@ -68,15 +90,23 @@ pub fn form_library() -> Result<PathBuf, String> {
     println!("form library: {}", out.display());
     println!("  wasm (rustc)     {:>9} bytes", raw_size);
     println!("  wasm (wasm-opt)  {:>9} bytes", wasm.len());
-    println!("  inflate tool     {:>9} bytes", inflater.len());
     println!("  names shortened  {:>9}", shortened.count);
+    println!(
+        "  module embedded  {:>9} bytes compressed",
+        parts.module_compressed_bytes
+    );
+    println!("  inflate tool     {:>9} bytes", parts.inflate_tool_bytes);
+    println!(
+        "  script gzip -9   {:>9} bytes (loader and glue)",
+        parts.script_gzip_bytes
+    );
     println!("  form.js          {:>9} bytes", js.len());
     println!(
         "  form.js gzip -9  {:>9} bytes",
         bundle::gzip_size(js.as_bytes())
     );
     println!("  + {copied} web resource file(s) from www/webresources/, English strings generated");
-    Ok(out)
+    Ok(parts)
 }
 
 /// Prints what each translation lacks (the form falls back to English for a missing key).

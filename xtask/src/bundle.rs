@@ -121,8 +121,10 @@ fn block_end(text: &str, start: usize) -> Option<usize> {
 
 /// The WebAssembly the library embeds.
 pub struct Embedded<'a> {
-    /// The form library's module.
-    pub module: &'a [u8],
+    /// The form library's module, compressed by [`zlib`].
+    pub module_zlib: &'a [u8],
+    /// Its size before compression.
+    pub module_size: usize,
     /// The inflate tool that restores it (`inflate/`).
     pub inflater: &'a [u8],
 }
@@ -144,8 +146,8 @@ pub fn assemble(
     for (marker, value) in [
         ("/*@VERSION@*/", version.to_owned()),
         ("/*@GLUE@*/", glue.to_owned()),
-        ("/*@WASM_ZLIB_BASE64@*/", base64(&zlib(embedded.module))),
-        ("/*@WASM_SIZE@*/", embedded.module.len().to_string()),
+        ("/*@WASM_ZLIB_BASE64@*/", base64(embedded.module_zlib)),
+        ("/*@WASM_SIZE@*/", embedded.module_size.to_string()),
         ("/*@INFLATE_BASE64@*/", base64(embedded.inflater)),
     ] {
         if out.matches(marker).count() != 1 {
@@ -269,7 +271,8 @@ mod tests {
             "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/';n=/*@WASM_SIZE@*/;i='/*@INFLATE_BASE64@*/'",
             "g()",
             &Embedded {
-                module: &wasm,
+                module_zlib: &zlib(&wasm),
+                module_size: wasm.len(),
                 inflater: &[1, 2, 3],
             },
             "\"1.2.3\"",
@@ -295,7 +298,8 @@ mod tests {
     #[test]
     fn assemble_refuses_a_template_without_markers() {
         let none = Embedded {
-            module: &[],
+            module_zlib: &[],
+            module_size: 0,
             inflater: &[],
         };
         assert!(assemble("nothing here", "g()", &none, "1").is_err());

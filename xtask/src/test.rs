@@ -31,7 +31,7 @@ pub fn all() -> Result<(), String> {
     let native_lints = ["clippy", "--workspace", "--all-targets", "--quiet"];
     cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
     cmd::run("cargo", &["test", "--workspace", "--exclude", "e2e"])?;
-    let library = build::form_library()?;
+    let library = build::form_library()?.path;
     dist::verify()?;
     browser(&library)?;
     end_to_end()

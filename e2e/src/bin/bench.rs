@@ -573,6 +573,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "record": format!("{ENTITY} {RECORD} (unsubscribed, eligible, nothing requested)"),
         },
         "form_library": library,
+        "form_library_parts": sizes["form_library_parts"],
         "webresource_bytes": bytes,
         "webresource_gzip_bytes": gzip,
         "reference": sizes["reference"],
@@ -597,6 +598,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
         "definitions": {
             "webresource_bytes": "size of each shipped web resource file under target/dist/webresources/ (names starting with rsub_), bytes",
             "webresource_gzip_bytes": "the same file after gzip -9, bytes",
+            "form_library_parts": "where the form library's bytes go: the module after wasm-opt, the same compressed as embedded (base64 text of compressed bytes gzips to about their size), the inflate tool, and gzip -9 of the script without the two embedded modules",
             "reference": "dynamics-web-api's minified browser bundle from npm (tools/bench), bytes and gzip -9 bytes",
             "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:first-decision mark after it (the plugin, when it has drawn what the form's values decide: the reason's eligibility notice, the Request Resubscribe box, and the connector verdict when cached; the paint that follows is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab",
             "onload_verified_ms": "the same start to the first rsub:state-rendered mark (the plugin, at the end of render_state: everything drawn again from the one $batch read at load: record state, contact, notes, connector)",
@@ -614,6 +616,22 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// Where the form library's bytes go, under its row.
+fn print_parts(parts: &Value) {
+    if !parts.is_object() {
+        return;
+    }
+    let size = |key: &str| grouped(parts[key].as_u64().unwrap_or(0));
+    println!(
+        "  of which: module {} B compressed (wasm {} B), inflate tool {} B, \
+         loader and glue {} B gzip",
+        size("module_compressed_bytes"),
+        size("module_bytes"),
+        size("inflate_tool_bytes"),
+        size("script_gzip_bytes")
+    );
 }
 
 /// Thousands separators.
@@ -664,6 +682,9 @@ fn print_table(r: &Value) {
                 grouped(bytes.as_u64().unwrap_or(0)),
                 grouped(gzip.as_u64().unwrap_or(0))
             );
+            if name == library {
+                print_parts(&r["form_library_parts"]);
+            }
         }
     }
     let reference = &r["reference"];
