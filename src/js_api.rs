@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::domain::compatibility::{self, ConnectorReading};
 use crate::plugin;
+use crate::xrm::form::set_member;
 
 /// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
 /// Configures the plugin synchronously, then reads the record in the background: the returned
@@ -74,8 +75,8 @@ pub fn check_compatibility(org_version: &str, connector_version: Option<String>)
     };
     let verdict = compatibility::check(org_version, &reading);
     let result = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&result, &"kind".into(), &verdict.kind().into());
+    set_member(&result, "kind", &verdict.kind().into());
     let message = verdict.message().render_english();
-    let _ = js_sys::Reflect::set(&result, &"message".into(), &message.into());
+    set_member(&result, "message", &message.into());
     result.into()
 }

@@ -2,7 +2,7 @@
 //! timeout, turning every outcome into an [`ApiResponse`] or an [`ApiError`].
 
 use crate::prelude::*;
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::batch::{self, BatchPart};
 use super::error::ApiError;
 use super::http::{ApiRequest, ApiResponse, ApiVersion};
-use crate::xrm::form::describe;
+use crate::xrm::form::{describe, set_member as set};
 
 /// Response headers the plugin reads.
 const KEPT_HEADERS: [&str; 3] = ["content-type", "retry-after", "odata-entityid"];
@@ -97,9 +97,9 @@ extern "C" {
     fn get(this: &FetchHeaders, name: &str) -> Result<Option<String>, JsValue>;
 }
 
-/// Sets `object[key] = value` (on a fresh plain object, which cannot refuse it).
-fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+/// Waits for a promise a binding returned, or passes on what it threw.
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise?).await
 }
 
 async fn fetch(
@@ -118,10 +118,7 @@ async fn fetch(
         set(&init, "body", &JsValue::from_str(text));
     }
     let timer = Timeout::start(&controller);
-    let response = match fetch_with_init(url, &init) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
+    let response = settle(fetch_with_init(url, &init)).await;
     let timed_out = timer.finish();
     let response: FetchResponse = response
         .map_err(|e| {
@@ -141,11 +138,8 @@ async fn fetch(
         })
         .collect();
     let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
-    let body = text
+    let body = settle(response.text())
+        .await
         .map_err(|e| ApiError::network(&describe(&e)))?
         .as_string()
         .unwrap_or_default();

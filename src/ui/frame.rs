@@ -12,6 +12,7 @@ use super::model::locale_tag;
 use super::panel::{PanelError, CONTAINER_ID};
 use crate::domain::time::Timestamp;
 use crate::plugin::clock;
+use crate::xrm::form::set_member;
 use crate::xrm::Form;
 
 /// How often the page is asked for before giving up (the control may still be loading).
@@ -81,7 +82,7 @@ pub fn date_formatter(lcid: u32) -> impl Fn(Timestamp) -> String {
         ("minute", "2-digit"),
         ("timeZoneName", "short"),
     ] {
-        let _ = Reflect::set(&options, &key.into(), &value.into());
+        set_member(&options, key, &value.into());
     }
     let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
     move |on: Timestamp| {

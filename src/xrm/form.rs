@@ -41,6 +41,11 @@ pub fn describe(error: &JsValue) -> String {
     }
 }
 
+/// Sets `object[key] = value` on a plain object the caller built (which cannot refuse it).
+pub fn set_member(object: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
+}
+
 /// The form a handler runs on.
 #[derive(Clone)]
 pub struct Form {
@@ -307,17 +312,14 @@ impl Form {
         let Some(control) = self.control(name) else {
             return;
         };
-        let set = |target: &js_sys::Object, key: &str, value: &JsValue| {
-            let _ = js_sys::Reflect::set(target, &key.into(), value);
-        };
         let action_object = js_sys::Object::new();
-        set(&action_object, "message", &action.into());
-        set(&action_object, "actions", &js_sys::Array::of1(run));
+        set_member(&action_object, "message", &action.into());
+        set_member(&action_object, "actions", &js_sys::Array::of1(run));
         let notification = js_sys::Object::new();
-        set(&notification, "messages", &js_sys::Array::of1(&text.into()));
-        set(&notification, "notificationLevel", &"RECOMMENDATION".into());
-        set(&notification, "uniqueId", &id.into());
-        set(
+        set_member(&notification, "messages", &js_sys::Array::of1(&text.into()));
+        set_member(&notification, "notificationLevel", &"RECOMMENDATION".into());
+        set_member(&notification, "uniqueId", &id.into());
+        set_member(
             &notification,
             "actions",
             &js_sys::Array::of1(&action_object),
@@ -502,25 +504,22 @@ pub async fn open_dialog(
             call: "Xrm.Navigation".into(),
             detail: "not available".into(),
         })?;
-    let set = |target: &js_sys::Object, key: &str, value: &JsValue| {
-        let _ = js_sys::Reflect::set(target, &key.into(), value);
-    };
     let page = js_sys::Object::new();
-    set(&page, "pageType", &"webresource".into());
-    set(&page, "webresourceName", &web_resource.into());
-    set(&page, "data", &data.into());
+    set_member(&page, "pageType", &"webresource".into());
+    set_member(&page, "webresourceName", &web_resource.into());
+    set_member(&page, "data", &data.into());
     let size = |value: u32| {
         let s = js_sys::Object::new();
-        set(&s, "value", &value.into());
-        set(&s, "unit", &"px".into());
+        set_member(&s, "value", &value.into());
+        set_member(&s, "unit", &"px".into());
         s
     };
     let options = js_sys::Object::new();
-    set(&options, "target", &2.into());
-    set(&options, "position", &1.into());
-    set(&options, "width", &size(width));
-    set(&options, "height", &size(height));
-    set(&options, "title", &title.into());
+    set_member(&options, "target", &2.into());
+    set_member(&options, "position", &1.into());
+    set_member(&options, "width", &size(width));
+    set_member(&options, "height", &size(height));
+    set_member(&options, "title", &title.into());
     let promise = navigation
         .navigate_to(&page, &options)
         .map_err(fail("Xrm.Navigation.navigateTo()"))?;
