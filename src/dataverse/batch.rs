@@ -5,6 +5,7 @@
 //! in place. Format: Microsoft Learn, "Execute batch operations using the Web API".
 
 use super::http::{ApiRequest, ApiResponse, ApiVersion, Method};
+use crate::domain::text;
 use crate::prelude::*;
 
 /// One top-level part of a batch.
@@ -156,13 +157,15 @@ fn boundary_of(content_type: &str) -> Option<String> {
 
 /// The parts between `--boundary` delimiters, up to the closing `--boundary--`.
 fn parts<'a>(body: &'a str, boundary: &str) -> Vec<&'a str> {
-    let delimiter = format!("--{boundary}");
+    let delimiter = ["--", boundary].concat();
     let mut out = Vec::new();
-    for chunk in body.split(delimiter.as_str()).skip(1) {
-        if chunk.starts_with("--") {
-            break;
-        }
+    let Some((_, mut rest)) = text::split_once(body, &delimiter) else {
+        return out;
+    };
+    while !rest.starts_with("--") {
+        let (chunk, next) = text::split_once(rest, &delimiter).unwrap_or((rest, "--"));
         out.push(chunk.trim_start_matches(['\r', '\n']));
+        rest = next;
     }
     out
 }
@@ -170,7 +173,7 @@ fn parts<'a>(body: &'a str, boundary: &str) -> Vec<&'a str> {
 /// Splits a MIME entity into its header block and content at the first blank line.
 fn split_head(entity: &str) -> (&str, &str) {
     for separator in ["\r\n\r\n", "\n\n"] {
-        if let Some((head, rest)) = entity.split_once(separator) {
+        if let Some((head, rest)) = text::split_once(entity, separator) {
             return (head, rest);
         }
     }

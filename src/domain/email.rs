@@ -13,7 +13,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::bounded;
+use super::text::{self, bounded};
 
 /// Maximum length of a whole address (RFC 5321 path limit minus the angle brackets).
 pub const MAX_ADDRESS_LEN: usize = 254;
@@ -117,7 +117,7 @@ fn check_local(local: &str) -> Result<(), EmailError> {
             length: local.len(),
         });
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with('.') || local.ends_with('.') || text::contains(local, "..") {
         return Err(EmailError::LocalPartDots);
     }
     Ok(())

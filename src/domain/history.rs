@@ -19,7 +19,7 @@ use super::evidence::Channel;
 use super::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns, NoteFact};
 use super::messages::english;
 use super::note::{normalize_guid, RequestMarker};
-use super::text::bounded;
+use super::text::{self, bounded};
 use super::time::Timestamp;
 
 /// Longest name (who asked, who recorded) kept from a note.
@@ -73,7 +73,7 @@ fn recorder_name(written: &str) -> String {
     let written = written.trim();
     let name = written
         .strip_suffix(')')
-        .and_then(|rest| rest.rsplit_once(" ("))
+        .and_then(|rest| text::rsplit_once(rest, " ("))
         .filter(|(_, id)| normalize_guid(id).is_some())
         .map_or(written, |(name, _)| name);
     bounded(name.trim(), MAX_NAME)
@@ -93,12 +93,11 @@ impl RecordedRequest {
         // The tail is fixed; details typed by the user may hold anything, even "Recorded by:".
         // `get` instead of indexing: the cuts are at found text, so they always succeed, and
         // the module keeps no string-slicing panic path.
-        let (head, tail) = match text.rfind(RECORDED_BY) {
+        let (head, tail) = match text::rfind(text, RECORDED_BY) {
             Some(at) => (text.get(..at)?, text.get(at + 1..)?),
             None => (text, ""),
         };
-        let details = head
-            .find(DETAILS)
+        let details = text::find(head, DETAILS)
             .and_then(|at| head.get(at + DETAILS.len()..))
             .unwrap_or_default();
         let channel_text = line_value(head, CHANNEL).unwrap_or_default();

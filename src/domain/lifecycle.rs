@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
 use super::note::RequestMarker;
-use super::text::{bounded, fold_case};
+use super::text::{self, bounded, fold_case};
 use super::time::Timestamp;
 
 /// Longest failure explanation kept from a note.
@@ -253,7 +253,7 @@ enum NoteKind {
 fn matches_any(haystack: &str, patterns: &[String]) -> bool {
     patterns.iter().any(|pattern| {
         let pattern = pattern.trim();
-        !pattern.is_empty() && haystack.contains(&fold_case(pattern))
+        !pattern.is_empty() && text::contains(haystack, &fold_case(pattern))
     })
 }
 

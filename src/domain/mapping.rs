@@ -13,7 +13,7 @@ use super::eligibility::SuppressionReason;
 use super::json::{only_known, optional_text, optional_texts, wrong_type, JsonValue};
 use super::lifecycle::LifecyclePatterns;
 use super::messages::{Message, MessageKey};
-use super::text::fold_case;
+use super::text::{self, fold_case};
 
 /// The connector solution's unique name (DOMAIN §4, assumed).
 pub const DEFAULT_CONNECTOR_SOLUTION: &str = "dotmailerCRMConnector";
@@ -254,7 +254,7 @@ fn resolve_one(
             .filter(|a| wanted.kinds.contains(&a.kind.as_str()))
     };
     for pattern in wanted.name_patterns {
-        let mut hits = typed().filter(|a| a.name.contains(pattern));
+        let mut hits = typed().filter(|a| text::contains(&a.name, pattern));
         if let (Some(hit), None) = (hits.next(), hits.next()) {
             return Some(hit.name.clone());
         }

@@ -31,7 +31,7 @@ pub mod save_check;
 pub mod time;
 pub mod version;
 
-mod text;
+pub(crate) mod text;
 
 pub use compatibility::{check, Compatibility, ConnectorReading};
 pub use eligibility::{Eligibility, SuppressionReason};

@@ -17,7 +17,7 @@ use super::eligibility::SuppressionReason;
 use super::email::EmailAddress;
 use super::evidence::Evidence;
 use super::messages::english;
-use super::text::{bounded, bounded_utf16, utf16_len};
+use super::text::{self, bounded, bounded_utf16, utf16_len};
 use super::time::Timestamp;
 
 /// Maximum subject length of an `annotation` (UTF-16 units).
@@ -91,23 +91,32 @@ impl RequestMarker {
         })
     }
 
-    /// The first well-formed marker in `text`, if any.
-    pub fn find_in(text: &str) -> Option<RequestMarker> {
-        text.match_indices(MARKER_OPEN).find_map(|(start, _)| {
-            let rest = text.get(start + MARKER_OPEN.len()..)?;
-            let (inside, _) = rest.split_once(MARKER_CLOSE)?;
-            let (guid, millis) = inside.split_once(':')?;
-            let digits = millis.strip_prefix('-').unwrap_or(millis);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
+    /// The first well-formed marker in `haystack`, if any.
+    pub fn find_in(haystack: &str) -> Option<RequestMarker> {
+        let mut rest = haystack;
+        while let Some((_, after)) = text::split_once(rest, MARKER_OPEN) {
+            rest = after;
+            if let Some(marker) = Self::read_inside(after) {
+                return Some(marker);
             }
-            let millis = millis.parse::<i64>().ok()?;
-            // Only the canonical (lower-case, brace-less) form is ours.
-            let suppression_id = normalize_guid(guid).filter(|normal| normal == guid)?;
-            Some(RequestMarker {
-                suppression_id,
-                requested_at: Timestamp(millis),
-            })
+        }
+        None
+    }
+
+    /// The marker that `after` (the text after an opening `MARKER_OPEN`) starts with.
+    fn read_inside(after: &str) -> Option<RequestMarker> {
+        let (inside, _) = after.split_once(MARKER_CLOSE)?;
+        let (guid, millis) = inside.split_once(':')?;
+        let digits = millis.strip_prefix('-').unwrap_or(millis);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let millis = millis.parse::<i64>().ok()?;
+        // Only the canonical (lower-case, brace-less) form is ours.
+        let suppression_id = normalize_guid(guid).filter(|normal| normal == guid)?;
+        Some(RequestMarker {
+            suppression_id,
+            requested_at: Timestamp(millis),
         })
     }
 

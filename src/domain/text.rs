@@ -1,6 +1,6 @@
 //! Small, panic-free text helpers shared by the domain modules: bounding outside strings,
-//! measuring lengths the way Dataverse does (UTF-16 code units) and folding case for
-//! comparisons. Owns no business rule.
+//! measuring lengths the way Dataverse does (UTF-16 code units), folding case for
+//! comparisons and finding one text in another. Owns no business rule.
 
 use crate::prelude::*;
 /// Length in UTF-16 code units, the unit Dataverse string limits are counted in.
@@ -53,6 +53,52 @@ pub(crate) fn bounded_utf16(s: &str, max: usize) -> String {
     let mut out = prefix_utf16(s, max.saturating_sub(1)).to_string();
     out.push('…');
     out
+}
+
+/// Byte offset of the first `needle` in `hay`.
+///
+/// A plain scan instead of `str::find` with a `&str` pattern: the texts searched here are
+/// short, and core's two-way searcher would bring about 8 KB into the module, its
+/// string-slicing panic path included. A match of a whole `needle` starts and ends on char
+/// boundaries, so the offsets are safe to cut at.
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    match needle.len() {
+        0 => Some(0),
+        n => hay
+            .as_bytes()
+            .windows(n)
+            .position(|w| w == needle.as_bytes()),
+    }
+}
+
+/// Byte offset of the last `needle` in `hay`.
+pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    match needle.len() {
+        0 => Some(hay.len()),
+        n => hay
+            .as_bytes()
+            .windows(n)
+            .rposition(|w| w == needle.as_bytes()),
+    }
+}
+
+/// Whether `needle` occurs in `hay`.
+pub(crate) fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// `hay` around its first `needle`, without it.
+pub(crate) fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    cut(hay, find(hay, needle)?, needle.len())
+}
+
+/// `hay` around its last `needle`, without it.
+pub(crate) fn rsplit_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    cut(hay, rfind(hay, needle)?, needle.len())
+}
+
+fn cut(hay: &str, at: usize, len: usize) -> Option<(&str, &str)> {
+    Some((hay.get(..at)?, hay.get(at + len..)?))
 }
 
 /// `s` in lower case for comparisons: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic
@@ -119,5 +165,19 @@ mod tests {
         assert_eq!(prefix_utf16("a😀b", 3), "a😀");
         assert_eq!(bounded_utf16("a😀b", 3), "a…");
         assert_eq!(utf16_len("a😀b"), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finding_agrees_with_the_standard_library(
+            hay in "[ab\u{e9}\u{1F600}]{0,12}",
+            needle in "[ab\u{e9}\u{1F600}]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(find(&hay, &needle), hay.find(needle.as_str()));
+            proptest::prop_assert_eq!(rfind(&hay, &needle), hay.rfind(needle.as_str()));
+            proptest::prop_assert_eq!(contains(&hay, &needle), hay.contains(needle.as_str()));
+            proptest::prop_assert_eq!(split_once(&hay, &needle), hay.split_once(needle.as_str()));
+            proptest::prop_assert_eq!(rsplit_once(&hay, &needle), hay.rsplit_once(needle.as_str()));
+        }
     }
 }
