@@ -23,10 +23,11 @@ pub mod plugin;
 pub mod ui;
 pub mod xrm;
 
-/// What `std`'s prelude gives and a `no_std` module imports: one glob per module.
+/// What `std`'s prelude gives and a `no_std` module imports: one glob per module. Not
+/// `format!`: the module builds texts from pieces (see [`domain::text::decimal`]), which keeps
+/// `core::fmt` out of it.
 pub(crate) mod prelude {
     pub use alloc::borrow::ToOwned;
-    pub use alloc::format;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec;
     pub use alloc::vec::Vec;

@@ -30,14 +30,27 @@ pub enum BatchError {
     MalformedPart(String),
 }
 
+impl BatchError {
+    /// What went wrong, in English (for the log and the error detail).
+    pub fn describe(&self) -> String {
+        match self {
+            BatchError::ReadInChangeSet => "a read inside a change set".to_owned(),
+            BatchError::BadSize(count) => [
+                &text::decimal(*count as i64),
+                " requests (1 to ",
+                &text::decimal(MAX_REQUESTS as i64),
+                ")",
+            ]
+            .concat(),
+            BatchError::NoBoundary => "no multipart boundary".to_owned(),
+            BatchError::MalformedPart(line) => ["a part that is not a response: ", line].concat(),
+        }
+    }
+}
+
 impl core::fmt::Display for BatchError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            BatchError::ReadInChangeSet => f.write_str("a read inside a change set"),
-            BatchError::BadSize(count) => write!(f, "{count} requests (1 to {MAX_REQUESTS})"),
-            BatchError::NoBoundary => f.write_str("no multipart boundary"),
-            BatchError::MalformedPart(line) => write!(f, "a part that is not a response: {line}"),
-        }
+        f.write_str(&self.describe())
     }
 }
 
@@ -65,31 +78,33 @@ pub fn encode(parts: &[BatchPart], api: ApiVersion, id: &str) -> Result<EncodedB
     if count == 0 || count > MAX_REQUESTS {
         return Err(BatchError::BadSize(count));
     }
-    let batch = format!("batch_{id}");
+    let batch = ["batch_", id].concat();
     let mut body = String::new();
     for (index, part) in parts.iter().enumerate() {
-        body.push_str(&format!("--{batch}\r\n"));
+        body.extend(["--", &batch, "\r\n"]);
         match part {
             BatchPart::Single(request) => write_request(&mut body, request, api, None),
             BatchPart::ChangeSet(requests) => {
                 if requests.iter().any(|r| r.method == Method::Get) {
                     return Err(BatchError::ReadInChangeSet);
                 }
-                let changeset = format!("changeset_{id}_{index}");
-                body.push_str(&format!(
-                    "Content-Type: multipart/mixed; boundary=\"{changeset}\"\r\n\r\n"
-                ));
+                let changeset = ["changeset_", id, "_", &text::decimal(index as i64)].concat();
+                body.extend([
+                    "Content-Type: multipart/mixed; boundary=\"",
+                    &changeset,
+                    "\"\r\n\r\n",
+                ]);
                 for (n, request) in requests.iter().enumerate() {
-                    body.push_str(&format!("--{changeset}\r\n"));
+                    body.extend(["--", &changeset, "\r\n"]);
                     write_request(&mut body, request, api, Some(n + 1));
                 }
-                body.push_str(&format!("--{changeset}--\r\n"));
+                body.extend(["--", &changeset, "--\r\n"]);
             }
         }
     }
-    body.push_str(&format!("--{batch}--\r\n"));
+    body.extend(["--", &batch, "--\r\n"]);
     Ok(EncodedBatch {
-        content_type: format!("multipart/mixed; boundary=\"{batch}\""),
+        content_type: ["multipart/mixed; boundary=\"", &batch, "\""].concat(),
         body,
     })
 }
@@ -102,21 +117,24 @@ fn write_request(
 ) {
     body.push_str("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
     if let Some(id) = content_id {
-        body.push_str(&format!("Content-ID: {id}\r\n"));
+        body.extend(["Content-ID: ", &text::decimal(id as i64), "\r\n"]);
     }
     body.push_str("\r\n");
     // A `$n` reference stays relative: Dataverse resolves it within the change set.
-    let target = if request.path.starts_with('$') {
-        request.path.clone()
+    let root = if request.path.starts_with('$') {
+        ""
     } else {
-        format!("{}{}", api.root_path(), request.path)
+        api.root_path()
     };
-    body.push_str(&format!(
-        "{} {target} HTTP/1.1\r\n",
-        request.method.as_str()
-    ));
+    body.extend([
+        request.method.as_str(),
+        " ",
+        root,
+        &request.path,
+        " HTTP/1.1\r\n",
+    ]);
     for (name, value) in &request.headers {
-        body.push_str(&format!("{name}: {value}\r\n"));
+        body.extend([name.as_str(), ": ", value, "\r\n"]);
     }
     body.push_str("\r\n");
     if let Some(content) = &request.body {

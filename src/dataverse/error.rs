@@ -7,6 +7,7 @@ use super::http::ApiResponse;
 use super::json::Json;
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey};
+use crate::domain::text::decimal;
 use crate::prelude::*;
 
 /// Longest server detail kept (characters).
@@ -144,9 +145,17 @@ fn detail_of(response: &ApiResponse) -> String {
     };
     match (field("code"), field("message")) {
         (code, Some(message)) if !message.is_empty() => {
-            bounded(&format!("{} {message}", code.unwrap_or_default()))
+            bounded(&[&code.unwrap_or_default(), " ", &message].concat())
         }
-        _ => bounded(&format!("HTTP {} {}", response.status, response.body)),
+        _ => bounded(
+            &[
+                "HTTP ",
+                &decimal(response.status.into()),
+                " ",
+                &response.body,
+            ]
+            .concat(),
+        ),
     }
 }
 

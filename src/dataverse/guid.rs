@@ -24,7 +24,7 @@ pub struct GuidError {
 
 impl fmt::Display for GuidError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\"{}\" is not a record id (GUID)", self.given)
+        f.write_str(&["\"", &self.given, "\" is not a record id (GUID)"].concat())
     }
 }
 

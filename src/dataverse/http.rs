@@ -78,7 +78,7 @@ pub struct ApiRequest {
 impl ApiRequest {
     /// A GET with the standard headers and formatted values (`odata.include-annotations`).
     pub fn get(query: &Query) -> ApiRequest {
-        let mut request = ApiRequest::new(Method::Get, query.to_string(), None);
+        let mut request = ApiRequest::new(Method::Get, query.text(), None);
         request
             .headers
             .push(("If-None-Match".into(), "null".into()));

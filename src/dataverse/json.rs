@@ -1,6 +1,7 @@
 //! JSON at the edge: parsing (the browser's `JSON.parse` in the shipped module, `serde_json`
-//! natively) into a [`Json`] value the hand-written readers walk, and [`string`] for the small
-//! bodies the plugin writes. No serde decoder is compiled into the module.
+//! natively) into a [`Json`] value the hand-written readers walk, and [`string`] and
+//! [`object`] for the small bodies the plugin writes. No serde decoder is compiled into the
+//! module.
 
 use crate::domain::json::JsonValue;
 use crate::prelude::*;
@@ -121,9 +122,49 @@ pub fn string(text: &str) -> String {
     out
 }
 
+/// A JSON object of `members`, each a name and a value already written as JSON (a
+/// [`string`], a number, `true`, `null`…), in order.
+pub fn object(members: &[(&str, &str)]) -> String {
+    let mut out = String::from("{");
+    for (index, (name, value)) in members.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.extend([&string(name), ":", *value]);
+    }
+    out.push('}');
+    out
+}
+
+/// `true` or `false`.
+pub fn boolean(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_writes_members_in_order_as_valid_json() {
+        let text = object(&[
+            ("name", &string("Zoë \"Z\"")),
+            ("n", "-12"),
+            ("ok", boolean(true)),
+            ("none", "null"),
+        ]);
+        assert_eq!(
+            text,
+            r#"{"name":"Zoë \"Z\"","n":-12,"ok":true,"none":null}"#
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["name"], "Zoë \"Z\"");
+        assert_eq!(object(&[]), "{}");
+    }
 
     #[test]
     fn string_escapes_quotes_controls_and_line_separators() {

@@ -4,6 +4,7 @@
 //! encoded once when a [`Query`] is written out, so the same text is safe both in a fetch URL and
 //! in a `$batch` request line (which must hold no spaces).
 
+use crate::domain::text::decimal;
 use crate::prelude::*;
 use core::fmt;
 
@@ -49,7 +50,7 @@ impl Query {
 
     /// `$top`.
     pub fn top(self, count: u32) -> Query {
-        self.option("$top", count.to_string())
+        self.option("$top", decimal(count.into()))
     }
 
     fn option(mut self, name: &'static str, value: String) -> Query {
@@ -58,16 +59,25 @@ impl Query {
     }
 }
 
+impl Query {
+    /// The path with its encoded options, e.g. `contacts(<id>)?$select=fullname`.
+    pub fn text(&self) -> String {
+        let mut out = self.path.clone();
+        for (index, (name, value)) in self.options.iter().enumerate() {
+            out.extend([
+                if index == 0 { "?" } else { "&" },
+                name,
+                "=",
+                &encode(value),
+            ]);
+        }
+        out
+    }
+}
+
 impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.path)?;
-        for (index, (name, value)) in self.options.iter().enumerate() {
-            f.write_str(if index == 0 { "?" } else { "&" })?;
-            f.write_str(name)?;
-            f.write_str("=")?;
-            f.write_str(&encode(value))?;
-        }
-        Ok(())
+        f.write_str(&self.text())
     }
 }
 

@@ -8,7 +8,7 @@ use super::batch::BatchPart;
 use super::error::ApiError;
 use super::guid::Guid;
 use super::http::{ApiRequest, ApiResponse};
-use super::json::{string, Json};
+use super::json::{object, string, Json};
 use super::odata::{literal, Query};
 use crate::domain::compatibility::ConnectorReading;
 use crate::domain::json::JsonValue;
@@ -58,22 +58,26 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
     let mut parts = vec![(
         LoadPart::Record,
         ApiRequest::get(
-            &Query::new(format!("{}({})", request.entity_set, request.record)).select(&[
-                "statecode",
-                "createdon",
-                request.request_columns[0],
-                request.request_columns[1],
-            ]),
+            &Query::new([request.entity_set, "(", request.record.as_str(), ")"].concat()).select(
+                &[
+                    "statecode",
+                    "createdon",
+                    request.request_columns[0],
+                    request.request_columns[1],
+                ],
+            ),
         ),
     )];
     if let Some(contact) = request.contact {
         parts.push((
             LoadPart::Contact,
-            ApiRequest::get(&Query::new(format!("contacts({contact})")).select(&[
-                "fullname",
-                "donotbulkemail",
-                "donotemail",
-            ])),
+            ApiRequest::get(
+                &Query::new(["contacts(", contact.as_str(), ")"].concat()).select(&[
+                    "fullname",
+                    "donotbulkemail",
+                    "donotemail",
+                ]),
+            ),
         ));
     }
     let notes_on = request.contact.unwrap_or(request.record);
@@ -92,7 +96,7 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
 pub fn notes_of(record: &Guid, top: u32) -> ApiRequest {
     ApiRequest::get(
         &Query::new("annotations")
-            .filter(format!("_objectid_value eq {record}"))
+            .filter(["_objectid_value eq ", record.as_str()].concat())
             .select(&["subject", "notetext", "createdon"])
             .order_by("createdon desc")
             .top(top),
@@ -103,7 +107,7 @@ pub fn notes_of(record: &Guid, top: u32) -> ApiRequest {
 pub fn solution_version(unique_name: &str) -> ApiRequest {
     ApiRequest::get(
         &Query::new("solutions")
-            .filter(format!("uniquename eq {}", literal(unique_name)))
+            .filter(["uniquename eq ", &literal(unique_name)].concat())
             .select(&["uniquename", "version"]),
     )
 }
@@ -229,11 +233,15 @@ impl NoteTarget {
 pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest {
     ApiRequest::get(
         &Query::new("annotations")
-            .filter(format!(
-                "_objectid_value eq {} and {}",
-                target.id(),
-                marker.odata_filter()
-            ))
+            .filter(
+                [
+                    "_objectid_value eq ",
+                    target.id().as_str(),
+                    " and ",
+                    &marker.odata_filter(),
+                ]
+                .concat(),
+            )
             .select(&["annotationid"])
             .top(1),
     )
@@ -249,24 +257,22 @@ pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     let (property, path) = match target {
         NoteTarget::Contact(id) => (
             "objectid_contact@odata.bind".to_owned(),
-            format!("/contacts({id})"),
+            ["/contacts(", id.as_str(), ")"].concat(),
         ),
         NoteTarget::Suppression {
             table,
             entity_set,
             id,
         } => (
-            format!("objectid_{table}@odata.bind"),
-            format!("/{entity_set}({id})"),
+            ["objectid_", table, "@odata.bind"].concat(),
+            ["/", entity_set, "(", id.as_str(), ")"].concat(),
         ),
     };
-    let body = format!(
-        "{{\"subject\":{},\"notetext\":{},{}:{}}}",
-        string(&note.subject),
-        string(&note.text),
-        string(&property),
-        string(&path)
-    );
+    let body = object(&[
+        ("subject", &string(&note.subject)),
+        ("notetext", &string(&note.text)),
+        (&property, &string(&path)),
+    ]);
     ApiRequest::post("annotations", body)
 }
 

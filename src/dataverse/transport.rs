@@ -30,12 +30,12 @@ pub struct WebApi {
 impl WebApi {
     /// Sends one request.
     pub async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        let url = format!(
-            "{}{}{}",
-            self.client_url,
+        let url = [
+            self.client_url.as_str(),
             self.version.root_path(),
-            request.path
-        );
+            &request.path,
+        ]
+        .concat();
         let headers = Object::new();
         for (name, value) in &request.headers {
             set(&headers, name, &JsValue::from_str(value));
@@ -55,8 +55,9 @@ impl WebApi {
         parts: &[BatchPart],
         id: &str,
     ) -> Result<Vec<ApiResponse>, ApiError> {
-        let encoded = batch::encode(parts, self.version, id)
-            .map_err(|e| ApiError::unexpected(0, &format!("cannot build the batch: {e}")))?;
+        let encoded = batch::encode(parts, self.version, id).map_err(|e| {
+            ApiError::unexpected(0, &["cannot build the batch: ", &e.describe()].concat())
+        })?;
         let request = ApiRequest::post("$batch", encoded.body)
             .with_header("Prefer", "odata.continue-on-error");
         let mut request = request;
@@ -71,7 +72,10 @@ impl WebApi {
         }
         let content_type = response.header("content-type").unwrap_or_default();
         batch::decode(content_type, &response.body).map_err(|e| {
-            ApiError::unexpected(response.status, &format!("unreadable batch response: {e}"))
+            ApiError::unexpected(
+                response.status,
+                &["unreadable batch response: ", &e.describe()].concat(),
+            )
         })
     }
 }

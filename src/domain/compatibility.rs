@@ -16,7 +16,7 @@ use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::bounded;
+use super::text::{bounded, decimal};
 use super::version::{ReleaseLine, Version, VersionError};
 
 /// Longest outside text (error detail, raw version) kept in a verdict.
@@ -240,25 +240,25 @@ impl Compatibility {
                 required,
                 line,
             } => Message::new(MessageKey::CompatOk)
-                .with("found", found.to_string())
-                .with("required", required.to_string())
+                .with("found", found.text())
+                .with("required", required.text())
                 .with("line", line.label()),
             Compatibility::TooOld {
                 found,
                 required,
                 line,
             } => Message::new(MessageKey::CompatTooOld)
-                .with("found", found.to_string())
-                .with("required", required.to_string())
+                .with("found", found.text())
+                .with("required", required.text())
                 .with("line", line.label()),
             Compatibility::LineMismatch { found, line } => {
                 Message::new(MessageKey::CompatLineMismatch)
-                    .with("found", found.to_string())
+                    .with("found", found.text())
                     .with("line", line.label())
             }
             Compatibility::NotInstalled { required, line } => {
                 Message::new(MessageKey::CompatNotInstalled)
-                    .with("required", required.to_string())
+                    .with("required", required.text())
                     .with("line", line.label())
             }
             Compatibility::Unknown { why } => why.message(),
@@ -286,7 +286,7 @@ impl UnknownCause {
             }
             UnknownCause::UnsupportedRelease { major } => {
                 Message::new(MessageKey::CompatUnknownUnsupportedRelease)
-                    .with("major", major.to_string())
+                    .with("major", decimal((*major).into()))
             }
         }
     }

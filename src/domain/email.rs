@@ -13,7 +13,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::{self, bounded};
+use super::text::{self, bounded, decimal};
 
 /// Maximum length of a whole address (RFC 5321 path limit minus the angle brackets).
 pub const MAX_ADDRESS_LEN: usize = 254;
@@ -186,10 +186,11 @@ impl EmailError {
         match self {
             EmailError::Empty => Message::new(MessageKey::EmailEmpty),
             EmailError::TooLong { length } => {
-                Message::new(MessageKey::EmailTooLong).with("length", length.to_string())
+                Message::new(MessageKey::EmailTooLong).with("length", decimal(*length as i64))
             }
             EmailError::LocalPartTooLong { length } => {
-                Message::new(MessageKey::EmailLocalPartTooLong).with("length", length.to_string())
+                Message::new(MessageKey::EmailLocalPartTooLong)
+                    .with("length", decimal(*length as i64))
             }
             EmailError::MissingAt => Message::new(MessageKey::EmailMissingAt),
             EmailError::MultipleAt => Message::new(MessageKey::EmailMultipleAt),

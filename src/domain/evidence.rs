@@ -10,7 +10,7 @@ use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::char_len;
+use super::text::{char_len, decimal};
 use super::time::Timestamp;
 
 /// Maximum length of the details, in characters (after trimming).
@@ -198,8 +198,8 @@ impl EvidenceError {
             EvidenceError::MissingDetails => Message::new(MessageKey::EvidenceMissingDetails),
             EvidenceError::DetailsTooLong { length, max } => {
                 Message::new(MessageKey::EvidenceDetailsTooLong)
-                    .with("length", length.to_string())
-                    .with("max", max.to_string())
+                    .with("length", decimal(*length as i64))
+                    .with("max", decimal(*max as i64))
             }
             EvidenceError::RequestedInFuture { requested_at } => {
                 Message::new(MessageKey::EvidenceRequestedInFuture)

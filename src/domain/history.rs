@@ -246,8 +246,12 @@ fn outcome_between(
 fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     for end in 1..items.len() {
         let mut at = end;
-        while at > 0 && key(&items[at - 1]) > key(&items[at]) {
-            items.swap(at - 1, at);
+        // `get_mut` and a slice pattern rather than indexing: no bounds-check panic path.
+        while let Some([before, item]) = at.checked_sub(1).and_then(|b| items.get_mut(b..=at)) {
+            if key(before) <= key(item) {
+                break;
+            }
+            core::mem::swap(before, item);
             at -= 1;
         }
     }

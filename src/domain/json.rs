@@ -36,7 +36,7 @@ pub trait JsonValue: Sized {
 
 /// Why a JSON value does not have the expected shape (English, for details and logs).
 pub fn wrong_type(key: &str, expected: &str) -> String {
-    format!("\"{key}\" must be {expected}")
+    ["\"", key, "\" must be ", expected].concat()
 }
 
 /// An optional text member: absent or `null` is `None`, anything but text is an error.
@@ -71,10 +71,14 @@ pub fn only_known<V: JsonValue>(value: &V, known: &[&str]) -> Result<(), String>
         .keys()
         .ok_or_else(|| "expected a JSON object".to_owned())?;
     match keys.iter().find(|k| !known.contains(&k.as_str())) {
-        Some(unknown) => Err(format!(
-            "unknown field \"{unknown}\" (known: {})",
-            known.join(", ")
-        )),
+        Some(unknown) => Err([
+            "unknown field \"",
+            unknown,
+            "\" (known: ",
+            &known.join(", "),
+            ")",
+        ]
+        .concat()),
         None => Ok(()),
     }
 }

@@ -261,7 +261,7 @@ fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
     if RequestMarker::find_in(&note.subject).is_some() {
         return None;
     }
-    let haystack = fold_case(&format!("{}\n{}", note.subject, note.text));
+    let haystack = fold_case(&[note.subject.as_str(), "\n", &note.text].concat());
     if matches_any(&haystack, &patterns.failed) {
         Some(NoteKind::Failed)
     } else if matches_any(&haystack, &patterns.resubscribed) {

@@ -51,13 +51,20 @@ pub enum NoteError {
     },
 }
 
-impl fmt::Display for NoteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl NoteError {
+    /// What went wrong, in English (for the log).
+    pub fn describe(&self) -> String {
         match self {
             NoteError::InvalidSuppressionId { value } => {
-                write!(f, "the suppression record id \"{value}\" is not a GUID")
+                ["the suppression record id \"", value, "\" is not a GUID"].concat()
             }
         }
+    }
+}
+
+impl fmt::Display for NoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
     }
 }
 
@@ -123,18 +130,22 @@ impl RequestMarker {
     /// The OData filter that finds notes carrying this marker.
     pub fn odata_filter(&self) -> String {
         // The marker holds no quote, so no OData escaping is needed.
-        format!("contains(subject,'{self}')")
+        ["contains(subject,'", &self.text(), "')"].concat()
+    }
+
+    /// The marker as written in a note's subject: `(rsub:<guid>:<millis>)`.
+    pub fn text(&self) -> String {
+        let millis = text::decimal(self.requested_at.millis());
+        let mut out = String::with_capacity(self.suppression_id.len() + millis.len() + 8);
+        out.extend([MARKER_OPEN, &self.suppression_id, ":", &millis]);
+        out.push(MARKER_CLOSE);
+        out
     }
 }
 
 impl fmt::Display for RequestMarker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{MARKER_OPEN}{}:{}{MARKER_CLOSE}",
-            self.suppression_id,
-            self.requested_at.millis()
-        )
+        f.write_str(&self.text())
     }
 }
 
@@ -158,10 +169,10 @@ impl ResubscribeNote {
         reason: &SuppressionReason,
         marker: &RequestMarker,
     ) -> ResubscribeNote {
-        let marker_text = marker.to_string();
-        let prefix = format!("Resubscribe request: {email} ");
+        let marker_text = marker.text();
+        let prefix = ["Resubscribe request: ", email.as_str(), " "].concat();
         let prefix = bounded_utf16(&prefix, MAX_SUBJECT.saturating_sub(utf16_len(&marker_text)));
-        let subject = format!("{prefix}{marker_text}");
+        let subject = [prefix.as_str(), &marker_text].concat();
 
         let recorder_id = normalize_guid(&evidence.recorded_by.id)
             .unwrap_or_else(|| bounded(&evidence.recorded_by.id, 60));
@@ -169,34 +180,39 @@ impl ResubscribeNote {
         let recorder = if recorder_name.is_empty() {
             recorder_id
         } else {
-            format!("{recorder_name} ({recorder_id})")
+            [recorder_name.as_str(), " (", &recorder_id, ")"].concat()
         };
-        let head = format!(
-            "Resubscribe requested on the contact's explicit request.\n\
-             Who asked: {who}\n\
-             Channel: {channel}\n\
-             When they asked: {asked}\n\
-             Details / reference: ",
-            who = bounded(&evidence.contact_name, MAX_NAME),
-            channel = english(evidence.channel.label_key()),
-            asked = evidence.requested_at.to_iso(),
-        );
-        let tail = format!(
-            "\nRecorded by: {recorder}\n\
-             Email address: {email}\n\
-             Suppression reason: {reason}\n\
-             Requested at: {requested}\n\
-             Suppression record: {record}\n\
-             Request marker: {marker_text}",
-            reason = reason.label(),
-            requested = marker.requested_at.to_iso(),
-            record = marker.suppression_id,
-        );
+        let head = [
+            "Resubscribe requested on the contact's explicit request.\n",
+            "Who asked: ",
+            &bounded(&evidence.contact_name, MAX_NAME),
+            "\nChannel: ",
+            english(evidence.channel.label_key()),
+            "\nWhen they asked: ",
+            &evidence.requested_at.to_iso(),
+            "\nDetails / reference: ",
+        ]
+        .concat();
+        let tail = [
+            "\nRecorded by: ",
+            &recorder,
+            "\nEmail address: ",
+            email.as_str(),
+            "\nSuppression reason: ",
+            reason.label(),
+            "\nRequested at: ",
+            &marker.requested_at.to_iso(),
+            "\nSuppression record: ",
+            &marker.suppression_id,
+            "\nRequest marker: ",
+            &marker_text,
+        ]
+        .concat();
         let budget = MAX_TEXT.saturating_sub(utf16_len(&head) + utf16_len(&tail));
         let details = bounded_utf16(evidence.details_trimmed(), budget);
         ResubscribeNote {
             subject,
-            text: format!("{head}{details}{tail}"),
+            text: [head.as_str(), &details, &tail].concat(),
             marker: marker.clone(),
         }
     }

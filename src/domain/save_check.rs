@@ -234,7 +234,8 @@ fn new_request(facts: &FormFacts) -> SaveDecision {
         }
         FormType::BulkEdit => reasons.push(Message::new(MessageKey::SaveRefusedBulkEdit)),
         FormType::Other(code) => reasons.push(
-            Message::new(MessageKey::SaveRefusedUnsupportedForm).with("code", code.to_string()),
+            Message::new(MessageKey::SaveRefusedUnsupportedForm)
+                .with("code", super::text::decimal(code.into())),
         ),
     }
     if !facts.can_write {

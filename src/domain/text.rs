@@ -55,6 +55,29 @@ pub(crate) fn bounded_utf16(s: &str, max: usize) -> String {
     out
 }
 
+/// `n` in decimal. Not `to_string` or `format!`: `core::fmt` would be several KB of the
+/// module, and the module builds its texts from pieces (`concat`, `String::extend`) instead.
+pub fn decimal(n: i64) -> String {
+    // Filled from the right; u64::MAX has 20 digits.
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(21);
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(digits.iter().skip(start).map(|&d| char::from(d)));
+    out
+}
+
 /// Byte offset of the first `needle` in `hay`.
 ///
 /// A plain scan instead of `str::find` with a `&str` pattern: the texts searched here are
@@ -167,7 +190,20 @@ mod tests {
         assert_eq!(utf16_len("a😀b"), 4);
     }
 
+    #[test]
+    fn writes_the_extremes_in_decimal() {
+        assert_eq!(decimal(0), "0");
+        assert_eq!(decimal(-7), "-7");
+        assert_eq!(decimal(i64::MIN), "-9223372036854775808");
+        assert_eq!(decimal(i64::MAX), "9223372036854775807");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn decimal_agrees_with_display(n in proptest::prelude::any::<i64>()) {
+            proptest::prop_assert_eq!(decimal(n), n.to_string());
+        }
+
         #[test]
         fn finding_agrees_with_the_standard_library(
             hay in "[ab\u{e9}\u{1F600}]{0,12}",

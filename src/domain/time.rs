@@ -228,7 +228,7 @@ fn push_year(out: &mut String, year: i64) {
         out.push(digit(year));
     } else {
         // Outside ISO's four digits: still readable, never a panic.
-        out.push_str(&year.to_string());
+        out.push_str(&super::text::decimal(year));
     }
 }
 

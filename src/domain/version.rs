@@ -13,7 +13,7 @@ use core::hash::{Hash, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
-use super::text::bounded;
+use super::text::{bounded, decimal};
 
 /// Longest offending part kept in an error (outside data is bounded).
 const MAX_PART_IN_ERROR: usize = 40;
@@ -181,15 +181,17 @@ impl PartialOrd for Version {
     }
 }
 
+impl Version {
+    /// The dotted form, e.g. `7.0.1.721`.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = self.parts().iter().map(|&p| decimal(p.into())).collect();
+        parts.join(".")
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, part) in self.parts().iter().enumerate() {
-            if index > 0 {
-                f.write_str(".")?;
-            }
-            write!(f, "{part}")?;
-        }
-        Ok(())
+        f.write_str(&self.text())
     }
 }
 
@@ -211,7 +213,7 @@ impl TryFrom<String> for Version {
 
 impl From<Version> for String {
     fn from(version: Version) -> String {
-        version.to_string()
+        version.text()
     }
 }
 
@@ -230,7 +232,8 @@ impl VersionError {
             }
             VersionError::EmptyPart => Message::new(MessageKey::VersionEmptyPart),
             VersionError::UnsupportedRelease { major } => {
-                Message::new(MessageKey::VersionUnsupportedRelease).with("major", major.to_string())
+                Message::new(MessageKey::VersionUnsupportedRelease)
+                    .with("major", decimal((*major).into()))
             }
         }
     }

@@ -6,6 +6,7 @@ use super::storage::{self, Store};
 use crate::dataverse::json::{self, Json};
 use crate::domain::compatibility::ConnectorReading;
 use crate::domain::json::JsonValue;
+use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
 use crate::prelude::*;
 
@@ -13,11 +14,13 @@ use crate::prelude::*;
 pub const LIFETIME_MS: i64 = 10 * 60 * 1000;
 
 fn key(client_url: &str, solution: &str) -> String {
-    format!(
-        "rsub.connector.{}.{}",
-        client_url.to_ascii_lowercase(),
-        solution
-    )
+    [
+        "rsub.connector.",
+        &client_url.to_ascii_lowercase(),
+        ".",
+        solution,
+    ]
+    .concat()
 }
 
 /// Whether a reading taken at `read_at` may still be used at `now`.
@@ -47,10 +50,10 @@ fn encode(reading: &ConnectorReading, read_at: Timestamp) -> Option<String> {
         ConnectorReading::NotInstalled => "null".to_owned(),
         ConnectorReading::Unreadable { .. } => return None,
     };
-    Some(format!(
-        "{{\"version\":{version},\"readAt\":{}}}",
-        read_at.millis()
-    ))
+    Some(json::object(&[
+        ("version", &version),
+        ("readAt", &decimal(read_at.millis())),
+    ]))
 }
 
 fn decode(text: &str) -> Option<(ConnectorReading, Timestamp)> {

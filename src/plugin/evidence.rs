@@ -12,6 +12,7 @@ use crate::dataverse::json::{self, Json};
 use crate::domain::evidence::{Channel, Evidence, UserRef};
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey, EVIDENCE_DIALOG};
+use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
 use crate::xrm::form::open_dialog;
 use crate::xrm::Level;
@@ -71,7 +72,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     };
     let (request_id, data, title) = opening;
     let opened = open_dialog(DIALOG, &data, &title, 520, 640).await;
-    let key = format!("rsub.evidence.{request_id}");
+    let key = ["rsub.evidence.", &request_id].concat();
     let stored = storage::get(Store::Session, &key);
     storage::remove(Store::Session, &key);
     let result = stored.as_deref().and_then(DialogResult::decode);
@@ -110,7 +111,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
             (None, Err(error)) => {
                 let _ = s.form.set_value(&flag, &JsValue::FALSE);
                 let failed =
-                    Message::new(MessageKey::PluginDialogFailed).with("detail", error.to_string());
+                    Message::new(MessageKey::PluginDialogFailed).with("detail", error.describe());
                 view::show(s, view::REQUEST, Level::Error, &[failed]);
             }
             (None, Ok(())) => {
@@ -126,8 +127,8 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
 /// The request id, the dialog's `data` (JSON) and its title.
 fn dialog_data(s: &session::Session) -> (String, String, String) {
     let now = clock::now();
-    let record = s.record.as_ref().map(|r| r.to_string()).unwrap_or_default();
-    let request_id = format!("{record}.{}", now.millis());
+    let record = s.record.as_ref().map_or("", |r| r.as_str());
+    let request_id = [record, ".", &decimal(now.millis())].concat();
     let facts = s.facts.as_ref();
     let contact_name = facts
         .and_then(|f| f.contact.as_ref().map(|c| c.name.clone()))
@@ -141,28 +142,24 @@ fn dialog_data(s: &session::Session) -> (String, String, String) {
         .unwrap_or_default();
     let earliest = facts
         .and_then(|f| f.suppressed_on)
-        .map(|t| t.millis().to_string())
+        .map(|t| decimal(t.millis()))
         .unwrap_or_else(|| "null".into());
-    let texts: Vec<String> = EVIDENCE_DIALOG
+    let texts: Vec<(&str, String)> = EVIDENCE_DIALOG
         .iter()
-        .map(|key| {
-            format!(
-                "{}:{}",
-                json::string(key.id()),
-                json::string(&strings::template(*key))
-            )
-        })
+        .map(|key| (key.id(), json::string(&strings::template(*key))))
         .collect();
-    let data = format!(
-        "{{\"v\":1,\"requestId\":{},\"contactName\":{},\"email\":{},\"recordedBy\":{},\"now\":{},\"earliest\":{earliest},\"lcid\":{},\"strings\":{{{}}}}}",
-        json::string(&request_id),
-        json::string(&contact_name),
-        json::string(&email),
-        json::string(&s.global.user_name),
-        now.millis(),
-        s.global.language,
-        texts.join(",")
-    );
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let data = json::object(&[
+        ("v", "1"),
+        ("requestId", &json::string(&request_id)),
+        ("contactName", &json::string(&contact_name)),
+        ("email", &json::string(&email)),
+        ("recordedBy", &json::string(&s.global.user_name)),
+        ("now", &decimal(now.millis())),
+        ("earliest", &earliest),
+        ("lcid", &decimal(s.global.language.into())),
+        ("strings", &json::object(&texts)),
+    ]);
     (
         request_id,
         data,

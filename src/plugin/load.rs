@@ -14,6 +14,7 @@ use crate::domain::compatibility::{check, ConnectorReading};
 use crate::domain::fold_case;
 use crate::domain::mapping::{ColumnMapping, FormAttribute, MappingConfig};
 use crate::domain::messages::{Message, MessageKey};
+use crate::domain::text::decimal;
 use crate::domain::version::Version;
 use crate::xrm::{Form, GlobalContext, Level};
 
@@ -43,8 +44,8 @@ pub fn start(
     execution_context: &JsValue,
     parameters: Option<&str>,
 ) -> Result<Option<Pending>, JsValue> {
-    let form = Form::from_execution_context(execution_context)
-        .map_err(|e| JsValue::from(e.to_string()))?;
+    let form =
+        Form::from_execution_context(execution_context).map_err(|e| JsValue::from(e.describe()))?;
     let Some(session) = configure(&form, parameters) else {
         return Ok(None);
     };
@@ -93,7 +94,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
     let global = match GlobalContext::read() {
         Ok(global) => global,
         Err(e) => {
-            problem(&[Message::new(MessageKey::PluginNoClientApi).with("detail", e.to_string())]);
+            problem(&[Message::new(MessageKey::PluginNoClientApi).with("detail", e.describe())]);
             return None;
         }
     };
@@ -139,7 +140,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
     let entity_set = config
         .entity_set
         .clone()
-        .unwrap_or_else(|| format!("{table}s"));
+        .unwrap_or_else(|| [table.as_str(), "s"].concat());
     let record = form
         .record_id()
         .ok()
@@ -357,7 +358,7 @@ async fn send_load_batch(
     let (mut attempts, mut waited) = (0, 0);
     loop {
         attempts += 1;
-        let batch_id = format!("rsub{}", clock::now().millis());
+        let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
         match api.send_batch(parts, &batch_id).await {
             Ok(responses) => return Ok(responses),
             Err(error) => match policy.delay_before_retry(&error, attempts, waited) {

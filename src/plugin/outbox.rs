@@ -10,6 +10,7 @@ use super::storage::{self, Store};
 use crate::dataverse::json::{self, Json};
 use crate::domain::json::JsonValue;
 use crate::domain::note::RequestMarker;
+use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
 use crate::prelude::*;
 
@@ -40,20 +41,24 @@ impl Entry {
     /// The entry as stored (JSON).
     pub fn encode(&self) -> String {
         let text = |t: &str| json::string(t);
-        format!(
-            "{{\"suppressionId\":{},\"requestedAt\":{},\"targetTable\":{},\"targetSet\":{},\
-             \"targetId\":{},\"subject\":{},\"text\":{},\"saved\":{},\"attempts\":{},\"lastError\":{}}}",
-            text(&self.marker.suppression_id),
-            self.marker.requested_at.millis(),
-            text(&self.target_table),
-            text(&self.target_set),
-            text(&self.target_id),
-            text(&self.subject),
-            text(&self.text),
-            self.saved,
-            self.attempts,
-            self.last_error.as_deref().map_or_else(|| "null".to_owned(), text),
-        )
+        json::object(&[
+            ("suppressionId", &text(&self.marker.suppression_id)),
+            ("requestedAt", &decimal(self.marker.requested_at.millis())),
+            ("targetTable", &text(&self.target_table)),
+            ("targetSet", &text(&self.target_set)),
+            ("targetId", &text(&self.target_id)),
+            ("subject", &text(&self.subject)),
+            ("text", &text(&self.text)),
+            ("saved", json::boolean(self.saved)),
+            ("attempts", &decimal(self.attempts.into())),
+            (
+                "lastError",
+                &self
+                    .last_error
+                    .as_deref()
+                    .map_or_else(|| "null".to_owned(), text),
+            ),
+        ])
     }
 
     /// Reads a stored entry; `None` for anything that is not one.
@@ -88,11 +93,13 @@ impl Entry {
 
 /// The storage key for a record of an organization.
 pub fn key(client_url: &str, record_id: &str) -> String {
-    format!(
-        "rsub.outbox.{}.{}",
-        client_url.to_ascii_lowercase(),
-        record_id
-    )
+    [
+        "rsub.outbox.",
+        &client_url.to_ascii_lowercase(),
+        ".",
+        record_id,
+    ]
+    .concat()
 }
 
 /// The entry for a record, if any (an unreadable entry is dropped).

@@ -127,7 +127,11 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) {
     let contact = s.facts.as_ref().and_then(|f| f.contact.clone());
     let (target_table, target_set, target_id) = match contact {
         Some(c) => ("contact".to_owned(), "contacts".to_owned(), c.id),
-        None => (s.table.clone(), s.entity_set.clone(), record.to_string()),
+        None => (
+            s.table.clone(),
+            s.entity_set.clone(),
+            record.as_str().to_owned(),
+        ),
     };
     let entry = Entry {
         marker,

@@ -24,7 +24,7 @@ fn localized_date(value: &str) -> Option<String> {
     if value == english(MessageKey::DateUnknown) {
         return Some(template(MessageKey::DateUnknown));
     }
-    let iso = format!("{}:00Z", value.strip_suffix(" UTC")?.replacen(' ', "T", 1));
+    let iso = [&value.strip_suffix(" UTC")?.replacen(' ', "T", 1), ":00Z"].concat();
     let at = Timestamp::parse_iso(&iso).ok()?;
     Some(crate::ui::frame::date_formatter(LANGUAGE.with(Cell::get))(
         at,

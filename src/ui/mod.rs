@@ -104,11 +104,11 @@ pub async fn on_contact_load(
     parameters: Option<String>,
 ) -> Result<(), JsValue> {
     let form = Form::from_execution_context(&execution_context)
-        .map_err(|e| JsValue::from(e.to_string()))?;
+        .map_err(|e| JsValue::from(e.describe()))?;
     if !form.has_control(CONTROL) {
         return Ok(());
     }
-    let global = GlobalContext::read().map_err(|e| JsValue::from(e.to_string()))?;
+    let global = GlobalContext::read().map_err(|e| JsValue::from(e.describe()))?;
     let patterns = MappingConfig::parse(
         parameters.as_deref().unwrap_or_default(),
         crate::dataverse::json::Json::parse,
@@ -152,7 +152,7 @@ pub async fn on_contact_load(
         }
     };
     if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
-        panel::render_history(&document, &model).map_err(|e| JsValue::from(e.to_string()))?;
+        panel::render_history(&document, &model).map_err(|e| JsValue::from(e.describe()))?;
     }
     Ok(())
 }

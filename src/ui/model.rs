@@ -7,6 +7,7 @@ use crate::domain::compatibility::Compatibility;
 use crate::domain::history::{HistoryEntry, Outcome, RecordedRequest};
 use crate::domain::lifecycle::{Actor, Lifecycle, Step, StepKind};
 use crate::domain::messages::{Message, MessageKey};
+use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
 use crate::prelude::*;
 
@@ -372,7 +373,7 @@ fn evidence_rows(
 fn compatibility_row(compatibility: &Compatibility, text: &impl Fn(&Message) -> String) -> Row {
     let (value, tone) = match compatibility {
         Compatibility::Ok { found, .. } => (
-            text(&Message::new(MessageKey::PanelCompatOk).with("found", found.to_string())),
+            text(&Message::new(MessageKey::PanelCompatOk).with("found", found.text())),
             Tone::Success,
         ),
         Compatibility::Unknown { .. } => (say(text, MessageKey::PanelCompatUnknown), Tone::Warning),
@@ -536,7 +537,7 @@ impl HistoryModel {
             Some(notice) => notice.value.clone(),
             None => text(
                 &Message::new(MessageKey::PanelHistorySummary)
-                    .with("count", items.len().to_string()),
+                    .with("count", decimal(items.len() as i64)),
             ),
         };
         HistoryModel {

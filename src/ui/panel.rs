@@ -7,6 +7,7 @@
 //! Works on a document of another window (the panel's iframe): no `instanceof` checks
 //! (`dyn_into`) on its nodes, which belong to another JavaScript realm.
 
+use crate::domain::text::decimal;
 use crate::prelude::*;
 use core::fmt;
 
@@ -34,12 +35,19 @@ pub enum PanelError {
     Dom(String),
 }
 
+impl PanelError {
+    /// What went wrong, in English (for the log).
+    pub fn describe(&self) -> String {
+        match self {
+            PanelError::NoContainer => ["the page has no #", CONTAINER_ID, " container"].concat(),
+            PanelError::Dom(detail) => ["the panel could not be drawn: ", detail].concat(),
+        }
+    }
+}
+
 impl fmt::Display for PanelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PanelError::NoContainer => write!(f, "the page has no #{CONTAINER_ID} container"),
-            PanelError::Dom(detail) => write!(f, "the panel could not be drawn: {detail}"),
-        }
+        f.write_str(&self.describe())
     }
 }
 
@@ -106,7 +114,7 @@ impl Builder<'_> {
     /// A `<section>` with its heading (labelling it), rows and note.
     fn section(&self, parent: &Element, id: &str, section: &Section) -> Drawn {
         let block = self.add(parent, "section", "section", None)?;
-        let heading_id = format!("{id}-title");
+        let heading_id = [id, "-title"].concat();
         block.set_attribute("aria-labelledby", &heading_id)?;
         let heading = self.add(&block, "h2", "section-title", Some(&section.title))?;
         heading.set_id(&heading_id);
@@ -176,7 +184,7 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
         list.set_attribute("aria-label", &model.timeline_label)?;
         for item in &model.timeline {
             let state = item.state.name();
-            let step = builder.add(&list, "li", &format!("step step-{state}"), None)?;
+            let step = builder.add(&list, "li", &["step step-", state].concat(), None)?;
             step.set_attribute("data-state", state)?;
             step.set_attribute("data-step", step_name(item.kind))?;
             if item.current {
@@ -229,7 +237,7 @@ pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), P
         list.set_attribute("aria-label", &model.title)?;
         for (index, entry) in model.entries.iter().enumerate() {
             let item = builder.add(&list, "li", "entry", None)?;
-            let heading_id = format!("rsub-history-{index}");
+            let heading_id = ["rsub-history-", &decimal(index as i64)].concat();
             let article = builder.add(&item, "article", "entry-body", None)?;
             article.set_attribute("aria-labelledby", &heading_id)?;
             let heading = builder.add(&article, "h2", "section-title", Some(&entry.heading))?;

@@ -20,9 +20,16 @@ pub struct XrmError {
     pub detail: String,
 }
 
+impl XrmError {
+    /// `call: detail`, for the log and error details.
+    pub fn describe(&self) -> String {
+        [self.call.as_str(), ": ", &self.detail].concat()
+    }
+}
+
 impl fmt::Display for XrmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.call, self.detail)
+        f.write_str(&self.describe())
     }
 }
 
@@ -159,7 +166,7 @@ impl Form {
             .get_attribute(name)
             .map_err(fail("formContext.getAttribute()"))?
             .ok_or_else(|| XrmError {
-                call: format!("getAttribute({name})"),
+                call: ["getAttribute(", name, ")"].concat(),
                 detail: "not on the form".into(),
             })
     }
