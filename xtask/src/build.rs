@@ -46,7 +46,7 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
     let inflater = inflate_tool(&bindgen_dir)?;
     let glue = read_text(&bindgen_dir.join(format!("{CRATE}.js")))?;
     let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
-    let wasm = optimised_wasm(&bindgen_wasm, &optimised)?;
+    let wasm = compact::drop_custom_sections(&optimised_wasm(&bindgen_wasm, &optimised)?)?;
     let version = format!("\"{}\"", manifest::package_version()?);
     let shortened = compact::shorten_names(&wasm, &bundle::trim_glue(&glue)?)?;
     let module_zlib = bundle::zlib(&shortened.wasm);
@@ -171,8 +171,8 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
     let raw = release_wasm(INFLATE_CRATE, &[])?;
     let optimised = out_dir.join(raw.file_name().unwrap_or_default());
-    wasm_opt(&raw, &optimised, &["--strip-debug", "--strip-producers"])?;
-    read(&optimised)
+    wasm_opt(&raw, &optimised, &["--strip-debug"])?;
+    compact::drop_custom_sections(&read(&optimised)?)
 }
 
 /// Builds `package`'s library for the browser (release, with `extra` options) and returns the

@@ -3,6 +3,8 @@
 //! - [`shorten_names`]: wasm-bindgen names every import and closure export with a 16-digit hash
 //!   (`__wbg_getValue_0123456789abcdef`). The names appear twice, in the module and in the glue,
 //!   and hashes do not compress. Each becomes a short name (`$0`, `$1`, …) in both places.
+//! - [`drop_custom_sections`]: `producers` and `target_features` are tool metadata no engine
+//!   reads.
 //! - [`strip_comments`]: comment-only lines and indentation leave the shipped script; the header
 //!   comment stays.
 
@@ -80,6 +82,18 @@ fn push_name(out: &mut Vec<u8>, name: &[u8]) -> Result<(), String> {
     push_leb(out, u32::try_from(name.len()).map_err(|_| "name too long")?);
     out.extend_from_slice(name);
     Ok(())
+}
+
+/// `wasm` without its custom sections.
+pub fn drop_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
+    for (id, start, end) in sections(wasm)? {
+        if id != 0 {
+            out.push(id);
+            push_name(&mut out, &wasm[start..end])?;
+        }
+    }
+    Ok(out)
 }
 
 /// Shortens the hashed import and export names of `wasm`, and the same names in `glue`.
@@ -298,6 +312,15 @@ mod tests {
         push_name(&mut out, b"onLoad").unwrap();
         out.extend([0, 0x80, 0x01]);
         out
+    }
+
+    #[test]
+    fn drops_custom_sections_and_keeps_the_rest_byte_for_byte() {
+        let module = module();
+        let custom_end = sections(&module).unwrap()[0].2; // the custom section comes first
+        let dropped = drop_custom_sections(&module).unwrap();
+        assert_eq!(dropped, [&module[..8], &module[custom_end..]].concat());
+        assert!(drop_custom_sections(b"\0asm").is_err());
     }
 
     #[test]
