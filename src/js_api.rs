@@ -3,80 +3,93 @@
 //! The loader (`www/loader/form.js`) wraps these in the `Rsub` namespace. Values cross as
 //! strings and plain objects read and written by hand (camelCase fields); bad input becomes a
 //! JavaScript `Error` with a readable message, never a panic.
+//!
+//! Each form has its own library: a shipped module exports the handlers of the form its Cargo
+//! feature names (`suppression-form`, `contact-form`); tests build every handler.
 
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::domain::compatibility::{self, ConnectorReading};
-use crate::plugin;
-use crate::xrm::form::set_member;
-
-/// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
-/// Configures the plugin synchronously, then reads the record in the background: the returned
-/// promise resolves at once, so an org with asynchronous OnLoad handlers never waits on the
-/// network (nor hits the 10-second limit when Dynamics is slow).
-#[wasm_bindgen(js_name = onLoad)]
-pub fn on_load(
-    execution_context: JsValue,
-    parameters: JsValue,
-) -> Result<js_sys::Promise, JsValue> {
-    let parameters = if parameters.is_object() {
-        js_sys::JSON::stringify(&parameters).ok().map(String::from)
+/// A handler parameter as text: a string as it is, an object as its JSON.
+fn parameter_text(parameters: &JsValue) -> Option<String> {
+    if parameters.is_object() {
+        js_sys::JSON::stringify(parameters).ok().map(String::from)
     } else {
         parameters.as_string()
-    };
-    if let Some(pending) = plugin::load::start(&execution_context, parameters.as_deref())? {
-        wasm_bindgen_futures::spawn_local(plugin::load::finish(pending));
     }
-    Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED))
 }
 
-/// OnSave: decides synchronously (cancels the save when a request must be refused). Returns
-/// `false` when the checks are not running on this form, so the loader can refuse a request.
-#[wasm_bindgen(js_name = onSave)]
-pub fn on_save(execution_context: JsValue) -> bool {
-    plugin::save::on_save(execution_context)
+#[cfg(any(not(feature = "module"), feature = "suppression-form"))]
+mod email_suppression_form {
+    use super::*;
+    use crate::domain::compatibility::{self, ConnectorReading};
+    use crate::plugin;
+    use crate::xrm::form::set_member;
+
+    /// OnLoad: `parameters` is the handler's parameter string (mapping JSON) or an object.
+    /// Configures the plugin synchronously, then reads the record in the background: the returned
+    /// promise resolves at once, so an org with asynchronous OnLoad handlers never waits on the
+    /// network (nor hits the 10-second limit when Dynamics is slow).
+    #[wasm_bindgen(js_name = onLoad)]
+    pub fn on_load(
+        execution_context: JsValue,
+        parameters: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let parameters = parameter_text(&parameters);
+        if let Some(pending) = plugin::load::start(&execution_context, parameters.as_deref())? {
+            wasm_bindgen_futures::spawn_local(plugin::load::finish(pending));
+        }
+        Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED))
+    }
+
+    /// OnSave: decides synchronously (cancels the save when a request must be refused). Returns
+    /// `false` when the checks are not running on this form, so the loader can refuse a request.
+    #[wasm_bindgen(js_name = onSave)]
+    pub fn on_save(execution_context: JsValue) -> bool {
+        plugin::save::on_save(execution_context)
+    }
+
+    /// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked.
+    #[wasm_bindgen(js_name = onRequestResubscribeChange)]
+    pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Promise {
+        wasm_bindgen_futures::future_to_promise(async move {
+            plugin::evidence::on_change(execution_context).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Checks a connector version (`null`/`undefined` = not installed) against the org version:
+    /// `{kind: "ok" | "tooOld" | "lineMismatch" | "notInstalled" | "unknown", message}`, the
+    /// message in English as an admin reads it.
+    #[wasm_bindgen(js_name = checkCompatibility)]
+    pub fn check_compatibility(org_version: &str, connector_version: Option<String>) -> JsValue {
+        let reading = match connector_version {
+            Some(version) => ConnectorReading::Installed { version },
+            None => ConnectorReading::NotInstalled,
+        };
+        let verdict = compatibility::check(org_version, &reading);
+        let result = js_sys::Object::new();
+        set_member(&result, "kind", &verdict.kind().into());
+        let message = verdict.message().render_english();
+        set_member(&result, "message", &message.into());
+        result.into()
+    }
 }
 
-/// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked.
-#[wasm_bindgen(js_name = onRequestResubscribeChange)]
-pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
-        plugin::evidence::on_change(execution_context).await?;
-        Ok(JsValue::UNDEFINED)
-    })
-}
+#[cfg(any(not(feature = "module"), feature = "contact-form"))]
+mod contact_form {
+    use super::*;
 
-/// OnLoad of the Contact form: draws the contact's resubscription history into the status
-/// panel in the background (the returned promise resolves at once, as for [`on_load`]).
-/// `parameters` is the optional mapping JSON (string or object) for note patterns.
-#[wasm_bindgen(js_name = onContactLoad)]
-pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {
-    let parameters = if parameters.is_object() {
-        js_sys::JSON::stringify(&parameters).ok().map(String::from)
-    } else {
-        parameters.as_string()
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        // Nothing to report on a form without the Client API: the panel stays empty.
-        let _ = crate::ui::on_contact_load(execution_context, parameters).await;
-    });
-    js_sys::Promise::resolve(&JsValue::UNDEFINED)
-}
-
-/// Checks a connector version (`null`/`undefined` = not installed) against the org version:
-/// `{kind: "ok" | "tooOld" | "lineMismatch" | "notInstalled" | "unknown", message}`, the
-/// message in English as an admin reads it.
-#[wasm_bindgen(js_name = checkCompatibility)]
-pub fn check_compatibility(org_version: &str, connector_version: Option<String>) -> JsValue {
-    let reading = match connector_version {
-        Some(version) => ConnectorReading::Installed { version },
-        None => ConnectorReading::NotInstalled,
-    };
-    let verdict = compatibility::check(org_version, &reading);
-    let result = js_sys::Object::new();
-    set_member(&result, "kind", &verdict.kind().into());
-    let message = verdict.message().render_english();
-    set_member(&result, "message", &message.into());
-    result.into()
+    /// OnLoad of the Contact form: draws the contact's resubscription history into the status
+    /// panel in the background (the returned promise resolves at once, as for [`on_load`]).
+    /// `parameters` is the optional mapping JSON (string or object) for note patterns.
+    #[wasm_bindgen(js_name = onContactLoad)]
+    pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {
+        let parameters = parameter_text(&parameters);
+        wasm_bindgen_futures::spawn_local(async move {
+            // Nothing to report on a form without the Client API: the panel stays empty.
+            let _ = crate::ui::on_contact_load(execution_context, parameters).await;
+        });
+        js_sys::Promise::resolve(&JsValue::UNDEFINED)
+    }
 }

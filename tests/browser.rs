@@ -128,6 +128,10 @@ fn namespace_defines_the_form_handlers_as_functions() {
         path(&ns, "version").as_string().as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
     );
+    assert!(
+        path(&ns, "ContactForm").is_undefined(),
+        "the Contact form's handler is in its own library"
+    );
 }
 
 #[wasm_bindgen_test]

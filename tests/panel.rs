@@ -2,7 +2,8 @@
 //! in an iframe of the test page, drawn into by the crate's `ui` module exactly as the form
 //! library does. Assertions read roles, accessible names and text, never pixels.
 //!
-//! Run through `cargo xtask test`, which builds the library and points `FORM_LIBRARY_JS` at it.
+//! Run through `cargo xtask test`, which builds the Contact form's library and points
+//! `CONTACT_LIBRARY_JS` at it.
 #![cfg(target_arch = "wasm32")]
 
 use resubscribe::domain::compatibility::{check, ConnectorReading};
@@ -92,7 +93,7 @@ export function fakeExecutionContext(frame) {
 }
 export function lang(doc) { return doc.documentElement.lang; }
 export function contactHandler(library) {
-    if (typeof globalThis.Rsub !== "object") {
+    if (!(globalThis.Rsub && globalThis.Rsub.ContactForm)) {
         const script = document.createElement("script");
         script.text = library;
         document.head.appendChild(script);
@@ -132,8 +133,8 @@ extern "C" {
     fn contact_handler(library: &str) -> JsValue;
 }
 
-/// The shipped form library (the Contact form's handler is registered from it).
-const FORM_LIBRARY: &str = include_str!(env!("FORM_LIBRARY_JS"));
+/// The Contact form's shipped library.
+const CONTACT_LIBRARY: &str = include_str!(env!("CONTACT_LIBRARY_JS"));
 
 /// The shipped page with its script and style inlined (a `srcdoc` frame cannot fetch them).
 fn page() -> String {
@@ -538,9 +539,18 @@ fn dates_follow_the_users_language() {
 }
 
 #[wasm_bindgen_test]
-fn the_library_registers_the_contact_form_handler() {
+fn the_contact_library_registers_the_contact_form_handler_only() {
     assert!(
-        contact_handler(FORM_LIBRARY).is_function(),
+        contact_handler(CONTACT_LIBRARY).is_function(),
         "Rsub.ContactForm.onLoad is a function"
     );
+    let rsub = js_sys::Reflect::get(&js_sys::global(), &"Rsub".into()).unwrap();
+    for absent in ["EmailSuppressionForm", "diagnostics"] {
+        assert!(
+            js_sys::Reflect::get(&rsub, &absent.into())
+                .unwrap()
+                .is_undefined(),
+            "Rsub.{absent} belongs to the Email Suppressions form's library"
+        );
+    }
 }

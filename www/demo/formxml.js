@@ -13,6 +13,8 @@
     "use strict";
 
     var LIBRARY = "rsub_/resubscribe/form.js";
+    /* The Contact form has its own library: only the history handler. */
+    var CONTACT_LIBRARY = "rsub_/resubscribe/contact.js";
 
     /** The field mapping a customizer passes to the plugin: one single-quoted JSON string. */
     var MAPPING = "'" + JSON.stringify({
@@ -112,12 +114,12 @@
             formId: "{1FED44D1-AE68-4A41-BD2B-F13ACAC4ACFA}",
             pickerColumns: ["fullname", "emailaddress1"],
             formLibraries: [
-                { name: LIBRARY, libraryUniqueId: "{0C8A2E61-5B7D-4F39-A1C4-3E9D7B5F2A80}" }
+                { name: CONTACT_LIBRARY, libraryUniqueId: "{5E2B7C94-1A3F-4D68-B0E5-8C7F2D9A4B61}" }
             ],
             libraryDependencies: ["rsub_/strings/Resubscribe"],
             events: [
                 { name: "onload", application: false, active: false,
-                  handlers: [{ functionName: "Rsub.ContactForm.onLoad", libraryName: LIBRARY,
+                  handlers: [{ functionName: "Rsub.ContactForm.onLoad", libraryName: CONTACT_LIBRARY,
                       handlerUniqueId: "{9B3E5C21-7D4A-4E8F-A6B2-C1D0E9F8A734}", enabled: true,
                       parameters: "", passExecutionContext: true }] }
             ],

@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: sizes here, timings in the browser.
 //!
-//! 1. builds the web resources (`build::form_library`, the bytes the solution ships),
+//! 1. builds the web resources (`build::web_resources`, the bytes the solution ships),
 //! 2. measures every shipped web resource under `target/dist/webresources/` (files whose name
 //!    starts with the publisher prefix, as the package takes them): bytes and gzip -9 bytes,
 //! 3. measures the reference point: the minified browser bundle of `dynamics-web-api` from npm
@@ -31,7 +31,8 @@ const PREFIX: &str = "rsub_";
 
 /// Runs the whole benchmark; `args` go to the benchmark binary.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let parts = build::form_library()?;
+    let libraries = build::web_resources()?;
+    let parts = libraries.first().ok_or("no form library was built")?;
     let webresources = shipped_sizes(&paths::webresources())?;
     if !webresources
         .iter()

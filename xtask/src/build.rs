@@ -1,5 +1,6 @@
-//! `cargo xtask build`: release wasm → wasm-bindgen → wasm-opt → one classic-script web
-//! resource under `target/dist/webresources/`, with its sizes printed.
+//! `cargo xtask build`: for each form, release wasm → wasm-bindgen → wasm-opt → one
+//! classic-script web resource under `target/dist/webresources/`, with its sizes printed; then
+//! the pages and strings beside them.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,26 @@ const CRATE: &str = "resubscribe";
 /// The loader's inflate tool (`inflate/`), embedded beside the module.
 const INFLATE_CRATE: &str = "rsub-inflate";
 
-/// Where the form library's bytes go: what `cargo xtask bench` reports beside its size.
+/// A form library: the Cargo feature that picks its module's handlers and its loader sections
+/// (the same name), and its web resource.
+pub struct Library {
+    pub form: &'static str,
+    pub name: &'static str,
+}
+
+/// The form libraries the solution ships, the Email Suppressions form's first.
+pub const LIBRARIES: [Library; 2] = [
+    Library {
+        form: "suppression-form",
+        name: paths::FORM_LIBRARY,
+    },
+    Library {
+        form: "contact-form",
+        name: paths::CONTACT_LIBRARY,
+    },
+];
+
+/// Where a form library's bytes go: what `cargo xtask bench` reports beside its size.
 pub struct FormLibraryParts {
     /// The file written.
     pub path: PathBuf,
@@ -24,10 +44,38 @@ pub struct FormLibraryParts {
     pub script_gzip_bytes: usize,
 }
 
-/// Builds the form library and returns where its bytes go.
-pub fn form_library() -> Result<FormLibraryParts, String> {
-    let raw = release_wasm(CRATE, &["--features", "module"])?;
+/// Builds every web resource: the form libraries (returned in [`LIBRARIES`] order, with where
+/// their bytes go), the pages and the English strings.
+pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
     let bindgen_dir = paths::target().join("wasm-bindgen");
+    let inflater = inflate_tool(&bindgen_dir)?;
+    let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
+    let version = format!("\"{}\"", manifest::package_version()?);
+    let libraries = LIBRARIES
+        .iter()
+        .map(|library| form_library(library, &template, &inflater, &version))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let pages = paths::root().join("www").join("webresources");
+    let copied = copy_tree(&pages, &paths::webresources())?;
+    let english = paths::webresources().join(format!("{}.1033.resx", resx::NAME));
+    std::fs::write(&english, resx::english_resx())
+        .map_err(|e| format!("cannot write {}: {e}", english.display()))?;
+    report_translations(&pages.join("rsub_").join("strings"));
+    println!("+ {copied} web resource file(s) from www/webresources/, English strings generated");
+    Ok(libraries)
+}
+
+/// Builds one form library from the template, with the inflate tool and the version, and
+/// returns where its bytes go.
+fn form_library(
+    library: &Library,
+    template: &str,
+    inflater: &[u8],
+    version: &str,
+) -> Result<FormLibraryParts, String> {
+    let raw = release_wasm(CRATE, &["--features", library.form])?;
+    let bindgen_dir = paths::target().join("wasm-bindgen").join(library.form);
     cmd::run(
         "wasm-bindgen",
         &[
@@ -43,11 +91,10 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
     let optimised = bindgen_dir.join(format!("{CRATE}_opt.wasm"));
     wasm_opt(&bindgen_wasm, &optimised, &[])?;
 
-    let inflater = inflate_tool(&bindgen_dir)?;
     let glue = read_text(&bindgen_dir.join(format!("{CRATE}.js")))?;
-    let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
+    let forms: Vec<&str> = LIBRARIES.iter().map(|l| l.form).collect();
+    let template = bundle::select_sections(template, library.form, &forms)?;
     let wasm = compact::drop_custom_sections(&optimised_wasm(&bindgen_wasm, &optimised)?)?;
-    let version = format!("\"{}\"", manifest::package_version()?);
     let shortened = compact::shorten_names(&wasm, &bundle::trim_glue(&glue)?)?;
     let module_zlib = bundle::zlib(&shortened.wasm);
     let script = |module_zlib: &[u8], inflater: &[u8]| {
@@ -56,12 +103,12 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
             module_size: shortened.wasm.len(),
             inflater,
         };
-        let js = bundle::assemble(&template, &shortened.glue, &embedded, &version)?;
+        let js = bundle::assemble(&template, &shortened.glue, &embedded, version)?;
         compact::strip_comments(&js)
     };
-    let js = script(&module_zlib, &inflater)?;
+    let js = script(&module_zlib, inflater)?;
     let parts = FormLibraryParts {
-        path: paths::form_library(),
+        path: paths::webresources().join(library.name),
         module_bytes: shortened.wasm.len(),
         module_compressed_bytes: module_zlib.len(),
         inflate_tool_bytes: inflater.len(),
@@ -69,7 +116,7 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
     };
     let findings = bundle::forbidden_findings(&js);
     if !findings.is_empty() {
-        return Err(format!("the form library contains {}", findings.join(", ")));
+        return Err(format!("{} contains {}", library.name, findings.join(", ")));
     }
 
     let out = &parts.path;
@@ -78,13 +125,6 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(out, &js).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-
-    let pages = paths::root().join("www").join("webresources");
-    let copied = copy_tree(&pages, &paths::webresources())?;
-    let english = paths::webresources().join(format!("{}.1033.resx", resx::NAME));
-    std::fs::write(&english, resx::english_resx())
-        .map_err(|e| format!("cannot write {}: {e}", english.display()))?;
-    report_translations(&pages.join("rsub_").join("strings"));
 
     let raw_size = std::fs::metadata(&raw).map(|m| m.len()).unwrap_or(0);
     println!("form library: {}", out.display());
@@ -100,12 +140,11 @@ pub fn form_library() -> Result<FormLibraryParts, String> {
         "  script gzip -9   {:>9} bytes (loader and glue)",
         parts.script_gzip_bytes
     );
-    println!("  form.js          {:>9} bytes", js.len());
+    println!("  library          {:>9} bytes", js.len());
     println!(
-        "  form.js gzip -9  {:>9} bytes",
+        "  library gzip -9  {:>9} bytes",
         bundle::gzip_size(js.as_bytes())
     );
-    println!("  + {copied} web resource file(s) from www/webresources/, English strings generated");
     Ok(parts)
 }
 
@@ -170,6 +209,8 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 /// bytes.
 fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
     let raw = release_wasm(INFLATE_CRATE, &[])?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     let optimised = out_dir.join(raw.file_name().unwrap_or_default());
     wasm_opt(&raw, &optimised, &["--strip-debug"])?;
     compact::drop_custom_sections(&read(&optimised)?)

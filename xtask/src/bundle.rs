@@ -160,6 +160,41 @@ pub fn assemble(
     Ok(out)
 }
 
+/// The loader template for one library: the lines between `/*@IF <form>@*/` and `/*@END@*/`
+/// stay for that form and go for the others; the marker lines go. A marker out of place or
+/// naming a form not in `forms` is an error, not a guess.
+pub fn select_sections(template: &str, form: &str, forms: &[&str]) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut open: Option<&str> = None;
+    for (index, line) in template.lines().enumerate() {
+        let marker = line.trim();
+        let fail = |why: &str| Err(format!("loader template line {}: {why}", index + 1));
+        if let Some(name) = marker
+            .strip_prefix("/*@IF ")
+            .and_then(|m| m.strip_suffix("@*/"))
+        {
+            if open.is_some() {
+                return fail("a section opens inside another");
+            }
+            if !forms.contains(&name) {
+                return fail(&format!("no form is called `{name}`"));
+            }
+            open = Some(name);
+        } else if marker == "/*@END@*/" {
+            if open.take().is_none() {
+                return fail("a section ends that never opened");
+            }
+        } else if open.is_none_or(|name| name == form) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    match open {
+        Some(name) => Err(format!("loader template: the `{name}` section never ends")),
+        None => Ok(out),
+    }
+}
+
 /// Every forbidden construct found in `js`, as `"<text>" (<rule>)`.
 pub fn forbidden_findings(js: &str) -> Vec<String> {
     FORBIDDEN
@@ -303,6 +338,28 @@ mod tests {
             inflater: &[],
         };
         assert!(assemble("nothing here", "g()", &none, "1").is_err());
+    }
+
+    #[test]
+    fn keeps_the_sections_of_one_form_and_drops_the_markers() {
+        let template = "a\n/*@IF x@*/\nx1\n/*@END@*/\n  /*@IF y@*/\ny1\n/*@END@*/\nb\n";
+        let forms = ["x", "y"];
+        assert_eq!(
+            select_sections(template, "x", &forms).unwrap(),
+            "a\nx1\nb\n"
+        );
+        assert_eq!(
+            select_sections(template, "y", &forms).unwrap(),
+            "a\ny1\nb\n"
+        );
+        for broken in [
+            "/*@IF x@*/\n/*@IF y@*/\n/*@END@*/\n/*@END@*/",
+            "/*@END@*/",
+            "/*@IF x@*/\nx1",
+            "/*@IF z@*/\n/*@END@*/",
+        ] {
+            assert!(select_sections(broken, "x", &forms).is_err(), "{broken}");
+        }
     }
 
     #[test]

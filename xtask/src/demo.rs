@@ -13,7 +13,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [flag, port] if flag == "--port" && port.parse::<u16>().is_ok() => port.clone(),
         _ => return Err("usage: cargo xtask demo [--port N]".into()),
     };
-    build::form_library()?;
+    build::web_resources()?;
     let www = paths::root().join("www");
     let webresources = paths::webresources();
     println!("\nStarting the demo on http://127.0.0.1:{port}/ (Ctrl-C to stop)\n");

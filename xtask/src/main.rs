@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::ensure(),
-        Some("build") => setup::ensure().and_then(|()| build::form_library().map(drop)),
+        Some("build") => setup::ensure().and_then(|()| build::web_resources().map(drop)),
         Some("dist") => setup::ensure().and_then(|()| dist::run(&args[1..])),
         Some("demo") => setup::ensure().and_then(|()| demo::run(&args[1..])),
         Some("test") => setup::ensure().and_then(|()| test::all()),

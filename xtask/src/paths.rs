@@ -28,3 +28,6 @@ pub const FORM_LIBRARY: &str = "rsub_/resubscribe/form.js";
 pub fn form_library() -> PathBuf {
     webresources().join(FORM_LIBRARY)
 }
+
+/// Name of the Contact form's library web resource.
+pub const CONTACT_LIBRARY: &str = "rsub_/resubscribe/contact.js";

@@ -10,7 +10,6 @@
 //!    Chromium against that build (`tests/browser.rs`) and the status panel (`tests/panel.rs`),
 //! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::{build, cmd, dist};
@@ -31,9 +30,9 @@ pub fn all() -> Result<(), String> {
     let native_lints = ["clippy", "--workspace", "--all-targets", "--quiet"];
     cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
     cmd::run("cargo", &["test", "--workspace", "--exclude", "e2e"])?;
-    let library = build::form_library()?.path;
+    let libraries = build::web_resources()?;
     dist::verify()?;
-    browser(&library)?;
+    browser(&libraries)?;
     end_to_end()
 }
 
@@ -54,8 +53,12 @@ fn end_to_end() -> Result<(), String> {
     cmd::run_with(&mut tests).map_err(|e| format!("end-to-end tests: {e}"))
 }
 
-/// The browser-only code paths: lints for `wasm32`, then the browser tests.
-fn browser(library: &Path) -> Result<(), String> {
+/// The browser-only code paths: lints for `wasm32`, then the browser tests against the built
+/// libraries (`FORM_LIBRARY_JS`, `CONTACT_LIBRARY_JS`).
+fn browser(libraries: &[build::FormLibraryParts]) -> Result<(), String> {
+    let [form, contact] = libraries else {
+        return Err("expected the two form libraries".into());
+    };
     let wasm_lints = [
         "clippy",
         "--quiet",
@@ -72,17 +75,19 @@ fn browser(library: &Path) -> Result<(), String> {
     let mut lints = Command::new("cargo");
     lints
         .args([&wasm_lints[..], &DENY_WARNINGS[..]].concat())
-        .env("FORM_LIBRARY_JS", library);
+        .env("FORM_LIBRARY_JS", &form.path)
+        .env("CONTACT_LIBRARY_JS", &contact.path);
     cmd::run_with(&mut lints)?;
-    // The shipped module (no `std`) and the inflate tool's exports exist only in wasm32 builds.
-    for shipped in [
-        ["--package", "resubscribe", "--lib", "--features", "module"].as_slice(),
-        ["--package", "rsub-inflate"].as_slice(),
-    ] {
+    // The shipped modules (no `std`, one form's handlers each) and the inflate tool's exports
+    // exist only in wasm32 builds.
+    let modules = build::LIBRARIES
+        .iter()
+        .map(|l| vec!["--package", "resubscribe", "--lib", "--features", l.form]);
+    for shipped in modules.chain([vec!["--package", "rsub-inflate"]]) {
         let target = ["clippy", "--quiet", "--target", WASM_TARGET];
         cmd::run(
             "cargo",
-            &[&target[..], shipped, &DENY_WARNINGS[..]].concat(),
+            &[&target[..], &shipped, &DENY_WARNINGS[..]].concat(),
         )?;
     }
 
@@ -100,7 +105,8 @@ fn browser(library: &Path) -> Result<(), String> {
             "panel",
         ])
         .env("CHROMEDRIVER", chromedriver())
-        .env("FORM_LIBRARY_JS", library)
+        .env("FORM_LIBRARY_JS", &form.path)
+        .env("CONTACT_LIBRARY_JS", &contact.path)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     cmd::run_with(&mut tests).map_err(|e| format!("browser tests: {e}"))
 }

@@ -262,7 +262,7 @@ fn customizations(
                 ));
             }
         }
-        if name == super::form::LIBRARY {
+        if super::form::LIBRARIES.contains(&name.as_str()) {
             let dependencies = resource.dependencies()?;
             for strings in resources.values().filter(|r| r.kind == names::RESX) {
                 if !dependencies.contains(&strings.name) {

@@ -254,7 +254,7 @@ fn wired_form(options: &Options) -> Result<Option<form::ExportedForm>, String> {
 /// `cargo xtask dist [options]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse_args(args)?;
-    build::form_library()?;
+    build::web_resources()?;
     let form = wired_form(&options)?;
     let out_dir = paths::target().join("dist");
     let output = package_into(&out_dir, form.as_ref(), true)?;
