@@ -1,7 +1,8 @@
 //! Browser tests: the built form library (`target/dist/webresources/…/form.js`, the exact file
 //! the solution ships) loaded as a classic script in headless Chromium.
 //!
-//! Run through `cargo xtask test`, which builds the library and points `FORM_LIBRARY_JS` at it.
+//! Run through `cargo xtask test`, which builds the libraries and points `FORM_LIBRARY_JS` and
+//! `CONTACT_LIBRARY_JS` at them.
 #![cfg(target_arch = "wasm32")]
 
 use resubscribe::domain::{self, ConnectorReading};
@@ -13,6 +14,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The shipped form library.
 const FORM_LIBRARY: &str = include_str!(env!("FORM_LIBRARY_JS"));
+/// The Contact form's shipped library.
+const CONTACT_LIBRARY: &str = include_str!(env!("CONTACT_LIBRARY_JS"));
 
 #[wasm_bindgen(inline_js = r#"
 export function loadClassicScript(text) {
@@ -22,6 +25,18 @@ export function loadClassicScript(text) {
         document.head.appendChild(script);
     }
     return globalThis.Rsub;
+}
+export function loadBothInNewFrame(first, second) {
+    const frame = document.createElement("iframe");
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    for (const text of [first, second]) {
+        const script = win.document.createElement("script");
+        script.text = text;
+        win.document.head.appendChild(script);
+    }
+    const started = win.performance.getEntriesByName("rsub:module-started", "mark").length;
+    return { ns: win.Rsub, started };
 }
 export function loadInNewFrame(text, refuseSyncCompile) {
     const frame = document.createElement("iframe");
@@ -84,6 +99,8 @@ extern "C" {
     fn load_classic_script(text: &str) -> JsValue;
     /// Loads the library into a new same-origin frame (its own `Rsub`, its own module):
     /// `{ns, started}`, `started` telling whether the module had started when the script ended.
+    #[wasm_bindgen(js_name = loadBothInNewFrame)]
+    fn load_both_in_new_frame(first: &str, second: &str) -> JsValue;
     #[wasm_bindgen(js_name = loadInNewFrame)]
     fn load_in_new_frame(text: &str, refuse_sync_compile: bool) -> JsValue;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
@@ -183,6 +200,41 @@ fn the_module_starts_while_the_library_loads() {
         compatibility_kind(&path(&loaded, "ns"), "9.2.25093.00168", "7.0.1.129").as_deref(),
         Some("tooOld")
     );
+}
+
+#[wasm_bindgen_test]
+async fn both_libraries_on_one_page_share_the_namespace_and_keep_their_own_modules() {
+    // Unified Interface keeps form scripts loaded across navigations: a user who opens a
+    // suppression record and then a contact has both libraries in one window.
+    let loaded = load_both_in_new_frame(FORM_LIBRARY, CONTACT_LIBRARY);
+    assert_eq!(
+        path(&loaded, "started").as_f64(),
+        Some(2.0),
+        "each started its module"
+    );
+    let ns = path(&loaded, "ns");
+    for handler in [
+        "EmailSuppressionForm.onLoad",
+        "EmailSuppressionForm.onSave",
+        "EmailSuppressionForm.onRequestResubscribeChange",
+        "ContactForm.onLoad",
+    ] {
+        assert!(path(&ns, handler).is_function(), "Rsub.{handler}");
+    }
+    // The suppression form's diagnostics still run in its own module.
+    assert_eq!(
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),
+        Some("tooOld")
+    );
+    // The Contact form's handler runs outside Dynamics without an error.
+    let on_load: js_sys::Function = path(&ns, "ContactForm.onLoad").dyn_into().unwrap();
+    let log = js_sys::Array::new();
+    let promise = on_load
+        .call1(&ns, &fake_execution_context(&log))
+        .expect("onLoad returns");
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("the Contact form's onLoad resolves");
 }
 
 #[wasm_bindgen_test]
