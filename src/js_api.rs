@@ -81,7 +81,7 @@ mod contact_form {
     use super::*;
 
     /// OnLoad of the Contact form: draws the contact's resubscription history into the status
-    /// panel in the background (the returned promise resolves at once, as for [`on_load`]).
+    /// panel in the background (the returned promise resolves at once, as for the Email Suppressions form).
     /// `parameters` is the optional mapping JSON (string or object) for note patterns.
     #[wasm_bindgen(js_name = onContactLoad)]
     pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {

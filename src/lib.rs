@@ -1,4 +1,4 @@
-//! Resubscribe: the Email Suppressions form library.
+//! Resubscribe: the form libraries of the Email Suppressions form and the Contact form.
 //!
 //! When a contact who unsubscribed asks to be resubscribed, a Dynamics user ticks
 //! *Request Resubscribe* on the suppression record and saves. This crate validates that save,
@@ -24,11 +24,12 @@ pub mod ui;
 pub mod xrm;
 
 /// What `std`'s prelude gives and a `no_std` module imports: one glob per module. Not
-/// `format!`: the module builds texts from pieces (see [`domain::text::decimal`]), which keeps
-/// `core::fmt` out of it.
+/// `format!` nor `ToString`: the module builds texts from pieces (`concat`, `to_owned`,
+/// `domain::text::decimal` for numbers), which keeps `core::fmt` out of it; a module build
+/// that reaches for either does not compile.
 pub(crate) mod prelude {
     pub use alloc::borrow::ToOwned;
-    pub use alloc::string::{String, ToString};
+    pub use alloc::string::String;
     pub use alloc::vec;
     pub use alloc::vec::Vec;
 }

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::failure::{Failure, Outcome};
 
-/// The form library the demo loads, relative to the web resources folder.
+/// The Email Suppressions form's library the demo loads, relative to the web resources folder.
 pub const FORM_LIBRARY: &str = "rsub_/resubscribe/form.js";
+/// The Contact form's library, likewise.
+pub const CONTACT_LIBRARY: &str = "rsub_/resubscribe/contact.js";
 
 /// The workspace root (the parent of this crate).
 pub fn root() -> PathBuf {
@@ -33,17 +35,19 @@ pub fn webresources_dir() -> PathBuf {
     target_dir().join("dist").join("webresources")
 }
 
-/// The built form library; fails with the command to run when it is missing.
+/// The built Email Suppressions form library; fails with the command to run when it or the
+/// Contact form's library is missing.
 pub fn built_form_library() -> Outcome<PathBuf> {
-    let library = webresources_dir().join(FORM_LIBRARY);
-    if library.is_file() {
-        Ok(library)
-    } else {
-        Err(Failure::new(format!(
-            "the form library {} is missing: run `cargo xtask build` first (cargo xtask test does it)",
-            library.display()
-        )))
+    for name in [CONTACT_LIBRARY, FORM_LIBRARY] {
+        let library = webresources_dir().join(name);
+        if !library.is_file() {
+            return Err(Failure::new(format!(
+                "the form library {} is missing: run `cargo xtask build` first (cargo xtask test does it)",
+                library.display()
+            )));
+        }
     }
+    Ok(webresources_dir().join(FORM_LIBRARY))
 }
 
 /// `<target>/e2e/<test>.png`, creating the folder.

@@ -28,6 +28,13 @@ pub enum BatchError {
     NoBoundary,
     /// A part of the response is not an HTTP response.
     MalformedPart(String),
+    /// A batch of single requests got a different number of responses.
+    Unanswered {
+        /// Responses received.
+        answered: usize,
+        /// Requests sent.
+        sent: usize,
+    },
 }
 
 impl BatchError {
@@ -44,6 +51,13 @@ impl BatchError {
             .concat(),
             BatchError::NoBoundary => "no multipart boundary".to_owned(),
             BatchError::MalformedPart(line) => ["a part that is not a response: ", line].concat(),
+            BatchError::Unanswered { answered, sent } => [
+                &text::decimal(*answered as i64),
+                " responses to ",
+                &text::decimal(*sent as i64),
+                " requests",
+            ]
+            .concat(),
         }
     }
 }
@@ -173,6 +187,23 @@ fn boundary_of(content_type: &str) -> Option<String> {
     })
 }
 
+/// The responses to a batch of `sent` single requests (no change set, whose failure Dataverse
+/// answers with one response for all its requests): one per request, or an error, so that no
+/// request goes unanswered unnoticed.
+pub fn one_per_request(
+    responses: Vec<ApiResponse>,
+    sent: usize,
+) -> Result<Vec<ApiResponse>, BatchError> {
+    if responses.len() == sent {
+        Ok(responses)
+    } else {
+        Err(BatchError::Unanswered {
+            answered: responses.len(),
+            sent,
+        })
+    }
+}
+
 /// The parts between `--boundary` delimiters, up to the closing `--boundary--`.
 fn parts<'a>(body: &'a str, boundary: &str) -> Vec<&'a str> {
     let delimiter = ["--", boundary].concat();
@@ -180,10 +211,19 @@ fn parts<'a>(body: &'a str, boundary: &str) -> Vec<&'a str> {
     let Some((_, mut rest)) = text::split_once(body, &delimiter) else {
         return out;
     };
-    while !rest.starts_with("--") {
-        let (chunk, next) = text::split_once(rest, &delimiter).unwrap_or((rest, "--"));
+    loop {
+        let (chunk, next) = match text::split_once(rest, &delimiter) {
+            Some((chunk, next)) => (chunk, Some(next)),
+            None => (rest, None),
+        };
+        if chunk.starts_with("--") {
+            break;
+        }
         out.push(chunk.trim_start_matches(['\r', '\n']));
-        rest = next;
+        match next {
+            Some(next) => rest = next,
+            None => break,
+        }
     }
     out
 }
@@ -336,6 +376,29 @@ mod tests {
     }
 
     #[test]
+    fn single_requests_need_one_response_each() {
+        let content_type =
+            "multipart/mixed; boundary=batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f";
+        let responses = decode(content_type, RESPONSE).unwrap();
+        let count = responses.len();
+        assert_eq!(
+            one_per_request(responses.clone(), count),
+            Ok(responses.clone())
+        );
+        let short = one_per_request(responses, count + 1).unwrap_err();
+        assert_eq!(
+            short.describe(),
+            [
+                &count.to_string(),
+                " responses to ",
+                &(count + 1).to_string(),
+                " requests"
+            ]
+            .concat()
+        );
+    }
+
+    #[test]
     fn a_response_without_boundary_or_status_is_an_error_not_a_panic() {
         assert_eq!(
             decode("application/json", "{}"),
@@ -354,6 +417,18 @@ mod tests {
         fn decoding_never_panics(body in "\\PC{0,400}", boundary in "[a-z_0-9-]{0,12}") {
             let _ = decode(&format!("multipart/mixed; boundary={boundary}"), &body);
             let _ = decode(&body, &body);
+        }
+
+        /// The parts are those `str::split` finds between delimiters, up to the closing one.
+        #[test]
+        fn parts_split_like_the_standard_library(body in "[-b\r\nx]{0,16}") {
+            let standard: Vec<&str> = body
+                .split("--b")
+                .skip(1)
+                .take_while(|chunk| !chunk.starts_with("--"))
+                .map(|chunk| chunk.trim_start_matches(['\r', '\n']))
+                .collect();
+            proptest::prop_assert_eq!(parts(&body, "b"), standard);
         }
 
         /// Well-formed parts keep their status whatever JSON-like body they carry.

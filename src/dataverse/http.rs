@@ -107,9 +107,9 @@ impl ApiRequest {
 
     fn new(method: Method, path: String, body: Option<String>) -> ApiRequest {
         let mut headers = vec![
-            ("Accept".to_string(), "application/json".to_string()),
-            ("OData-MaxVersion".to_string(), "4.0".to_string()),
-            ("OData-Version".to_string(), "4.0".to_string()),
+            ("Accept".to_owned(), "application/json".to_owned()),
+            ("OData-MaxVersion".to_owned(), "4.0".to_owned()),
+            ("OData-Version".to_owned(), "4.0".to_owned()),
         ];
         if body.is_some() {
             headers.push((

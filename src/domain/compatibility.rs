@@ -296,7 +296,7 @@ impl ConnectorReading {
     /// An installed connector with this raw version text.
     pub fn installed(version: &str) -> ConnectorReading {
         ConnectorReading::Installed {
-            version: version.to_string(),
+            version: version.to_owned(),
         }
     }
 }

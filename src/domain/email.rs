@@ -89,7 +89,7 @@ impl EmailAddress {
         }
         check_local(local)?;
         check_domain(domain)?;
-        Ok(EmailAddress(text.to_string()))
+        Ok(EmailAddress(text.to_owned()))
     }
 
     /// The address as validated.

@@ -83,7 +83,7 @@ pub struct LifecyclePatterns {
 impl Default for LifecyclePatterns {
     /// Assumed defaults: the connector's note wording is not public.
     fn default() -> LifecyclePatterns {
-        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
         LifecyclePatterns {
             confirmation_sent: list(&[
                 "Resubscription confirmation email sent",

@@ -115,7 +115,7 @@ impl MappingConfig {
 
     /// The reason for an option set value and its label, using `reason_values` first.
     pub fn reason_of(&self, value: i64, label: &str) -> SuppressionReason {
-        let value = value.to_string();
+        let value = text::decimal(value);
         match self.reason_values.iter().find(|(k, _)| *k == value) {
             Some((_, name)) => SuppressionReason::parse(name),
             None => SuppressionReason::parse(label),

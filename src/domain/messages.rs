@@ -304,13 +304,13 @@ impl Message {
 
     /// Adds placeholder `{name}` whose value is the message `part`.
     pub fn with_part(mut self, name: &str, part: Message) -> Message {
-        self.parts.push((name.to_string(), part));
+        self.parts.push((name.to_owned(), part));
         self
     }
 
     /// Adds the value of placeholder `{name}`.
     pub fn with(mut self, name: &str, value: impl Into<String>) -> Message {
-        self.args.push((name.to_string(), value.into()));
+        self.args.push((name.to_owned(), value.into()));
         self
     }
 
@@ -385,7 +385,7 @@ fn is_placeholder_name(name: &str) -> bool {
 /// the date itself is data, not a template).
 pub(crate) fn date_arg(on: Option<Timestamp>) -> String {
     on.map_or_else(
-        || english(MessageKey::DateUnknown).to_string(),
+        || english(MessageKey::DateUnknown).to_owned(),
         Timestamp::to_display_utc,
     )
 }

@@ -38,9 +38,9 @@ pub(crate) fn prefix_utf16(s: &str, max: usize) -> &str {
 pub(crate) fn bounded(s: &str, max: usize) -> String {
     let trimmed = s.trim();
     if char_len(trimmed) <= max {
-        return trimmed.to_string();
+        return trimmed.to_owned();
     }
-    let mut out = prefix_chars(trimmed, max.saturating_sub(1)).to_string();
+    let mut out = prefix_chars(trimmed, max.saturating_sub(1)).to_owned();
     out.push('…');
     out
 }
@@ -48,9 +48,9 @@ pub(crate) fn bounded(s: &str, max: usize) -> String {
 /// `s` cut to at most `max` UTF-16 code units, ending in `…` when something was cut.
 pub(crate) fn bounded_utf16(s: &str, max: usize) -> String {
     if utf16_len(s) <= max {
-        return s.to_string();
+        return s.to_owned();
     }
-    let mut out = prefix_utf16(s, max.saturating_sub(1)).to_string();
+    let mut out = prefix_utf16(s, max.saturating_sub(1)).to_owned();
     out.push('…');
     out
 }

@@ -6,6 +6,8 @@ use wasm_bindgen::JsValue;
 
 use super::session::{self, Facts, Session};
 use super::{cache, clock, note, view};
+use crate::dataverse::batch::{self, BatchPart};
+use crate::dataverse::error::ApiError;
 use crate::dataverse::guid::Guid;
 use crate::dataverse::http::ApiVersion;
 use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
@@ -347,9 +349,9 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
 /// Sends the load batch, trying again within a few seconds when Dynamics is busy or the
 /// network failed (the form stays usable meanwhile: a save waits for the facts).
 async fn send_load_batch(
-    api: &crate::dataverse::transport::WebApi,
-    parts: &[crate::dataverse::batch::BatchPart],
-) -> Result<Vec<crate::dataverse::http::ApiResponse>, crate::dataverse::error::ApiError> {
+    api: &WebApi,
+    parts: &[BatchPart],
+) -> Result<Vec<crate::dataverse::http::ApiResponse>, ApiError> {
     let policy = crate::dataverse::retry::RetryPolicy {
         max_attempts: 3,
         budget_ms: 6_000,
@@ -360,7 +362,15 @@ async fn send_load_batch(
         attempts += 1;
         let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
         match api.send_batch(parts, &batch_id).await {
-            Ok(responses) => return Ok(responses),
+            // The load batch holds single reads only: each must have its answer.
+            Ok(responses) => {
+                return batch::one_per_request(responses, parts.len()).map_err(|e| {
+                    ApiError::unexpected(
+                        200,
+                        &["unreadable batch response: ", &e.describe()].concat(),
+                    )
+                })
+            }
             Err(error) => match policy.delay_before_retry(&error, attempts, waited) {
                 Some(delay) => {
                     clock::sleep(delay).await;

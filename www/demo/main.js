@@ -224,7 +224,7 @@
                             banner.appendChild(document.createTextNode(" (or start the demo with "));
                             banner.appendChild(el("code", { text: "cargo xtask demo" }));
                             banner.appendChild(document.createTextNode("), then reload this page."));
-                            form.formContext.ui.setFormNotification("Form library " + lib.name + " is missing: its OnLoad, OnSave and OnChange handlers are not registered.", "ERROR", "demo.library");
+                            form.formContext.ui.setFormNotification("Form library " + lib.name + " is missing: its handlers are not registered.", "ERROR", "demo.library");
                         } else if (scriptErrors.length) {
                             log("error", "form library " + src + " threw while loading: " + scriptErrors.join("; "));
                         } else {

@@ -46,6 +46,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let reference = reference_size()?;
     let sizes = json!({
         "form_library": paths::FORM_LIBRARY,
+        "contact_library": paths::CONTACT_LIBRARY,
         "form_library_parts": {
             "module_bytes": parts.module_bytes,
             "module_compressed_bytes": parts.module_compressed_bytes,

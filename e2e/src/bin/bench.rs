@@ -574,6 +574,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
         },
         "form_library": library,
         "form_library_parts": sizes["form_library_parts"],
+        "contact_library": sizes["contact_library"],
         "webresource_bytes": bytes,
         "webresource_gzip_bytes": gzip,
         "reference": sizes["reference"],
@@ -668,11 +669,14 @@ fn print_table(r: &Value) {
     println!();
     println!("{:<46} {:>10} {:>10}", "web resource", "bytes", "gzip -9");
     let library = r["form_library"].as_str().unwrap_or_default();
+    let contact_library = r["contact_library"].as_str().unwrap_or_default();
     if let Some(sizes) = r["webresource_bytes"].as_object() {
         for (name, bytes) in sizes {
             let gzip = &r["webresource_gzip_bytes"][name];
             let tag = if name == library {
                 "  (form library)"
+            } else if name == contact_library {
+                "  (Contact form library)"
             } else {
                 ""
             };
