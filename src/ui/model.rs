@@ -166,12 +166,13 @@ pub struct HistoryItem {
 pub struct HistoryModel {
     /// The heading.
     pub title: String,
-    /// One sentence for the live region.
+    /// One sentence for the live region: how many entries, or, without any, that nothing was
+    /// found or that the notes could not be read (said there once, not again below it).
     pub summary: String,
     /// Newest first.
     pub entries: Vec<HistoryItem>,
-    /// Said when there are no entries (nothing found, or the notes could not be read).
-    pub notice: Option<Row>,
+    /// The panel's tone: an error when the notes could not be read.
+    pub tone: Tone,
 }
 
 fn say(text: &impl Fn(&Message) -> String, key: MessageKey) -> String {
@@ -526,25 +527,19 @@ impl HistoryModel {
                 }
             })
             .collect();
-        let notice = items.is_empty().then(|| {
-            row(
-                String::new(),
-                say(&text, MessageKey::PanelHistoryEmpty),
-                Tone::Neutral,
-            )
-        });
-        let summary = match &notice {
-            Some(notice) => notice.value.clone(),
-            None => text(
+        let summary = if items.is_empty() {
+            say(&text, MessageKey::PanelHistoryEmpty)
+        } else {
+            text(
                 &Message::new(MessageKey::PanelHistorySummary)
                     .with("count", decimal(items.len() as i64)),
-            ),
+            )
         };
         HistoryModel {
             title: say(&text, MessageKey::PanelHistoryTitle),
             summary,
             entries: items,
-            notice,
+            tone: Tone::Neutral,
         }
     }
 
@@ -554,9 +549,9 @@ impl HistoryModel {
             text(&Message::new(MessageKey::PanelHistoryLoadFailed).with("problem", problem));
         HistoryModel {
             title: say(&text, MessageKey::PanelHistoryTitle),
-            summary: message.clone(),
+            summary: message,
             entries: Vec::new(),
-            notice: Some(row(String::new(), message, Tone::Error)),
+            tone: Tone::Error,
         }
     }
 }
@@ -1027,7 +1022,7 @@ mod tests {
         ];
         let model = HistoryModel::build(&history(&notes, &patterns), english_text, utc);
         assert_eq!(model.title, "Resubscription history");
-        assert_eq!(model.notice, None);
+        assert_eq!(model.tone, Tone::Neutral);
         assert_eq!(model.entries.len(), 2);
         let newest = &model.entries[0];
         assert!(newest.heading.starts_with("Request of "));
@@ -1054,13 +1049,10 @@ mod tests {
     fn empty_and_unreadable_history_say_so() {
         let empty = HistoryModel::build(&[], english_text, utc);
         assert!(empty.entries.is_empty());
-        assert_eq!(
-            empty.notice.as_ref().map(|n| n.value.as_str()),
-            Some(english(MessageKey::PanelHistoryEmpty))
-        );
         assert_eq!(empty.summary, english(MessageKey::PanelHistoryEmpty));
+        assert_eq!(empty.tone, Tone::Neutral);
         let failed = HistoryModel::failed("HTTP 403", english_text);
-        assert_eq!(failed.notice.map(|n| n.tone), Some(Tone::Error));
+        assert_eq!(failed.tone, Tone::Error);
         assert_eq!(
             failed.summary,
             "The contact's notes could not be read: HTTP 403"

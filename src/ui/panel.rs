@@ -217,21 +217,12 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
 /// Draws the contact's resubscription history into `document`.
 pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), PanelError> {
     let builder = Builder { document };
-    let tone = model.notice.as_ref().map_or(Tone::Neutral, |n| n.tone);
     let state = if model.entries.is_empty() {
         "empty"
     } else {
         "entries"
     };
-    let (live, body) = prepare(&builder, "history", &model.title, tone, state)?;
-    if let Some(notice) = &model.notice {
-        builder.add(
-            &body,
-            "p",
-            &tone_class("note", notice.tone),
-            Some(&notice.value),
-        )?;
-    }
+    let (live, body) = prepare(&builder, "history", &model.title, model.tone, state)?;
     if !model.entries.is_empty() {
         let list = builder.add(&body, "ol", "history", None)?;
         list.set_attribute("aria-label", &model.title)?;
