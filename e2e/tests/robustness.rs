@@ -1,6 +1,6 @@
 //! The form when the plugin cannot run (issue 7): an organization whose Content Security Policy
 //! refuses WebAssembly. Admins read why; normal edits still save; a resubscribe request is
-//! refused rather than slipped through unchecked.
+//! refused rather than slipped through unchecked. And a `$batch` answer that lacks a part.
 
 use e2e::seed::SUPPRESSION_UNSUBSCRIBED;
 use e2e::{ensure, run, Outcome};
@@ -66,6 +66,44 @@ async fn a_strict_csp_is_explained_normal_edits_save_and_requests_are_refused() 
                 row["esc_requestresubscribe"] == json!(false),
                 "the unchecked request was saved: {row}"
             );
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// A `$batch` answer that leaves out a part (as a broken proxy might) is reported as such, not
+/// read as if the missing read had found nothing; the next read, whole again, clears it.
+#[tokio::test]
+async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
+    run(
+        "a_batch_answer_missing_a_part_is_reported_not_half_read",
+        async |t| {
+            t.emulator
+                .arm_fault(&json!({
+                    "method": "GET", "path": "annotations", "count": 1, "inBatch": true,
+                    "fault": { "kind": "omit" }
+                }))
+                .await?;
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            let shown = t
+                .page
+                .wait_for_text(NOTES, "Could not read where this resubscription stands")
+                .await?;
+            ensure!(
+                shown.contains("Dynamics gave an answer this form cannot read")
+                    && shown.contains("3 responses to 4 requests"),
+                "the user is not told what was wrong with the answer: {shown}"
+            );
+            t.page.click("#cmd-refresh").await?;
+            t.page
+                .wait_until(
+                    "the warning to clear once an answer is whole",
+                    "return !document.querySelector('#form-notifications').innerText.includes('Could not read where');",
+                )
+                .await?;
             Ok(())
         },
     )

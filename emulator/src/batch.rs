@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
+use crate::faults::Fault;
 use crate::guid::Guid;
 use crate::odata::percent_decode;
 use crate::reply::{reason_phrase, ApiResponse};
@@ -298,6 +299,7 @@ fn inner_request(
     })
 }
 
+/// Runs one operation; the flag says whether an `omit` fault leaves its response out.
 fn run(
     model: &Model,
     world: &mut World,
@@ -305,10 +307,10 @@ fn run(
     operation: &Operation,
     references: &BTreeMap<String, String>,
     now: Timestamp,
-) -> ApiResponse {
+) -> (ApiResponse, bool) {
     let request = match inner_request(outer, operation, references) {
         Ok(request) => request,
-        Err(error) => return error.into(),
+        Err(error) => return (error.into(), false),
     };
     let query = if request.query.is_empty() {
         String::new()
@@ -316,14 +318,12 @@ fn run(
         format!("?{}", request.query)
     };
     let path = format!("/api/data/{}/{}{query}", request.version, request.resource);
-    if let Some(error) = world
-        .faults
-        .take(&operation.method, &path, true)
-        .and_then(|f| f.error())
-    {
-        return error.into();
+    let fault = world.faults.take(&operation.method, &path, true);
+    if let Some(error) = fault.as_ref().and_then(Fault::error) {
+        return (error.into(), false);
     }
-    webapi::handle(model, world, &request, now)
+    let omitted = fault == Some(Fault::Omit);
+    (webapi::handle(model, world, &request, now), omitted)
 }
 
 /// Runs a `$batch` request.
@@ -367,10 +367,13 @@ pub fn execute(
                     parts.push(entry(operation, None, None));
                     continue;
                 }
-                let response = run(model, world, outer, operation, &BTreeMap::new(), now);
+                let (response, omitted) =
+                    run(model, world, outer, operation, &BTreeMap::new(), now);
                 parts.push(entry(operation, Some(response.status), None));
-                out.push_str(&format!("--{response_boundary}\r\n"));
-                write_http_part(&mut out, &response, None);
+                if !omitted {
+                    out.push_str(&format!("--{response_boundary}\r\n"));
+                    write_http_part(&mut out, &response, None);
+                }
                 if !response.is_success() && !continue_on_error {
                     status = response.status;
                     stopped = true;
@@ -385,8 +388,10 @@ pub fn execute(
                 let mut references = BTreeMap::new();
                 let mut responses = Vec::new();
                 let mut failure = None;
+                let mut ran = 0;
                 for operation in operations {
-                    let response = run(model, world, outer, operation, &references, now);
+                    let (response, omitted) = run(model, world, outer, operation, &references, now);
+                    ran += 1;
                     parts.push(entry(operation, Some(response.status), Some(index)));
                     if !response.is_success() {
                         failure = Some(response);
@@ -397,9 +402,10 @@ pub fn execute(
                     {
                         references.insert(id.clone(), url.to_string());
                     }
-                    responses.push((operation.content_id.clone(), response));
+                    if !omitted {
+                        responses.push((operation.content_id.clone(), response));
+                    }
                 }
-                let ran = responses.len() + usize::from(failure.is_some());
                 parts.extend(
                     operations
                         .iter()

@@ -6,8 +6,8 @@
 //! `/api/data/v9.2/annotations?$select=subject`): without a `*` it is a substring test; with `*`
 //! the whole string must match, each `*` standing for any run of characters
 //! (`/api/data/*/annotations*`). An empty or absent path matches everything. With
-//! `"inBatch": true` a `status` rule is tested against the operations inside `$batch` requests
-//! instead of against whole HTTP requests.
+//! `"inBatch": true` a `status` or `omit` rule is tested against the operations inside `$batch`
+//! requests instead of against whole HTTP requests.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,9 @@ pub enum Fault {
         /// How long to wait, in milliseconds.
         ms: u64,
     },
+    /// Inside a `$batch` only: run the operation, but leave its response out of the answer (a
+    /// malformed batch response, as from a broken proxy).
+    Omit,
 }
 
 impl Fault {
@@ -79,6 +82,7 @@ impl Fault {
             Fault::Status { status, .. } => format!("status {status}"),
             Fault::Drop => "drop".to_string(),
             Fault::Delay { ms } => format!("delay {ms}ms"),
+            Fault::Omit => "omit".to_string(),
         }
     }
 }
@@ -98,7 +102,7 @@ pub struct FaultRule {
     pub count: u32,
     /// What happens.
     pub fault: Fault,
-    /// Apply to operations inside `$batch` instead of whole requests (status faults only).
+    /// Apply to operations inside `$batch` instead of whole requests (status and omit faults).
     #[serde(default)]
     pub in_batch: bool,
 }
@@ -120,7 +124,10 @@ impl FaultRule {
                 ))
             }
             Fault::Drop | Fault::Delay { .. } if self.in_batch => {
-                Err("only status faults can apply inside a $batch".to_string())
+                Err("only status and omit faults can apply inside a $batch".to_string())
+            }
+            Fault::Omit if !self.in_batch => {
+                Err("an omit fault applies inside a $batch only (\"inBatch\": true)".to_string())
             }
             Fault::Delay { ms } if *ms > 120_000 => {
                 Err("delay ms must be at most 120000".to_string())

@@ -132,6 +132,7 @@ async fn invalid_fault_rules_are_refused() {
         json!({"path": "x", "count": 0, "fault": {"kind": "drop"}}),
         json!({"path": "x", "fault": {"kind": "explode"}}),
         json!({"path": "x", "inBatch": true, "fault": {"kind": "drop"}}),
+        json!({"path": "x", "fault": {"kind": "omit"}}),
         json!({"path": "x"}),
     ] {
         let reply = h.control("POST", "/_emulator/faults", Some(&rule)).await;
@@ -178,6 +179,43 @@ async fn in_batch_faults_fail_the_matching_operation_inside_a_change_set() {
         suppression["esc_requestresubscribe"], false,
         "the PATCH before it was rolled back"
     );
+}
+
+#[tokio::test]
+async fn an_omit_fault_leaves_one_operation_s_response_out_of_the_batch_answer() {
+    let h = Harness::new();
+    arm(
+        &h,
+        json!({"method": "GET", "path": "contacts", "inBatch": true, "fault": {"kind": "omit"}}),
+    )
+    .await;
+    let get = |path: &str| {
+        format!("--batch_1\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\nGET /api/data/v9.2/{path} HTTP/1.1\r\nAccept: application/json\r\n\r\n")
+    };
+    let body = [
+        get("contacts?$select=fullname&$top=1"),
+        get("esc_emailsuppressions?$select=esc_emailaddress&$top=1"),
+        "--batch_1--\r\n".to_string(),
+    ]
+    .concat();
+    let uri = format!("{API}/$batch");
+    let headers = [
+        ("OData-MaxVersion", "4.0"),
+        ("OData-Version", "4.0"),
+        ("Content-Type", "multipart/mixed;boundary=batch_1"),
+    ];
+    let send = || h.send("POST", &uri, &headers, body.as_bytes());
+    let answer = send().await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let text = answer.text();
+    assert_eq!(text.matches("HTTP/1.1 200").count(), 1, "{text}");
+    assert!(
+        text.contains("esc_emailaddress") && !text.contains("fullname"),
+        "{text}"
+    );
+    // The rule was for one request: the next batch is answered whole.
+    let again = send().await.text();
+    assert_eq!(again.matches("HTTP/1.1 200").count(), 2, "{again}");
 }
 
 async fn running() -> (dataverse_emulator::RunningEmulator, SocketAddr) {
