@@ -114,14 +114,28 @@ fn rsub() -> JsValue {
     load_classic_script(FORM_LIBRARY)
 }
 
+/// Calls `function` (a dotted path in the page's `Rsub`) with its owner as `this`.
 fn call(function: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let ns = rsub();
+    call_in(&rsub(), function, args)
+}
+
+/// Calls `function` (a dotted path in the namespace `ns`) with its owner as `this`.
+fn call_in(ns: &JsValue, function: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
     let (this, name) = match function.rsplit_once('.') {
-        Some((object, name)) => (path(&ns, object), name),
-        None => (ns, function),
+        Some((object, name)) => (path(ns, object), name),
+        None => (ns.clone(), function),
     };
     let f: js_sys::Function = path(&this, name).dyn_into()?;
     f.apply(&this, &args.iter().collect())
+}
+
+/// Runs the OnLoad handler `handler` of `ns` outside Dynamics (a fake context whose form
+/// notifications go to `log`) and waits until it resolves.
+async fn load_outside_dynamics(ns: &JsValue, handler: &str, log: &js_sys::Array) {
+    let promise = call_in(ns, handler, &[fake_execution_context(log)]).expect("onLoad returns");
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("onLoad resolves");
 }
 
 fn json(value: &JsValue) -> String {
@@ -163,14 +177,7 @@ async fn ready_starts_the_embedded_module() {
 #[wasm_bindgen_test]
 async fn on_load_outside_dynamics_starts_the_module_and_says_what_is_missing() {
     let log = js_sys::Array::new();
-    let promise = call(
-        "EmailSuppressionForm.onLoad",
-        &[fake_execution_context(&log)],
-    )
-    .unwrap();
-    JsFuture::from(js_sys::Promise::from(promise))
-        .await
-        .expect("onLoad resolves");
+    load_outside_dynamics(&rsub(), "EmailSuppressionForm.onLoad", &log).await;
     let shown = json(&log);
     // The module started (no "rsub.module" failure) and reported, as one admin-facing
     // error, that the page has no Client API.
@@ -184,9 +191,8 @@ async fn on_load_outside_dynamics_starts_the_module_and_says_what_is_missing() {
 
 /// `diagnostics.checkCompatibility(org, connector).kind` in the namespace `ns`.
 fn compatibility_kind(ns: &JsValue, org: &str, connector: &str) -> Option<String> {
-    let diagnostics = path(ns, "diagnostics");
-    let f: js_sys::Function = path(&diagnostics, "checkCompatibility").dyn_into().ok()?;
-    let verdict = f.call2(&diagnostics, &org.into(), &connector.into()).ok()?;
+    let args = [org.into(), connector.into()];
+    let verdict = call_in(ns, "diagnostics.checkCompatibility", &args).ok()?;
     path(&verdict, "kind").as_string()
 }
 
@@ -227,14 +233,7 @@ async fn both_libraries_on_one_page_share_the_namespace_and_keep_their_own_modul
         Some("tooOld")
     );
     // The Contact form's handler runs outside Dynamics without an error.
-    let on_load: js_sys::Function = path(&ns, "ContactForm.onLoad").dyn_into().unwrap();
-    let log = js_sys::Array::new();
-    let promise = on_load
-        .call1(&ns, &fake_execution_context(&log))
-        .expect("onLoad returns");
-    JsFuture::from(js_sys::Promise::from(promise))
-        .await
-        .expect("the Contact form's onLoad resolves");
+    load_outside_dynamics(&ns, "ContactForm.onLoad", &js_sys::Array::new()).await;
 }
 
 #[wasm_bindgen_test]
@@ -320,14 +319,7 @@ fn malformed_versions_give_a_typed_verdict_not_a_crash() {
 async fn when_the_checks_are_off_a_ticked_request_is_refused_and_other_saves_pass() {
     // No Client API on this page: OnLoad switches the checks off (and says so).
     let log = js_sys::Array::new();
-    let load = call(
-        "EmailSuppressionForm.onLoad",
-        &[fake_execution_context(&log)],
-    )
-    .unwrap();
-    JsFuture::from(js_sys::Promise::from(load))
-        .await
-        .expect("onLoad resolves");
+    load_outside_dynamics(&rsub(), "EmailSuppressionForm.onLoad", &log).await;
 
     let refused = js_sys::Array::new();
     call(

@@ -101,7 +101,7 @@ async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
             t.page
                 .wait_until(
                     "the warning to clear once an answer is whole",
-                    "return !document.querySelector('#form-notifications').innerText.includes('Could not read where');",
+                    &format!("return !document.querySelector('{NOTES}').innerText.includes('Could not read where');"),
                 )
                 .await?;
             Ok(())

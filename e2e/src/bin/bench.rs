@@ -718,56 +718,56 @@ fn print_table(r: &Value) {
             num(&s["p95"])
         );
     };
-    line(
-        "OnLoad → first decision drawn, cold",
-        &r["onload_ready_ms"]["cold"],
-        "ms",
-    );
-    line(
-        "OnLoad → first decision drawn, warm",
-        &r["onload_ready_ms"]["warm"],
-        "ms",
-    );
-    line(
-        "baseline: OnLoad → empty handler done",
-        &r["baseline_onload_ms"],
-        "ms",
-    );
-    println!(
-        "{:<46} {:>7.2} ms            (cold)",
-        "OnLoad added over baseline (median − median)",
-        num(&r["onload_added_ms"]["cold"])
-    );
-    println!(
-        "{:<46} {:>7.2} ms            (warm)",
-        "",
-        num(&r["onload_added_ms"]["warm"])
-    );
-    line(
-        "OnLoad → state verified ($batch), cold",
-        &r["onload_verified_ms"]["cold"],
-        "ms",
-    );
-    line(
-        "OnLoad → state verified ($batch), warm",
-        &r["onload_verified_ms"]["warm"],
-        "ms",
-    );
-    line(
-        "  of which the emulator answers $batch, cold",
-        &r["load_requests"]["cold"]["batch_server_ms"],
-        "ms",
-    );
-    line(
-        "  of which the emulator answers $batch, warm",
-        &r["load_requests"]["warm"]["batch_server_ms"],
-        "ms",
-    );
-    line(
-        "library start before OnLoad (inflate, compile)",
-        &r["library_start_ms"]["cold"],
-        "ms",
-    );
+    for (label, series) in [
+        (
+            "OnLoad → first decision drawn, cold",
+            &r["onload_ready_ms"]["cold"],
+        ),
+        (
+            "OnLoad → first decision drawn, warm",
+            &r["onload_ready_ms"]["warm"],
+        ),
+        (
+            "baseline: OnLoad → empty handler done",
+            &r["baseline_onload_ms"],
+        ),
+    ] {
+        line(label, series, "ms");
+    }
+    for (label, series) in [
+        ("OnLoad added over baseline (median − median)", "cold"),
+        ("", "warm"),
+    ] {
+        println!(
+            "{label:<46} {:>7.2} ms            ({series})",
+            num(&r["onload_added_ms"][series])
+        );
+    }
+    let requests = &r["load_requests"];
+    for (label, series) in [
+        (
+            "OnLoad → state verified ($batch), cold",
+            &r["onload_verified_ms"]["cold"],
+        ),
+        (
+            "OnLoad → state verified ($batch), warm",
+            &r["onload_verified_ms"]["warm"],
+        ),
+        (
+            "  of which the emulator answers $batch, cold",
+            &requests["cold"]["batch_server_ms"],
+        ),
+        (
+            "  of which the emulator answers $batch, warm",
+            &requests["warm"]["batch_server_ms"],
+        ),
+        (
+            "library start before OnLoad (inflate, compile)",
+            &r["library_start_ms"]["cold"],
+        ),
+    ] {
+        line(label, series, "ms");
+    }
     line("save decision (onSave)", &r["onsave_decision_us"], "µs");
     let whole = |v: &Value| format!("{}", num(v));
     println!(
