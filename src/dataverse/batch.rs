@@ -62,12 +62,6 @@ impl BatchError {
     }
 }
 
-impl core::fmt::Display for BatchError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.describe())
-    }
-}
-
 /// The most requests one batch may hold.
 pub const MAX_REQUESTS: usize = 1000;
 
@@ -187,19 +181,20 @@ fn boundary_of(content_type: &str) -> Option<String> {
     })
 }
 
-/// The responses to a batch of `sent` single requests (no change set, whose failure Dataverse
-/// answers with one response for all its requests): one per request, or an error, so that no
-/// request goes unanswered unnoticed.
+/// The decoded `responses` to `parts`, checked: a batch of single requests must have one
+/// response per request, so that no request goes unanswered unnoticed. A change set is not
+/// counted: Dataverse answers a failed one with one response for all its requests.
 pub fn one_per_request(
+    parts: &[BatchPart],
     responses: Vec<ApiResponse>,
-    sent: usize,
 ) -> Result<Vec<ApiResponse>, BatchError> {
-    if responses.len() == sent {
+    let singles = parts.iter().all(|p| matches!(p, BatchPart::Single(_)));
+    if !singles || responses.len() == parts.len() {
         Ok(responses)
     } else {
         Err(BatchError::Unanswered {
             answered: responses.len(),
-            sent,
+            sent: parts.len(),
         })
     }
 }
@@ -381,11 +376,21 @@ mod tests {
             "multipart/mixed; boundary=batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f";
         let responses = decode(content_type, RESPONSE).unwrap();
         let count = responses.len();
+        let read = || BatchPart::Single(ApiRequest::get(&Query::new("contacts")));
+        let reads = |n: usize| (0..n).map(|_| read()).collect::<Vec<_>>();
         assert_eq!(
-            one_per_request(responses.clone(), count),
+            one_per_request(&reads(count), responses.clone()),
             Ok(responses.clone())
         );
-        let short = one_per_request(responses, count + 1).unwrap_err();
+        // A failed change set is answered once for all its requests: not counted.
+        let mut with_change_set = reads(count);
+        let note = ApiRequest::post("annotations", "{}".to_owned());
+        with_change_set.push(BatchPart::ChangeSet(vec![note]));
+        assert_eq!(
+            one_per_request(&with_change_set, responses.clone()),
+            Ok(responses.clone())
+        );
+        let short = one_per_request(&reads(count + 1), responses).unwrap_err();
         assert_eq!(
             short.describe(),
             [

@@ -71,12 +71,14 @@ impl WebApi {
             return Err(error);
         }
         let content_type = response.header("content-type").unwrap_or_default();
-        batch::decode(content_type, &response.body).map_err(|e| {
-            ApiError::unexpected(
-                response.status,
-                &["unreadable batch response: ", &e.describe()].concat(),
-            )
-        })
+        batch::decode(content_type, &response.body)
+            .and_then(|responses| batch::one_per_request(parts, responses))
+            .map_err(|e| {
+                ApiError::unexpected(
+                    response.status,
+                    &["unreadable batch response: ", &e.describe()].concat(),
+                )
+            })
     }
 }
 

@@ -82,7 +82,6 @@ impl MappingConfig {
             for key in keys {
                 let name = map.field(&key).and_then(|v| v.text());
                 let name = name.ok_or_else(|| wrong_type("reasonValues", "an object of texts"))?;
-                reason_values.retain(|(k, _)| *k != key);
                 reason_values.push((key, name));
             }
         }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsValue;
 
 use super::session::{self, Facts, Session};
 use super::{cache, clock, note, view};
-use crate::dataverse::batch::{self, BatchPart};
+use crate::dataverse::batch::BatchPart;
 use crate::dataverse::error::ApiError;
 use crate::dataverse::guid::Guid;
 use crate::dataverse::http::ApiVersion;
@@ -318,7 +318,11 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     let reading = reading.unwrap_or(ConnectorReading::Unreadable {
         why: "no answer".into(),
     });
-    cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
+    // Only a reading taken now is cached: writing back a cached one would renew its date, and
+    // a session that keeps loading forms would never read the connector again.
+    if plan.cached.is_none() {
+        cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
+    }
     let _ = session::with(|s| {
         let shown: Vec<Message> = problems
             .iter()
@@ -362,15 +366,7 @@ async fn send_load_batch(
         attempts += 1;
         let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
         match api.send_batch(parts, &batch_id).await {
-            // The load batch holds single reads only: each must have its answer.
-            Ok(responses) => {
-                return batch::one_per_request(responses, parts.len()).map_err(|e| {
-                    ApiError::unexpected(
-                        200,
-                        &["unreadable batch response: ", &e.describe()].concat(),
-                    )
-                })
-            }
+            Ok(responses) => return Ok(responses),
             Err(error) => match policy.delay_before_retry(&error, attempts, waited) {
                 Some(delay) => {
                     clock::sleep(delay).await;

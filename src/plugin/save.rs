@@ -29,13 +29,11 @@ fn is_conflict(code: i64) -> bool {
 /// Returns `false` when the checks are not running on this form (no usable configuration or
 /// Client API): the loader then refuses a save that ticks Request Resubscribe.
 pub fn on_save(execution_context: JsValue) -> bool {
-    if session::with(|_| ()).is_none() {
-        return false;
-    }
-    let Some(args) = Form::save_args(&execution_context) else {
-        return true;
-    };
-    let _ = session::with(|s| {
+    let args = Form::save_args(&execution_context);
+    session::with(|s| {
+        let Some(args) = args else {
+            return;
+        };
         let flag = &s.mapping.request_resubscribe;
         let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let Some(facts) = s.facts.clone() else {
@@ -104,8 +102,8 @@ pub fn on_save(execution_context: JsValue) -> bool {
                 }
             }
         }
-    });
-    true
+    })
+    .is_some()
 }
 
 /// Sets the request date in the same save and queues the note in the outbox.

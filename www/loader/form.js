@@ -313,20 +313,6 @@ var Rsub = (function (namespace) {
         }
     };
 
-/*@END@*/
-/*@IF contact-form@*/
-    namespace.ContactForm = {
-        /** OnLoad of the Contact form: draws the contact's resubscription history in the panel. */
-        onLoad: function (executionContext, parameters) {
-            return moduleReady().then(function (module) {
-                return module.onContactLoad(executionContext, parameters);
-            }, function (error) {
-                reportFailure(executionContext, error);
-            });
-        }
-    };
-
-/*@END@*/
     /*
      * Start the module now, while the library loads: Dynamics loads form libraries before it
      * calls OnLoad, so OnLoad can decide at once instead of waiting for an asynchronous compile
@@ -340,5 +326,23 @@ var Rsub = (function (namespace) {
         moduleReady().then(undefined, function () { return undefined; });
     }
 
+/*@END@*/
+/*@IF contact-form@*/
+    /*
+     * The Contact form only draws the history in the background: its module compiles off the
+     * main thread when OnLoad asks for it.
+     */
+    namespace.ContactForm = {
+        /** OnLoad of the Contact form: draws the contact's resubscription history in the panel. */
+        onLoad: function (executionContext, parameters) {
+            return moduleReady().then(function (module) {
+                return module.onContactLoad(executionContext, parameters);
+            }, function (error) {
+                reportFailure(executionContext, error);
+            });
+        }
+    };
+
+/*@END@*/
     return namespace;
 })(typeof Rsub === "object" && Rsub !== null ? Rsub : {});

@@ -30,6 +30,12 @@ pub const LIBRARIES: [Library; 2] = [
     },
 ];
 
+/// Whether `name` is one of the form libraries (each reads the Resubscribe strings, so each
+/// depends on them in the package).
+pub fn is_form_library(name: &str) -> bool {
+    LIBRARIES.iter().any(|l| l.name == name)
+}
+
 /// Where a form library's bytes go: what `cargo xtask bench` reports beside its size.
 pub struct FormLibraryParts {
     /// The file written.

@@ -262,7 +262,7 @@ fn customizations(
                 ));
             }
         }
-        if super::form::LIBRARIES.contains(&name.as_str()) {
+        if crate::build::is_form_library(name) {
             let dependencies = resource.dependencies()?;
             for strings in resources.values().filter(|r| r.kind == names::RESX) {
                 if !dependencies.contains(&strings.name) {

@@ -15,10 +15,6 @@ use super::xml;
 /// The form library's unique name (the web resource the handlers live in).
 pub const LIBRARY: &str = crate::paths::FORM_LIBRARY;
 
-/// Every form library (the Email Suppressions form's and the Contact form's): each reads the
-/// Resubscribe strings, so each depends on them.
-pub const LIBRARIES: [&str; 2] = [LIBRARY, crate::paths::CONTACT_LIBRARY];
-
 /// The inline panel page and its control.
 pub const PANEL_PAGE: &str = "rsub_/resubscribe/status.html";
 const PANEL_CONTROL_ID: &str = "WebResource_rsub_status";

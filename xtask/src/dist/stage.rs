@@ -209,7 +209,7 @@ pub fn stage(
     let mut folder = Folder::new();
     for resource in &shipped {
         let mut resource = (*resource).clone();
-        if super::form::LIBRARIES.contains(&resource.name.as_str()) {
+        if crate::build::is_form_library(&resource.name) {
             resource.dependency_xml = webresource::dependency_xml(&strings);
         }
         let bytes = built.get(&resource.name).cloned().unwrap_or_default();
