@@ -237,7 +237,11 @@ async fn both_libraries_on_one_page_share_the_namespace_and_keep_their_own_modul
     );
     // The Contact form's handler runs outside Dynamics without an error.
     load_outside_dynamics(&ns, "ContactForm.onLoad", &js_sys::Array::new()).await;
-    assert_eq!(started_modules(&win), 2, "each library started its own module");
+    assert_eq!(
+        started_modules(&win),
+        2,
+        "each library started its own module"
+    );
 }
 
 #[wasm_bindgen_test]

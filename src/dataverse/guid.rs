@@ -3,16 +3,13 @@
 use crate::prelude::*;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use crate::domain::note::normalize_guid;
 
 /// A record id (GUID), stored lower-case without braces: `5f0c…-…`.
 ///
 /// The Client API returns ids as `{5F0C…}`; [`Guid::parse`] accepts that form, the bare form
 /// and surrounding whitespace, and refuses anything else so no URL is built from bad input.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Guid(String);
 
 /// Why a text is not a GUID.
@@ -45,19 +42,6 @@ impl Guid {
 impl fmt::Display for Guid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Guid {
-    type Error = GuidError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Guid::parse(&value)
-    }
-}
-
-impl From<Guid> for String {
-    fn from(value: Guid) -> String {
-        value.0
     }
 }
 

@@ -13,7 +13,6 @@
 //!   gives [`Compatibility::Unknown`]: warn, don't block.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
 use super::text::{bounded, decimal};
@@ -23,8 +22,7 @@ use super::version::{ReleaseLine, Version, VersionError};
 const MAX_DETAIL_LEN: usize = 200;
 
 /// What the edge could find out about the installed connector solution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectorReading {
     /// The solution is installed; its `version` column as read.
     Installed {
@@ -41,8 +39,7 @@ pub enum ConnectorReading {
 }
 
 /// Why compatibility could not be established.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnknownCause {
     /// The connector version could not be read.
     Unreadable {
@@ -71,8 +68,7 @@ pub enum UnknownCause {
 }
 
 /// The verdict on the installed connector for this organization.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Compatibility {
     /// The connector is at or above the minimum.
     Ok {
@@ -114,8 +110,7 @@ pub enum Compatibility {
 }
 
 /// A minimum connector version and whether it is published or assumed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MinimumConnector {
     /// The minimum version.
     pub version: Version,
@@ -314,17 +309,27 @@ mod tests {
     }
 
     #[test]
-    fn kind_names_the_verdict_as_its_json_does() {
-        for (org, reading) in [
-            ("9.2.25093.00168", ConnectorReading::installed("7.0.1.721")),
-            ("8.2.2.112", ConnectorReading::installed("7.0.1.129")),
-            ("7.0.0.1", ConnectorReading::installed("5.0.0.14")),
-            ("9.2", ConnectorReading::NotInstalled),
-            ("x", ConnectorReading::NotInstalled),
+    fn kind_names_the_verdict_in_camel_case() {
+        for (org, reading, kind) in [
+            (
+                "9.2.25093.00168",
+                ConnectorReading::installed("7.0.1.721"),
+                "ok",
+            ),
+            (
+                "8.2.2.112",
+                ConnectorReading::installed("7.0.1.129"),
+                "tooOld",
+            ),
+            (
+                "7.0.0.1",
+                ConnectorReading::installed("5.0.0.14"),
+                "lineMismatch",
+            ),
+            ("9.2", ConnectorReading::NotInstalled, "notInstalled"),
+            ("x", ConnectorReading::NotInstalled, "unknown"),
         ] {
-            let verdict = check(org, &reading);
-            let json = serde_json::to_value(&verdict).unwrap();
-            assert_eq!(json["kind"], verdict.kind());
+            assert_eq!(check(org, &reading).kind(), kind, "{org}");
         }
     }
 

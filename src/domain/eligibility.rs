@@ -8,8 +8,6 @@
 use crate::prelude::*;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::messages::{Message, MessageKey};
 use super::text::{bounded, fold_case};
 
@@ -17,8 +15,7 @@ use super::text::{bounded, fold_case};
 const MAX_UNKNOWN_LEN: usize = 100;
 
 /// Why an address is on the suppression list (dotdigital's contact statuses).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SuppressionReason {
     /// The contact unsubscribed.
     Unsubscribed,
@@ -127,8 +124,7 @@ impl fmt::Display for SuppressionReason {
 }
 
 /// Whether, and how, an address with a given reason can be resubscribed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Eligibility {
     /// After the contact confirms a confirmation email sent at the next sync.
     WithConfirmation,

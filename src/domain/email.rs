@@ -10,8 +10,6 @@
 use crate::prelude::*;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::messages::{Message, MessageKey};
 use super::text::{self, bounded, decimal};
 
@@ -23,13 +21,11 @@ pub const MAX_LOCAL_LEN: usize = 64;
 pub const MAX_LABEL_LEN: usize = 63;
 
 /// A syntactically valid, trimmed email address; serializes as the plain string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailAddress(String);
 
 /// Why a text is not an acceptable email address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmailError {
     /// Nothing but whitespace.
     Empty,
@@ -163,20 +159,6 @@ fn invalid_label(label: &str) -> EmailError {
 impl fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for EmailAddress {
-    type Error = EmailError;
-
-    fn try_from(text: String) -> Result<EmailAddress, EmailError> {
-        EmailAddress::parse(&text)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(address: EmailAddress) -> String {
-        address.0
     }
 }
 

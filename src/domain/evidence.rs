@@ -7,7 +7,6 @@
 //! suppression record was created is refused without tolerance.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::messages::{Message, MessageKey};
 use super::text::{char_len, decimal};
@@ -19,8 +18,7 @@ pub const MAX_DETAILS_CHARS: usize = 2_000;
 pub const CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// How the contact asked to be resubscribed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Channel {
     /// A phone call.
     Phone,
@@ -78,8 +76,7 @@ impl Channel {
 }
 
 /// A Dynamics user (`systemuser`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRef {
     /// The user's id (GUID, braces or not).
     pub id: String,
@@ -88,8 +85,7 @@ pub struct UserRef {
 }
 
 /// What was recorded about the contact's request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     /// Who asked: the contact's name, or the email address when no contact is linked.
     pub contact_name: String,
@@ -104,12 +100,7 @@ pub struct Evidence {
 }
 
 /// One problem with the evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EvidenceError {
     /// Who asked is blank.
     MissingRequester,

@@ -12,7 +12,6 @@
 //! - Note text is data: it is kept as written (bounded), never interpreted as markup.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;
 use super::evidence::Channel;
@@ -36,8 +35,7 @@ const EMAIL: &str = "Email address: ";
 const REASON: &str = "Suppression reason: ";
 
 /// A resubscribe request as recorded in our audit note.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// Which request (suppression record and request time).
     pub marker: RequestMarker,
@@ -162,12 +160,7 @@ pub fn latest_request(
 }
 
 /// What became of a request, as far as the notes tell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// No connector note yet (waiting for the sync, or never processed).
     NoneYet,
@@ -191,8 +184,7 @@ pub enum Outcome {
 }
 
 /// One entry of the history: a request (or connector activity without one) and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
     /// The recorded request; `None` for connector activity this form did not record.
     pub request: Option<RecordedRequest>,

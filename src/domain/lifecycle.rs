@@ -24,7 +24,6 @@
 //!   read the state stays *Resubscribed* with `bulk_restriction_on: false`.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
@@ -36,22 +35,18 @@ use super::time::Timestamp;
 const MAX_WHY: usize = 200;
 
 /// A note on the contact, as read from `annotation`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteFact {
     /// `subject` (empty when null).
-    #[serde(default)]
     pub subject: String,
     /// `notetext` (empty when null).
-    #[serde(default)]
     pub text: String,
     /// `createdon`.
     pub created_on: Timestamp,
 }
 
 /// What the records say, as read at form load.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleFacts {
     /// *Request Resubscribe* as saved.
     pub request_flag: bool,
@@ -62,15 +57,13 @@ pub struct LifecycleFacts {
     /// The suppression reason.
     pub reason: SuppressionReason,
     /// The contact's notes.
-    #[serde(default)]
     pub notes: Vec<NoteFact>,
     /// The contact's `donotbulkemail`, if it could be read.
     pub contact_donotbulkemail: Option<bool>,
 }
 
 /// Which note substrings mean what (configuration; defaults are assumed, see [`Default`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecyclePatterns {
     /// The connector sent the confirmation email.
     pub confirmation_sent: Vec<String>,
@@ -105,8 +98,7 @@ impl Default for LifecyclePatterns {
 }
 
 /// How the address left (or will leave) the suppression list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResubscribePath {
     /// Staff request, then the contact confirmed the email.
     Confirmation,
@@ -117,12 +109,7 @@ pub enum ResubscribePath {
 }
 
 /// Where the resubscription stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lifecycle {
     /// No request.
     NotRequested,
@@ -178,8 +165,7 @@ pub enum Lifecycle {
 }
 
 /// A step of the lifecycle shown inline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
     /// A user requested the resubscribe.
     Requested,
@@ -194,8 +180,7 @@ pub enum StepKind {
 }
 
 /// Who or what moves a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
     /// A Dynamics user (the UI may say "you" or the user's name).
     User,
@@ -206,8 +191,7 @@ pub enum Actor {
 }
 
 /// One step: what, when (if known), by whom, and whether it has happened yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
     /// Which step.
     pub kind: StepKind,

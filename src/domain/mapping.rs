@@ -7,7 +7,6 @@
 //! guess. Pure: the edge lists the form's attributes and hands them in.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::eligibility::SuppressionReason;
 use super::json::{only_known, optional_text, optional_texts, wrong_type, JsonValue};
@@ -141,8 +140,7 @@ pub struct FormAttribute {
 }
 
 /// The columns the plugin reads and writes, resolved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMapping {
     /// *Request Resubscribe*.
     pub request_resubscribe: String,

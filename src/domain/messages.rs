@@ -5,7 +5,6 @@
 //! arguments) and the edge renders it with the user's table. Owns no business rule.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::time::Timestamp;
 
@@ -13,11 +12,10 @@ use super::time::Timestamp;
 macro_rules! message_table {
     ($($variant:ident = $id:literal => $english:literal;)*) => {
         /// Identifies one user-facing text; serializes as its stable dotted id.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MessageKey {
             $(
                 #[doc = $english]
-                #[serde(rename = $id)]
                 $variant,
             )*
         }
@@ -279,8 +277,7 @@ impl MessageKey {
 }
 
 /// A user-facing text to show: which template, and the values of its `{placeholders}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// Which template to render.
     pub key: MessageKey,
@@ -288,7 +285,6 @@ pub struct Message {
     pub args: Vec<(String, String)>,
     /// Placeholders whose value is itself a message, rendered with the same table (so it is
     /// translated along with the sentence around it).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<(String, Message)>,
 }
 

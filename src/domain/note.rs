@@ -11,8 +11,6 @@
 use crate::prelude::*;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use super::eligibility::SuppressionReason;
 use super::email::EmailAddress;
 use super::evidence::Evidence;
@@ -31,8 +29,7 @@ const MARKER_OPEN: &str = "(rsub:";
 const MARKER_CLOSE: char = ')';
 
 /// Identifies one resubscribe request: the suppression record and when the request was saved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RequestMarker {
     /// The suppression record id: lower-case GUID without braces.
     pub suppression_id: String,
@@ -41,8 +38,7 @@ pub struct RequestMarker {
 }
 
 /// Why a marker cannot be made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoteError {
     /// The record id is not a GUID (e.g. empty for an unsaved record).
     InvalidSuppressionId {
@@ -150,8 +146,7 @@ impl fmt::Display for RequestMarker {
 }
 
 /// The audit note to write on the contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResubscribeNote {
     /// `annotation.subject`, ending with the marker.
     pub subject: String,

@@ -15,7 +15,6 @@
 //! - A previous failed resubscription does not block a new request but warns.
 
 use crate::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::compatibility::Compatibility;
 use super::eligibility::SuppressionReason;
@@ -26,8 +25,7 @@ use super::messages::{date_arg, Message, MessageKey};
 use super::time::Timestamp;
 
 /// `formContext.ui.getFormType()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormType {
     /// 1: a new, unsaved record.
     Create,
@@ -71,8 +69,7 @@ impl FormType {
 }
 
 /// `executionContext.getEventArgs().getSaveMode()`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaveMode {
     /// 1: Save.
     Save,
@@ -112,8 +109,7 @@ impl SaveMode {
 }
 
 /// How *Request Resubscribe* changed between the saved record and this save.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestTransition {
     /// Same value as saved.
     Unchanged,
@@ -135,8 +131,7 @@ impl RequestTransition {
 }
 
 /// Everything the save check needs to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormFacts {
     /// The form type.
     pub form_type: FormType,
@@ -163,8 +158,7 @@ pub struct FormFacts {
 }
 
 /// What the OnSave handler should do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveDecision {
     /// Let the save go ahead.
     Allow,

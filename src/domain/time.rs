@@ -5,20 +5,16 @@
 use crate::prelude::*;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-
 const MS_PER_SECOND: i64 = 1_000;
 const MS_PER_MINUTE: i64 = 60 * MS_PER_SECOND;
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Milliseconds since 1970-01-01T00:00:00Z; serializes as that number (a JS `Date` value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
 /// Why a text is not an ISO 8601 UTC timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeError {
     /// Nothing but whitespace.
     Empty,

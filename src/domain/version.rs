@@ -10,8 +10,6 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
-use serde::{Deserialize, Serialize};
-
 use super::messages::{Message, MessageKey};
 use super::text::{bounded, decimal};
 
@@ -19,16 +17,14 @@ use super::text::{bounded, decimal};
 const MAX_PART_IN_ERROR: usize = 40;
 
 /// A version number of 2 to 4 numeric parts; serializes as its display string.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Copy)]
 pub struct Version {
     parts: [u32; 4],
     len: u8,
 }
 
 /// Why a text is not a version, or a version has no release line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionError {
     /// Nothing but whitespace.
     Empty,
@@ -203,20 +199,6 @@ impl core::str::FromStr for Version {
     }
 }
 
-impl TryFrom<String> for Version {
-    type Error = VersionError;
-
-    fn try_from(text: String) -> Result<Version, VersionError> {
-        Version::parse(&text)
-    }
-}
-
-impl From<Version> for String {
-    fn from(version: Version) -> String {
-        version.text()
-    }
-}
-
 impl VersionError {
     /// The user-facing message.
     pub fn message(&self) -> Message {
@@ -248,8 +230,7 @@ impl fmt::Display for VersionError {
 impl core::error::Error for VersionError {}
 
 /// The Dynamics release an organization runs, from its major version (DOMAIN §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReleaseLine {
     /// 5.x: Dynamics CRM 2011.
     Crm2011,

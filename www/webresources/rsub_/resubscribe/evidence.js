@@ -24,7 +24,7 @@
     /** A request time up to this far after "now" is accepted (Rust `CLOCK_SKEW_MINUTES`). */
     var CLOCK_SKEW_MS = 5 * 60 * 1000;
     var MINUTE_MS = 60 * 1000;
-    /** The serde names of the Rust `Channel` enum, in display order; also the radio ids and values. */
+    /** The ids of the Rust `Channel` enum (`Channel::id`), in display order; also the radio ids and values. */
     var CHANNELS = ["phone", "email", "letter", "inPerson", "webForm", "other"];
     var RESULT_KEY_PREFIX = "rsub.evidence.";
     /** How long a host that handles window.close() gets before the page says to close it by hand. */
