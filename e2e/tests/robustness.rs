@@ -9,6 +9,15 @@ use serde_json::{json, Value};
 const SUPPRESSION: &str = "esc_emailsuppression";
 const NOTES: &str = "#form-notifications";
 
+/// Opens the unsubscribed suppression record; returns the form's notifications once they
+/// contain `needle`.
+async fn open_and_read(t: &e2e::E2e, needle: &str) -> Outcome<String> {
+    t.page
+        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+        .await?;
+    t.page.wait_for_text(NOTES, needle).await
+}
+
 #[tokio::test]
 async fn a_strict_csp_is_explained_normal_edits_save_and_requests_are_refused() -> Outcome {
     run(
@@ -17,13 +26,7 @@ async fn a_strict_csp_is_explained_normal_edits_save_and_requests_are_refused() 
             t.emulator
                 .control_post("settings", &json!({ "strictCsp": true }), 200)
                 .await?;
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            let shown = t
-                .page
-                .wait_for_text(NOTES, "Content Security Policy")
-                .await?;
+            let shown = open_and_read(t, "Content Security Policy").await?;
             ensure!(
                 shown.contains("wasm-unsafe-eval"),
                 "the admin is not told what to allow: {shown}"
@@ -85,13 +88,7 @@ async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
                     "fault": { "kind": "omit" }
                 }))
                 .await?;
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            let shown = t
-                .page
-                .wait_for_text(NOTES, "Could not read where this resubscription stands")
-                .await?;
+            let shown = open_and_read(t, "Could not read where this resubscription stands").await?;
             ensure!(
                 shown.contains("Dynamics gave an answer this form cannot read")
                     && shown.contains("3 responses to 4 requests"),
