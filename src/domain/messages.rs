@@ -5,6 +5,7 @@
 //! arguments) and the edge renders it with the user's table. Owns no business rule.
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use super::time::Timestamp;
 
@@ -322,19 +323,29 @@ impl Message {
     /// English. Unknown placeholders are kept as written, so a missing translation argument
     /// shows up instead of vanishing.
     pub fn render<'a>(&self, table: impl Fn(MessageKey) -> &'a str) -> String {
-        self.render_with(&table)
+        self.render_each(&|key| Cow::Borrowed(table(key)), &|_| None)
     }
 
-    fn render_with<'a>(&self, table: &dyn Fn(MessageKey) -> &'a str) -> String {
+    /// Renders this message and its parts, each with its template from `table` (an empty one
+    /// falls back to English) and each argument as `value` rewrites it (`None` keeps it).
+    pub fn render_each<'a>(
+        &self,
+        table: &dyn Fn(MessageKey) -> Cow<'a, str>,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> String {
         let template = table(self.key);
         let template = if template.trim().is_empty() {
             english(self.key)
         } else {
-            template
+            &template
         };
-        let mut args = self.args.clone();
+        let mut args: Vec<(String, String)> = self
+            .args
+            .iter()
+            .map(|(name, arg)| (name.clone(), value(arg).unwrap_or_else(|| arg.clone())))
+            .collect();
         for (name, part) in &self.parts {
-            args.push((name.clone(), part.render_with(table)));
+            args.push((name.clone(), part.render_each(table, value)));
         }
         fill(template, &args)
     }
@@ -489,6 +500,24 @@ pub(crate) mod tests {
             "Version „nine“ unlesbar. Nur ein Teil."
         );
         assert_complete(&message);
+    }
+
+    #[test]
+    fn arguments_are_rewritten_in_the_message_and_in_its_parts() {
+        let message = Message::new(MessageKey::CompatUnknownOrgVersion)
+            .with("value", "nine")
+            .with_part(
+                "problem",
+                Message::new(MessageKey::CompatUnknownOrgVersion)
+                    .with("value", "ten")
+                    .with("problem", "kept"),
+            );
+        let table = |key: MessageKey| Cow::Owned([english(key), "!"].concat());
+        let shout = |value: &str| (value != "kept").then(|| value.to_uppercase());
+        let text = message.render_each(&table, &shout);
+        assert!(text.contains("“NINE”"), "{text}");
+        assert!(text.contains("“TEN”"), "{text}");
+        assert!(text.ends_with("kept!!"), "{text}");
     }
 
     #[test]

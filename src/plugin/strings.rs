@@ -8,6 +8,7 @@ use core::cell::Cell;
 use crate::domain::messages::{english, Message, MessageKey};
 use crate::domain::time::Timestamp;
 use crate::xrm::form::resource_string;
+use alloc::borrow::Cow;
 
 super::local::page_local! {
     static LANGUAGE: Cell<u32> = Cell::new(1033);
@@ -41,25 +42,9 @@ pub fn template(key: MessageKey) -> String {
         .unwrap_or_else(|| english(key).to_owned())
 }
 
-/// `message` in the user's language.
+/// `message` in the user's language, its dates in the user's locale.
 pub fn text(message: &Message) -> String {
-    let mut message = message.clone();
-    for (_, value) in message.args.iter_mut() {
-        if let Some(date) = localized_date(value) {
-            *value = date;
-        }
-    }
-    for (name, part) in core::mem::take(&mut message.parts) {
-        message.args.push((name, text(&part)));
-    }
-    let own = template(message.key);
-    message.render(|key| {
-        if key == message.key {
-            own.as_str()
-        } else {
-            english(key)
-        }
-    })
+    message.render_each(&|key| Cow::Owned(template(key)), &localized_date)
 }
 
 /// Several messages as one notification text.
