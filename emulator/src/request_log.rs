@@ -4,6 +4,10 @@
 
 use serde::Serialize;
 
+/// The header the demo host puts on its own Web API requests, so that round-trip counts can
+/// leave them out.
+pub const HOST_HEADER: &str = "X-Demo-Host";
+
 /// Most entries kept; older ones are dropped first.
 pub const CAPACITY: usize = 10_000;
 
@@ -18,6 +22,9 @@ pub struct LogEntry {
     /// The request's `If-Match` header, if any (optimistic concurrency on writes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub if_match: Option<String>,
+    /// Sent by the demo host's own Web API calls (header [`HOST_HEADER`]), not by the plugin.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub demo_host: bool,
     /// Response status; `null` when the connection was dropped.
     pub status: Option<u16>,
     /// When the request arrived (ISO 8601 UTC, milliseconds).

@@ -21,7 +21,7 @@ use crate::errors::ApiError;
 use crate::faults::Fault;
 use crate::odata::percent_decode;
 use crate::reply::ApiResponse;
-use crate::request_log::{BatchPartEntry, LogEntry};
+use crate::request_log::{BatchPartEntry, LogEntry, HOST_HEADER};
 use crate::state::Emulator;
 use crate::static_files;
 use crate::webapi::{self, ApiRequest};
@@ -102,10 +102,12 @@ async fn traffic_layer(
         .get("If-Match")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let demo_host = request.headers().contains_key(HOST_HEADER);
     let mut entry = LogEntry {
         method,
         path,
         if_match,
+        demo_host,
         status: None,
         started_at: started_at.to_iso_millis(),
         duration_ms: 0,

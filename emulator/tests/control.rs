@@ -143,7 +143,7 @@ async fn state_dump_lists_every_table_with_etags() {
 }
 
 #[tokio::test]
-async fn request_log_records_method_path_status_and_timing_but_not_control_calls() {
+async fn request_log_records_method_path_status_timing_and_the_demo_host_but_not_control_calls() {
     let h = Harness::new();
     h.get("RetrieveVersion()").await;
     h.get(&format!(
@@ -152,10 +152,21 @@ async fn request_log_records_method_path_status_and_timing_but_not_control_calls
     ))
     .await;
     h.get("contacts(nope)").await;
+    h.api("GET", "RetrieveVersion()", &[("X-Demo-Host", "1")], None)
+        .await;
     h.control("GET", "/_emulator/state", None).await;
     let log = h.control("GET", "/_emulator/requests", None).await.json();
     let entries = log["requests"].as_array().expect("entries");
-    assert_eq!(entries.len(), 3);
+    assert_eq!(entries.len(), 4);
+    assert_eq!(
+        entries
+            .iter()
+            .map(|e| e.get("demoHost").is_some())
+            .collect::<Vec<_>>(),
+        [false, false, false, true],
+        "only the request with X-Demo-Host is the host's"
+    );
+    assert!(h.emulator.requests()[3].demo_host);
     assert_eq!(entries[1]["method"], "GET");
     assert_eq!(
         entries[1]["path"],

@@ -16,6 +16,8 @@ pub const FIRST_DECISION_MARK: &str = "rsub:first-decision";
 /// The User Timing mark put when [`render_state`] has drawn the state read at load (after the
 /// Web API round trip).
 pub const STATE_RENDERED_MARK: &str = "rsub:state-rendered";
+/// The User Timing mark put when the Contact form's history is drawn in its panel.
+pub const HISTORY_RENDERED_MARK: &str = "rsub:history-rendered";
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -26,7 +28,7 @@ extern "C" {
 }
 
 /// Puts `name` on the page's performance timeline (no allocation, no panic).
-fn mark(name: &str) {
+pub(crate) fn mark(name: &str) {
     #[cfg(target_arch = "wasm32")]
     let _ = performance_mark(name);
     #[cfg(not(target_arch = "wasm32"))]

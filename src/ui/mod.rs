@@ -153,6 +153,7 @@ pub async fn on_contact_load(
     };
     if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
         panel::render_history(&document, &model).map_err(|e| JsValue::from(e.describe()))?;
+        crate::plugin::view::mark(crate::plugin::view::HISTORY_RENDERED_MARK);
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
     /* Chosen from the org version like the platform does: v9.2 on 9.x, v8.2 on 8.x, none before 8.0. */
     var API = "/api/data/v9.2/";
+    var HOST_HEADER = "X-Demo-Host";
     var ANNOTATIONS = "odata.include-annotations=\"*\"";
     var FORMATTED = "@OData.Community.Display.V1.FormattedValue";
 
@@ -60,12 +61,17 @@
         });
     }
 
-    /** A Web API request with the headers Dataverse requires. */
+    /**
+     * A Web API request of the host's own with the headers Dataverse requires, and
+     * `X-Demo-Host`, so the emulator's request log tells the host's reads from the plugin's.
+     */
     function webApi(method, path, body, extra) {
         if (API === null) {
             return Promise.reject(dataverseError(404, "", "This organization version has no Web API (Dynamics CRM 2015 and earlier have only the OData v2 endpoint)."));
         }
-        return send(method, API + path, body, odataHeaders(body !== undefined, extra));
+        var headers = odataHeaders(body !== undefined, extra);
+        headers[HOST_HEADER] = "1";
+        return send(method, API + path, body, headers);
     }
 
     /** Web API path for an org version string: `/api/data/v9.2/`, `/api/data/v8.2/` or null. */

@@ -25,14 +25,18 @@
 //!   registers an empty OnLoad handler instead of the library's and loads no library: from
 //!   `demo:onload-call` to `demo:baseline-done`, the handler's only statement. The plugin's
 //!   added cost is the difference of the medians.
+//! - **Contact form** (`contact_onload_ms`): a new navigation to a contact with one recorded
+//!   request, from `demo:onload-call` to `rsub:module-started` (`contact.js` compiles and
+//!   starts its module off the main thread when OnLoad asks) and to `rsub:history-rendered`
+//!   (the notes read and the history drawn in the panel).
 //! - **Save decision** (`onsave_decision_us`): `Rsub.EmailSuppressionForm.onSave` called
 //!   synchronously in the loaded page with a synthetic save context (`getSaveMode()` 1), the
 //!   box ticked (without its OnChange, so no evidence is captured): every rule runs and the
 //!   save is refused, each call redrawing its notifications through the host's Client API.
 //! - **Round trips**: the plugin's Web API requests per load in the emulator's request log
-//!   (`$batch`, and any request to solutions, annotations or contacts).
+//!   (every Web API request the demo host did not mark as its own with `X-Demo-Host`).
 //!
-//! Rounds interleave baseline, cold and warm loads so that drift affects all three alike; the
+//! Rounds interleave baseline, cold, warm and Contact loads so that drift affects all three alike; the
 //! first rounds warm the browser up and are not counted.
 
 use std::path::PathBuf;
@@ -49,6 +53,8 @@ const USAGE: &str = "usage: bench --sizes FILE [--loads N] [--warmup N] [--save-
 const ENTITY: &str = "esc_emailsuppression";
 /// An unsubscribed suppression with a contact: eligible, nothing requested yet.
 const RECORD: &str = seed::SUPPRESSION_UNSUBSCRIBED;
+/// A contact with one recorded request: the Contact form's history has an entry to draw.
+const CONTACT: &str = seed::CONTACT_PAUL_CANNON;
 
 /// The targets (issue 7). KB = 1,000 bytes.
 const GZIP_TARGET_NOW: usize = 45_000;
@@ -252,6 +258,8 @@ fn clone(failure: &Failure) -> Failure {
 struct Measured {
     cold: Series,
     warm: Series,
+    /// Contact form loads: `ready_ms` to the module started, `verified_ms` to the history drawn.
+    contact: Series,
     baseline: Vec<f64>,
     save: Value,
     user_agent: String,
@@ -285,24 +293,26 @@ enum Kind {
     Baseline,
     Cold,
     Warm,
+    Contact,
 }
 
 async fn measure(t: &E2e, options: &Options) -> Outcome<Measured> {
     let mut measured = Measured {
         cold: Series::default(),
         warm: Series::default(),
+        contact: Series::default(),
         baseline: Vec::new(),
         save: Value::Null,
         user_agent: String::new(),
     };
     let rounds = options.warmup + options.loads;
     println!(
-        "timing {} rounds (baseline, cold, warm loads; the first {} not counted) …",
+        "timing {} rounds (baseline, cold, warm and Contact form loads; the first {} not counted) …",
         rounds, options.warmup
     );
     for round in 0..rounds {
         let counted = round >= options.warmup;
-        for kind in [Kind::Baseline, Kind::Cold, Kind::Warm] {
+        for kind in [Kind::Baseline, Kind::Cold, Kind::Warm, Kind::Contact] {
             let load = load_once(t, kind).await?;
             if !counted {
                 continue;
@@ -314,6 +324,7 @@ async fn measure(t: &E2e, options: &Options) -> Outcome<Measured> {
                 }
                 Kind::Cold => &mut measured.cold,
                 Kind::Warm => &mut measured.warm,
+                Kind::Contact => &mut measured.contact,
             };
             series.ready_ms.push(load.ready_ms);
             series.verified_ms.push(load.verified_ms);
@@ -364,13 +375,29 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
         "cannot clear the emulator's request log: HTTP {}",
         cleared.status
     );
-    let (query, end_marks) = match kind {
-        Kind::Baseline => ("&bench=baseline", json!(["demo:baseline-done"])),
-        Kind::Cold | Kind::Warm => ("", json!(["rsub:first-decision", "rsub:state-rendered"])),
+    let (entity, record, query, end_marks) = match kind {
+        Kind::Baseline => (
+            ENTITY,
+            RECORD,
+            "&bench=baseline",
+            json!(["demo:baseline-done"]),
+        ),
+        Kind::Cold | Kind::Warm => (
+            ENTITY,
+            RECORD,
+            "",
+            json!(["rsub:first-decision", "rsub:state-rendered"]),
+        ),
+        Kind::Contact => (
+            "contact",
+            CONTACT,
+            "",
+            json!(["rsub:module-started", "rsub:history-rendered"]),
+        ),
     };
     t.page
         .goto(&format!(
-            "/main.aspx?etn={ENTITY}&pagetype=entityrecord&id={RECORD}{query}"
+            "/main.aspx?etn={entity}&pagetype=entityrecord&id={record}{query}"
         ))
         .await?;
     let marks = t
@@ -394,7 +421,7 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
     let verified_ms = marks["ms"][1].as_f64().unwrap_or(f64::NAN);
     let library_ms = marks["libraryMs"].as_f64().unwrap_or(f64::NAN);
     e2e::ensure!(
-        kind == Kind::Baseline || library_ms.is_finite(),
+        matches!(kind, Kind::Baseline | Kind::Contact) || library_ms.is_finite(),
         "the form library put no rsub:library-start and rsub:module-started marks"
     );
     Ok(Load {
@@ -407,19 +434,15 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
     })
 }
 
-/// The plugin's Web API requests in the log since it was cleared (`$batch`, and any request to
-/// solutions, annotations or contacts; the host reads only the record and the org version),
-/// the operations in its batches and how long the emulator took to answer them.
+/// The plugin's Web API requests in the log since it was cleared (every Web API request the
+/// demo host did not mark as its own: it reads the record, the org version and, on the Contact
+/// form, the notes its timeline lists), the operations in its batches and how long the
+/// emulator took to answer them.
 fn plugin_requests(emulator: &LocalEmulator) -> (usize, usize, f64) {
     let log = emulator.requests();
     let plugin: Vec<_> = log
         .iter()
-        .filter(|r| r.path.contains("/api/data/"))
-        .filter(|r| {
-            ["$batch", "solutions", "annotations", "contacts"]
-                .iter()
-                .any(|p| r.path.contains(p))
-        })
+        .filter(|r| r.path.contains("/api/data/") && !r.demo_host)
         .collect();
     let batches = plugin.iter().filter(|r| r.path.contains("$batch"));
     let parts = batches.clone().map(|r| r.batch_parts.len()).sum();
@@ -509,12 +532,14 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
     let baseline = stats(&m.baseline);
     let cold = series_json(&m.cold);
     let warm = series_json(&m.warm);
+    let contact = series_json(&m.contact);
     let added = |s: &Value| round3(num(&s["ready_ms"]["median"]) - num(&baseline["median"]));
     let (added_cold, added_warm) = (added(&cold), added(&warm));
     let verified_added =
         |s: &Value| round3(num(&s["verified_ms"]["median"]) - num(&baseline["median"]));
     let worst = |s: &Series| s.round_trips.iter().copied().max().unwrap_or(0);
     let (trips_cold, trips_warm) = (worst(&m.cold), worst(&m.warm));
+    let trips_contact = worst(&m.contact);
     let save_median = num(&save_stats["median"]);
 
     let target = |what: &str, goal: &str, figure: String, met: bool| json!({ "what": what, "target": goal, "figure": figure, "met": met });
@@ -561,6 +586,12 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             trips_warm.to_string(),
             trips_warm == ROUND_TRIPS_TARGET,
         ),
+        target(
+            "Web API round trips per Contact form load (max)",
+            "1",
+            trips_contact.to_string(),
+            trips_contact == ROUND_TRIPS_TARGET,
+        ),
     ];
 
     Ok(json!({
@@ -571,6 +602,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "warmup_rounds": options.warmup,
             "save_calls": options.save_calls,
             "record": format!("{ENTITY} {RECORD} (unsubscribed, eligible, nothing requested)"),
+            "contact": format!("contact {CONTACT} (one recorded request)"),
         },
         "form_library": library,
         "form_library_parts": sizes["form_library_parts"],
@@ -592,8 +624,13 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "timer_granularity_us": round3(granularity_us),
             "method": save_method,
         },
+        "contact_onload_ms": {
+            "module_started": contact["ready_ms"],
+            "history_drawn": contact["verified_ms"],
+        },
         "load_round_trips_cold": trips_cold,
         "load_round_trips_warm": trips_warm,
+        "contact_round_trips": trips_contact,
         "load_requests": { "cold": cold, "warm": warm },
         "targets": targets,
         "definitions": {
@@ -608,7 +645,9 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "baseline_onload_ms": "the same page with &bench=baseline: an empty OnLoad handler instead of the library's, no library loaded; from demo:onload-call to demo:baseline-done (the handler's only statement)",
             "onload_added_ms": "median onload_ready_ms minus median baseline_onload_ms",
             "onsave_decision_us": "Rsub.EmailSuppressionForm.onSave called synchronously in the loaded page with a synthetic save context (getSaveMode() 1), the box ticked and no evidence: every rule runs and the save is refused, drawing its notifications through the host's Client API",
-            "load_round_trips": "the plugin's Web API requests per load in the emulator's request log ($batch, and any request to solutions, annotations or contacts), the worst load of the series",
+            "load_round_trips": "the plugin's Web API requests per load in the emulator's request log (every Web API request the demo host did not mark as its own with X-Demo-Host), the worst load of the series",
+            "contact_onload_ms": "new navigation to a contact with one recorded request; from demo:onload-call to rsub:module-started (contact.js compiles and starts its module asynchronously when its OnLoad asks) and to rsub:history-rendered (the contact's notes read with one request and the history drawn in the panel)",
+            "contact_round_trips": "the Contact library's Web API requests per load, the worst load",
             "batch_server_ms": "how long the emulator took to answer the plugin's $batch, in the whole milliseconds its request log records (inside onload_verified_ms)",
             "KB": "1,000 bytes",
         },
@@ -768,6 +807,18 @@ fn print_table(r: &Value) {
     ] {
         line(label, series, "ms");
     }
+    for (label, series) in [
+        (
+            "Contact OnLoad → module started (compile)",
+            &r["contact_onload_ms"]["module_started"],
+        ),
+        (
+            "Contact OnLoad → history drawn",
+            &r["contact_onload_ms"]["history_drawn"],
+        ),
+    ] {
+        line(label, series, "ms");
+    }
     line("save decision (onSave)", &r["onsave_decision_us"], "µs");
     let whole = |v: &Value| format!("{}", num(v));
     println!(
@@ -781,6 +832,11 @@ fn print_table(r: &Value) {
         "  operations in that $batch",
         whole(&r["load_requests"]["cold"]["batch_parts"]["max"]),
         whole(&r["load_requests"]["warm"]["batch_parts"]["max"])
+    );
+    println!(
+        "{:<46} {:>10}              (worst load)",
+        "Web API round trips per Contact form load",
+        whole(&r["contact_round_trips"])
     );
 
     println!();
