@@ -196,6 +196,7 @@ fn model(lifecycle: &Lifecycle, request: Option<&RecordedRequest>) -> PanelModel
     PanelModel::build(
         &PanelInputs {
             lifecycle,
+            verified: true,
             request,
             compatibility: Some(&compatibility),
             contact: Some(ContactConsent {

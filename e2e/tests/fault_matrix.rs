@@ -52,7 +52,7 @@ impl Target {
         let (method, path, in_batch) = match self {
             Target::ConnectorRead if !transport_only => ("GET", "solutions", true),
             Target::ConnectorRead | Target::StateRead => ("POST", "$batch", false),
-            Target::NoteWrite => ("POST", "annotations", false),
+            Target::NoteWrite => ("PATCH", "annotations", false),
             Target::NoteLookup => ("GET", "contains(subject", false),
         };
         json!({ "method": method, "path": path, "count": 1, "inBatch": in_batch, "fault": fault })

@@ -1,8 +1,9 @@
 //! The form when the plugin cannot run (issue 7): an organization whose Content Security Policy
 //! refuses WebAssembly. Admins read why; normal edits still save; a resubscribe request is
-//! refused rather than slipped through unchecked. And a `$batch` answer that lacks a part.
+//! refused rather than slipped through unchecked. And a `$batch` answer that lacks a part, and
+//! notes that cannot be read.
 
-use e2e::seed::SUPPRESSION_UNSUBSCRIBED;
+use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Outcome};
 use serde_json::{json, Value};
 
@@ -101,6 +102,52 @@ async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
                     &format!("return !document.querySelector('{NOTES}').innerText.includes('Could not read where');"),
                 )
                 .await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// While the contact's notes cannot be read, whether a request is already pending is unknown:
+/// a save that ticks the box reads them again first. Still unreadable, the request is refused
+/// with that reason (not let through as if there were none) and nothing reaches the record;
+/// readable again, the same request saves on the next try, evidence and all.
+#[tokio::test]
+async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
+    run(
+        "a_request_waits_for_notes_that_could_not_be_read",
+        async |t| {
+            t.emulator
+                .arm_fault(&json!({
+                    "method": "GET", "path": "annotations", "count": 2, "inBatch": true,
+                    "fault": { "kind": "status", "status": 503 }
+                }))
+                .await?;
+            open_and_read(t, "Could not read where this resubscription stands").await?;
+            e2e::form::request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-9.").await?;
+            t.page.click("#cmd-save").await?;
+            t.page
+                .wait_for_text(
+                    NOTES,
+                    "Whether a resubscribe request is already pending could not be read",
+                )
+                .await?;
+            let row = t
+                .emulator
+                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .unwrap_or(Value::Null);
+            ensure!(
+                row["esc_requestresubscribe"] == json!(false),
+                "a request was saved without knowing whether one is pending: {row}"
+            );
+
+            // The fault is spent: the next save reads the notes again and goes through.
+            t.page.click("#cmd-save").await?;
+            t.page
+                .wait_for_text(NOTES, "The request is recorded in a note")
+                .await?;
+            let notes = e2e::form::audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "{notes:?}");
             Ok(())
         },
     )

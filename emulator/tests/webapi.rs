@@ -389,6 +389,37 @@ async fn if_match_star_refuses_to_create_and_plain_patch_upserts() {
 }
 
 #[tokio::test]
+async fn if_none_match_star_creates_a_note_at_its_id_once_and_then_refuses_with_412() {
+    let h = Harness::new();
+    let id = "183203d8-c9dc-8d6f-9345-58c59cd901ba";
+    let note = json!({
+        "subject": "Resubscribe request (rsub:x)",
+        "notetext": "first",
+        "objectid_contact@odata.bind": format!("/contacts({})", seed::CONTACT_MARIA_CAMPBELL),
+    });
+    let path = format!("annotations({id})");
+    let created = h
+        .api("PATCH", &path, &[("If-None-Match", "*")], Some(&note))
+        .await;
+    assert_eq!(created.status, 204, "{}", created.text());
+    let mut again = note.clone();
+    again["notetext"] = json!("second");
+    let refused = h
+        .api("PATCH", &path, &[("If-None-Match", "*")], Some(&again))
+        .await;
+    assert_eq!(refused.error().0, 412);
+    let read = h
+        .get(&format!("{path}?$select=notetext,_objectid_value"))
+        .await
+        .json();
+    assert_eq!(
+        read["notetext"], "first",
+        "the refused PATCH changed nothing"
+    );
+    assert_eq!(read["_objectid_value"], seed::CONTACT_MARIA_CAMPBELL);
+}
+
+#[tokio::test]
 async fn patch_rejects_unknown_columns_bad_types_and_direct_lookup_writes() {
     let h = Harness::new();
     let path = suppression(seed::SUPPRESSION_UNSUBSCRIBED);

@@ -7,7 +7,7 @@ use super::http::ApiResponse;
 use super::json::Json;
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey};
-use crate::domain::text::decimal;
+use crate::domain::text::{self, decimal};
 use crate::prelude::*;
 
 /// Longest server detail kept (characters).
@@ -145,6 +145,9 @@ fn detail_of(response: &ApiResponse) -> String {
     };
     match (field("code"), field("message")) {
         (code, Some(message)) if !message.is_empty() => {
+            // A missing privilege is named alone: the full text lists ids no user can act on.
+            let message = missing_privilege(&message)
+                .map_or(message.clone(), |p| ["missing privilege ", p].concat());
             bounded(&[&code.unwrap_or_default(), " ", &message].concat())
         }
         _ => bounded(
@@ -157,6 +160,14 @@ fn detail_of(response: &ApiResponse) -> String {
             .concat(),
         ),
     }
+}
+
+/// The privilege a Dataverse "Principal user (…) is missing prvX privilege (…)" text names.
+fn missing_privilege(message: &str) -> Option<&str> {
+    let (_, after) = text::split_once(message, "is missing ")?;
+    let (name, _) = text::split_once(after, " privilege")?;
+    let plain = name.len() > 3 && name.bytes().all(|b| b.is_ascii_alphanumeric());
+    (name.starts_with("prv") && plain).then_some(name)
 }
 
 fn bounded(text: &str) -> String {
@@ -187,9 +198,13 @@ mod tests {
             text.starts_with("You do not have the permission this needs"),
             "{text}"
         );
-        assert!(text.contains(
-            "(details: 0x80040220 Principal user is missing prvReadSolution privilege.)"
-        ));
+        assert!(text.ends_with("(details: 0x80040220 missing privilege prvReadSolution)."));
+        let long = r#"{"error":{"code":"0x80040220","message":"Principal user (Id=5d2c1b0a-0000-4000-8000-000000000001, type=8, roleCount=1, privilegeCount=310, accessMode=0), is missing prvReadSolution privilege (Id=a6fe7d8c-0000-4000-8000-000000000002) on OTC=7100 for entityName=solution."}}"#;
+        let named = ApiError::from_response(&response(403, &[], long)).unwrap();
+        assert_eq!(named.detail, "0x80040220 missing privilege prvReadSolution");
+        let other = r#"{"error":{"code":"0x1","message":"The user is missing some rights."}}"#;
+        let kept = ApiError::from_response(&response(403, &[], other)).unwrap();
+        assert_eq!(kept.detail, "0x1 The user is missing some rights.");
         let session = ApiError::from_response(&response(401, &[], body)).unwrap();
         assert!(!session.message().render_english().contains("0x8004"));
     }

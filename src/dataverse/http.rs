@@ -105,6 +105,13 @@ impl ApiRequest {
         request
     }
 
+    /// A PATCH that creates the record at the id in `path` and never updates one: with
+    /// `If-None-Match: *` Dataverse answers 412 when the record exists ("Limit upsert
+    /// operations", perform-conditional-operations-using-web-api).
+    pub fn create_at(path: impl Into<String>, body: String) -> ApiRequest {
+        ApiRequest::new(Method::Patch, path.into(), Some(body)).with_header("If-None-Match", "*")
+    }
+
     fn new(method: Method, path: String, body: Option<String>) -> ApiRequest {
         let mut headers = vec![
             ("Accept".to_owned(), "application/json".to_owned()),

@@ -252,7 +252,11 @@ pub fn read_note_found(response: &ApiResponse) -> Result<bool, ApiError> {
     Ok(!rows(&decode_ok(response)?)?.is_empty())
 }
 
-/// Creates the audit note on `target`.
+/// Creates the audit note on `target` under its own id ([`RequestMarker::note_id`]): a PATCH
+/// that only creates (`If-None-Match: *`), so a second create of the same request's note is
+/// refused with 412 instead of writing a second note.
+///
+/// [`RequestMarker::note_id`]: crate::domain::note::RequestMarker::note_id
 pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     let (property, path) = match target {
         NoteTarget::Contact(id) => (
@@ -273,7 +277,7 @@ pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
         ("notetext", &string(&note.text)),
         (&property, &string(&path)),
     ]);
-    ApiRequest::post("annotations", body)
+    ApiRequest::create_at(["annotations(", &note.marker.note_id(), ")"].concat(), body)
 }
 
 /// The JSON body of a successful response.
@@ -480,7 +484,10 @@ mod tests {
             marker: marker.clone(),
         };
         let create = create_note(&contact, &note);
-        assert_eq!(create.method, Method::Post);
+        assert_eq!(create.method, Method::Patch);
+        assert_eq!(create.path, format!("annotations({})", marker.note_id()));
+        assert_eq!(create.header("If-None-Match"), Some("*"));
+        assert_eq!(create.header("If-Match"), None);
         assert_eq!(
             create.body.as_deref(),
             Some(format!(r#"{{"subject":"S \"1\"","notetext":"line\nline","objectid_contact@odata.bind":"/contacts({CONTACT})"}}"#).as_str())

@@ -250,6 +250,7 @@ impl Compatibility {
                 Message::new(MessageKey::CompatLineMismatch)
                     .with("found", found.text())
                     .with("line", line.label())
+                    .with("required", minimum_connector(*line).version.text())
             }
             Compatibility::NotInstalled { required, line } => {
                 Message::new(MessageKey::CompatNotInstalled)
@@ -364,7 +365,8 @@ mod tests {
         assert_eq!(
             verdict.message().render_english(),
             "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
-             manual resubscribe on Dynamics CRM 2015. Ask an administrator to upgrade the connector."
+             manual resubscribe on Dynamics CRM 2015. Upgrade the connector; until then \
+             resubscribe requests cannot be saved."
         );
     }
 

@@ -173,6 +173,7 @@ fn produced_messages() -> Vec<Message> {
         email: Some("jane.doe@example.com".into()),
         reason: Some(SuppressionReason::Unsubscribed),
         lifecycle: Lifecycle::NotRequested,
+        lifecycle_verified: true,
         evidence: Some(phone_call()),
         compatibility: check("9.2.25093.00168", &ConnectorReading::installed("7.0.1.721")),
         can_write: true,
@@ -197,6 +198,7 @@ fn produced_messages() -> Vec<Message> {
         },
         FormFacts {
             form_type: FormType::BulkEdit,
+            lifecycle_verified: false,
             ..ticking.clone()
         },
         FormFacts {

@@ -54,8 +54,8 @@ message_table! {
 
     // Connector compatibility.
     CompatOk = "compat.ok" => "Connector {found} meets the minimum version {required} for {line}.";
-    CompatTooOld = "compat.tooOld" => "The installed connector version {found} is older than {required}, the minimum for manual resubscribe on {line}. Ask an administrator to upgrade the connector.";
-    CompatLineMismatch = "compat.lineMismatch" => "The installed connector version {found} is made for a different Dynamics release than this organization ({line}). Ask an administrator to install the connector made for {line}.";
+    CompatTooOld = "compat.tooOld" => "The installed connector version {found} is older than {required}, the minimum for manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests cannot be saved.";
+    CompatLineMismatch = "compat.lineMismatch" => "The installed connector version {found} is made for a different Dynamics release than this organization ({line}). Install the connector made for {line}, version {required} or later; until then resubscribe requests cannot be saved.";
     CompatNotInstalled = "compat.notInstalled" => "The email-marketing connector is not installed in this organization, so resubscribe requests cannot be processed. {line} needs connector {required} or later.";
     CompatUnknownUnreadable = "compat.unknown.unreadable" => "Could not verify the connector version ({detail}). The request can be saved, but ask an administrator to check that the connector is installed and up to date.";
     CompatUnknownOrgVersion = "compat.unknown.orgVersion" => "Could not verify the connector version: the Dynamics version “{value}” could not be read. {problem}";
@@ -129,6 +129,7 @@ message_table! {
     SaveRefusedReasonMissing = "save.refused.reasonMissing" => "The suppression reason is empty, so it is not known whether this address can be resubscribed.";
     SaveRefusedPendingRequest = "save.refused.pendingRequest" => "A resubscribe request from {date} is still waiting for the next sync; a second request is not allowed.";
     SaveRefusedConfirmationPending = "save.refused.confirmationPending" => "A confirmation email for the request of {date} was sent on {sentOn}; wait for the contact to confirm before asking again.";
+    SaveRefusedUnverified = "save.refused.unverified" => "Whether a resubscribe request is already pending could not be read, so a new one cannot be saved now. Refresh the form and try again.";
     SaveRefusedEvidenceMissing = "save.refused.evidenceMissing" => "Record who asked to be resubscribed, how and when, before saving.";
     SaveRefusedAutoSave = "save.refused.autoSave" => "Autosave cannot submit a resubscribe request. Record the contact's request, then save.";
     SaveWarningRequestWithdrawn = "save.warning.requestWithdrawn" => "Unticking Request Resubscribe withdraws the request of {date}; no confirmation email will be sent.";
@@ -197,6 +198,7 @@ message_table! {
 
     // The status panel on the form (rendered by the edge, `crate::ui`).
     PanelTitle = "panel.title" => "Resubscription status";
+    PanelUnread = "panel.unread" => "Where this resubscription stands could not be read. Refresh the form to try again.";
     PanelTimeline = "panel.timeline" => "Progress";
     PanelStateDone = "panel.state.done" => "Done";
     PanelStateCurrent = "panel.state.current" => "In progress";
@@ -462,7 +464,8 @@ pub(crate) mod tests {
         assert_eq!(
             message.render_english(),
             "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
-             manual resubscribe on {line}. Ask an administrator to upgrade the connector."
+             manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests \
+             cannot be saved."
         );
     }
 

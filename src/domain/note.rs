@@ -129,6 +129,37 @@ impl RequestMarker {
         ["contains(subject,'", &self.text(), "')"].concat()
     }
 
+    /// The id of the note this request's note is created with: a name-based UUID (version 8,
+    /// RFC 9562) hashed from the marker, so every attempt for one request names the same note
+    /// and Dataverse refuses a second create of it (`If-None-Match: *`) even when an earlier
+    /// attempt went through after its answer was lost.
+    pub fn note_id(&self) -> String {
+        let marker = self.text();
+        // FNV-1a, twice with different bases: 128 bits from the marker.
+        let hash = |basis: u64| {
+            marker.bytes().fold(basis, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        };
+        let high = (hash(0xcbf2_9ce4_8422_2325) & !0xf000) | 0x8000;
+        let low = (hash(0x6c62_272e_07bb_0142) & !(0b11 << 62)) | (0b10 << 62);
+        let mut id = String::with_capacity(36);
+        for (i, nibble) in (0..32)
+            .rev()
+            .map(|n| {
+                let word = if n >= 16 { high } else { low };
+                (word >> ((n % 16) * 4)) & 0xf
+            })
+            .enumerate()
+        {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                id.push('-');
+            }
+            id.push(char::from(b"0123456789abcdef"[nibble as usize & 0xf]));
+        }
+        id
+    }
+
     /// The marker as written in a note's subject: `(rsub:<guid>:<millis>)`.
     pub fn text(&self) -> String {
         let millis = text::decimal(self.requested_at.millis());
@@ -242,6 +273,28 @@ mod tests {
             marker().odata_filter(),
             "contains(subject,'(rsub:8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e:1795701780000)')"
         );
+    }
+
+    #[test]
+    fn the_note_id_is_a_version_8_uuid_named_by_the_request() {
+        let id = marker().note_id();
+        // Pinned: an outbox entry written before an upgrade must name the same note after it.
+        assert_eq!(id, "183203d8-c9dc-8d6f-9345-58c59cd901ba");
+        assert_eq!(
+            crate::domain::note::normalize_guid(&id).as_deref(),
+            Some(id.as_str()),
+            "{id} is a canonical GUID"
+        );
+        assert_eq!(&id[14..15], "8", "version 8: {id}");
+        assert!(
+            matches!(&id[19..20], "8" | "9" | "a" | "b"),
+            "RFC variant: {id}"
+        );
+        let later = RequestMarker::new(RECORD, Timestamp(NOW.millis() + 1000)).unwrap();
+        let other = RequestMarker::new("8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5f", NOW).unwrap();
+        assert_ne!(later.note_id(), id);
+        assert_ne!(other.note_id(), id);
+        assert_ne!(later.note_id(), other.note_id());
     }
 
     #[test]

@@ -143,6 +143,9 @@ pub struct FormFacts {
     pub reason: Option<SuppressionReason>,
     /// Where the current request stands (derived from the saved record).
     pub lifecycle: Lifecycle,
+    /// Whether the record's state and the contact's notes were read: if not, a request may
+    /// be pending unseen, and a new one is refused.
+    pub lifecycle_verified: bool,
     /// The evidence captured for this request, if any.
     pub evidence: Option<Evidence>,
     /// The connector verdict.
@@ -216,6 +219,26 @@ fn withdrawal(lifecycle: &Lifecycle) -> SaveDecision {
     }
 }
 
+/// Why a new request is refused while `lifecycle` has one under way (DOMAIN §5: the date of
+/// the first is quoted); `None` when nothing is under way.
+pub fn pending_refusal(lifecycle: &Lifecycle) -> Option<Message> {
+    match lifecycle {
+        Lifecycle::AwaitingSync { requested_on, .. } => Some(
+            Message::new(MessageKey::SaveRefusedPendingRequest)
+                .with("date", date_arg(*requested_on)),
+        ),
+        Lifecycle::AwaitingConfirmation {
+            requested_on,
+            email_sent_on,
+        } => Some(
+            Message::new(MessageKey::SaveRefusedConfirmationPending)
+                .with("date", date_arg(*requested_on))
+                .with("sentOn", date_arg(Some(*email_sent_on))),
+        ),
+        _ => None,
+    }
+}
+
 fn new_request(facts: &FormFacts) -> SaveDecision {
     let mut reasons = Vec::new();
     let mut warnings = Vec::new();
@@ -259,18 +282,12 @@ fn new_request(facts: &FormFacts) -> SaveDecision {
     }
 
     match &facts.lifecycle {
-        Lifecycle::AwaitingSync { requested_on, .. } => reasons.push(
-            Message::new(MessageKey::SaveRefusedPendingRequest)
-                .with("date", date_arg(*requested_on)),
-        ),
-        Lifecycle::AwaitingConfirmation {
-            requested_on,
-            email_sent_on,
-        } => reasons.push(
-            Message::new(MessageKey::SaveRefusedConfirmationPending)
-                .with("date", date_arg(*requested_on))
-                .with("sentOn", date_arg(Some(*email_sent_on))),
-        ),
+        pending @ (Lifecycle::AwaitingSync { .. } | Lifecycle::AwaitingConfirmation { .. }) => {
+            reasons.extend(pending_refusal(pending))
+        }
+        _ if !facts.lifecycle_verified => {
+            reasons.push(Message::new(MessageKey::SaveRefusedUnverified))
+        }
         Lifecycle::Failed { on, why, .. } => warnings.push(
             Message::new(MessageKey::SaveWarningPreviousFailed)
                 .with("date", date_arg(Some(*on)))
@@ -321,6 +338,7 @@ mod tests {
             email: Some("jane.doe@example.com".into()),
             reason: Some(SuppressionReason::Unsubscribed),
             lifecycle: Lifecycle::NotRequested,
+            lifecycle_verified: true,
             evidence: Some(phone_call()),
             compatibility: check("9.2.25093.00168", &ConnectorReading::installed("7.0.1.721")),
             can_write: true,
@@ -337,6 +355,38 @@ mod tests {
     #[test]
     fn allows_a_complete_request_on_a_compatible_org() {
         assert_eq!(evaluate(&ticking()), SaveDecision::Allow);
+    }
+
+    #[test]
+    fn a_request_is_refused_while_whether_one_is_pending_is_unknown() {
+        let unread = FormFacts {
+            lifecycle_verified: false,
+            ..ticking()
+        };
+        assert_eq!(
+            keys(&evaluate(&unread)),
+            [MessageKey::SaveRefusedUnverified]
+        );
+        // What was read still speaks for itself: a pending request is named with its date.
+        let pending = FormFacts {
+            lifecycle: Lifecycle::AwaitingSync {
+                requested_on: Some(Timestamp(NOW.0 - HOUR)),
+                confirmation_email: true,
+            },
+            ..unread.clone()
+        };
+        assert_eq!(
+            keys(&evaluate(&pending)),
+            [MessageKey::SaveRefusedPendingRequest]
+        );
+        let unticked = FormFacts {
+            request_transition: RequestTransition::Unticked,
+            ..unread
+        };
+        assert!(
+            !evaluate(&unticked).is_refused(),
+            "withdrawing stays allowed"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::dataverse::json::{self, Json};
 use crate::domain::evidence::{Channel, Evidence, UserRef};
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey, EVIDENCE_DIALOG};
+use crate::domain::save_check::pending_refusal;
 use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
 use crate::xrm::form::open_dialog;
@@ -55,14 +56,23 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
             view::show(s, view::REQUEST, Level::Info, &[]);
             return None;
         }
-        if s.writing_note {
+        let facts = s.facts.as_ref();
+        if facts.is_some_and(|f| f.saved_flag) {
+            // Ticked back to what is saved: that request stands, there is nothing to capture.
+            view::show(s, view::REQUEST, Level::Info, &[]);
+            return None;
+        }
+        // A request under way is said now, before the user fills in the dialog for nothing.
+        let refusal = if super::note::under_way(s) {
+            Some(Message::new(MessageKey::PluginBusy))
+        } else {
+            facts
+                .filter(|f| f.verified)
+                .and_then(|f| pending_refusal(&f.lifecycle))
+        };
+        if let Some(refusal) = refusal {
             let _ = s.form.set_value(&flag, &JsValue::FALSE);
-            view::show(
-                s,
-                view::REQUEST,
-                Level::Warning,
-                &[Message::new(MessageKey::PluginBusy)],
-            );
+            view::show(s, view::REQUEST, Level::Warning, &[refusal]);
             return None;
         }
         Some(dialog_data(s))
@@ -92,21 +102,8 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         });
         match (evidence, opened) {
             (Some(evidence), _) => {
-                let next = s
-                    .facts
-                    .as_ref()
-                    .and_then(|f| f.reason.as_ref())
-                    .map(|r| strings::text(&r.eligibility().message()))
-                    .unwrap_or_default();
-                let noted = Message::new(MessageKey::PluginEvidenceRecorded)
-                    .with("date", evidence.requested_at.to_display_utc())
-                    .with(
-                        "channel",
-                        strings::text(&Message::new(evidence.channel.label_key())),
-                    )
-                    .with("next", next);
-                view::show(s, view::REQUEST, Level::Info, &[noted]);
                 s.evidence = Some(evidence);
+                show_notice(s);
             }
             (None, Err(error)) => {
                 let _ = s.form.set_value(&flag, &JsValue::FALSE);
@@ -122,6 +119,37 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         }
     });
     Ok(())
+}
+
+/// Shows what the captured request leads to with the reason now on the form: what happens
+/// next and "save to submit it", or, for a reason that cannot be resubscribed, only why.
+pub fn show_notice(s: &session::Session) {
+    let Some(evidence) = s.evidence.as_ref() else {
+        return;
+    };
+    let eligibility = s
+        .form
+        .option_value(&s.mapping.reason)
+        .ok()
+        .flatten()
+        .map(|(value, label)| s.config.reason_of(value, &label).eligibility());
+    let (level, notice) = match eligibility {
+        Some(refused) if !refused.is_allowed() => (Level::Warning, refused.message()),
+        allowed => {
+            let next = allowed
+                .map(|e| strings::text(&e.message()))
+                .unwrap_or_default();
+            let noted = Message::new(MessageKey::PluginEvidenceRecorded)
+                .with("date", evidence.requested_at.to_display_utc())
+                .with(
+                    "channel",
+                    strings::text(&Message::new(evidence.channel.label_key())),
+                )
+                .with("next", next);
+            (Level::Info, noted)
+        }
+    };
+    view::show(s, view::REQUEST, level, &[notice]);
 }
 
 /// The request id, the dialog's `data` (JSON) and its title.

@@ -170,7 +170,6 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         resave_when_loaded: false,
         evidence: None,
         pending_note: None,
-        writing_note: false,
     })
 }
 
@@ -201,7 +200,7 @@ struct Plan {
     patterns: crate::domain::lifecycle::LifecyclePatterns,
 }
 
-/// The saved values the form shows at load.
+/// The saved values the form shows at load (after it, the saved values read before).
 struct FormValues {
     flag: bool,
     date: Option<crate::domain::time::Timestamp>,
@@ -222,6 +221,21 @@ fn session_request(session: &Session) -> Plan {
         .flatten()
         .map(|(value, label)| session.config.reason_of(value, &label));
     let solution = session.config.connector_solution().to_owned();
+    // At load the form shows the saved request; on a refresh it may hold unsaved edits, so the
+    // saved values read before stand in for a record that cannot be read again.
+    let (flag, date) = match &session.facts {
+        Some(facts) => (facts.saved_flag, facts.saved_date),
+        None => (
+            form.bool_value(&mapping.request_resubscribe)
+                .ok()
+                .flatten()
+                .unwrap_or(false),
+            form.date_value(&mapping.request_date)
+                .ok()
+                .flatten()
+                .map(crate::domain::time::Timestamp),
+        ),
+    };
     Plan {
         api: session.api.clone(),
         entity_set: session.entity_set.clone(),
@@ -234,16 +248,8 @@ fn session_request(session: &Session) -> Plan {
             mapping.request_date.clone(),
         ],
         form_values: FormValues {
-            flag: form
-                .bool_value(&mapping.request_resubscribe)
-                .ok()
-                .flatten()
-                .unwrap_or(false),
-            date: form
-                .date_value(&mapping.request_date)
-                .ok()
-                .flatten()
-                .map(crate::domain::time::Timestamp),
+            flag,
+            date,
             reason,
             contact,
         },
@@ -265,6 +271,8 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     let mut notes = Vec::new();
     let mut reading = plan.cached.clone();
     let mut problems: Vec<Message> = Vec::new();
+    // Whether the record's state and the notes were read (a pending request is seen).
+    let mut verified = true;
 
     let connector = reading.is_none().then_some(plan.solution.as_str());
     let request_columns = [
@@ -285,22 +293,30 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
                     match kind {
                         LoadPart::Record => match queries::read_record(response, request_columns) {
                             Ok(s) => state = s,
-                            Err(_) if response.status == 404 => problems.push(
-                                Message::new(MessageKey::PluginEntitySetWrong)
-                                    .with("set", plan.entity_set.clone()),
-                            ),
-                            Err(e) => problems.push(e.message()),
+                            Err(e) => {
+                                verified = false;
+                                problems.push(if response.status == 404 {
+                                    Message::new(MessageKey::PluginEntitySetWrong)
+                                        .with("set", plan.entity_set.clone())
+                                } else {
+                                    e.message()
+                                });
+                            }
                         },
                         LoadPart::Contact => contact_flags = queries::read_contact(response).ok(),
                         LoadPart::Notes => match queries::read_notes(response) {
                             Ok(n) => notes = n,
-                            Err(e) => problems.push(e.message()),
+                            Err(e) => {
+                                verified = false;
+                                problems.push(e.message());
+                            }
                         },
                         LoadPart::Connector => reading = Some(queries::read_connector(response)),
                     }
                 }
             }
             Err(error) => {
+                verified = false;
                 reading = reading.or(Some(ConnectorReading::Unreadable {
                     why: error.detail.clone(),
                 }));
@@ -343,6 +359,7 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
         contact: values.contact,
         contact_flags,
         notes,
+        verified,
         compatibility: check(&plan.org_version, &reading),
         lifecycle: crate::domain::lifecycle::Lifecycle::NotRequested,
     };
@@ -387,18 +404,20 @@ fn on_data_load(execution_context: JsValue) {
 }
 
 /// Reads the facts again and redraws. After a save that failed because someone else changed
-/// the record (`conflict`), also says what is on the record now.
+/// the record (`conflict`), also says what is on the record now. A save held for the read
+/// goes on once the read is whole, and is refused with the reason otherwise.
 pub async fn refresh(conflict: bool) {
     let Some((record, plan)) = session::with(|s| (s.record.clone(), session_request(s))) else {
         return;
     };
     let facts = read_facts(record.as_ref(), plan).await;
-    let _ = session::with(|s| {
+    let resave = session::with(|s| {
         let pending_date = facts
             .lifecycle
             .is_pending()
             .then_some(facts.saved_date)
             .flatten();
+        let verified = facts.verified;
         s.facts = Some(facts);
         view::render_state(s);
         if conflict {
@@ -412,5 +431,18 @@ pub async fn refresh(conflict: bool) {
             let told = Message::new(MessageKey::PluginConflict).with("what", what);
             view::show(s, view::SAVE, Level::Error, &[told]);
         }
+        if !core::mem::take(&mut s.resave_when_loaded) {
+            return None;
+        }
+        if verified {
+            return Some(s.form.clone());
+        }
+        let unread = Message::new(MessageKey::SaveRefusedUnverified);
+        view::show(s, view::SAVE, Level::Error, &[unread]);
+        None
     });
+    // Outside the session borrow: saving runs OnSave again, which needs the session.
+    if let Some(Some(form)) = resave {
+        let _ = form.save();
+    }
 }

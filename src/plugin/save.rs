@@ -38,19 +38,17 @@ pub fn on_save(execution_context: JsValue) -> bool {
         let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let Some(facts) = s.facts.clone() else {
             if now_ticked && s.form.is_dirty(flag).unwrap_or(false) {
-                let _ = args.prevent_default();
-                s.resave_when_loaded = true;
-                view::show(
-                    s,
-                    view::SAVE,
-                    Level::Info,
-                    &[Message::new(MessageKey::PluginChecking)],
-                );
+                hold_until_read(s, &args, false);
             }
             return;
         };
         let transition = RequestTransition::between(facts.saved_flag, now_ticked);
         if transition == RequestTransition::Unchanged {
+            return;
+        }
+        if transition == RequestTransition::Ticked && !facts.verified {
+            // Whether a request is pending was not read: read again, then save (or refuse).
+            hold_until_read(s, &args, true);
             return;
         }
         let now = clock::now();
@@ -66,6 +64,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
             email: s.form.text_value(&s.mapping.email).ok().flatten(),
             reason,
             lifecycle: facts.lifecycle.clone(),
+            lifecycle_verified: facts.verified,
             evidence: s.evidence.clone(),
             compatibility: facts.compatibility.clone(),
             can_write: true,
@@ -74,7 +73,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
             suppressed_on: facts.suppressed_on,
         };
         let mut decision = evaluate(&form_facts);
-        if s.writing_note && transition == RequestTransition::Ticked {
+        if note::under_way(s) && transition == RequestTransition::Ticked {
             let busy = Message::new(MessageKey::PluginBusy);
             decision = match decision {
                 SaveDecision::Refuse { mut reasons } => {
@@ -104,6 +103,22 @@ pub fn on_save(execution_context: JsValue) -> bool {
         }
     })
     .is_some()
+}
+
+/// Holds a save that ticks the box until the facts are read (`read_again`: read them now, as
+/// the last read was not whole); the read saves again, or says why it cannot.
+fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_again: bool) {
+    let _ = args.prevent_default();
+    view::show(
+        s,
+        view::SAVE,
+        Level::Info,
+        &[Message::new(MessageKey::PluginChecking)],
+    );
+    if read_again && !s.resave_when_loaded {
+        wasm_bindgen_futures::spawn_local(super::load::refresh(false));
+    }
+    s.resave_when_loaded = true;
 }
 
 /// Sets the request date in the same save and queues the note in the outbox.
@@ -143,18 +158,20 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) {
         last_error: None,
     };
     let key = outbox::key(&s.global.client_url, record.as_str());
+    // Kept in the session as well: a browser that refuses storage still gets its note written
+    // while the form is open.
     outbox::store(&key, &entry);
-    s.pending_note = Some(key);
+    s.pending_note = Some((key, entry));
 }
 
-/// PostSave: on success write the note; on failure drop the queued note and, when someone
-/// else changed the record, reload the facts and say so.
+/// PostSave: on success write the note of the request the save carried; on failure drop the
+/// queued note and, when someone else changed the record, reload the facts and say so.
 pub fn on_post_save(execution_context: JsValue) {
     let outcome = post_save_outcome(&execution_context);
     let pending = session::with(|s| s.pending_note.take()).flatten();
     match outcome {
         Ok(()) => {
-            let _ = session::with(|s| {
+            let saved = session::with(|s| {
                 let flag = s
                     .form
                     .bool_value(&s.mapping.request_resubscribe)
@@ -176,17 +193,23 @@ pub fn on_post_save(execution_context: JsValue) {
                     facts.derive_lifecycle(&patterns);
                 }
                 view::render_state(s);
+                (flag, date)
             });
-            if let Some(key) = pending {
-                if let Some(mut entry) = outbox::load(&key) {
+            if let Some((key, mut entry)) = pending {
+                // Only a request this save put on the record gets its note: a save OnSave let
+                // through but another handler cancelled leaves a stale entry behind.
+                let (flag, date) = saved.unwrap_or((false, None));
+                if entry.request_is_on_record(flag, date) {
                     entry.saved = true;
                     outbox::store(&key, &entry);
+                    wasm_bindgen_futures::spawn_local(note::write(key, entry));
+                } else {
+                    outbox::clear(&key);
                 }
-                wasm_bindgen_futures::spawn_local(note::write(key));
             }
         }
         Err((code, _)) => {
-            if let Some(key) = pending {
+            if let Some((key, _)) = pending {
                 outbox::clear(&key);
             }
             if is_conflict(code) {
@@ -196,12 +219,14 @@ pub fn on_post_save(execution_context: JsValue) {
     }
 }
 
-/// OnChange of email or reason: a refusal about them may no longer hold.
+/// OnChange of email or reason: a refusal about them may no longer hold, and what a captured
+/// request leads to may have changed with the reason.
 pub fn on_fact_change(_execution_context: JsValue) {
     let _ = session::with(|s| {
         s.form
             .control_notification(&s.mapping.request_resubscribe, view::SAVE, None);
         view::show(s, view::SAVE, Level::Error, &[]);
+        super::evidence::show_notice(s);
     });
 }
 

@@ -6,6 +6,7 @@
 use crate::prelude::*;
 use core::cell::RefCell;
 
+use super::outbox::Entry;
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::ContactFlags;
 use crate::dataverse::transport::WebApi;
@@ -44,10 +45,9 @@ pub struct Session {
     pub resave_when_loaded: bool,
     /// The contact's request, captured for the next save.
     pub evidence: Option<Evidence>,
-    /// The outbox key of a request whose save is under way.
-    pub pending_note: Option<String>,
-    /// A note write is under way: no second request meanwhile.
-    pub writing_note: bool,
+    /// The outbox key and entry of a request whose save is under way (kept here too: a
+    /// browser may refuse to store it).
+    pub pending_note: Option<(String, Entry)>,
 }
 
 /// What the form and the Web API said at load (the *saved* state of the record).
@@ -69,6 +69,9 @@ pub struct Facts {
     pub contact_flags: Option<ContactFlags>,
     /// The contact's recent notes.
     pub notes: Vec<crate::domain::lifecycle::NoteFact>,
+    /// Whether the record's state and the notes were read: if not, a request may be pending
+    /// unseen.
+    pub verified: bool,
     /// The connector verdict.
     pub compatibility: Compatibility,
     /// Where the resubscription stands.
@@ -107,4 +110,14 @@ pub fn start(session: Session) {
 /// Runs `f` on the session, if there is one.
 pub fn with<R>(f: impl FnOnce(&mut Session) -> R) -> Option<R> {
     SESSION.with(|s| s.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+/// Runs `f` on the session if it is the form of `record` (canonical GUID): work that outlives
+/// a form reports to that record's form only.
+pub fn with_record<R>(record: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    with(|s| {
+        let here = s.record.as_ref().is_some_and(|r| r.as_str() == record);
+        here.then(|| f(s))
+    })
+    .flatten()
 }

@@ -91,7 +91,8 @@ fn render_gate(
         .unwrap_or_default();
     show(session, ELIGIBILITY, Level::Warning, &reason_messages);
 
-    let disable = !ticked && (refused.is_some() || (blocks && !session.is_admin));
+    // Nobody can save a request the connector cannot process; admins read why above.
+    let disable = !ticked && (refused.is_some() || blocks);
     session.form.set_disabled(flag, disable);
 }
 
@@ -119,8 +120,10 @@ pub fn render_state(session: &Session) {
         facts.saved_flag,
     );
 
-    // The same sentence as the panel's summary, its date formatted for the user's locale.
+    // The same sentence as the panel's summary, its date formatted for the user's locale;
+    // nothing when the state was not read (the load warning says so).
     let lifecycle = match facts.lifecycle {
+        _ if !facts.verified => vec![],
         Lifecycle::NotRequested => vec![],
         ref other => vec![crate::ui::model::lifecycle_message(
             other,

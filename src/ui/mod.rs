@@ -81,6 +81,7 @@ pub fn show_panel(session: &Session) {
     let model = PanelModel::build(
         &PanelInputs {
             lifecycle: &facts.lifecycle,
+            verified: facts.verified,
             request: request.as_ref(),
             compatibility: Some(&facts.compatibility),
             contact,

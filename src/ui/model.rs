@@ -119,6 +119,9 @@ pub struct ContactConsent {
 pub struct PanelInputs<'a> {
     /// Where the resubscription stands.
     pub lifecycle: &'a Lifecycle,
+    /// Whether the record's state and notes were read: if not, where the resubscription
+    /// stands is unknown and the panel says so instead of a state.
+    pub verified: bool,
     /// The recorded evidence of the current request, if found.
     pub request: Option<&'a RecordedRequest>,
     /// The connector verdict, if known.
@@ -248,6 +251,10 @@ fn timeline(
         .iter()
         .position(|s| !s.done)
         .or_else(|| steps.len().checked_sub(1));
+    let email_sent = steps
+        .iter()
+        .find(|s| s.kind == StepKind::ConfirmationSent && s.done)
+        .and_then(|s| s.date);
     steps
         .iter()
         .enumerate()
@@ -286,10 +293,12 @@ fn timeline(
                         ItemState::Failed => MessageKey::PanelStateFailed,
                     },
                 ),
-                date: step.done.then(|| match step_date(step, request) {
-                    Some(on) => date(on),
-                    None => say(text, MessageKey::PanelStepNoDate),
-                }),
+                date: step
+                    .done
+                    .then(|| match step_date(step, request, email_sent) {
+                        Some(on) => date(on),
+                        None => say(text, MessageKey::PanelStepNoDate),
+                    }),
                 actor: text(&Message::new(actor_key).with("actor", actor)),
                 state,
                 current: is_current,
@@ -298,11 +307,17 @@ fn timeline(
         .collect()
 }
 
-/// A step's date; the request step takes the recorded request's own time when known (the
-/// record's date may have been replaced by the connector's).
-fn step_date(step: &Step, request: Option<&RecordedRequest>) -> Option<Timestamp> {
+/// A step's date; the request step takes the recorded request's own time when known. The
+/// connector replaces the record's request date with its own when the contact confirms, so
+/// without a recorded request a date after the confirmation email is not the request's.
+fn step_date(
+    step: &Step,
+    request: Option<&RecordedRequest>,
+    email_sent: Option<Timestamp>,
+) -> Option<Timestamp> {
     match (step.kind, request) {
         (StepKind::Requested, Some(request)) => Some(request.marker.requested_at),
+        (StepKind::Requested, None) => step.date.filter(|on| email_sent.is_none_or(|s| *on <= s)),
         _ => step.date,
     }
 }
@@ -427,6 +442,19 @@ impl PanelModel {
         date: impl Fn(Timestamp) -> String,
     ) -> PanelModel {
         let lifecycle = inputs.lifecycle;
+        if !inputs.verified {
+            return PanelModel {
+                title: say(&text, MessageKey::PanelTitle),
+                summary: say(&text, MessageKey::PanelUnread),
+                tone: Tone::Warning,
+                state: "unread",
+                timeline_label: say(&text, MessageKey::PanelTimeline),
+                timeline: Vec::new(),
+                evidence: None,
+                compatibility: inputs.compatibility.map(|c| compatibility_row(c, &text)),
+                consent: consent(inputs.contact, &text),
+            };
+        }
         let tone = match lifecycle {
             Lifecycle::NotRequested => Tone::Neutral,
             Lifecycle::AwaitingSync { .. }
@@ -629,6 +657,7 @@ mod tests {
         PanelModel::build(
             &PanelInputs {
                 lifecycle,
+                verified: true,
                 request,
                 compatibility: Some(&compatibility),
                 contact: Some(ContactConsent {
@@ -652,6 +681,36 @@ mod tests {
     fn recorded() -> RecordedRequest {
         RecordedRequest::from_note(&audit_note(0, "Called the service desk. Ticket CAS-01234."))
             .unwrap()
+    }
+
+    #[test]
+    fn an_unread_state_is_said_as_such_not_drawn_as_a_state() {
+        let compatibility = check("9.2.25093.00168", &ConnectorReading::installed("7.0.1.721"));
+        let pending = Lifecycle::AwaitingSync {
+            requested_on: Some(at(0)),
+            confirmation_email: true,
+        };
+        let unread = PanelModel::build(
+            &PanelInputs {
+                lifecycle: &pending,
+                verified: false,
+                request: None,
+                compatibility: Some(&compatibility),
+                contact: None,
+            },
+            english_text,
+            utc,
+        );
+        assert_eq!(
+            unread.summary,
+            "Where this resubscription stands could not be read. Refresh the form to try again."
+        );
+        assert_eq!((unread.tone, unread.state), (Tone::Warning, "unread"));
+        assert!(unread.timeline.is_empty() && unread.evidence.is_none());
+        assert!(
+            unread.compatibility.is_some(),
+            "the connector line still shows"
+        );
     }
 
     #[test]
@@ -929,6 +988,7 @@ mod tests {
         let no_contact = PanelModel::build(
             &PanelInputs {
                 lifecycle: &Lifecycle::NotRequested,
+                verified: true,
                 request: None,
                 compatibility: Some(&old),
                 contact: None,
@@ -942,6 +1002,41 @@ mod tests {
             no_contact.consent.note.as_deref(),
             Some("No contact is linked to this suppression.")
         );
+    }
+
+    #[test]
+    fn a_request_date_the_connector_replaced_is_not_shown_as_the_request() {
+        let processed = Lifecycle::Complete {
+            requested_on: Some(at(30)),
+            email_sent_on: Some(at(2)),
+            confirmed_on: Some(at(30)),
+            path: ResubscribePath::Confirmation,
+        };
+        let requested = |model: &PanelModel| {
+            model
+                .timeline
+                .iter()
+                .find(|i| i.kind == StepKind::Requested)
+                .and_then(|i| i.date.clone())
+        };
+        assert_eq!(
+            requested(&panel(&processed, None)).as_deref(),
+            Some("Date not recorded"),
+            "a date after the confirmation email it caused"
+        );
+        let recorded = recorded();
+        assert_eq!(
+            requested(&panel(&processed, Some(&recorded))),
+            Some(utc(recorded.marker.requested_at)),
+            "the recorded request knows its own date"
+        );
+        let in_order = Lifecycle::Complete {
+            requested_on: Some(at(1)),
+            email_sent_on: Some(at(2)),
+            confirmed_on: Some(at(30)),
+            path: ResubscribePath::Confirmation,
+        };
+        assert_eq!(requested(&panel(&in_order, None)), Some(utc(at(1))));
     }
 
     #[test]
@@ -978,10 +1073,11 @@ mod tests {
             ),
         ];
         let request = recorded();
-        for lifecycle in &states {
+        for (lifecycle, verified) in states.iter().flat_map(|l| [(l, true), (l, false)]) {
             let _ = PanelModel::build(
                 &PanelInputs {
                     lifecycle,
+                    verified,
                     request: Some(&request),
                     compatibility: None,
                     contact: None,
