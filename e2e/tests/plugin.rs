@@ -17,16 +17,21 @@ use e2e::form::{
 
 const FLAG: &str = "esc_requestresubscribe";
 
-/// Whether the Request Resubscribe check box is disabled.
-async fn flag_disabled(t: &e2e::E2e) -> Outcome<bool> {
+/// Whether the Request Resubscribe check box has `property` (`disabled`, `checked`) set.
+async fn flag_is(t: &e2e::E2e, property: &str) -> Outcome<bool> {
     let v = t
         .page
         .execute(
-            "return document.querySelector(arguments[0]).disabled;",
-            vec![json!(FLAG_INPUT)],
+            "return document.querySelector(arguments[0])[arguments[1]];",
+            vec![json!(FLAG_INPUT), json!(property)],
         )
         .await?;
     Ok(v == json!(true))
+}
+
+/// Whether the Request Resubscribe check box is disabled.
+async fn flag_disabled(t: &e2e::E2e) -> Outcome<bool> {
+    flag_is(t, "disabled").await
 }
 
 /// The plugin's round trips in the request log: every Web API request that is not the demo
@@ -95,17 +100,8 @@ async fn ticking_back_a_saved_request_asks_for_nothing() -> Outcome {
             ensure!(!dialog_open(t).await?, "{record}: the dialog asks again");
             let shown = e2e::form::notifications(&t.page).await?;
             ensure!(!shown.contains("Save to submit it"), "{record}: {shown}");
-            let ticked = t
-                .page
-                .execute(
-                    "return document.querySelector(arguments[0]).checked;",
-                    vec![json!(FLAG_INPUT)],
-                )
-                .await?;
-            ensure!(
-                ticked == json!(true),
-                "{record}: the box is not ticked back"
-            );
+            let ticked = flag_is(t, "checked").await?;
+            ensure!(ticked, "{record}: the box is not ticked back");
         }
         Ok(())
     })
@@ -380,14 +376,8 @@ async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_it
                 !dialog_open(t).await?,
                 "the dialog opened for a refused request"
             );
-            let ticked = t
-                .page
-                .execute(
-                    "return document.querySelector(arguments[0]).checked;",
-                    vec![json!(FLAG_INPUT)],
-                )
-                .await?;
-            ensure!(ticked == json!(false), "the box stays ticked");
+            let ticked = flag_is(t, "checked").await?;
+            ensure!(!ticked, "the box stays ticked");
             let notes = audit_notes(&t.emulator.state(), CONTACT_PAUL_CANNON);
             ensure!(notes.is_empty(), "a note was written: {notes:?}");
             Ok(())
