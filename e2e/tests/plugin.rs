@@ -49,17 +49,31 @@ async fn ineligible_reasons_disable_the_box_and_say_why() -> Outcome {
     run(
         "ineligible_reasons_disable_the_box_and_say_why",
         async |t| {
-            for (record, words) in [
+            // The reason is named as the form labels it.
+            for (record, words, label) in [
                 (
                     SUPPRESSION_ISP_COMPLAINED,
                     "complained about your email as spam or abuse",
+                    "(ISP complained)",
                 ),
-                (SUPPRESSION_HARD_BOUNCED, "it cannot receive email"),
-                (SUPPRESSION_NO_CONTACT, "Contact dotdigital support"),
+                (
+                    SUPPRESSION_HARD_BOUNCED,
+                    "it cannot receive email",
+                    "(Hard bounced)",
+                ),
+                (
+                    SUPPRESSION_NO_CONTACT,
+                    "Contact dotdigital support",
+                    "(Global suppression)",
+                ),
             ] {
                 t.page.open_record(SUPPRESSION, record).await?;
                 let shown = t.page.wait_for_text(NOTES, words).await?;
                 ensure!(shown.contains("cannot be resubscribed"), "{shown}");
+                ensure!(
+                    shown.contains(label),
+                    "the reason is not named {label}: {shown}"
+                );
                 ensure!(
                     flag_disabled(t).await?,
                     "Request Resubscribe is enabled on {record}"

@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 
 use super::outbox::{self, Entry};
 use super::session::{self, Session};
-use super::{clock, note, strings, view};
+use super::{clock, note, view};
 use crate::domain::email::EmailAddress;
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::note::{RequestMarker, ResubscribeNote};
@@ -89,7 +89,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
             SaveDecision::Refuse { reasons } => {
                 let _ = args.prevent_default();
                 view::show(s, view::SAVE, Level::Error, reasons);
-                let first = reasons.first().map(strings::text);
+                let first = reasons.first().map(|m| view::text(s, m));
                 s.form
                     .control_notification(flag, view::SAVE, first.as_deref());
             }

@@ -54,8 +54,32 @@ pub const NOTE: &str = "rsub.note";
 
 /// Shows `messages` under `id` at `level`, or clears it when there are none.
 pub fn show(session: &Session, id: &str, level: Level, messages: &[Message]) {
-    let text = (!messages.is_empty()).then(|| strings::joined(messages));
+    let text = (!messages.is_empty()).then(|| {
+        let texts: Vec<String> = messages.iter().map(|m| text(session, m)).collect();
+        texts.join(" ")
+    });
     session.form.form_notification(id, level, text.as_deref());
+}
+
+/// `message` in the user's language, naming the suppression reason as the form labels it (in
+/// the user's language, in the organization's words) rather than by the connector's name.
+pub fn text(session: &Session, message: &Message) -> String {
+    let named = message.arg("reason").and_then(|_| {
+        let (_, label) = session
+            .form
+            .option_value(&session.mapping.reason)
+            .ok()
+            .flatten()?;
+        let label = label.trim();
+        let mut named = message.clone();
+        for (name, value) in named.args.iter_mut() {
+            if name == "reason" && !label.is_empty() {
+                label.clone_into(value);
+            }
+        }
+        Some(named)
+    });
+    strings::text(named.as_ref().unwrap_or(message))
 }
 
 /// What the reason and the connector verdict decide: their notifications and whether the
