@@ -477,7 +477,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
         outcomes,
         vec![
             "Confirmation email sent on 2026-11-30 19:03 UTC; not confirmed yet".to_owned(),
-            "Failed on 2026-11-26 19:03 UTC: Resubscription failed: abuse reported".to_owned()
+            "Failed on 2026-11-26 19:03 UTC: abuse reported".to_owned()
         ]
     );
     assert_eq!(count(&doc, "img"), 0);

@@ -878,7 +878,7 @@ async fn contact_history_lists_every_request_with_evidence_and_outcome_newest_fi
             );
             let failed = row(&oldest.rows, "Outcome")?;
             ensure!(
-                failed.starts_with("Failed on ") && failed.ends_with("Resubscription failed: abuse reported"),
+                failed.starts_with("Failed on ") && failed.ends_with(": abuse reported"),
                 "{oldest:?}"
             );
             let roles = panel_accessibility(t, "#rsub-status, ol.history, ol.history > li > article").await?;

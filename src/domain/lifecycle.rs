@@ -536,7 +536,7 @@ impl Lifecycle {
             }
             Lifecycle::Failed { on, why, .. } => Message::new(MessageKey::LifecycleFailed)
                 .with("date", date(Some(*on)))
-                .with("why", why.as_str()),
+                .with("why", failure_cause(why)),
         }
     }
 }
@@ -573,6 +573,24 @@ fn resubscribed_steps(
     }
 }
 
+/// What a failure note says went wrong, without the "Resubscription failed:" its subject
+/// starts with (the sentence around it says that already); the whole text when that is all.
+pub fn failure_cause(why: &str) -> &str {
+    let folded = super::text::fold_case(why);
+    let rest = ["resubscription failed", "resubscribe failed"]
+        .iter()
+        .find(|lead| folded.starts_with(*lead))
+        .and_then(|lead| why.get(lead.len()..))
+        .map(|rest| {
+            rest.trim_start_matches([':', '-', '\u{2013}', ' '])
+                .trim_end()
+        });
+    match rest {
+        Some(cause) if !cause.is_empty() => cause,
+        _ => why,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,6 +624,25 @@ mod tests {
 
     fn state(facts: &LifecycleFacts) -> Lifecycle {
         derive(facts, &LifecyclePatterns::default())
+    }
+
+    #[test]
+    fn a_failure_is_said_once_with_its_cause() {
+        for (why, cause) in [
+            (
+                "Resubscription failed: contact reported abuse",
+                "contact reported abuse",
+            ),
+            (
+                "resubscribe failed - Cannot be unsuppressed",
+                "Cannot be unsuppressed",
+            ),
+            ("Resubscription failed", "Resubscription failed"),
+            ("Abuse reported", "Abuse reported"),
+            ("", ""),
+        ] {
+            assert_eq!(failure_cause(why), cause, "{why:?}");
+        }
     }
 
     #[test]

@@ -513,7 +513,7 @@ fn outcome_row(
         Outcome::Failed { on, why } => (
             Message::new(MessageKey::PanelOutcomeFailed)
                 .with("date", date(*on))
-                .with("why", why.as_str()),
+                .with("why", crate::domain::lifecycle::failure_cause(why)),
             Tone::Error,
         ),
     };
@@ -872,9 +872,13 @@ mod tests {
         assert_eq!(last.status, "Failed");
         assert_eq!(last.date.as_deref(), Some("2026-11-27 10:03 UTC"));
         assert_eq!(model.tone, Tone::Error);
-        assert!(model
-            .summary
-            .contains("Resubscription failed: abuse reported"));
+        assert!(
+            model
+                .summary
+                .contains("failed on 2026-11-27 10:03 UTC: abuse reported."),
+            "{}",
+            model.summary
+        );
     }
 
     #[test]
@@ -1131,10 +1135,7 @@ mod tests {
         let oldest = &model.entries[1];
         assert_eq!(oldest.outcome.tone, Tone::Error);
         assert!(oldest.outcome.value.starts_with("Failed on "));
-        assert!(oldest
-            .outcome
-            .value
-            .ends_with(": Resubscription failed: abuse reported"));
+        assert!(oldest.outcome.value.ends_with(": abuse reported"));
         assert_eq!(
             model.summary,
             "Resubscribe requests and connector activity found in this contact's notes: 2."
