@@ -182,9 +182,22 @@ fn entity(
             match request.method.as_str() {
                 "GET" => retrieve(model, world, request, table, id, &options),
                 "PATCH" => update(model, world, request, table, id, &options, now),
+                "DELETE" => delete(world, table, id),
                 other => Err(ApiError::method_not_allowed(other)),
             }
         }
+    }
+}
+
+/// `DELETE <set>(<id>)`: 204, or 404 when there is no such record.
+fn delete(world: &mut World, table: &Table, id: Guid) -> Result<ApiResponse, ApiError> {
+    if world.store.remove(&table.logical_name, id) {
+        Ok(ApiResponse::no_content())
+    } else {
+        Err(ApiError::record_not_found(
+            &table.logical_name,
+            &id.to_string(),
+        ))
     }
 }
 

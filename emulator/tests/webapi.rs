@@ -389,7 +389,7 @@ async fn if_match_star_refuses_to_create_and_plain_patch_upserts() {
 }
 
 #[tokio::test]
-async fn if_none_match_star_creates_a_note_at_its_id_once_and_then_refuses_with_412() {
+async fn if_none_match_star_creates_a_note_at_its_id_once_then_412_and_delete_removes_it() {
     let h = Harness::new();
     let id = "183203d8-c9dc-8d6f-9345-58c59cd901ba";
     let note = json!({
@@ -417,6 +417,10 @@ async fn if_none_match_star_creates_a_note_at_its_id_once_and_then_refuses_with_
         "the refused PATCH changed nothing"
     );
     assert_eq!(read["_objectid_value"], seed::CONTACT_MARIA_CAMPBELL);
+    // Withdrawn: gone, and a second delete finds nothing.
+    assert_eq!(h.api("DELETE", &path, &[], None).await.status, 204);
+    assert_eq!(h.get(&path).await.status, 404);
+    assert_eq!(h.api("DELETE", &path, &[], None).await.error().0, 404);
 }
 
 #[tokio::test]
@@ -857,13 +861,15 @@ async fn unsupported_methods_are_405() {
     let h = Harness::new();
     let reply = h
         .api(
-            "DELETE",
+            "PUT",
             &format!("contacts({})", seed::CONTACT_MARIA_CAMPBELL),
             &[],
             None,
         )
         .await;
     assert_eq!(reply.error().0, 405);
+    let collection = h.api("DELETE", "contacts", &[], None).await;
+    assert_eq!(collection.error().0, 405);
     assert_eq!(
         h.api("POST", "RetrieveVersion()", &[], Some(&json!({})))
             .await

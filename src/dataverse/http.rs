@@ -12,6 +12,8 @@ pub enum Method {
     Post,
     /// Update (upsert without `If-Match`).
     Patch,
+    /// Delete.
+    Delete,
 }
 
 impl Method {
@@ -21,6 +23,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -103,6 +106,11 @@ impl ApiRequest {
         };
         request.headers.push(("If-Match".into(), value));
         request
+    }
+
+    /// A DELETE of the record at `path`.
+    pub fn delete(path: impl Into<String>) -> ApiRequest {
+        ApiRequest::new(Method::Delete, path.into(), None)
     }
 
     /// A PATCH that creates the record at the id in `path` and never updates one: with

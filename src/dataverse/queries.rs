@@ -280,6 +280,13 @@ pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     ApiRequest::create_at(["annotations(", &note.marker.note_id(), ")"].concat(), body)
 }
 
+/// Deletes the note of the request `marker` (created under [`RequestMarker::note_id`]).
+///
+/// [`RequestMarker::note_id`]: crate::domain::note::RequestMarker::note_id
+pub fn delete_note(marker: &crate::domain::note::RequestMarker) -> ApiRequest {
+    ApiRequest::delete(["annotations(", &marker.note_id(), ")"].concat())
+}
+
 /// The JSON body of a successful response.
 fn decode_ok(response: &ApiResponse) -> Result<Json, ApiError> {
     if let Some(error) = ApiError::from_response(response) {
@@ -488,6 +495,10 @@ mod tests {
         assert_eq!(create.path, format!("annotations({})", marker.note_id()));
         assert_eq!(create.header("If-None-Match"), Some("*"));
         assert_eq!(create.header("If-Match"), None);
+        let delete = delete_note(&marker);
+        assert_eq!(delete.method, Method::Delete);
+        assert_eq!(delete.path, create.path);
+        assert_eq!(delete.body, None);
         assert_eq!(
             create.body.as_deref(),
             Some(format!(r#"{{"subject":"S \"1\"","notetext":"line\nline","objectid_contact@odata.bind":"/contacts({CONTACT})"}}"#).as_str())

@@ -152,8 +152,7 @@ message_table! {
     PluginNoteWriting = "plugin.noteWriting" => "Recording the request in the contact's notes…";
     PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";
     PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
-    PluginNoteFailed = "plugin.noteFailed" => "The resubscribe request is saved, but its note could not be written yet: {problem} It is kept on this computer and retried when this record is opened again, or now with “Retry now”.";
-    PluginRetryNow = "plugin.retryNow" => "Retry now";
+    PluginNoteNotRecorded = "plugin.noteNotRecorded" => "The contact's request could not be recorded in a note, so the resubscribe request was not saved: {problem} Save again to try again.";
     PluginConflict = "plugin.conflict" => "Someone else changed this record while you were editing it, so your changes were not saved. {what}Refresh the form to see the current values.";
     PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}. ";
     PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";

@@ -188,6 +188,15 @@ pub struct ResubscribeNote {
 }
 
 impl ResubscribeNote {
+    /// The note as read back from Dynamics (created when its request was made).
+    pub fn as_fact(&self) -> super::lifecycle::NoteFact {
+        super::lifecycle::NoteFact {
+            subject: self.subject.clone(),
+            text: self.text.clone(),
+            created_on: self.marker.requested_at,
+        }
+    }
+
     /// Composes the note for a request identified by `marker`.
     pub fn compose(
         evidence: &Evidence,
@@ -278,7 +287,7 @@ mod tests {
     #[test]
     fn the_note_id_is_a_version_8_uuid_named_by_the_request() {
         let id = marker().note_id();
-        // Pinned: an outbox entry written before an upgrade must name the same note after it.
+        // Pinned: a request held across an upgrade must name the same note after it.
         assert_eq!(id, "183203d8-c9dc-8d6f-9345-58c59cd901ba");
         assert_eq!(
             crate::domain::note::normalize_guid(&id).as_deref(),

@@ -2,7 +2,7 @@
 //! warm form load does not ask for it again. Only definite answers are cached (installed with
 //! a version, or not installed); "could not read" is asked again next time.
 
-use super::storage::{self, Store};
+use super::storage;
 use crate::dataverse::json::{self, Json};
 use crate::domain::compatibility::ConnectorReading;
 use crate::domain::json::JsonValue;
@@ -31,7 +31,7 @@ pub fn is_fresh(read_at: Timestamp, now: Timestamp) -> bool {
 
 /// The cached reading, if fresh.
 pub fn get(client_url: &str, solution: &str, now: Timestamp) -> Option<ConnectorReading> {
-    let text = storage::get(Store::Session, &key(client_url, solution))?;
+    let text = storage::get(&key(client_url, solution))?;
     let (reading, read_at) = decode(&text)?;
     is_fresh(read_at, now).then_some(reading)
 }
@@ -39,7 +39,7 @@ pub fn get(client_url: &str, solution: &str, now: Timestamp) -> Option<Connector
 /// Caches a definite reading.
 pub fn put(client_url: &str, solution: &str, reading: &ConnectorReading, now: Timestamp) {
     if let Some(text) = encode(reading, now) {
-        storage::set(Store::Session, &key(client_url, solution), &text);
+        storage::set(&key(client_url, solution), &text);
     }
 }
 

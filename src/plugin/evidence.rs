@@ -6,7 +6,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::session;
-use super::storage::{self, Store};
+use super::storage;
 use super::{clock, strings, view};
 use crate::dataverse::json::{self, Json};
 use crate::domain::evidence::{Channel, Evidence, UserRef};
@@ -53,6 +53,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         let ticked = s.form.bool_value(&flag).ok().flatten().unwrap_or(false);
         if !ticked {
             s.evidence = None;
+            s.pending = None;
             view::show(s, view::REQUEST, Level::Info, &[]);
             return None;
         }
@@ -83,8 +84,8 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     let (request_id, data, title) = opening;
     let opened = open_dialog(DIALOG, &data, &title, 520, 640).await;
     let key = ["rsub.evidence.", &request_id].concat();
-    let stored = storage::get(Store::Session, &key);
-    storage::remove(Store::Session, &key);
+    let stored = storage::get(&key);
+    storage::remove(&key);
     let result = stored.as_deref().and_then(DialogResult::decode);
     let _ = session::with(|s| {
         let flag = s.mapping.request_resubscribe.clone();
@@ -103,6 +104,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         match (evidence, opened) {
             (Some(evidence), _) => {
                 s.evidence = Some(evidence);
+                s.pending = None;
                 show_notice(s);
             }
             (None, Err(error)) => {

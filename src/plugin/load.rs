@@ -1,11 +1,11 @@
-//! OnLoad: read the form, fetch what it needs in one Web API round trip, show where things
-//! stand, and retry a note left in the outbox.
+//! OnLoad: read the form, fetch what it needs in one Web API round trip, and show where things
+//! stand.
 
 use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::session::{self, Facts, Session};
-use super::{cache, clock, note, view};
+use super::{cache, clock, view};
 use crate::dataverse::batch::BatchPart;
 use crate::dataverse::error::ApiError;
 use crate::dataverse::guid::Guid;
@@ -70,8 +70,7 @@ pub fn start(
     Ok(Some(pending))
 }
 
-/// The asynchronous half of OnLoad: one Web API round trip, then the inline state, then the
-/// outbox.
+/// The asynchronous half of OnLoad: one Web API round trip, then the inline state.
 pub async fn finish(pending: Pending) {
     let facts = read_facts(pending.record.as_ref(), pending.plan).await;
     let resave = session::with(|s| {
@@ -83,7 +82,6 @@ pub async fn finish(pending: Pending) {
     if let Some(Some(form)) = resave {
         let _ = form.save();
     }
-    note::retry_outbox().await;
 }
 
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
@@ -169,7 +167,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         facts: None,
         resave_when_loaded: false,
         evidence: None,
-        pending_note: None,
+        pending: None,
     })
 }
 

@@ -4,7 +4,7 @@
 //! - [`load`]: one round trip at load, then the inline state.
 //! - [`evidence`]: capturing the contact's request before the save.
 //! - [`save`]: the synchronous save decision and what follows the save.
-//! - [`note`]: the audit note, exactly once, through the [`outbox`].
+//! - [`note`]: the audit note, exactly once, written before the request reaches the record.
 
 pub mod cache;
 pub mod clock;
@@ -12,7 +12,6 @@ pub mod evidence;
 pub mod load;
 pub mod local;
 pub mod note;
-pub mod outbox;
 pub mod save;
 pub mod session;
 pub mod storage;

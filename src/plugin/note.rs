@@ -1,14 +1,17 @@
-//! Writing the audit note exactly once: look for the request's marker first, create the note
-//! only when none exists (under an id named by the request, which Dataverse refuses to create
-//! twice), retry transient failures within a bounded time, and keep what still fails in the
-//! outbox. One write per request at a time in the page; it reports to the form of its record
-//! only (the user may have moved on to another).
+//! The contact's request recorded in a note before the request reaches the record (DOMAIN §2,
+//! §7: no confirmation email goes out for a request whose evidence is not in Dynamics), exactly
+//! once: look for the request's marker first, create the note only when none exists (under an
+//! id named by the request, which Dataverse refuses to create twice), and retry transient
+//! failures within a bounded time. One write per record at a time in the page; it reports to
+//! the form of its record only (the user may have moved on to another).
+//!
+//! The save that ticks the box is held ([`record_then_save`]); once the note is written the
+//! form is saved again and that save carries the request. A save that then fails withdraws
+//! the note ([`withdraw`]).
 
-use super::outbox::{self, Entry};
 use super::session::{self, Session};
 use super::{clock, strings, view};
-use crate::dataverse::error::ApiError;
-use crate::dataverse::guid::Guid;
+use crate::dataverse::error::{ApiError, ApiErrorKind};
 use crate::dataverse::queries::{self, NoteTarget};
 use crate::dataverse::retry::RetryPolicy;
 use crate::dataverse::transport::WebApi;
@@ -18,18 +21,16 @@ use crate::prelude::*;
 use crate::xrm::Level;
 use core::cell::RefCell;
 
-/// The target of an outbox entry.
-fn target(entry: &Entry) -> Option<NoteTarget> {
-    let id = Guid::parse(&entry.target_id).ok()?;
-    Some(if entry.target_table == "contact" {
-        NoteTarget::Contact(id)
-    } else {
-        NoteTarget::Suppression {
-            table: entry.target_table.clone(),
-            entity_set: entry.target_set.clone(),
-            id,
-        }
-    })
+/// A request on its way to the record: its note, where the note goes, and whether it is
+/// written (then the next save carries the request).
+#[derive(Clone, Debug)]
+pub struct PendingNote {
+    /// The note (its marker names the request and dates it).
+    pub note: ResubscribeNote,
+    /// The contact, or the suppression record when no contact is linked.
+    pub target: NoteTarget,
+    /// Whether the note exists.
+    pub written: bool,
 }
 
 /// Looks for the note, then creates it if it is not there: one attempt.
@@ -56,159 +57,120 @@ async fn attempt(
 /// earlier attempt went through after its answer was lost), and each attempt starts by looking
 /// for the note, so trying again can never write a second one.
 fn retry_delay(policy: &RetryPolicy, error: &ApiError, attempts: u32, waited: u64) -> Option<u64> {
-    let conflict = error.kind == crate::dataverse::error::ApiErrorKind::Conflict;
+    let conflict = error.kind == ApiErrorKind::Conflict;
     policy
         .delay_before_retry(error, attempts, waited)
         .or_else(|| (conflict && attempts < policy.max_attempts).then_some(0))
 }
 
-// The outbox keys whose note is being written now.
-super::local::page_local! {
-    static WRITING: RefCell<Vec<String>> = RefCell::new(Vec::new());
-}
-
-/// Marks `key` as being written; `false` when a write of it is already under way.
-fn begin(key: &str) -> bool {
-    WRITING.with(|w| {
-        let mut writing = w.borrow_mut();
-        let free = !writing.iter().any(|k| k == key);
-        if free {
-            writing.push(key.to_owned());
-        }
-        free
-    })
-}
-
-fn end(key: &str) {
-    WRITING.with(|w| w.borrow_mut().retain(|k| k != key));
-}
-
-/// Whether the note of this form's record is being written now (no second request meanwhile).
-pub fn under_way(s: &Session) -> bool {
-    let Some(record) = s.record.as_ref() else {
-        return false;
-    };
-    let key = outbox::key(&s.global.client_url, record.as_str());
-    WRITING.with(|w| w.borrow().contains(&key))
-}
-
-/// Writes the note of `entry` (stored in the outbox under `key`), retrying within the policy's
-/// bounds; nothing when a write of it is already under way.
-pub async fn write(key: String, entry: Entry) {
-    if !begin(&key) {
-        return;
-    }
-    write_once(&key, entry).await;
-    end(&key);
-}
-
-async fn write_once(key: &str, mut entry: Entry) {
-    let record = entry.marker.suppression_id.clone();
-    let api = session::with(|s| s.api.clone());
-    let _ = session::with_record(&record, |s| {
-        // A Retry offered before is this write now.
-        s.form
-            .control_notification(&s.mapping.request_resubscribe, view::NOTE, None);
-        view::show(
-            s,
-            view::NOTE,
-            Level::Info,
-            &[Message::new(MessageKey::PluginNoteWriting)],
-        );
-    });
-    let Some(api) = api else {
-        return;
-    };
-    let Some(target) = target(&entry) else {
-        outbox::clear(key);
-        return;
-    };
-    let note = ResubscribeNote {
-        subject: entry.subject.clone(),
-        text: entry.text.clone(),
-        marker: entry.marker.clone(),
-    };
+/// Writes `note` on `target`, retrying within the policy's bounds.
+async fn write(api: &WebApi, target: &NoteTarget, note: &ResubscribeNote) -> Result<(), ApiError> {
     let policy = RetryPolicy::default();
     let (mut attempts, mut waited) = (0u32, 0u64);
-    let outcome = loop {
+    loop {
         attempts += 1;
-        match attempt(&api, &target, &note).await {
-            Ok(()) => break Ok(()),
+        match attempt(api, target, note).await {
+            Ok(()) => return Ok(()),
             Err(error) => match retry_delay(&policy, &error, attempts, waited) {
                 Some(delay) => {
                     clock::sleep(delay).await;
                     waited += delay;
                 }
-                None => break Err(error),
+                None => return Err(error),
             },
-        }
-    };
-    match outcome {
-        Ok(()) => {
-            outbox::clear(key);
-            let written = match &target {
-                NoteTarget::Contact(_) => {
-                    let name = session::with_record(&record, |s| {
-                        s.facts
-                            .as_ref()
-                            .and_then(|f| f.contact.as_ref().map(|c| c.name.clone()))
-                    })
-                    .flatten()
-                    .unwrap_or_default();
-                    Message::new(MessageKey::PluginNoteWrittenContact).with("name", name)
-                }
-                NoteTarget::Suppression { .. } => Message::new(MessageKey::PluginNoteWrittenRecord),
-            };
-            let _ = session::with_record(&record, |s| {
-                view::show(s, view::NOTE, Level::Info, &[written]);
-            });
-        }
-        Err(error) => {
-            entry.attempts += attempts;
-            entry.last_error = Some(error.detail.clone());
-            outbox::store(key, &entry);
-            let problem = strings::text(&error.message());
-            let _ = session::with_record(&record, |s| {
-                let failed = Message::new(MessageKey::PluginNoteFailed).with("problem", problem);
-                view::show(s, view::NOTE, Level::Error, core::slice::from_ref(&failed));
-                let key = key.to_owned();
-                let retry = super::handler_for(move |_| {
-                    // The outbox holds the latest attempts; memory serves where it cannot.
-                    let entry = outbox::load(&key).unwrap_or_else(|| entry.clone());
-                    wasm_bindgen_futures::spawn_local(write(key.clone(), entry));
-                });
-                let label = strings::text(&Message::new(MessageKey::PluginRetryNow));
-                let text = strings::text(&failed);
-                s.form.action_notification(
-                    &s.mapping.request_resubscribe,
-                    view::NOTE,
-                    &text,
-                    &label,
-                    &retry,
-                );
-            });
         }
     }
 }
 
-/// On load: retry this record's outbox entry if its save happened; drop it if it never did.
-pub async fn retry_outbox() {
-    let pending = session::with(|s| {
-        let record = s.record.as_ref()?;
-        let key = outbox::key(&s.global.client_url, record.as_str());
-        let entry = outbox::load(&key)?;
-        let facts = s.facts.as_ref()?;
-        // A save PostSave confirmed is retried whatever happened since (the connector may
-        // have cleared the flag); an unconfirmed one only if its request reached the record.
-        if entry.saved || entry.request_is_on_record(facts.saved_flag, facts.saved_date) {
-            Some((key, entry))
-        } else {
-            outbox::clear(&key);
+// The records whose note is being written now.
+super::local::page_local! {
+    static WRITING: RefCell<Vec<String>> = RefCell::new(Vec::new());
+}
+
+/// Marks `record` as being written; `false` when a write for it is already under way.
+fn begin(record: &str) -> bool {
+    WRITING.with(|w| {
+        let mut writing = w.borrow_mut();
+        let free = !writing.iter().any(|r| r == record);
+        if free {
+            writing.push(record.to_owned());
+        }
+        free
+    })
+}
+
+fn end(record: &str) {
+    WRITING.with(|w| w.borrow_mut().retain(|r| r != record));
+}
+
+/// Whether the note of this form's record is being written now (no second request meanwhile).
+pub fn under_way(s: &Session) -> bool {
+    s.record
+        .as_ref()
+        .is_some_and(|r| WRITING.with(|w| w.borrow().iter().any(|k| k == r.as_str())))
+}
+
+/// Writes the note of the held request, then saves the form again (that save carries the
+/// request); says why the request was not saved when the note cannot be written.
+pub async fn record_then_save(pending: PendingNote) {
+    let record = pending.note.marker.suppression_id.clone();
+    let Some(api) = session::with(|s| s.api.clone()) else {
+        return;
+    };
+    if !begin(&record) {
+        return;
+    }
+    let result = write(&api, &pending.target, &pending.note).await;
+    end(&record);
+    let written = result.is_ok();
+    let next = session::with_record(&record, |s| match result {
+        Ok(()) => match s.pending.as_mut() {
+            Some(held) if held.note.marker == pending.note.marker => {
+                held.written = true;
+                Some(Ok(s.form.clone()))
+            }
+            _ => Some(Err(())),
+        },
+        Err(error) => {
+            let problem = strings::text(&error.message());
+            let failed = Message::new(MessageKey::PluginNoteNotRecorded).with("problem", problem);
+            view::show(s, view::NOTE, Level::Error, &[failed]);
             None
         }
     })
     .flatten();
-    if let Some((key, entry)) = pending {
-        write(key, entry).await;
+    // Outside the session borrow: saving runs OnSave again, which needs the session.
+    match next {
+        Some(Ok(form)) => {
+            let _ = form.save();
+        }
+        // Withdrawn meanwhile, or the form moved on: no save will carry this request.
+        Some(Err(())) => withdraw(pending).await,
+        None if written => withdraw(pending).await,
+        None => {}
+    }
+}
+
+/// Says where the note of a request the save put on the record is.
+pub fn show_recorded(s: &Session, pending: &PendingNote) {
+    let recorded = match &pending.target {
+        NoteTarget::Contact(_) => {
+            let name = s
+                .facts
+                .as_ref()
+                .and_then(|f| f.contact.as_ref().map(|c| c.name.clone()))
+                .unwrap_or_default();
+            Message::new(MessageKey::PluginNoteWrittenContact).with("name", name)
+        }
+        NoteTarget::Suppression { .. } => Message::new(MessageKey::PluginNoteWrittenRecord),
+    };
+    view::show(s, view::NOTE, Level::Info, &[recorded]);
+}
+
+/// Removes the note of a request whose save failed, so no note records a request that is not
+/// on the record (one attempt; a note that stays still records that the contact asked).
+pub async fn withdraw(pending: PendingNote) {
+    if let Some(api) = session::with(|s| s.api.clone()) {
+        let _ = api.send(&queries::delete_note(&pending.note.marker)).await;
     }
 }

@@ -1,11 +1,14 @@
-//! OnSave (a synchronous decision from the facts read at load) and PostSave (the note).
+//! OnSave (a synchronous decision from the facts read at load; a request is held until its
+//! note is written) and PostSave (where the note is, or its withdrawal).
 
 use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::outbox::{self, Entry};
+use super::note::PendingNote;
 use super::session::{self, Session};
 use super::{clock, note, view};
+use crate::dataverse::guid::Guid;
+use crate::dataverse::queries::NoteTarget;
 use crate::domain::email::EmailAddress;
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::note::{RequestMarker, ResubscribeNote};
@@ -96,8 +99,8 @@ pub fn on_save(execution_context: JsValue) -> bool {
             SaveDecision::Allow | SaveDecision::AllowWithWarning { .. } => {
                 view::show(s, view::SAVE, Level::Warning, decision.messages());
                 s.form.control_notification(flag, view::SAVE, None);
-                if transition == RequestTransition::Ticked {
-                    submit_request(s, &form_facts, now);
+                if transition == RequestTransition::Ticked && !submit_request(s, &form_facts, now) {
+                    let _ = args.prevent_default();
                 }
             }
         }
@@ -121,57 +124,71 @@ fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_agai
     s.resave_when_loaded = true;
 }
 
-/// Sets the request date in the same save and queues the note in the outbox.
-fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) {
-    let requested_at = Timestamp(now.millis() / 1000 * 1000);
-    let date = js_sys::Date::new(&JsValue::from_f64(requested_at.millis() as f64));
-    let _ = s.form.set_value(&s.mapping.request_date, &date.into());
-    let (Some(record), Some(evidence)) = (s.record.as_ref(), s.evidence.as_ref()) else {
-        return;
+/// A request reaches the record only after its note: the first save is held while the note
+/// is written, and the save made when it is written carries the request. Returns whether this
+/// save goes ahead.
+fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
+    if let Some(pending) = s.pending.as_ref().filter(|p| p.written) {
+        set_request_date(s, pending.note.marker.requested_at);
+        return true;
+    }
+    // A note not written yet is the same request again (the same marker, so the same note).
+    let Some(pending) = s.pending.take().or_else(|| compose(s, facts, now)) else {
+        return false;
     };
-    let (Ok(marker), Some(Ok(email)), Some(reason)) = (
-        RequestMarker::new(record.as_str(), requested_at),
-        facts.email.as_deref().map(EmailAddress::parse),
-        facts.reason.as_ref(),
-    ) else {
-        return;
-    };
-    let note = ResubscribeNote::compose(evidence, &email, reason, &marker);
-    let contact = s.facts.as_ref().and_then(|f| f.contact.clone());
-    let (target_table, target_set, target_id) = match contact {
-        Some(c) => ("contact".to_owned(), "contacts".to_owned(), c.id),
-        None => (
-            s.table.clone(),
-            s.entity_set.clone(),
-            record.as_str().to_owned(),
-        ),
-    };
-    let entry = Entry {
-        marker,
-        target_table,
-        target_set,
-        target_id,
-        subject: note.subject,
-        text: note.text,
-        saved: false,
-        attempts: 0,
-        last_error: None,
-    };
-    let key = outbox::key(&s.global.client_url, record.as_str());
-    // Kept in the session as well: a browser that refuses storage still gets its note written
-    // while the form is open.
-    outbox::store(&key, &entry);
-    s.pending_note = Some((key, entry));
+    set_request_date(s, pending.note.marker.requested_at);
+    view::show(
+        s,
+        view::NOTE,
+        Level::Info,
+        &[Message::new(MessageKey::PluginNoteWriting)],
+    );
+    s.pending = Some(pending.clone());
+    wasm_bindgen_futures::spawn_local(note::record_then_save(pending));
+    false
 }
 
-/// PostSave: on success write the note of the request the save carried; on failure drop the
-/// queued note and, when someone else changed the record, reload the facts and say so.
+fn set_request_date(s: &Session, at: Timestamp) {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.millis() as f64));
+    let _ = s.form.set_value(&s.mapping.request_date, &date.into());
+}
+
+/// The note of a request made now: on the contact, or on the record without one.
+fn compose(s: &Session, facts: &FormFacts, now: Timestamp) -> Option<PendingNote> {
+    let requested_at = Timestamp(now.millis() / 1000 * 1000);
+    let record = s.record.as_ref()?;
+    let marker = RequestMarker::new(record.as_str(), requested_at).ok()?;
+    let email = EmailAddress::parse(facts.email.as_deref()?).ok()?;
+    let note = ResubscribeNote::compose(
+        s.evidence.as_ref()?,
+        &email,
+        facts.reason.as_ref()?,
+        &marker,
+    );
+    let contact = s.facts.as_ref().and_then(|f| f.contact.as_ref());
+    let target = match contact.and_then(|c| Guid::parse(&c.id).ok()) {
+        Some(id) => NoteTarget::Contact(id),
+        None => NoteTarget::Suppression {
+            table: s.table.clone(),
+            entity_set: s.entity_set.clone(),
+            id: record.clone(),
+        },
+    };
+    Some(PendingNote {
+        note,
+        target,
+        written: false,
+    })
+}
+
+/// PostSave: a save that carried a request says where its note is; a failed one withdraws the
+/// note and, when someone else changed the record, reloads the facts and says so.
 pub fn on_post_save(execution_context: JsValue) {
     let outcome = post_save_outcome(&execution_context);
-    let pending = session::with(|s| s.pending_note.take()).flatten();
+    let pending = session::with(|s| s.pending.take_if(|p| p.written)).flatten();
     match outcome {
         Ok(()) => {
-            let saved = session::with(|s| {
+            let withdrawn = session::with(|s| {
                 let flag = s
                     .form
                     .bool_value(&s.mapping.request_resubscribe)
@@ -184,33 +201,40 @@ pub fn on_post_save(execution_context: JsValue) {
                     .ok()
                     .flatten()
                     .map(Timestamp);
-                s.evidence = None;
-                view::show(s, view::REQUEST, Level::Info, &[]);
+                // Only a request this save put on the record keeps its note.
+                let on_record = |p: &PendingNote| {
+                    flag && date.is_some_and(|d| {
+                        d.millis() / 1000 == p.note.marker.requested_at.millis() / 1000
+                    })
+                };
+                let (kept, withdrawn) = match pending {
+                    Some(p) if on_record(&p) => (Some(p), None),
+                    other => (None, other),
+                };
                 let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
                 if let Some(facts) = s.facts.as_mut() {
                     facts.saved_flag = flag;
                     facts.saved_date = date;
+                    facts.notes.extend(kept.as_ref().map(|p| p.note.as_fact()));
                     facts.derive_lifecycle(&patterns);
                 }
+                s.evidence = None;
+                view::show(s, view::REQUEST, Level::Info, &[]);
                 view::render_state(s);
-                (flag, date)
-            });
-            if let Some((key, mut entry)) = pending {
-                // Only a request this save put on the record gets its note: a save OnSave let
-                // through but another handler cancelled leaves a stale entry behind.
-                let (flag, date) = saved.unwrap_or((false, None));
-                if entry.request_is_on_record(flag, date) {
-                    entry.saved = true;
-                    outbox::store(&key, &entry);
-                    wasm_bindgen_futures::spawn_local(note::write(key, entry));
-                } else {
-                    outbox::clear(&key);
+                if let Some(p) = kept.as_ref() {
+                    note::show_recorded(s, p);
                 }
+                withdrawn
+            })
+            .flatten();
+            if let Some(p) = withdrawn {
+                wasm_bindgen_futures::spawn_local(note::withdraw(p));
             }
         }
         Err((code, _)) => {
-            if let Some((key, _)) = pending {
-                outbox::clear(&key);
+            if let Some(p) = pending {
+                let _ = session::with(|s| view::show(s, view::NOTE, Level::Info, &[]));
+                wasm_bindgen_futures::spawn_local(note::withdraw(p));
             }
             if is_conflict(code) {
                 wasm_bindgen_futures::spawn_local(super::load::refresh(true));

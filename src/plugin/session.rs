@@ -6,7 +6,7 @@
 use crate::prelude::*;
 use core::cell::RefCell;
 
-use super::outbox::Entry;
+use super::note::PendingNote;
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::ContactFlags;
 use crate::dataverse::transport::WebApi;
@@ -45,9 +45,8 @@ pub struct Session {
     pub resave_when_loaded: bool,
     /// The contact's request, captured for the next save.
     pub evidence: Option<Evidence>,
-    /// The outbox key and entry of a request whose save is under way (kept here too: a
-    /// browser may refuse to store it).
-    pub pending_note: Option<(String, Entry)>,
+    /// The request being saved: its note is written first, then the save carries it.
+    pub pending: Option<PendingNote>,
 }
 
 /// What the form and the Web API said at load (the *saved* state of the record).

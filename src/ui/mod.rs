@@ -21,11 +21,9 @@ use crate::dataverse::http::ApiVersion;
 use crate::dataverse::queries;
 use crate::dataverse::transport::WebApi;
 use crate::domain::history::{self, RecordedRequest};
-use crate::domain::lifecycle::NoteFact;
 use crate::domain::mapping::MappingConfig;
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::version::Version;
-use crate::plugin::outbox;
 use crate::plugin::session::Session;
 use crate::plugin::strings;
 use crate::xrm::{Form, GlobalContext};
@@ -34,31 +32,20 @@ use model::{ContactConsent, HistoryModel, PanelInputs, PanelModel};
 /// The name of the panel's web resource control on both forms.
 pub const CONTROL: &str = "WebResource_rsub_status";
 
-/// The recorded evidence of the request on the record: from the contact's notes (the request
-/// of the saved date, or for a processed record its latest one), else from the outbox (a
-/// request saved moments ago whose note is still being written).
+/// The recorded evidence of the request on the record, from the contact's notes (with the note
+/// of a request saved in this session): the request of the saved date, or for a processed
+/// record its latest one.
 fn current_request(session: &Session) -> Option<RecordedRequest> {
     let facts = session.facts.as_ref()?;
     let record = session.record.as_ref()?;
     if let Some(found) = history::request_for(&facts.notes, record.as_str(), facts.saved_date) {
         return Some(found);
     }
-    if !facts.saved_flag && !facts.lifecycle.is_pending() {
-        // Processed: the connector may have replaced the request date with its own.
-        let until = facts.saved_date;
-        if let Some(found) = history::latest_request(&facts.notes, record.as_str(), until) {
-            return Some(found);
-        }
-    }
-    let entry = outbox::load(&outbox::key(&session.global.client_url, record.as_str()))?;
-    if !entry.request_is_on_record(facts.saved_flag, facts.saved_date) {
+    if facts.saved_flag || facts.lifecycle.is_pending() {
         return None;
     }
-    RecordedRequest::from_note(&NoteFact {
-        subject: entry.subject,
-        text: entry.text,
-        created_on: entry.marker.requested_at,
-    })
+    // Processed: the connector may have replaced the request date with its own.
+    history::latest_request(&facts.notes, record.as_str(), facts.saved_date)
 }
 
 /// Draws the status panel from the session's facts, if the form has the panel control.

@@ -141,9 +141,6 @@ extern "C" {
     /// Shows an error under the control (blocks saving until cleared).
     #[wasm_bindgen(method, catch, js_name = setNotification)]
     pub fn set_notification(this: &Control, text: &str, id: &str) -> Result<JsValue, JsValue>;
-    /// Shows a notification with actions (`{messages, notificationLevel, uniqueId, actions}`).
-    #[wasm_bindgen(method, catch, js_name = addNotification)]
-    pub fn add_notification(this: &Control, notification: &JsValue) -> Result<JsValue, JsValue>;
     /// Removes a control notification.
     #[wasm_bindgen(method, catch, js_name = clearNotification)]
     pub fn clear_notification(this: &Control, id: &str) -> Result<JsValue, JsValue>;

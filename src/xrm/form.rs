@@ -306,34 +306,6 @@ impl Form {
             .map_err(fail("attribute.addOnChange()"))
     }
 
-    /// Shows a control notification with one action button (e.g. "Retry now"); it does not
-    /// block saving (`RECOMMENDATION` level).
-    pub fn action_notification(
-        &self,
-        name: &str,
-        id: &str,
-        text: &str,
-        action: &str,
-        run: &Function,
-    ) {
-        let Some(control) = self.control(name) else {
-            return;
-        };
-        let action_object = js_sys::Object::new();
-        set_member(&action_object, "message", &action.into());
-        set_member(&action_object, "actions", &js_sys::Array::of1(run));
-        let notification = js_sys::Object::new();
-        set_member(&notification, "messages", &js_sys::Array::of1(&text.into()));
-        set_member(&notification, "notificationLevel", &"RECOMMENDATION".into());
-        set_member(&notification, "uniqueId", &id.into());
-        set_member(
-            &notification,
-            "actions",
-            &js_sys::Array::of1(&action_object),
-        );
-        let _ = control.add_notification(&notification);
-    }
-
     /// Marks this form (its `data.entity`) with `flag`; returns `false` if it was marked already.
     /// Used to register event handlers once per form, however often OnLoad runs.
     pub fn mark_once(&self, flag: &str) -> bool {
