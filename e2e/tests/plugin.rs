@@ -661,6 +661,33 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
     .await
 }
 
+/// Save & Close on a request: the save is held for the note, and the save made after it
+/// closes the form as the user asked.
+#[tokio::test]
+async fn save_and_close_on_a_request_records_the_note_saves_and_closes() -> Outcome {
+    run(
+        "save_and_close_on_a_request_records_the_note_saves_and_closes",
+        async |t| {
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            request_with_evidence(&t.page, "letter", "Letter of 25 Nov, ref L-3.").await?;
+            t.page.click("#cmd-saveclose").await?;
+            t.page.wait_for_event("formContext.ui.close()").await?;
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "expected one note, found {notes:?}");
+            let row = t
+                .emulator
+                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .unwrap_or(Value::Null);
+            ensure!(row[FLAG] == json!(true), "the request was not saved: {row}");
+            Ok(())
+        },
+    )
+    .await
+}
+
 #[tokio::test]
 async fn loading_the_form_takes_one_web_api_round_trip_cold_and_warm() -> Outcome {
     run("loading_the_form_takes_one_web_api_round_trip_cold_and_warm", async |t| {

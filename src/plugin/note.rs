@@ -31,6 +31,8 @@ pub struct PendingNote {
     pub target: NoteTarget,
     /// Whether the note exists.
     pub written: bool,
+    /// Whether the held save was Save & Close (the save made after the note closes too).
+    pub close: bool,
 }
 
 /// Looks for the note, then creates it if it is not there: one attempt.
@@ -127,7 +129,7 @@ pub async fn record_then_save(pending: PendingNote) {
         Ok(()) => match s.pending.as_mut() {
             Some(held) if held.note.marker == pending.note.marker => {
                 held.written = true;
-                Some(Ok(s.form.clone()))
+                Some(Ok((s.form.clone(), held.close)))
             }
             _ => Some(Err(())),
         },
@@ -141,8 +143,12 @@ pub async fn record_then_save(pending: PendingNote) {
     .flatten();
     // Outside the session borrow: saving runs OnSave again, which needs the session.
     match next {
-        Some(Ok(form)) => {
-            let _ = form.save();
+        Some(Ok((form, close))) => {
+            let _ = if close {
+                form.save_and_close()
+            } else {
+                form.save().map(drop)
+            };
         }
         // Withdrawn meanwhile, or the form moved on: no save will carry this request.
         Some(Err(())) => withdraw(pending).await,

@@ -133,9 +133,10 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
         return true;
     }
     // A note not written yet is the same request again (the same marker, so the same note).
-    let Some(pending) = s.pending.take().or_else(|| compose(s, facts, now)) else {
+    let Some(mut pending) = s.pending.take().or_else(|| compose(s, facts, now)) else {
         return false;
     };
+    pending.close = facts.save_mode == SaveMode::SaveAndClose;
     set_request_date(s, pending.note.marker.requested_at);
     view::show(
         s,
@@ -178,6 +179,7 @@ fn compose(s: &Session, facts: &FormFacts, now: Timestamp) -> Option<PendingNote
         note,
         target,
         written: false,
+        close: false,
     })
 }
 

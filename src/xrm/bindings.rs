@@ -76,6 +76,9 @@ extern "C" {
     /// `formContext.data.entity.attributes` (a collection).
     #[wasm_bindgen(method, getter)]
     pub fn attributes(this: &Entity) -> Collection;
+    /// `formContext.data.entity.save(option)`: `"saveandclose"` closes the form after the save.
+    #[wasm_bindgen(method, catch, js_name = save)]
+    pub fn save_with(this: &Entity, option: &str) -> Result<(), JsValue>;
 
     /// A Client API collection (`attributes`, `controls`, `roles`).
     pub type Collection;

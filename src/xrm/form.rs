@@ -352,6 +352,16 @@ impl Form {
             .map_err(fail("formContext.data.save()"))
     }
 
+    /// Saves the record and closes the form (`data.entity.save("saveandclose")`), as Save &
+    /// Close does.
+    pub fn save_and_close(&self) -> Result<(), XrmError> {
+        self.context
+            .data()
+            .entity()
+            .save_with("saveandclose")
+            .map_err(fail("formContext.data.entity.save(\"saveandclose\")"))
+    }
+
     /// Whether the form has a control named `name` (any kind, e.g. a web resource).
     pub fn has_control(&self, name: &str) -> bool {
         self.control(name).is_some()
