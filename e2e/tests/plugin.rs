@@ -661,6 +661,62 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
     .await
 }
 
+/// A request given up after its note could not be written (the box unticked, then saved)
+/// leaves nothing behind: no flag, no request date, no note.
+#[tokio::test]
+async fn a_request_given_up_after_its_note_failed_leaves_no_date_behind() -> Outcome {
+    run(
+        "a_request_given_up_after_its_note_failed_leaves_no_date_behind",
+        async |t| {
+            t.page
+                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .await?;
+            t.page.wait_for_event("OnLoad").await?;
+            request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-12.").await?;
+            t.emulator
+                .arm_fault(
+                    &json!({ "method": "PATCH", "path": "annotations", "count": 50,
+                    "fault": { "kind": "status", "status": 503 } }),
+                )
+                .await?;
+            e2e::form::save(&t.page).await?;
+            t.page
+                .wait_for_text(NOTES, "could not be recorded in a note")
+                .await?;
+            t.page.click(FLAG_INPUT).await?;
+            t.page
+                .fill(
+                    "[data-control=esc_emailaddress] input",
+                    "maria.c@contoso.com",
+                )
+                .await?;
+            e2e::form::save(&t.page).await?;
+            t.page
+                .wait_until(
+                    "the edit to be saved",
+                    "return document.body.innerText.includes('- Saved');",
+                )
+                .await?;
+            let row = t
+                .emulator
+                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
+                .unwrap_or(Value::Null);
+            ensure!(
+                row[FLAG] == json!(false) && row["esc_resubscriberequestdate"].is_null(),
+                "a given-up request left a flag or date: {row}"
+            );
+            ensure!(
+                row["esc_emailaddress"] == json!("maria.c@contoso.com"),
+                "the other edit was not saved: {row}"
+            );
+            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.is_empty(), "{notes:?}");
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// Save & Close on a request: the save is held for the note, and the save made after it
 /// closes the form as the user asked.
 #[tokio::test]

@@ -57,16 +57,7 @@ pub enum LoadPart {
 pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) {
     let mut parts = vec![(
         LoadPart::Record,
-        ApiRequest::get(
-            &Query::new([request.entity_set, "(", request.record.as_str(), ")"].concat()).select(
-                &[
-                    "statecode",
-                    "createdon",
-                    request.request_columns[0],
-                    request.request_columns[1],
-                ],
-            ),
-        ),
+        record_state(request.entity_set, request.record, request.request_columns),
     )];
     if let Some(contact) = request.contact {
         parts.push((
@@ -143,6 +134,19 @@ pub struct RecordState {
     pub request_flag: Option<bool>,
     /// *Resubscribe Request Date* as saved.
     pub request_date: Option<Timestamp>,
+}
+
+/// The suppression record's state and request (`request_columns`: the flag and the date), as
+/// [`read_record`] reads it.
+pub fn record_state(entity_set: &str, record: &Guid, request_columns: [&str; 2]) -> ApiRequest {
+    ApiRequest::get(
+        &Query::new([entity_set, "(", record.as_str(), ")"].concat()).select(&[
+            "statecode",
+            "createdon",
+            request_columns[0],
+            request_columns[1],
+        ]),
+    )
 }
 
 /// Reads the suppression record part; `request_columns` as given to [`load_batch`].

@@ -160,6 +160,19 @@ impl RequestMarker {
         id
     }
 
+    /// Whether a record with this *Request Resubscribe* flag and *Resubscribe Request Date*
+    /// holds this request: the flag set and the date to the second (Dataverse keeps seconds),
+    /// or the same day at midnight UTC (a date-only column), or no readable date.
+    pub fn is_on_record(&self, flag: bool, date: Option<Timestamp>) -> bool {
+        const DAY: i64 = 86_400_000;
+        let ours = self.requested_at.millis();
+        flag && date.is_none_or(|d| {
+            let d = d.millis();
+            d.div_euclid(1000) == ours.div_euclid(1000)
+                || (d.rem_euclid(DAY) == 0 && d.div_euclid(DAY) == ours.div_euclid(DAY))
+        })
+    }
+
     /// The marker as written in a note's subject: `(rsub:<guid>:<millis>)`.
     pub fn text(&self) -> String {
         let millis = text::decimal(self.requested_at.millis());
@@ -304,6 +317,23 @@ mod tests {
         assert_ne!(later.note_id(), id);
         assert_ne!(other.note_id(), id);
         assert_ne!(later.note_id(), other.note_id());
+    }
+
+    #[test]
+    fn a_request_is_on_the_record_with_the_flag_and_its_date() {
+        let m = marker();
+        let at = m.requested_at.millis();
+        assert!(m.is_on_record(true, Some(Timestamp(at + 999))));
+        assert!(m.is_on_record(true, None), "no readable date: kept");
+        let midnight = Timestamp(at.div_euclid(86_400_000) * 86_400_000);
+        assert!(m.is_on_record(true, Some(midnight)), "a date-only column");
+        assert!(!m.is_on_record(false, Some(m.requested_at)));
+        assert!(
+            !m.is_on_record(true, Some(Timestamp(at - 3_600_000))),
+            "another request"
+        );
+        let day_before = Timestamp(midnight.millis() - 86_400_000);
+        assert!(!m.is_on_record(true, Some(day_before)));
     }
 
     #[test]

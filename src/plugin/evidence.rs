@@ -53,7 +53,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         let ticked = s.form.bool_value(&flag).ok().flatten().unwrap_or(false);
         if !ticked {
             s.evidence = None;
-            s.pending = None;
+            super::note::drop_pending(s);
             view::show(s, view::REQUEST, Level::Info, &[]);
             return None;
         }
@@ -104,7 +104,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         match (evidence, opened) {
             (Some(evidence), _) => {
                 s.evidence = Some(evidence);
-                s.pending = None;
+                super::note::drop_pending(s);
                 show_notice(s);
             }
             (None, Err(error)) => {

@@ -134,9 +134,17 @@ pub async fn record_then_save(pending: PendingNote) {
             _ => Some(Err(())),
         },
         Err(error) => {
-            let problem = strings::text(&error.message());
-            let failed = Message::new(MessageKey::PluginNoteNotRecorded).with("problem", problem);
-            view::show(s, view::NOTE, Level::Error, &[failed]);
+            // Said only while the request is still the one the user is making.
+            let current = s
+                .pending
+                .as_ref()
+                .is_some_and(|held| held.note.marker == pending.note.marker);
+            if current {
+                let problem = strings::text(&error.message());
+                let failed =
+                    Message::new(MessageKey::PluginNoteNotRecorded).with("problem", problem);
+                view::show(s, view::NOTE, Level::Error, &[failed]);
+            }
             None
         }
     })
@@ -173,10 +181,50 @@ pub fn show_recorded(s: &Session, pending: &PendingNote) {
     view::show(s, view::NOTE, Level::Info, &[recorded]);
 }
 
-/// Removes the note of a request whose save failed, so no note records a request that is not
-/// on the record (one attempt; a note that stays still records that the contact asked).
+/// Removes the note of a request that will not be saved, so no note records a request that is
+/// not on the record (one attempt; a note that stays still records that the contact asked).
 pub async fn withdraw(pending: PendingNote) {
     if let Some(api) = session::with(|s| s.api.clone()) {
         let _ = api.send(&queries::delete_note(&pending.note.marker)).await;
+    }
+}
+
+/// After a save that reported a failure: removes the note only if its request is not on the
+/// record (a save can go through although its answer was lost; the record may hold someone
+/// else's request).
+pub async fn withdraw_unless_saved(pending: PendingNote) {
+    let Some((api, read, columns)) = session::with(|s| {
+        let record = s.record.as_ref()?;
+        let columns = [
+            s.mapping.request_resubscribe.clone(),
+            s.mapping.request_date.clone(),
+        ];
+        let read = queries::record_state(&s.entity_set, record, [&columns[0], &columns[1]]);
+        Some((s.api.clone(), read, columns))
+    })
+    .flatten() else {
+        return;
+    };
+    let marker = &pending.note.marker;
+    let saved = match api.send(&read).await {
+        Ok(response) => queries::read_record(&response, [&columns[0], &columns[1]])
+            .ok()
+            .map(|state| marker.is_on_record(state.request_flag == Some(true), state.request_date)),
+        Err(_) => None,
+    };
+    // Not known (the read failed too): the note stays, as the request may be on the record.
+    if saved == Some(false) {
+        withdraw(pending).await;
+    }
+}
+
+/// Drops the request being prepared (unticked, other evidence, another address or reason);
+/// a note already written for it is withdrawn.
+pub fn drop_pending(s: &mut Session) {
+    if let Some(pending) = s.pending.take() {
+        view::show(s, view::NOTE, Level::Info, &[]);
+        if pending.written {
+            wasm_bindgen_futures::spawn_local(withdraw(pending));
+        }
     }
 }

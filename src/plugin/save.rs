@@ -1,7 +1,6 @@
 //! OnSave (a synchronous decision from the facts read at load; a request is held until its
 //! note is written) and PostSave (where the note is, or its withdrawal).
 
-use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::note::PendingNote;
@@ -32,11 +31,12 @@ fn is_conflict(code: i64) -> bool {
 /// Returns `false` when the checks are not running on this form (no usable configuration or
 /// Client API): the loader then refuses a save that ticks Request Resubscribe.
 pub fn on_save(execution_context: JsValue) -> bool {
-    let args = Form::save_args(&execution_context);
+    // Without the save's arguments nothing can be held or refused: the loader refuses a save
+    // that ticks the box (the handler is registered without "pass execution context").
+    let Some(args) = Form::save_args(&execution_context) else {
+        return false;
+    };
     session::with(|s| {
-        let Some(args) = args else {
-            return;
-        };
         let flag = &s.mapping.request_resubscribe;
         let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let Some(facts) = s.facts.clone() else {
@@ -47,6 +47,17 @@ pub fn on_save(execution_context: JsValue) -> bool {
         };
         let transition = RequestTransition::between(facts.saved_flag, now_ticked);
         if transition == RequestTransition::Unchanged {
+            return;
+        }
+        if transition == RequestTransition::Ticked && note::under_way(s) {
+            // The same request, its note being written: the save after the note carries it.
+            let _ = args.prevent_default();
+            view::show(
+                s,
+                view::NOTE,
+                Level::Info,
+                &[Message::new(MessageKey::PluginNoteWriting)],
+            );
             return;
         }
         if transition == RequestTransition::Ticked && !facts.verified {
@@ -75,19 +86,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
             now,
             suppressed_on: facts.suppressed_on,
         };
-        let mut decision = evaluate(&form_facts);
-        if note::under_way(s) && transition == RequestTransition::Ticked {
-            let busy = Message::new(MessageKey::PluginBusy);
-            decision = match decision {
-                SaveDecision::Refuse { mut reasons } => {
-                    reasons.push(busy);
-                    SaveDecision::Refuse { reasons }
-                }
-                _ => SaveDecision::Refuse {
-                    reasons: vec![busy],
-                },
-            };
-        }
+        let decision = evaluate(&form_facts);
         match &decision {
             SaveDecision::Refuse { reasons } => {
                 let _ = args.prevent_default();
@@ -125,8 +124,9 @@ fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_agai
 }
 
 /// A request reaches the record only after its note: the first save is held while the note
-/// is written, and the save made when it is written carries the request. Returns whether this
-/// save goes ahead.
+/// is written, and the save made when it is written carries the request and its date (set
+/// only then, so a request that is not saved leaves no date behind). Returns whether this save
+/// goes ahead.
 fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
     if let Some(pending) = s.pending.as_ref().filter(|p| p.written) {
         set_request_date(s, pending.note.marker.requested_at);
@@ -137,7 +137,6 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
         return false;
     };
     pending.close = facts.save_mode == SaveMode::SaveAndClose;
-    set_request_date(s, pending.note.marker.requested_at);
     view::show(
         s,
         view::NOTE,
@@ -203,14 +202,10 @@ pub fn on_post_save(execution_context: JsValue) {
                     .ok()
                     .flatten()
                     .map(Timestamp);
-                // Only a request this save put on the record keeps its note.
-                let on_record = |p: &PendingNote| {
-                    flag && date.is_some_and(|d| {
-                        d.millis() / 1000 == p.note.marker.requested_at.millis() / 1000
-                    })
-                };
+                // A save that put the request on the record keeps its note (the date may come
+                // back rounded, so the flag decides).
                 let (kept, withdrawn) = match pending {
-                    Some(p) if on_record(&p) => (Some(p), None),
+                    Some(p) if flag => (Some(p), None),
                     other => (None, other),
                 };
                 let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
@@ -236,7 +231,7 @@ pub fn on_post_save(execution_context: JsValue) {
         Err((code, _)) => {
             if let Some(p) = pending {
                 let _ = session::with(|s| view::show(s, view::NOTE, Level::Info, &[]));
-                wasm_bindgen_futures::spawn_local(note::withdraw(p));
+                wasm_bindgen_futures::spawn_local(note::withdraw_unless_saved(p));
             }
             if is_conflict(code) {
                 wasm_bindgen_futures::spawn_local(super::load::refresh(true));
@@ -252,6 +247,8 @@ pub fn on_fact_change(_execution_context: JsValue) {
         s.form
             .control_notification(&s.mapping.request_resubscribe, view::SAVE, None);
         view::show(s, view::SAVE, Level::Error, &[]);
+        // A request prepared for other values is prepared again at the next save.
+        note::drop_pending(s);
         super::evidence::show_notice(s);
     });
 }
