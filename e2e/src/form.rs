@@ -69,6 +69,17 @@ pub async fn save(page: &Page) -> Outcome {
     page.click("#cmd-save").await
 }
 
+/// Saves with the command bar and waits until the form says it is saved.
+pub async fn save_and_wait(page: &Page) -> Outcome {
+    save(page).await?;
+    page.wait_until(
+        "the edit to be saved",
+        "return document.body.innerText.includes('- Saved');",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Sets one of the demo's settings for this tab (`user`: `admin`/`user`, `lcid`: a number),
 /// then opens `record` so the form starts with it.
 pub async fn open_with_setting(page: &Page, key: &str, value: Value, record: &str) -> Outcome {
@@ -93,6 +104,29 @@ pub async fn notifications(page: &Page) -> Outcome<String> {
         )
         .await?;
     Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+/// Edits the email address of the unsubscribed record (Maria Campbell) and saves, as a normal
+/// edit that no check stands in the way of; returns the stored row after checking the edit.
+pub async fn save_an_email_edit(t: &crate::E2e) -> Outcome<Value> {
+    t.page
+        .fill(
+            "[data-control=esc_emailaddress] input",
+            "maria.c@contoso.com",
+        )
+        .await?;
+    save_and_wait(&t.page).await?;
+    let row = stored(t, crate::seed::SUPPRESSION_UNSUBSCRIBED);
+    crate::ensure!(
+        row["esc_emailaddress"] == json!("maria.c@contoso.com"),
+        "the edit was not saved: {row}"
+    );
+    Ok(row)
+}
+
+/// The suppression record `record` as stored in the emulator (`null` when there is none).
+pub fn stored(t: &crate::E2e, record: &str) -> Value {
+    t.emulator.row(SUPPRESSION, record).unwrap_or(Value::Null)
 }
 
 /// The plugin's audit notes (the subject carries the request marker) on `object` in the

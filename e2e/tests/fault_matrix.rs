@@ -153,10 +153,7 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
         if after_save.contains("could not be recorded in a note") {
             // Nothing reached the record without its note; saving again once the fault is
             // gone saves the request with its note.
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(
                 row["esc_requestresubscribe"] == json!(false),
                 "the request reached the record without its note"
@@ -195,10 +192,7 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
             })
             .count();
         ensure!(saves == 1, "the request was saved {saves} times");
-        let row = t
-            .emulator
-            .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-            .unwrap_or(Value::Null);
+        let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
         ensure!(
             row["esc_requestresubscribe"] == json!(true),
             "the request is not on the record"

@@ -17,6 +17,15 @@ use e2e::form::{
 
 const FLAG: &str = "esc_requestresubscribe";
 
+/// The request is on the unsubscribed record, with exactly one note on its contact.
+fn saved_with_one_note(t: &e2e::E2e) -> Outcome {
+    let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+    ensure!(notes.len() == 1, "expected one note, found {notes:?}");
+    let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
+    ensure!(row[FLAG] == json!(true), "the request was not saved: {row}");
+    Ok(())
+}
+
 /// Whether the Request Resubscribe check box has `property` (`disabled`, `checked`) set.
 async fn flag_is(t: &e2e::E2e, property: &str) -> Outcome<bool> {
     let v = t
@@ -258,10 +267,7 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
                 .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
                 .await?;
 
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(row[FLAG] == json!(true), "flag not saved: {row}");
             ensure!(
                 row["esc_resubscriberequestdate"].is_string(),
@@ -587,7 +593,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
                 notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             }
             ensure!(notes.is_empty(), "a note stays for a save that failed: {notes:?}");
-            let row = t.emulator.row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(
                 row["esc_resubscriberequestdate"] == json!("2026-11-26T09:15:00Z"),
                 "the colleague's request was overwritten: {row}"
@@ -632,10 +638,7 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
                 audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL).is_empty(),
                 "a note exists"
             );
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(
                 row[FLAG] == json!(false),
                 "the request reached the record without its note: {row}"
@@ -648,14 +651,7 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
             t.page
                 .wait_for_text(NOTES, "The request is recorded in a note")
                 .await?;
-            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
-            ensure!(notes.len() == 1, "expected one note, found {notes:?}");
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
-            ensure!(row[FLAG] == json!(true), "the request was not saved: {row}");
-            Ok(())
+            saved_with_one_note(t)
         },
     )
     .await
@@ -684,30 +680,10 @@ async fn a_request_given_up_after_its_note_failed_leaves_no_date_behind() -> Out
                 .wait_for_text(NOTES, "could not be recorded in a note")
                 .await?;
             t.page.click(FLAG_INPUT).await?;
-            t.page
-                .fill(
-                    "[data-control=esc_emailaddress] input",
-                    "maria.c@contoso.com",
-                )
-                .await?;
-            e2e::form::save(&t.page).await?;
-            t.page
-                .wait_until(
-                    "the edit to be saved",
-                    "return document.body.innerText.includes('- Saved');",
-                )
-                .await?;
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::save_an_email_edit(t).await?;
             ensure!(
                 row[FLAG] == json!(false) && row["esc_resubscriberequestdate"].is_null(),
                 "a given-up request left a flag or date: {row}"
-            );
-            ensure!(
-                row["esc_emailaddress"] == json!("maria.c@contoso.com"),
-                "the other edit was not saved: {row}"
             );
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.is_empty(), "{notes:?}");
@@ -731,14 +707,7 @@ async fn save_and_close_on_a_request_records_the_note_saves_and_closes() -> Outc
             request_with_evidence(&t.page, "letter", "Letter of 25 Nov, ref L-3.").await?;
             t.page.click("#cmd-saveclose").await?;
             t.page.wait_for_event("formContext.ui.close()").await?;
-            let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
-            ensure!(notes.len() == 1, "expected one note, found {notes:?}");
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
-            ensure!(row[FLAG] == json!(true), "the request was not saved: {row}");
-            Ok(())
+            saved_with_one_note(t)
         },
     )
     .await

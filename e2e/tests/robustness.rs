@@ -5,7 +5,7 @@
 
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Outcome};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const SUPPRESSION: &str = "esc_emailsuppression";
 const NOTES: &str = "#form-notifications";
@@ -33,27 +33,7 @@ async fn a_strict_csp_is_explained_normal_edits_save_and_requests_are_refused() 
                 "the admin is not told what to allow: {shown}"
             );
 
-            t.page
-                .fill(
-                    "[data-control=esc_emailaddress] input",
-                    "maria.c@contoso.com",
-                )
-                .await?;
-            t.page.click("#cmd-save").await?;
-            t.page
-                .wait_until(
-                    "the edit to be saved",
-                    "return document.body.innerText.includes('- Saved');",
-                )
-                .await?;
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
-            ensure!(
-                row["esc_emailaddress"] == json!("maria.c@contoso.com"),
-                "the edit was not saved: {row}"
-            );
+            e2e::form::save_an_email_edit(t).await?;
 
             t.page
                 .click("[data-control=esc_requestresubscribe] input")
@@ -62,10 +42,7 @@ async fn a_strict_csp_is_explained_normal_edits_save_and_requests_are_refused() 
             t.page
                 .wait_for_text(NOTES, "cannot be saved while the checks are not running")
                 .await?;
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(
                 row["esc_requestresubscribe"] == json!(false),
                 "the unchecked request was saved: {row}"
@@ -132,10 +109,7 @@ async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
                     "Whether a resubscribe request is already pending could not be read",
                 )
                 .await?;
-            let row = t
-                .emulator
-                .row(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .unwrap_or(Value::Null);
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(
                 row["esc_requestresubscribe"] == json!(false),
                 "a request was saved without knowing whether one is pending: {row}"
