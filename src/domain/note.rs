@@ -162,14 +162,15 @@ impl RequestMarker {
 
     /// Whether a record with this *Request Resubscribe* flag and *Resubscribe Request Date*
     /// holds this request: the flag set and the date to the second (Dataverse keeps seconds),
-    /// or the same day at midnight UTC (a date-only column), or no readable date.
+    /// or a whole day (a date-only column keeps the user's calendar day, at most a day from the
+    /// UTC one), or no readable date.
     pub fn is_on_record(&self, flag: bool, date: Option<Timestamp>) -> bool {
         const DAY: i64 = 86_400_000;
         let ours = self.requested_at.millis();
         flag && date.is_none_or(|d| {
             let d = d.millis();
             d.div_euclid(1000) == ours.div_euclid(1000)
-                || (d.rem_euclid(DAY) == 0 && d.div_euclid(DAY) == ours.div_euclid(DAY))
+                || (d.rem_euclid(DAY) == 0 && (d.div_euclid(DAY) - ours.div_euclid(DAY)).abs() <= 1)
         })
     }
 
@@ -327,13 +328,20 @@ mod tests {
         assert!(m.is_on_record(true, None), "no readable date: kept");
         let midnight = Timestamp(at.div_euclid(86_400_000) * 86_400_000);
         assert!(m.is_on_record(true, Some(midnight)), "a date-only column");
+        // The user's calendar day east (+11 h) and west (−8 h) of UTC.
+        let day = |offset_hours: i64| {
+            let local = at + offset_hours * 3_600_000;
+            Timestamp(local.div_euclid(86_400_000) * 86_400_000)
+        };
+        assert!(m.is_on_record(true, Some(day(11))));
+        assert!(m.is_on_record(true, Some(day(-8))));
         assert!(!m.is_on_record(false, Some(m.requested_at)));
         assert!(
             !m.is_on_record(true, Some(Timestamp(at - 3_600_000))),
             "another request"
         );
-        let day_before = Timestamp(midnight.millis() - 86_400_000);
-        assert!(!m.is_on_record(true, Some(day_before)));
+        let two_days_before = Timestamp(midnight.millis() - 2 * 86_400_000);
+        assert!(!m.is_on_record(true, Some(two_days_before)));
     }
 
     #[test]

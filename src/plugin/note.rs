@@ -152,11 +152,17 @@ pub async fn record_then_save(pending: PendingNote) {
     // Outside the session borrow: saving runs OnSave again, which needs the session.
     match next {
         Some(Ok((form, close))) => {
-            let _ = if close {
-                form.save_and_close()
-            } else {
-                form.save().map(drop)
-            };
+            if close {
+                let _ = form.save_and_close();
+            } else if let Ok(saving) = form.save() {
+                // A save that does not happen (refused, invalid, cancelled) leaves the note for
+                // the next save; "Recording…" is over either way.
+                if wasm_bindgen_futures::JsFuture::from(saving).await.is_err() {
+                    let _ = session::with_record(&record, |s| {
+                        view::show(s, view::NOTE, Level::Info, &[]);
+                    });
+                }
+            }
         }
         // Withdrawn meanwhile, or the form moved on: no save will carry this request.
         Some(Err(())) => withdraw(pending).await,
@@ -212,9 +218,19 @@ pub async fn withdraw_unless_saved(pending: PendingNote) {
             .map(|state| marker.is_on_record(state.request_flag == Some(true), state.request_date)),
         Err(_) => None,
     };
-    // Not known (the read failed too): the note stays, as the request may be on the record.
-    if saved == Some(false) {
-        withdraw(pending).await;
+    match saved {
+        Some(false) => withdraw(pending).await,
+        // The request arrived after all: the form learns it, so it is not made twice.
+        Some(true) => {
+            let record = &pending.note.marker.suppression_id;
+            let _ = session::with_record(record, |s| {
+                s.evidence = None;
+                show_recorded(s, &pending);
+            });
+            super::load::refresh(false).await;
+        }
+        // Not known (the read failed too): the note stays, as the request may be on the record.
+        None => {}
     }
 }
 

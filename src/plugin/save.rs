@@ -50,14 +50,27 @@ pub fn on_save(execution_context: JsValue) -> bool {
             return;
         }
         if transition == RequestTransition::Ticked && note::under_way(s) {
-            // The same request, its note being written: the save after the note carries it.
             let _ = args.prevent_default();
-            view::show(
-                s,
-                view::NOTE,
-                Level::Info,
-                &[Message::new(MessageKey::PluginNoteWriting)],
-            );
+            let save_and_close = SaveMode::from(args.save_mode() as i32) == SaveMode::SaveAndClose;
+            match s.pending.as_mut() {
+                // The same request, its note being written: the save after the note carries it.
+                Some(pending) => {
+                    pending.close |= save_and_close;
+                    view::show(
+                        s,
+                        view::NOTE,
+                        Level::Info,
+                        &[Message::new(MessageKey::PluginNoteWriting)],
+                    );
+                }
+                // A note being written for a request dropped meanwhile: wait for it.
+                None => view::show(
+                    s,
+                    view::SAVE,
+                    Level::Error,
+                    &[Message::new(MessageKey::PluginBusy)],
+                ),
+            }
             return;
         }
         if transition == RequestTransition::Ticked && !facts.verified {
