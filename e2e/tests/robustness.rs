@@ -127,3 +127,33 @@ async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
     )
     .await
 }
+
+/// Save & Close held for notes that could not be read at load: read again, the note written,
+/// the request saved, and the form closed as the user asked.
+#[tokio::test]
+async fn save_and_close_held_for_unread_notes_still_closes() -> Outcome {
+    run(
+        "save_and_close_held_for_unread_notes_still_closes",
+        async |t| {
+            t.emulator
+                .arm_fault(&json!({
+                    "method": "GET", "path": "annotations", "count": 1, "inBatch": true,
+                    "fault": { "kind": "status", "status": 503 }
+                }))
+                .await?;
+            open_and_read(t, "Could not read where this resubscription stands").await?;
+            e2e::form::request_with_evidence(&t.page, "email", "Email of 26 Nov, ref E-5.").await?;
+            t.page.click("#cmd-saveclose").await?;
+            t.page.wait_for_event("formContext.ui.close()").await?;
+            let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
+            ensure!(
+                row["esc_requestresubscribe"] == json!(true),
+                "the request was not saved: {row}"
+            );
+            let notes = e2e::form::audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+            ensure!(notes.len() == 1, "{notes:?}");
+            Ok(())
+        },
+    )
+    .await
+}

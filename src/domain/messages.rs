@@ -150,6 +150,7 @@ message_table! {
     PluginEvidenceRecorded = "plugin.evidenceRecorded" => "Request of {date} by {channel} noted. {next} Save to submit it.";
     PluginDialogFailed = "plugin.dialogFailed" => "The request form could not be opened ({detail}), so Request Resubscribe was unticked.";
     PluginNoteWriting = "plugin.noteWriting" => "Recording the request in the contact's notes…";
+    PluginNoteWritingRecord = "plugin.noteWritingRecord" => "Recording the request in a note on this suppression record (no contact is linked)…";
     PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";
     PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
     PluginNoteNotRecorded = "plugin.noteNotRecorded" => "The contact's request could not be recorded in a note, so the resubscribe request was not saved: {problem} Save again to try again.";

@@ -76,11 +76,24 @@ pub async fn finish(pending: Pending) {
     let resave = session::with(|s| {
         s.facts = Some(facts);
         view::render_state(s);
-        core::mem::take(&mut s.resave_when_loaded).then(|| s.form.clone())
+        take_resave(s)
     });
-    // Outside the session borrow: saving runs OnSave again, which needs the session.
-    if let Some(Some(form)) = resave {
-        let _ = form.save();
+    save_again(resave.flatten());
+}
+
+/// The save held until the facts were read, if any: the form and whether it was Save & Close.
+fn take_resave(s: &mut Session) -> Option<(Form, bool)> {
+    let close = core::mem::take(&mut s.resave_close);
+    core::mem::take(&mut s.resave_when_loaded).then(|| (s.form.clone(), close))
+}
+
+/// Makes the held save again (outside the session borrow: saving runs OnSave again, which
+/// needs the session); Save & Close closes after it.
+fn save_again(resave: Option<(Form, bool)>) {
+    match resave {
+        Some((form, true)) => drop(form.save_and_close()),
+        Some((form, false)) => drop(form.save()),
+        None => {}
     }
 }
 
@@ -166,6 +179,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         is_admin,
         facts: None,
         resave_when_loaded: false,
+        resave_close: false,
         evidence: None,
         pending: None,
     })
@@ -429,18 +443,13 @@ pub async fn refresh(conflict: bool) {
             let told = Message::new(MessageKey::PluginConflict).with("what", what);
             view::show(s, view::SAVE, Level::Error, &[told]);
         }
-        if !core::mem::take(&mut s.resave_when_loaded) {
+        let resave = take_resave(s);
+        if resave.is_some() && !verified {
+            let unread = Message::new(MessageKey::SaveRefusedUnverified);
+            view::show(s, view::SAVE, Level::Error, &[unread]);
             return None;
         }
-        if verified {
-            return Some(s.form.clone());
-        }
-        let unread = Message::new(MessageKey::SaveRefusedUnverified);
-        view::show(s, view::SAVE, Level::Error, &[unread]);
-        None
+        resave
     });
-    // Outside the session borrow: saving runs OnSave again, which needs the session.
-    if let Some(Some(form)) = resave {
-        let _ = form.save();
-    }
+    save_again(resave.flatten());
 }

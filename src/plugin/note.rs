@@ -171,6 +171,15 @@ pub async fn record_then_save(pending: PendingNote) {
     }
 }
 
+/// Says where the note of the held request is being written.
+pub fn show_writing(s: &Session, pending: &PendingNote) {
+    let key = match pending.target {
+        NoteTarget::Contact(_) => MessageKey::PluginNoteWriting,
+        NoteTarget::Suppression { .. } => MessageKey::PluginNoteWritingRecord,
+    };
+    view::show(s, view::NOTE, Level::Info, &[Message::new(key)]);
+}
+
 /// Says where the note of a request the save put on the record is.
 pub fn show_recorded(s: &Session, pending: &PendingNote) {
     let recorded = match &pending.target {

@@ -56,12 +56,8 @@ pub fn on_save(execution_context: JsValue) -> bool {
                 // The same request, its note being written: the save after the note carries it.
                 Some(pending) => {
                     pending.close |= save_and_close;
-                    view::show(
-                        s,
-                        view::NOTE,
-                        Level::Info,
-                        &[Message::new(MessageKey::PluginNoteWriting)],
-                    );
+                    let pending = pending.clone();
+                    note::show_writing(s, &pending);
                 }
                 // A note being written for a request dropped meanwhile: wait for it.
                 None => view::show(
@@ -134,6 +130,7 @@ fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_agai
         wasm_bindgen_futures::spawn_local(super::load::refresh(false));
     }
     s.resave_when_loaded = true;
+    s.resave_close |= SaveMode::from(args.save_mode() as i32) == SaveMode::SaveAndClose;
 }
 
 /// A request reaches the record only after its note: the first save is held while the note
@@ -150,12 +147,7 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
         return false;
     };
     pending.close = facts.save_mode == SaveMode::SaveAndClose;
-    view::show(
-        s,
-        view::NOTE,
-        Level::Info,
-        &[Message::new(MessageKey::PluginNoteWriting)],
-    );
+    note::show_writing(s, &pending);
     s.pending = Some(pending.clone());
     wasm_bindgen_futures::spawn_local(note::record_then_save(pending));
     false

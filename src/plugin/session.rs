@@ -43,6 +43,8 @@ pub struct Session {
     pub facts: Option<Facts>,
     /// A save was held back until the load finishes.
     pub resave_when_loaded: bool,
+    /// That held save was Save & Close.
+    pub resave_close: bool,
     /// The contact's request, captured for the next save.
     pub evidence: Option<Evidence>,
     /// The request being saved: its note is written first, then the save carries it.
