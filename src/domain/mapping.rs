@@ -154,6 +154,13 @@ pub struct ColumnMapping {
     pub contact: Option<String>,
 }
 
+impl ColumnMapping {
+    /// The request's columns, flag then date, as the record's reads select them.
+    pub fn request_columns(&self) -> [String; 2] {
+        [self.request_resubscribe.clone(), self.request_date.clone()]
+    }
+}
+
 /// What each column is, for discovery.
 struct Wanted {
     /// The connector's display name of the column (admin-facing, as in the connector's UI).

@@ -129,12 +129,7 @@ pub fn show_notice(s: &session::Session) {
     let Some(evidence) = s.evidence.as_ref() else {
         return;
     };
-    let eligibility = s
-        .form
-        .option_value(&s.mapping.reason)
-        .ok()
-        .flatten()
-        .map(|(value, label)| s.config.reason_of(value, &label).eligibility());
+    let eligibility = s.form_reason().map(|(reason, _)| reason.eligibility());
     let (level, notice) = match eligibility {
         Some(refused) if !refused.is_allowed() => (Level::Warning, refused.message()),
         allowed => {

@@ -76,25 +76,16 @@ pub async fn finish(pending: Pending) {
     let resave = session::with(|s| {
         s.facts = Some(facts);
         view::render_state(s);
-        take_resave(s)
+        take_held_save(s)
     });
-    save_again(resave.flatten());
+    if let Some((form, close)) = resave.flatten() {
+        super::save::save_again(form, close).await;
+    }
 }
 
 /// The save held until the facts were read, if any: the form and whether it was Save & Close.
-fn take_resave(s: &mut Session) -> Option<(Form, bool)> {
-    let close = core::mem::take(&mut s.resave_close);
-    core::mem::take(&mut s.resave_when_loaded).then(|| (s.form.clone(), close))
-}
-
-/// Makes the held save again (outside the session borrow: saving runs OnSave again, which
-/// needs the session); Save & Close closes after it.
-fn save_again(resave: Option<(Form, bool)>) {
-    match resave {
-        Some((form, true)) => drop(form.save_and_close()),
-        Some((form, false)) => drop(form.save()),
-        None => {}
-    }
+fn take_held_save(s: &mut Session) -> Option<(Form, bool)> {
+    s.held_save.take().map(|close| (s.form.clone(), close))
 }
 
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
@@ -178,8 +169,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         record,
         is_admin,
         facts: None,
-        resave_when_loaded: false,
-        resave_close: false,
+        held_save: None,
         evidence: None,
         pending: None,
     })
@@ -227,11 +217,7 @@ fn session_request(session: &Session) -> Plan {
         .contact
         .as_ref()
         .and_then(|c| form.lookup_value(c).ok().flatten());
-    let reason = form
-        .option_value(&mapping.reason)
-        .ok()
-        .flatten()
-        .map(|(value, label)| session.config.reason_of(value, &label));
+    let reason = session.form_reason().map(|(reason, _)| reason);
     let solution = session.config.connector_solution().to_owned();
     // At load the form shows the saved request; on a refresh it may hold unsaved edits, so the
     // saved values read before stand in for a record that cannot be read again.
@@ -255,10 +241,7 @@ fn session_request(session: &Session) -> Plan {
         cached: cache::get(&session.global.client_url, &solution, clock::now()),
         solution,
         org_version: session.global.version.clone(),
-        request_columns: [
-            mapping.request_resubscribe.clone(),
-            mapping.request_date.clone(),
-        ],
+        request_columns: mapping.request_columns(),
         form_values: FormValues {
             flag,
             date,
@@ -443,7 +426,7 @@ pub async fn refresh(conflict: bool) {
             let told = Message::new(MessageKey::PluginConflict).with("what", what);
             view::show(s, view::SAVE, Level::Error, &[told]);
         }
-        let resave = take_resave(s);
+        let resave = take_held_save(s);
         if resave.is_some() && !verified {
             let unread = Message::new(MessageKey::SaveRefusedUnverified);
             view::show(s, view::SAVE, Level::Error, &[unread]);
@@ -451,5 +434,7 @@ pub async fn refresh(conflict: bool) {
         }
         resave
     });
-    save_again(resave.flatten());
+    if let Some((form, close)) = resave.flatten() {
+        super::save::save_again(form, close).await;
+    }
 }

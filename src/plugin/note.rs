@@ -152,16 +152,13 @@ pub async fn record_then_save(pending: PendingNote) {
     // Outside the session borrow: saving runs OnSave again, which needs the session.
     match next {
         Some(Ok((form, close))) => {
-            if close {
-                let _ = form.save_and_close();
-            } else if let Ok(saving) = form.save() {
-                // A save that does not happen (refused, invalid, cancelled) leaves the note for
-                // the next save; "Recording…" is over either way.
-                if wasm_bindgen_futures::JsFuture::from(saving).await.is_err() {
-                    let _ = session::with_record(&record, |s| {
-                        view::show(s, view::NOTE, Level::Info, &[]);
-                    });
-                }
+            // A save that does not happen (refused, invalid, cancelled) leaves the note for the
+            // next save; "Recording…" is over either way.
+            let saved = super::save::save_again(form, close).await;
+            if !saved {
+                let _ = session::with_record(&record, |s| {
+                    view::show(s, view::NOTE, Level::Info, &[]);
+                });
             }
         }
         // Withdrawn meanwhile, or the form moved on: no save will carry this request.
@@ -210,10 +207,7 @@ pub async fn withdraw(pending: PendingNote) {
 pub async fn withdraw_unless_saved(pending: PendingNote) {
     let Some((api, read, columns)) = session::with(|s| {
         let record = s.record.as_ref()?;
-        let columns = [
-            s.mapping.request_resubscribe.clone(),
-            s.mapping.request_date.clone(),
-        ];
+        let columns = s.mapping.request_columns();
         let read = queries::record_state(&s.entity_set, record, [&columns[0], &columns[1]]);
         Some((s.api.clone(), read, columns))
     })

@@ -36,12 +36,14 @@ pub fn on_save(execution_context: JsValue) -> bool {
     let Some(args) = Form::save_args(&execution_context) else {
         return false;
     };
+    let save_mode = SaveMode::from(args.save_mode() as i32);
+    let closes = save_mode == SaveMode::SaveAndClose;
     session::with(|s| {
         let flag = &s.mapping.request_resubscribe;
         let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let Some(facts) = s.facts.clone() else {
             if now_ticked && s.form.is_dirty(flag).unwrap_or(false) {
-                hold_until_read(s, &args, false);
+                hold_until_read(s, &args, closes, false);
             }
             return;
         };
@@ -51,11 +53,10 @@ pub fn on_save(execution_context: JsValue) -> bool {
         }
         if transition == RequestTransition::Ticked && note::under_way(s) {
             let _ = args.prevent_default();
-            let save_and_close = SaveMode::from(args.save_mode() as i32) == SaveMode::SaveAndClose;
             match s.pending.as_mut() {
                 // The same request, its note being written: the save after the note carries it.
                 Some(pending) => {
-                    pending.close |= save_and_close;
+                    pending.close |= closes;
                     let pending = pending.clone();
                     note::show_writing(s, &pending);
                 }
@@ -71,16 +72,11 @@ pub fn on_save(execution_context: JsValue) -> bool {
         }
         if transition == RequestTransition::Ticked && !facts.verified {
             // Whether a request is pending was not read: read again, then save (or refuse).
-            hold_until_read(s, &args, true);
+            hold_until_read(s, &args, closes, true);
             return;
         }
         let now = clock::now();
-        let reason = s
-            .form
-            .option_value(&s.mapping.reason)
-            .ok()
-            .flatten()
-            .map(|(value, label)| s.config.reason_of(value, &label));
+        let reason = s.form_reason().map(|(reason, _)| reason);
         let form_facts = FormFacts {
             form_type: FormType::from(s.form.form_type().unwrap_or(0) as i32),
             request_transition: transition,
@@ -91,7 +87,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
             evidence: s.evidence.clone(),
             compatibility: facts.compatibility.clone(),
             can_write: true,
-            save_mode: SaveMode::from(args.save_mode() as i32),
+            save_mode,
             now,
             suppressed_on: facts.suppressed_on,
         };
@@ -117,8 +113,14 @@ pub fn on_save(execution_context: JsValue) -> bool {
 }
 
 /// Holds a save that ticks the box until the facts are read (`read_again`: read them now, as
-/// the last read was not whole); the read saves again, or says why it cannot.
-fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_again: bool) {
+/// the last read was not whole); the read saves again (`closes`: Save & Close), or says why
+/// it cannot.
+fn hold_until_read(
+    s: &mut Session,
+    args: &crate::xrm::form::SaveArgs,
+    closes: bool,
+    read_again: bool,
+) {
     let _ = args.prevent_default();
     view::show(
         s,
@@ -126,11 +128,22 @@ fn hold_until_read(s: &mut Session, args: &crate::xrm::form::SaveArgs, read_agai
         Level::Info,
         &[Message::new(MessageKey::PluginChecking)],
     );
-    if read_again && !s.resave_when_loaded {
+    if read_again && s.held_save.is_none() {
         wasm_bindgen_futures::spawn_local(super::load::refresh(false));
     }
-    s.resave_when_loaded = true;
-    s.resave_close |= SaveMode::from(args.save_mode() as i32) == SaveMode::SaveAndClose;
+    s.held_save = Some(s.held_save.unwrap_or(false) || closes);
+}
+
+/// Makes a held save again (outside the session borrow: saving runs OnSave again, which needs
+/// the session); Save & Close closes after it. Returns whether the save happened.
+pub async fn save_again(form: Form, close: bool) -> bool {
+    if close {
+        return form.save_and_close().is_ok();
+    }
+    match form.save() {
+        Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.is_ok(),
+        Err(_) => false,
+    }
 }
 
 /// A request reaches the record only after its note: the first save is held while the note

@@ -41,14 +41,26 @@ pub struct Session {
     pub is_admin: bool,
     /// What was read at load; `None` until the load finished.
     pub facts: Option<Facts>,
-    /// A save was held back until the load finishes.
-    pub resave_when_loaded: bool,
-    /// That held save was Save & Close.
-    pub resave_close: bool,
+    /// A save held back until the facts are read, made again then; `Some(true)` when it was
+    /// Save & Close.
+    pub held_save: Option<bool>,
     /// The contact's request, captured for the next save.
     pub evidence: Option<Evidence>,
     /// The request being saved: its note is written first, then the save carries it.
     pub pending: Option<PendingNote>,
+}
+
+impl Session {
+    /// The suppression reason on the form now (its value mapped by the configuration) and its
+    /// label as the form shows it.
+    pub fn form_reason(&self) -> Option<(SuppressionReason, String)> {
+        let (value, label) = self
+            .form
+            .option_value(&self.mapping.reason)
+            .ok()
+            .flatten()?;
+        Some((self.config.reason_of(value, &label), label))
+    }
 }
 
 /// What the form and the Web API said at load (the *saved* state of the record).

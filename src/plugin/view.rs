@@ -65,11 +65,7 @@ pub fn show(session: &Session, id: &str, level: Level, messages: &[Message]) {
 /// the user's language, in the organization's words) rather than by the connector's name.
 pub fn text(session: &Session, message: &Message) -> String {
     let named = message.arg("reason").and_then(|_| {
-        let (_, label) = session
-            .form
-            .option_value(&session.mapping.reason)
-            .ok()
-            .flatten()?;
+        let (_, label) = session.form_reason()?;
         let label = label.trim();
         let mut named = message.clone();
         for (name, value) in named.args.iter_mut() {

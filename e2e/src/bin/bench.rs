@@ -804,10 +804,6 @@ fn print_table(r: &Value) {
             "library start before OnLoad (inflate, compile)",
             &r["library_start_ms"]["cold"],
         ),
-    ] {
-        line(label, series, "ms");
-    }
-    for (label, series) in [
         (
             "Contact OnLoad → module started (compile)",
             &r["contact_onload_ms"]["module_started"],
