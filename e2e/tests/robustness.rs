@@ -5,7 +5,7 @@
 
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Outcome};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const SUPPRESSION: &str = "esc_emailsuppression";
 const NOTES: &str = "#form-notifications";
@@ -17,6 +17,18 @@ async fn open_and_read(t: &e2e::E2e, needle: &str) -> Outcome<String> {
         .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
         .await?;
     t.page.wait_for_text(NOTES, needle).await
+}
+
+/// Arms `fault` on the notes read inside the load `$batch` for `count` requests, opens the
+/// record and returns the notifications once they say the state could not be read.
+async fn open_with_notes_unread(t: &e2e::E2e, count: u32, fault: Value) -> Outcome<String> {
+    t.emulator
+        .arm_fault(&json!({
+            "method": "GET", "path": "annotations", "count": count, "inBatch": true,
+            "fault": fault
+        }))
+        .await?;
+    open_and_read(t, "Could not read where this resubscription stands").await
 }
 
 #[tokio::test]
@@ -60,13 +72,7 @@ async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
     run(
         "a_batch_answer_missing_a_part_is_reported_not_half_read",
         async |t| {
-            t.emulator
-                .arm_fault(&json!({
-                    "method": "GET", "path": "annotations", "count": 1, "inBatch": true,
-                    "fault": { "kind": "omit" }
-                }))
-                .await?;
-            let shown = open_and_read(t, "Could not read where this resubscription stands").await?;
+            let shown = open_with_notes_unread(t, 1, json!({ "kind": "omit" })).await?;
             ensure!(
                 shown.contains("Dynamics gave an answer this form cannot read")
                     && shown.contains("3 responses to 4 requests"),
@@ -94,13 +100,7 @@ async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
     run(
         "a_request_waits_for_notes_that_could_not_be_read",
         async |t| {
-            t.emulator
-                .arm_fault(&json!({
-                    "method": "GET", "path": "annotations", "count": 2, "inBatch": true,
-                    "fault": { "kind": "status", "status": 503 }
-                }))
-                .await?;
-            open_and_read(t, "Could not read where this resubscription stands").await?;
+            open_with_notes_unread(t, 2, json!({ "kind": "status", "status": 503 })).await?;
             e2e::form::request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-9.").await?;
             t.page.click("#cmd-save").await?;
             t.page
@@ -135,13 +135,7 @@ async fn save_and_close_held_for_unread_notes_still_closes() -> Outcome {
     run(
         "save_and_close_held_for_unread_notes_still_closes",
         async |t| {
-            t.emulator
-                .arm_fault(&json!({
-                    "method": "GET", "path": "annotations", "count": 1, "inBatch": true,
-                    "fault": { "kind": "status", "status": 503 }
-                }))
-                .await?;
-            open_and_read(t, "Could not read where this resubscription stands").await?;
+            open_with_notes_unread(t, 1, json!({ "kind": "status", "status": 503 })).await?;
             e2e::form::request_with_evidence(&t.page, "email", "Email of 26 Nov, ref E-5.").await?;
             t.page.click("#cmd-saveclose").await?;
             t.page.wait_for_event("formContext.ui.close()").await?;
