@@ -4,7 +4,7 @@
 //! atomically. Responses come back in request order; a change set's responses are flattened
 //! in place. Format: Microsoft Learn, "Execute batch operations using the Web API".
 
-use super::http::{ApiRequest, ApiResponse, ApiVersion, Method};
+use super::http::{ApiRequest, ApiResponse, Method};
 use crate::domain::text;
 use crate::prelude::*;
 
@@ -74,8 +74,15 @@ pub struct EncodedBatch {
     pub body: String,
 }
 
-/// Encodes `parts` as a `$batch` body; `id` makes the boundaries unique.
-pub fn encode(parts: &[BatchPart], api: ApiVersion, id: &str) -> Result<EncodedBatch, BatchError> {
+/// Encodes `parts` as a `$batch` body; `id` makes the boundaries unique. Each request line is
+/// an absolute URL under `service_root` (the client URL and the endpoint's path, e.g.
+/// `http://server/contoso/api/data/v9.1/`): on premises the organization's name is part of
+/// the path, and a line that starts at `/api/data/` would leave the organization.
+pub fn encode(
+    parts: &[BatchPart],
+    service_root: &str,
+    id: &str,
+) -> Result<EncodedBatch, BatchError> {
     let count: usize = parts
         .iter()
         .map(|p| match p {
@@ -91,7 +98,7 @@ pub fn encode(parts: &[BatchPart], api: ApiVersion, id: &str) -> Result<EncodedB
     for (index, part) in parts.iter().enumerate() {
         body.extend(["--", &batch, "\r\n"]);
         match part {
-            BatchPart::Single(request) => write_request(&mut body, request, api, None),
+            BatchPart::Single(request) => write_request(&mut body, request, service_root, None),
             BatchPart::ChangeSet(requests) => {
                 if requests.iter().any(|r| r.method == Method::Get) {
                     return Err(BatchError::ReadInChangeSet);
@@ -104,7 +111,7 @@ pub fn encode(parts: &[BatchPart], api: ApiVersion, id: &str) -> Result<EncodedB
                 ]);
                 for (n, request) in requests.iter().enumerate() {
                     body.extend(["--", &changeset, "\r\n"]);
-                    write_request(&mut body, request, api, Some(n + 1));
+                    write_request(&mut body, request, service_root, Some(n + 1));
                 }
                 body.extend(["--", &changeset, "--\r\n"]);
             }
@@ -120,7 +127,7 @@ pub fn encode(parts: &[BatchPart], api: ApiVersion, id: &str) -> Result<EncodedB
 fn write_request(
     body: &mut String,
     request: &ApiRequest,
-    api: ApiVersion,
+    service_root: &str,
     content_id: Option<usize>,
 ) {
     body.push_str("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
@@ -132,7 +139,7 @@ fn write_request(
     let root = if request.path.starts_with('$') {
         ""
     } else {
-        api.root_path()
+        service_root
     };
     body.extend([
         request.method.as_str(),
@@ -181,15 +188,20 @@ fn boundary_of(content_type: &str) -> Option<String> {
     })
 }
 
-/// The decoded `responses` to `parts`, checked: a batch of single requests must have one
-/// response per request, so that no request goes unanswered unnoticed. A change set is not
-/// counted: Dataverse answers a failed one with one response for all its requests.
+/// The decoded `responses` to `parts`, checked: a batch of single requests gets one response
+/// per request or, where processing stopped at its first failure (Dataverse without
+/// `odata.continue-on-error`; 8.2 and 9.0 ignore that preference), the responses up to and
+/// including the failed one: the requests after it did not run, and are the caller's to send
+/// again. Anything else is an error, so that no request goes unanswered unnoticed. A change
+/// set is not counted: Dataverse answers a failed one with one response for all its requests.
 pub fn one_per_request(
     parts: &[BatchPart],
     responses: Vec<ApiResponse>,
 ) -> Result<Vec<ApiResponse>, BatchError> {
     let singles = parts.iter().all(|p| matches!(p, BatchPart::Single(_)));
-    if !singles || responses.len() == parts.len() {
+    let stopped_at_failure =
+        responses.len() < parts.len() && responses.last().is_some_and(|r| !r.is_success());
+    if !singles || responses.len() == parts.len() || stopped_at_failure {
         Ok(responses)
     } else {
         Err(BatchError::Unanswered {
@@ -279,14 +291,14 @@ mod tests {
                 &IfMatch::Exists,
             )]),
         ];
-        let batch = encode(&parts, ApiVersion::V9_2, "AAA123").unwrap();
+        let batch = encode(&parts, "http://server/contoso/api/data/v9.1/", "AAA123").unwrap();
         assert_eq!(
             batch.content_type,
             "multipart/mixed; boundary=\"batch_AAA123\""
         );
         let expected = "--batch_AAA123\r\n\
             Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n\
-            GET /api/data/v9.2/RetrieveVersion() HTTP/1.1\r\n\
+            GET http://server/contoso/api/data/v9.1/RetrieveVersion() HTTP/1.1\r\n\
             Accept: application/json\r\nOData-MaxVersion: 4.0\r\nOData-Version: 4.0\r\n\
             If-None-Match: null\r\n\
             Prefer: odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"\r\n\r\n\
@@ -294,7 +306,7 @@ mod tests {
             Content-Type: multipart/mixed; boundary=\"changeset_AAA123_1\"\r\n\r\n\
             --changeset_AAA123_1\r\n\
             Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\n\
-            PATCH /api/data/v9.2/contacts(00000000-0000-0000-0000-000000000001) HTTP/1.1\r\n\
+            PATCH http://server/contoso/api/data/v9.1/contacts(00000000-0000-0000-0000-000000000001) HTTP/1.1\r\n\
             Accept: application/json\r\nOData-MaxVersion: 4.0\r\nOData-Version: 4.0\r\n\
             Content-Type: application/json; charset=utf-8\r\nIf-Match: *\r\n\r\n\
             {\"donotbulkemail\":false}\r\n\
@@ -306,13 +318,12 @@ mod tests {
     #[test]
     fn refuses_a_read_inside_a_change_set_and_empty_batches() {
         let read = ApiRequest::get(&Query::new("contacts"));
-        let err = encode(&[BatchPart::ChangeSet(vec![read])], ApiVersion::V9_2, "x");
+        let err = encode(&[BatchPart::ChangeSet(vec![read])], ROOT, "x");
         assert_eq!(err, Err(BatchError::ReadInChangeSet));
-        assert_eq!(
-            encode(&[], ApiVersion::V9_2, "x"),
-            Err(BatchError::BadSize(0))
-        );
+        assert_eq!(encode(&[], ROOT, "x"), Err(BatchError::BadSize(0)));
     }
+
+    const ROOT: &str = "https://org.crm.dynamics.com/api/data/v9.2/";
 
     /// A response in the shape Microsoft documents (abridged from the Learn example).
     const RESPONSE: &str = "--batchresponse_c1bd45c1-dd81-470d-b897-e965846aad2f\r\n\
@@ -390,13 +401,20 @@ mod tests {
             one_per_request(&with_change_set, responses.clone()),
             Ok(responses.clone())
         );
-        let short = one_per_request(&reads(count + 1), responses).unwrap_err();
+        // Stopped at its first failure (the last response is the 403): the rest did not run.
+        assert_eq!(
+            one_per_request(&reads(count + 1), responses.clone()),
+            Ok(responses.clone())
+        );
+        // Fewer responses that all succeeded: something went unanswered.
+        let successes: Vec<ApiResponse> = responses[..count - 1].to_vec();
+        let short = one_per_request(&reads(count), successes).unwrap_err();
         assert_eq!(
             short.describe(),
             [
-                &count.to_string(),
+                &(count - 1).to_string(),
                 " responses to ",
-                &(count + 1).to_string(),
+                &count.to_string(),
                 " requests"
             ]
             .concat()

@@ -132,7 +132,8 @@ fn parse_retry_after(value: &str) -> Option<u32> {
     value.trim().parse::<u32>().ok()
 }
 
-/// Dataverse's `{"error":{"code","message"}}`, else the status and the start of the body.
+/// Dataverse's `{"error":{"code","message"}}`, else the status alone: a body that is not
+/// Dataverse's error (an HTML page, a multipart answer) is nothing a reader can act on.
 fn detail_of(response: &ApiResponse) -> String {
     let error = Json::parse(&response.body)
         .ok()
@@ -150,15 +151,7 @@ fn detail_of(response: &ApiResponse) -> String {
                 .map_or(message.clone(), |p| ["missing privilege ", p].concat());
             bounded(&[&code.unwrap_or_default(), " ", &message].concat())
         }
-        _ => bounded(
-            &[
-                "HTTP ",
-                &decimal(response.status.into()),
-                " ",
-                &response.body,
-            ]
-            .concat(),
-        ),
+        _ => ["HTTP ", &decimal(response.status.into())].concat(),
     }
 }
 
@@ -260,12 +253,14 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_json_still_gives_a_bounded_detail() {
+    fn a_body_that_is_not_dataverses_error_gives_the_status_alone() {
         let html = "<html>".repeat(500);
         let err = ApiError::from_response(&response(503, &[], &html)).unwrap();
-        assert!(err.detail.starts_with("HTTP 503 <html>"));
-        assert_eq!(err.detail.chars().count(), MAX_DETAIL);
+        assert_eq!(err.detail, "HTTP 503");
         assert!(err.is_transient());
+        let multipart = "--batchresponse_1\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 403";
+        let err = ApiError::from_response(&response(403, &[], multipart)).unwrap();
+        assert_eq!(err.detail, "HTTP 403");
     }
 
     proptest::proptest! {

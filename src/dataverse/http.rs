@@ -28,29 +28,60 @@ impl Method {
     }
 }
 
-/// Which Web API endpoint version an organization has.
+/// Which Web API endpoint version the plugin uses: the highest the organization serves.
+///
+/// An organization serves the versions up to its own major.minor: 8.0 serves v8.0, 8.1 up
+/// to v8.1, 8.2 up to v8.2, on-premises 9.0 and 9.1 up to v9.0 and v9.1; v9.2 is Dataverse
+/// online (Microsoft Learn, "Web API versions" and "Use the Dataverse Web API"; see
+/// `docs/platform.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiVersion {
-    /// Dynamics CRM 2016 / Dynamics 365 8.x.
+    /// Dynamics CRM 2016 (8.0).
+    V8_0,
+    /// Dynamics CRM 2016 Update 1 (8.1).
+    V8_1,
+    /// Dynamics 365 8.2.
     V8_2,
-    /// Dynamics 365 / Dataverse 9.x.
+    /// Dynamics 365 9.0 (on premises).
+    V9_0,
+    /// Dynamics 365 9.1 (on premises).
+    V9_1,
+    /// Dataverse online (9.2 and later).
     V9_2,
 }
 
 impl ApiVersion {
-    /// The endpoint for an organization version's major number; `None` before 8.0 (no Web API).
-    pub fn for_org_major(major: u32) -> Option<ApiVersion> {
-        match major {
-            8 => Some(ApiVersion::V8_2),
-            m if m >= 9 => Some(ApiVersion::V9_2),
+    /// The endpoint for an organization version's major and minor numbers; `None` before 8.0
+    /// (no Web API).
+    pub fn for_org(major: u32, minor: u32) -> Option<ApiVersion> {
+        match (major, minor) {
+            (8, 0) => Some(ApiVersion::V8_0),
+            (8, 1) => Some(ApiVersion::V8_1),
+            (8, _) => Some(ApiVersion::V8_2),
+            (9, 0) => Some(ApiVersion::V9_0),
+            (9, 1) => Some(ApiVersion::V9_1),
+            (m, _) if m >= 9 => Some(ApiVersion::V9_2),
             _ => None,
         }
     }
 
-    /// The path of the service root, e.g. `/api/data/v9.2/`.
+    /// The endpoint for an organization version string (`getVersion()`); an unreadable one is
+    /// taken as online (9.2).
+    pub fn for_org_version(version: &str) -> Option<ApiVersion> {
+        let (major, minor) = crate::domain::version::Version::parse(version)
+            .map(|v| (v.major(), v.minor()))
+            .unwrap_or((9, 2));
+        ApiVersion::for_org(major, minor)
+    }
+
+    /// The path of the service root below the client URL, e.g. `/api/data/v9.2/`.
     pub fn root_path(self) -> &'static str {
         match self {
+            ApiVersion::V8_0 => "/api/data/v8.0/",
+            ApiVersion::V8_1 => "/api/data/v8.1/",
             ApiVersion::V8_2 => "/api/data/v8.2/",
+            ApiVersion::V9_0 => "/api/data/v9.0/",
+            ApiVersion::V9_1 => "/api/data/v9.1/",
             ApiVersion::V9_2 => "/api/data/v9.2/",
         }
     }
@@ -214,15 +245,19 @@ mod tests {
     }
 
     #[test]
-    fn api_version_follows_the_org_major() {
-        assert_eq!(ApiVersion::for_org_major(7), None);
-        assert_eq!(
-            ApiVersion::for_org_major(8).map(ApiVersion::root_path),
-            Some("/api/data/v8.2/")
-        );
-        assert_eq!(
-            ApiVersion::for_org_major(9).map(ApiVersion::root_path),
-            Some("/api/data/v9.2/")
-        );
+    fn api_version_is_the_highest_the_org_serves() {
+        let root = |major, minor| ApiVersion::for_org(major, minor).map(ApiVersion::root_path);
+        assert_eq!(root(7, 0), None);
+        assert_eq!(root(8, 0), Some("/api/data/v8.0/"));
+        assert_eq!(root(8, 1), Some("/api/data/v8.1/"));
+        assert_eq!(root(8, 2), Some("/api/data/v8.2/"));
+        assert_eq!(root(9, 0), Some("/api/data/v9.0/"));
+        assert_eq!(root(9, 1), Some("/api/data/v9.1/"));
+        assert_eq!(root(9, 2), Some("/api/data/v9.2/"));
+        assert_eq!(root(10, 0), Some("/api/data/v9.2/"));
+        let of = |text| ApiVersion::for_org_version(text).map(ApiVersion::root_path);
+        assert_eq!(of("8.1.0.359"), Some("/api/data/v8.1/"));
+        assert_eq!(of("9.1.0.15000"), Some("/api/data/v9.1/"));
+        assert_eq!(of("7.0.1.721"), None);
     }
 }

@@ -48,6 +48,11 @@ impl Query {
         self.option("$orderby", expression.into())
     }
 
+    /// `$expand`, e.g. `systemuserroles_association($select=name)`.
+    pub fn expand(self, expression: impl Into<String>) -> Query {
+        self.option("$expand", expression.into())
+    }
+
     /// `$top`.
     pub fn top(self, count: u32) -> Query {
         self.option("$top", decimal(count.into()))

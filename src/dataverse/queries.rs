@@ -35,6 +35,8 @@ pub struct LoadRequest<'a> {
     pub contact: Option<&'a Guid>,
     /// The connector solution to look up, unless its version is cached.
     pub connector_solution: Option<&'a str>,
+    /// The signed-in user, whose security roles decide who sees administrators' details.
+    pub user: Option<&'a Guid>,
 }
 
 /// Which response of the load batch answers what, in order.
@@ -46,6 +48,8 @@ pub enum LoadPart {
     Contact,
     /// The notes on the contact (or on the record when no contact is linked).
     Notes,
+    /// The user's security roles.
+    Roles,
     /// The connector solution's version.
     Connector,
 }
@@ -73,6 +77,9 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
     }
     let notes_on = request.contact.unwrap_or(request.record);
     parts.push((LoadPart::Notes, notes_of(notes_on, RECENT_NOTES)));
+    if let Some(user) = request.user {
+        parts.push((LoadPart::Roles, user_roles(user)));
+    }
     if let Some(name) = request.connector_solution {
         parts.push((LoadPart::Connector, solution_version(name)));
     }
@@ -92,6 +99,44 @@ pub fn notes_of(record: &Guid, top: u32) -> ApiRequest {
             .order_by("createdon desc")
             .top(top),
     )
+}
+
+/// Role templates whose holders administer the org: System Administrator and System
+/// Customizer. Template ids are the same in every organization and language, unlike role
+/// names, which admins can rename and which 8.x's `getUserRoles()` does not even give.
+const ADMIN_ROLE_TEMPLATES: [&str; 2] = [
+    "627090ff-40a3-4053-8790-584edc5be201",
+    "119f245c-3cc8-4b62-b31c-d1a046ced15d",
+];
+
+/// The connector's own administrator role (its documentation names it; a custom role has no
+/// template, so it is known by its name).
+const CONNECTOR_ADMIN_ROLE: &str = "email marketing manager";
+
+/// The user's security roles with their templates:
+/// `systemusers(<id>)?$select=systemuserid&$expand=systemuserroles_association($select=name,_roletemplateid_value)`.
+pub fn user_roles(user: &Guid) -> ApiRequest {
+    ApiRequest::get(
+        &Query::new(["systemusers(", user.as_str(), ")"].concat())
+            .select(&["systemuserid"])
+            .expand("systemuserroles_association($select=name,_roletemplateid_value)"),
+    )
+}
+
+/// Whether the user's roles make them an administrator here: a role made from the System
+/// Administrator or System Customizer template, or the connector's administrator role.
+pub fn read_is_admin(response: &ApiResponse) -> Result<bool, ApiError> {
+    let user = decode_ok(response)?;
+    let roles = user
+        .field("systemuserroles_association")
+        .and_then(|v| v.items())
+        .ok_or_else(|| ApiError::unexpected(response.status, "no security roles in the answer"))?;
+    Ok(roles.iter().any(|role| {
+        let text = |name: &str| role.field(name).and_then(|v| v.text()).unwrap_or_default();
+        let template = text("_roletemplateid_value").to_ascii_lowercase();
+        ADMIN_ROLE_TEMPLATES.contains(&template.as_str())
+            || crate::domain::fold_case(text("name").trim()) == CONNECTOR_ADMIN_ROLE
+    }))
 }
 
 /// `solutions?$filter=uniquename eq '<name>'&$select=uniquename,version`.
@@ -326,23 +371,28 @@ mod tests {
 
     const RECORD: &str = "7d4c0f0e-1b2a-4f3e-9a10-00000000a002";
     const CONTACT: &str = "3c2b1a00-9e8d-4c7b-8a6f-00000000c002";
+    const USER: &str = "7d5e8b2c-4a1f-4e6b-9c3d-2f8a6b0e1d47";
 
     #[test]
-    fn load_batch_asks_for_record_contact_notes_and_connector_in_one_request() {
-        let (record, contact) = (guid(RECORD), guid(CONTACT));
+    fn load_batch_asks_for_record_contact_notes_roles_and_connector_in_one_request() {
+        let (record, contact, user) = (guid(RECORD), guid(CONTACT), guid(USER));
         let (parts, kinds) = load_batch(&LoadRequest {
             entity_set: "esc_emailsuppressions",
             record: &record,
             request_columns: ["esc_requestresubscribe", "esc_resubscriberequestdate"],
             contact: Some(&contact),
             connector_solution: Some("dotmailerCRMConnector"),
+            user: Some(&user),
         });
+        // The reads ordinary users may be refused come last: a batch that stops at its first
+        // failure has answered everything before them.
         assert_eq!(
             kinds,
             vec![
                 LoadPart::Record,
                 LoadPart::Contact,
                 LoadPart::Notes,
+                LoadPart::Roles,
                 LoadPart::Connector
             ]
         );
@@ -373,8 +423,48 @@ mod tests {
         );
         assert_eq!(
             paths[3],
+            format!(
+                "systemusers({USER})?$select=systemuserid\
+                 &$expand=systemuserroles_association(%24select%3Dname,_roletemplateid_value)"
+            )
+        );
+        assert_eq!(
+            paths[4],
             "solutions?$filter=uniquename%20eq%20'dotmailerCRMConnector'&$select=uniquename,version"
         );
+    }
+
+    #[test]
+    fn administrators_are_known_by_role_template_or_the_connector_role_never_by_a_role_name() {
+        let roles = |list: &str| {
+            ok(&format!(
+                r#"{{"systemuserid":"x","systemuserroles_association":[{list}]}}"#
+            ))
+        };
+        let role = |name: &str, template: &str| {
+            format!(r#"{{"roleid":"r","name":"{name}","_roletemplateid_value":{template}}}"#)
+        };
+        // Renamed or translated, the System Administrator role is still its template.
+        let renamed = role(
+            "Beheerders (Contoso)",
+            "\"627090FF-40A3-4053-8790-584EDC5BE201\"",
+        );
+        assert_eq!(read_is_admin(&roles(&renamed)), Ok(true));
+        let customizer = role("Systemanpasser", "\"119f245c-3cc8-4b62-b31c-d1a046ced15d\"");
+        assert_eq!(read_is_admin(&roles(&customizer)), Ok(true));
+        let connector = role("Email Marketing Manager", "null");
+        assert_eq!(read_is_admin(&roles(&connector)), Ok(true));
+        // A role merely named like an administrator's is not one.
+        let named = role("System Administrator", "null");
+        let seller = role("Salesperson", "\"ac8a2e1e-a7c9-4e6b-8d1f-2f0b4f4b7e51\"");
+        assert_eq!(read_is_admin(&roles(&[named, seller].join(","))), Ok(false));
+        assert_eq!(read_is_admin(&roles("")), Ok(false));
+        let refused = ApiResponse {
+            status: 403,
+            headers: vec![],
+            body: r#"{"error":{"code":"0x80040220","message":"missing prvReadUser"}}"#.into(),
+        };
+        assert!(read_is_admin(&refused).is_err());
     }
 
     #[test]
@@ -386,6 +476,7 @@ mod tests {
             request_columns: ["esc_requestresubscribe", "esc_resubscriberequestdate"],
             contact: None,
             connector_solution: None,
+            user: None,
         });
         assert_eq!(kinds, vec![LoadPart::Record, LoadPart::Notes]);
     }

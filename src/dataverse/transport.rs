@@ -28,14 +28,15 @@ pub struct WebApi {
 }
 
 impl WebApi {
+    /// The service root, e.g. `https://org.crm.dynamics.com/api/data/v9.2/` or, on premises,
+    /// `http://server/contoso/api/data/v9.1/` (every URL starts from the client URL).
+    pub fn service_root(&self) -> String {
+        [self.client_url.as_str(), self.version.root_path()].concat()
+    }
+
     /// Sends one request.
     pub async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        let url = [
-            self.client_url.as_str(),
-            self.version.root_path(),
-            &request.path,
-        ]
-        .concat();
+        let url = [self.service_root().as_str(), &request.path].concat();
         let headers = Object::new();
         for (name, value) in &request.headers {
             set(&headers, name, &JsValue::from_str(value));
@@ -49,13 +50,16 @@ impl WebApi {
         .await
     }
 
-    /// Sends `parts` as one `$batch` and returns one response per request, in order.
+    /// Sends `parts` as one `$batch` and returns the responses, in order: one per request, or
+    /// those up to the failure that stopped the batch (see [`batch::one_per_request`]). A batch
+    /// answered with a failure status but a multipart body is read part by part (Dataverse
+    /// answers a stopped batch with the failed operation's status).
     pub async fn send_batch(
         &self,
         parts: &[BatchPart],
         id: &str,
     ) -> Result<Vec<ApiResponse>, ApiError> {
-        let encoded = batch::encode(parts, self.version, id).map_err(|e| {
+        let encoded = batch::encode(parts, &self.service_root(), id).map_err(|e| {
             ApiError::unexpected(0, &["cannot build the batch: ", &e.describe()].concat())
         })?;
         let request = ApiRequest::post("$batch", encoded.body)
@@ -67,10 +71,14 @@ impl WebApi {
             }
         }
         let response = self.send(&request).await?;
-        if let Some(error) = ApiError::from_response(&response) {
+        let content_type = response.header("content-type").unwrap_or_default();
+        let multipart = content_type
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/mixed");
+        if let Some(error) = ApiError::from_response(&response).filter(|_| !multipart) {
             return Err(error);
         }
-        let content_type = response.header("content-type").unwrap_or_default();
         batch::decode(content_type, &response.body)
             .and_then(|responses| batch::one_per_request(parts, responses))
             .map_err(|e| {

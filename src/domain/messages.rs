@@ -358,6 +358,26 @@ impl Message {
     }
 }
 
+/// `template` without its technical details: the parenthesised part that holds `{detail}`
+/// (and the space before it), or the bare placeholder. What users who are not administrators
+/// read: a plain sentence, no codes, privilege names or server text.
+pub fn without_detail(template: &str) -> String {
+    const DETAIL: &str = "{detail}";
+    let Some(at) = template.find(DETAIL) else {
+        return template.to_owned();
+    };
+    let after = at + DETAIL.len();
+    let open = template[..at].rfind('(');
+    let close = template[after..].find(')').map(|i| after + i + 1);
+    match (open, close) {
+        (Some(open), Some(close)) => {
+            let start = template[..open].trim_end().len();
+            [&template[..start], &template[close..]].concat()
+        }
+        _ => [&template[..at], &template[after..]].concat(),
+    }
+}
+
 /// Replaces each `{name}` in `template` by its value in `args`.
 fn fill(template: &str, args: &[(String, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
@@ -442,6 +462,29 @@ pub(crate) mod tests {
             template
         );
         assert!(!message.render_english().contains('{'), "{message:?}");
+    }
+
+    #[test]
+    fn without_detail_leaves_a_plain_sentence() {
+        assert_eq!(
+            without_detail("You lack the permission (details: {detail})."),
+            "You lack the permission."
+        );
+        assert_eq!(
+            without_detail("Could not verify ({detail}). Ask an administrator."),
+            "Could not verify. Ask an administrator."
+        );
+        assert_eq!(without_detail("Failed: {detail}"), "Failed: ");
+        assert_eq!(without_detail("No detail here."), "No detail here.");
+        for key in MessageKey::ALL {
+            let plain = without_detail(english(*key));
+            assert!(!plain.contains("{detail}"), "{}: {plain}", key.id());
+            assert!(
+                !plain.contains("()") && !plain.contains(" ."),
+                "{}: {plain}",
+                key.id()
+            );
+        }
     }
 
     #[test]

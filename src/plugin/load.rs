@@ -13,25 +13,10 @@ use crate::dataverse::http::ApiVersion;
 use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
 use crate::dataverse::transport::WebApi;
 use crate::domain::compatibility::{check, ConnectorReading};
-use crate::domain::fold_case;
 use crate::domain::mapping::{ColumnMapping, FormAttribute, MappingConfig};
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::text::decimal;
-use crate::domain::version::Version;
 use crate::xrm::{Form, GlobalContext, Level};
-
-/// Roles that see version details and configuration problems (their names in the shipped
-/// languages).
-const ADMIN_ROLES: [&str; 8] = [
-    "system administrator",
-    "system customizer",
-    "systemadministrator",
-    "systemanpasser",
-    "administrateur système",
-    "personnalisateur du système",
-    "systeembeheerder",
-    "systeemaanpasser",
-];
 
 /// What the asynchronous half of OnLoad needs.
 pub struct Pending {
@@ -48,7 +33,7 @@ pub fn start(
 ) -> Result<Option<Pending>, JsValue> {
     let form =
         Form::from_execution_context(execution_context).map_err(|e| JsValue::from(e.describe()))?;
-    let Some(session) = configure(&form, parameters) else {
+    let Some(session) = configure(&form, execution_context, parameters) else {
         return Ok(None);
     };
     let plan = session_request(&session);
@@ -90,12 +75,16 @@ fn take_held_save(s: &mut Session) -> Option<(Form, bool)> {
 
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
 /// plugin cannot run on this form.
-fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
+fn configure(
+    form: &Form,
+    execution_context: &JsValue,
+    parameters: Option<&str>,
+) -> Option<Session> {
     let problem = |messages: &[Message]| {
         let text = super::strings::joined(messages);
         form.form_notification(view::CONFIG, Level::Error, Some(&text));
     };
-    let global = match GlobalContext::read() {
+    let global = match GlobalContext::read(execution_context) {
         Ok(global) => global,
         Err(e) => {
             problem(&[Message::new(MessageKey::PluginNoClientApi).with("detail", e.describe())]);
@@ -130,10 +119,7 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
             return None;
         }
     };
-    let major = Version::parse(&global.version)
-        .map(|v| v.major())
-        .unwrap_or(9);
-    let Some(version) = ApiVersion::for_org_major(major) else {
+    let Some(version) = ApiVersion::for_org_version(&global.version) else {
         problem(
             &[Message::new(MessageKey::PluginNoWebApi).with("version", global.version.clone())],
         );
@@ -150,10 +136,6 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         .ok()
         .flatten()
         .and_then(|id| Guid::parse(&id).ok());
-    let is_admin = global
-        .roles
-        .iter()
-        .any(|r| ADMIN_ROLES.contains(&fold_case(r.trim()).as_str()));
     hook_events(form, &mapping);
     Some(Session {
         api: WebApi {
@@ -167,7 +149,8 @@ fn configure(form: &Form, parameters: Option<&str>) -> Option<Session> {
         table,
         entity_set,
         record,
-        is_admin,
+        // Known from the user's security roles, read with the load batch.
+        is_admin: false,
         facts: None,
         held_save: None,
         evidence: None,
@@ -194,6 +177,7 @@ struct Plan {
     api: WebApi,
     entity_set: String,
     contact: Option<Guid>,
+    user: Option<Guid>,
     solution: String,
     cached: Option<ConnectorReading>,
     org_version: String,
@@ -238,6 +222,7 @@ fn session_request(session: &Session) -> Plan {
         api: session.api.clone(),
         entity_set: session.entity_set.clone(),
         contact: contact.as_ref().and_then(|c| Guid::parse(&c.id).ok()),
+        user: Guid::parse(&session.global.user_id).ok(),
         cached: cache::get(&session.global.client_url, &solution, clock::now()),
         solution,
         org_version: session.global.version.clone(),
@@ -263,6 +248,7 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
         ..RecordState::default()
     };
     let mut contact_flags = None;
+    let mut is_admin = None;
     let mut notes = Vec::new();
     let mut reading = plan.cached.clone();
     let mut problems: Vec<Message> = Vec::new();
@@ -281,6 +267,7 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
             request_columns,
             contact: plan.contact.as_ref(),
             connector_solution: connector,
+            user: plan.user.as_ref(),
         });
         match send_load_batch(&plan.api, &parts).await {
             Ok(responses) => {
@@ -306,6 +293,7 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
                                 problems.push(e.message());
                             }
                         },
+                        LoadPart::Roles => is_admin = queries::read_is_admin(response).ok(),
                         LoadPart::Connector => reading = Some(queries::read_connector(response)),
                     }
                 }
@@ -335,6 +323,11 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
         cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
     }
     let _ = session::with(|s| {
+        // Roles that could not be read leave what was known (a non-administrator at first).
+        if let Some(admin) = is_admin {
+            s.is_admin = admin;
+            super::strings::set_admin(admin);
+        }
         let shown: Vec<Message> = problems
             .iter()
             .map(|p| {
@@ -362,8 +355,11 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     facts
 }
 
-/// Sends the load batch, trying again within a few seconds when Dynamics is busy or the
-/// network failed (the form stays usable meanwhile: a save waits for the facts).
+/// Sends the load batch and returns one response per part, trying again within a few seconds
+/// when Dynamics is busy or the network failed (the form stays usable meanwhile: a save waits
+/// for the facts). A batch that stopped at a failed part (Dataverse without
+/// `odata.continue-on-error`, and 8.2 and 9.0 always) has answered the parts up to it: the
+/// parts after it are sent again, so one refused read costs the others nothing.
 async fn send_load_batch(
     api: &WebApi,
     parts: &[BatchPart],
@@ -374,18 +370,30 @@ async fn send_load_batch(
         ..Default::default()
     };
     let (mut attempts, mut waited) = (0, 0);
+    let mut answered = Vec::with_capacity(parts.len());
     loop {
-        attempts += 1;
+        let rest = &parts[answered.len()..];
         let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
-        match api.send_batch(parts, &batch_id).await {
-            Ok(responses) => return Ok(responses),
-            Err(error) => match policy.delay_before_retry(&error, attempts, waited) {
-                Some(delay) => {
-                    clock::sleep(delay).await;
-                    waited += delay;
+        match api.send_batch(rest, &batch_id).await {
+            Ok(responses) if responses.is_empty() => {
+                return Err(ApiError::unexpected(200, "an empty batch answer"));
+            }
+            Ok(responses) => {
+                answered.extend(responses);
+                if answered.len() >= parts.len() {
+                    return Ok(answered);
                 }
-                None => return Err(error),
-            },
+            }
+            Err(error) => {
+                attempts += 1;
+                match policy.delay_before_retry(&error, attempts, waited) {
+                    Some(delay) => {
+                        clock::sleep(delay).await;
+                        waited += delay;
+                    }
+                    None => return Err(error),
+                }
+            }
         }
     }
 }

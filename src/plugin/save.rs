@@ -135,15 +135,18 @@ fn hold_until_read(
 }
 
 /// Makes a held save again (outside the session borrow: saving runs OnSave again, which needs
-/// the session); Save & Close closes after it. Returns whether the save happened.
+/// the session) with `data.save()`; Save & Close then closes the form with `ui.close()`, the
+/// documented way (Microsoft Learn, "save (Client API reference)": a save mode passed to
+/// `data.save` does not take its action). Returns whether the save happened.
 pub async fn save_again(form: Form, close: bool) -> bool {
-    if close {
-        return form.save_and_close().is_ok();
-    }
-    match form.save() {
+    let saved = match form.save() {
         Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.is_ok(),
         Err(_) => false,
+    };
+    if saved && close {
+        let _ = form.close();
     }
+    saved
 }
 
 /// A request reaches the record only after its note: the first save is held while the note

@@ -14,6 +14,16 @@ super::local::page_local! {
     static LANGUAGE: Cell<u32> = Cell::new(1033);
 }
 
+super::local::page_local! {
+    static ADMIN: Cell<bool> = Cell::new(false);
+}
+
+/// Whether the user administers the org: only administrators read the technical details of a
+/// failure (codes, privileges, the server's words); others read the sentence alone.
+pub fn set_admin(admin: bool) {
+    ADMIN.with(|a| a.set(admin));
+}
+
 /// Sets the user's language (LCID) for dates in messages.
 pub fn set_language(lcid: u32) {
     LANGUAGE.with(|l| l.set(lcid));
@@ -35,11 +45,17 @@ fn localized_date(value: &str) -> Option<String> {
 /// The RESX web resource, named without its LCID (the platform picks the language).
 pub const RESX: &str = "rsub_/strings/Resubscribe";
 
-/// The template of `key` in the user's language.
+/// The template of `key` in the user's language; for a user who is not an administrator,
+/// without its technical details.
 pub fn template(key: MessageKey) -> String {
-    resource_string(RESX, key.id())
+    let template = resource_string(RESX, key.id())
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| english(key).to_owned())
+        .unwrap_or_else(|| english(key).to_owned());
+    if ADMIN.with(Cell::get) {
+        template
+    } else {
+        crate::domain::messages::without_detail(&template)
+    }
 }
 
 /// `message` in the user's language, its dates in the user's locale.

@@ -23,7 +23,6 @@ use crate::dataverse::transport::WebApi;
 use crate::domain::history::{self, RecordedRequest};
 use crate::domain::mapping::MappingConfig;
 use crate::domain::messages::{Message, MessageKey};
-use crate::domain::version::Version;
 use crate::plugin::session::Session;
 use crate::plugin::strings;
 use crate::xrm::{Form, GlobalContext};
@@ -96,7 +95,8 @@ pub async fn on_contact_load(
     if !form.has_control(CONTROL) {
         return Ok(());
     }
-    let global = GlobalContext::read().map_err(|e| JsValue::from(e.describe()))?;
+    let global =
+        GlobalContext::read(&execution_context).map_err(|e| JsValue::from(e.describe()))?;
     let patterns = MappingConfig::parse(
         parameters.as_deref().unwrap_or_default(),
         crate::dataverse::json::Json::parse,
@@ -110,10 +110,7 @@ pub async fn on_contact_load(
         .ok()
         .flatten()
         .and_then(|id| Guid::parse(&id).ok());
-    let major = Version::parse(&global.version)
-        .map(|v| v.major())
-        .unwrap_or(9);
-    let model = match (contact, ApiVersion::for_org_major(major)) {
+    let model = match (contact, ApiVersion::for_org_version(&global.version)) {
         (Some(contact), Some(version)) => {
             let api = WebApi {
                 client_url: global.client_url.clone(),

@@ -76,9 +76,6 @@ extern "C" {
     /// `formContext.data.entity.attributes` (a collection).
     #[wasm_bindgen(method, getter)]
     pub fn attributes(this: &Entity) -> Collection;
-    /// `formContext.data.entity.save(option)`: `"saveandclose"` closes the form after the save.
-    #[wasm_bindgen(method, catch, js_name = save)]
-    pub fn save_with(this: &Entity, option: &str) -> Result<(), JsValue>;
 
     /// A Client API collection (`attributes`, `controls`, `roles`).
     pub type Collection;
@@ -99,6 +96,9 @@ extern "C" {
         level: &str,
         id: &str,
     ) -> Result<JsValue, JsValue>;
+    /// Closes the form (asks about unsaved changes as the platform does).
+    #[wasm_bindgen(method, catch)]
+    pub fn close(this: &FormUi) -> Result<(), JsValue>;
     /// Removes a form-level notification.
     #[wasm_bindgen(method, catch, js_name = clearFormNotification)]
     pub fn clear_form_notification(this: &FormUi, id: &str) -> Result<JsValue, JsValue>;
@@ -171,9 +171,6 @@ extern "C" {
 
     /// `Xrm.Utility`.
     pub type Utility;
-    /// `Xrm.Utility.getGlobalContext()`.
-    #[wasm_bindgen(method, catch, js_name = getGlobalContext)]
-    pub fn get_global_context(this: &Utility) -> Result<GlobalContextJs, JsValue>;
     /// `Xrm.Utility.getResourceString(webResourceName, key)`; `null` for a missing key.
     #[wasm_bindgen(method, catch, js_name = getResourceString)]
     pub fn get_resource_string(
@@ -181,33 +178,6 @@ extern "C" {
         web_resource: &str,
         key: &str,
     ) -> Result<JsValue, JsValue>;
-
-    /// The global context.
-    pub type GlobalContextJs;
-    /// The org's base URL, e.g. `https://contoso.crm.dynamics.com`.
-    #[wasm_bindgen(method, catch, js_name = getClientUrl)]
-    pub fn get_client_url(this: &GlobalContextJs) -> Result<JsValue, JsValue>;
-    /// The organization version, e.g. `9.2.25093.00168`.
-    #[wasm_bindgen(method, catch, js_name = getVersion)]
-    pub fn get_version(this: &GlobalContextJs) -> Result<JsValue, JsValue>;
-    /// The current user's settings.
-    #[wasm_bindgen(method, getter, js_name = userSettings)]
-    pub fn user_settings(this: &GlobalContextJs) -> Option<UserSettings>;
-
-    /// `userSettings`.
-    pub type UserSettings;
-    /// `{GUID}` of the user.
-    #[wasm_bindgen(method, getter, js_name = userId)]
-    pub fn user_id(this: &UserSettings) -> JsValue;
-    /// The user's display name.
-    #[wasm_bindgen(method, getter, js_name = userName)]
-    pub fn user_name(this: &UserSettings) -> JsValue;
-    /// The user's language (LCID).
-    #[wasm_bindgen(method, getter, js_name = languageId)]
-    pub fn language_id(this: &UserSettings) -> JsValue;
-    /// Collection of `{id, name}` security roles (v9.1+).
-    #[wasm_bindgen(method, getter)]
-    pub fn roles(this: &UserSettings) -> Option<Collection>;
 
     /// `Xrm.Navigation`.
     pub type Navigation;

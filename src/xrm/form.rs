@@ -3,12 +3,11 @@
 use crate::prelude::*;
 use core::fmt;
 
-use js_sys::{Array, Date, Function, Promise};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::bindings::{
-    Attribute, Control, ExecutionContext, FormContext, GlobalContextJs, PostSaveEventArgs,
-    SaveEventArgs, XRM,
+    Attribute, Control, ExecutionContext, FormContext, PostSaveEventArgs, SaveEventArgs, XRM,
 };
 
 /// A Client API call that failed, or an object the form does not provide.
@@ -40,12 +39,31 @@ fn fail(call: &str) -> impl Fn(JsValue) -> XrmError + '_ {
     }
 }
 
-/// The message of a JavaScript exception, or its string form.
+/// The message of a JavaScript exception, or its string form. Read by shape, not by
+/// `instanceof`: the host's errors may come from another realm (DYNAMICS.md §7).
 pub fn describe(error: &JsValue) -> String {
-    match error.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => error.as_string().unwrap_or_else(|| "unknown error".into()),
+    member(error, "message")
+        .as_string()
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// `object[key]`, or `undefined` when `object` is not an object or the read throws.
+pub fn member(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() && !object.is_function() {
+        return JsValue::UNDEFINED;
     }
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls `object.method()` when `object` has such a function; `None` otherwise or when it
+/// throws. Works on objects of any realm.
+pub fn call_method(object: &JsValue, method: &str) -> Option<JsValue> {
+    let function = member(object, method);
+    function
+        .is_function()
+        .then(|| function.unchecked_ref::<Function>().call0(object).ok())
+        .flatten()
 }
 
 /// Sets `object[key] = value` on a plain object the caller built (which cannot refuse it).
@@ -82,13 +100,12 @@ impl Form {
     }
 
     /// The save event arguments, when `execution_context` is an OnSave context.
+    ///
+    /// The context is tested for its shape, never its realm: Unified Interface makes it in the
+    /// main window while form libraries may run in a frame of their own.
     pub fn save_args(execution_context: &JsValue) -> Option<SaveArgs> {
-        let args = execution_context.dyn_ref::<js_sys::Object>()?;
-        let args = args
-            .unchecked_ref::<ExecutionContext>()
-            .get_event_args()
-            .ok()?;
-        (!args.is_null() && !args.is_undefined()).then(|| SaveArgs(args.unchecked_into()))
+        let args = call_method(execution_context, "getEventArgs")?;
+        args.is_object().then(|| SaveArgs(args.unchecked_into()))
     }
 
     /// The record id without braces, lower-case; `None` for an unsaved record.
@@ -208,9 +225,9 @@ impl Form {
     /// A date value in milliseconds since the epoch; `None` when empty.
     pub fn date_value(&self, name: &str) -> Result<Option<i64>, XrmError> {
         let value = self.value(name)?;
-        Ok(value
-            .dyn_ref::<Date>()
-            .map(|d| d.get_time())
+        // A Date of the host's realm: read through its own getTime.
+        Ok(call_method(&value, "getTime")
+            .and_then(|t| t.as_f64())
             .filter(|t| t.is_finite())
             .map(|t| t as i64))
     }
@@ -218,9 +235,8 @@ impl Form {
     /// A lookup's first reference `(id without braces, lower-case; name; table)`.
     pub fn lookup_value(&self, name: &str) -> Result<Option<LookupRef>, XrmError> {
         let value = self.value(name)?;
-        let Some(first) = value
-            .dyn_ref::<Array>()
-            .map(|a| a.get(0))
+        let Some(first) = Array::is_array(&value)
+            .then(|| value.unchecked_ref::<Array>().get(0))
             .filter(|v| v.is_object())
         else {
             return Ok(None);
@@ -330,9 +346,9 @@ impl Form {
     /// `getDataLoadState()` of a data OnLoad event: 1 initial, 2 save, 3 refresh.
     pub fn data_load_state(execution_context: &JsValue) -> Option<u32> {
         let args = Form::save_args(execution_context)?;
-        let state = js_sys::Reflect::get(&args.0, &"getDataLoadState".into()).ok()?;
-        let state: &Function = state.dyn_ref()?;
-        state.call0(&args.0).ok()?.as_f64().map(|n| n as u32)
+        call_method(&args.0, "getDataLoadState")?
+            .as_f64()
+            .map(|n| n as u32)
     }
 
     /// Registers a PostSave handler.
@@ -352,14 +368,14 @@ impl Form {
             .map_err(fail("formContext.data.save()"))
     }
 
-    /// Saves the record and closes the form (`data.entity.save("saveandclose")`), as Save &
-    /// Close does.
-    pub fn save_and_close(&self) -> Result<(), XrmError> {
+    /// Closes the form (`formContext.ui.close()`): after `data.save()`, the documented way to
+    /// Save & Close from script (`data.entity.save("saveandclose")` is deprecated, and
+    /// `data.save({saveMode: 2})` does not close).
+    pub fn close(&self) -> Result<(), XrmError> {
         self.context
-            .data()
-            .entity()
-            .save_with("saveandclose")
-            .map_err(fail("formContext.data.entity.save(\"saveandclose\")"))
+            .ui()
+            .close()
+            .map_err(fail("formContext.ui.close()"))
     }
 
     /// Whether the form has a control named `name` (any kind, e.g. a web resource).
@@ -458,17 +474,17 @@ impl SaveArgs {
 }
 
 /// The outcome of a save, from PostSave event arguments: `Ok(())` or `Err((code, message))`.
-/// A client that does not say is taken as success.
+/// A client that does not say whether the save succeeded (no arguments, no answer) is not
+/// taken as success: `Err((0, ""))`, and the caller reads the record to learn what was saved.
 pub fn post_save_outcome(execution_context: &JsValue) -> Result<(), (i64, String)> {
-    let Some(args) = Form::save_args(execution_context) else {
-        return Ok(());
-    };
+    let unknown = || (0, String::new());
+    let args = Form::save_args(execution_context).ok_or_else(unknown)?;
     let args: &PostSaveEventArgs = args.0.unchecked_ref();
     let success = args
         .get_is_save_success()
         .ok()
         .and_then(|v| v.as_bool())
-        .unwrap_or(true);
+        .ok_or_else(unknown)?;
     if success {
         return Ok(());
     }
@@ -521,7 +537,8 @@ pub async fn open_dialog(
 /// What the global context says about the org and the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GlobalContext {
-    /// The org's base URL (no trailing slash).
+    /// The org's base URL (no trailing slash); on premises it ends with the organization's
+    /// name (`http://server/contoso`).
     pub client_url: String,
     /// The organization version string.
     pub version: String,
@@ -531,56 +548,53 @@ pub struct GlobalContext {
     pub user_name: String,
     /// The user's language (LCID), 1033 when unknown.
     pub language: u32,
-    /// The user's security role names.
-    pub roles: Vec<String>,
 }
 
 impl GlobalContext {
-    /// Reads `Xrm.Utility.getGlobalContext()`.
-    pub fn read() -> Result<GlobalContext, XrmError> {
-        let context: GlobalContextJs = XRM
-            .with(|xrm| xrm.as_ref().and_then(|x| x.utility()))
+    /// Reads the global context from the surface the client's version documents:
+    /// `Xrm.Utility.getGlobalContext()` (9.0 and later), else `executionContext.getContext()`
+    /// or `Xrm.Page.context` (8.x). Every object is read by shape, whatever realm made it.
+    pub fn read(execution_context: &JsValue) -> Result<GlobalContext, XrmError> {
+        let xrm: JsValue = XRM
+            .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
+            .unwrap_or(JsValue::UNDEFINED);
+        let context = call_method(&member(&xrm, "Utility"), "getGlobalContext")
+            .filter(JsValue::is_object)
+            .or_else(|| call_method(execution_context, "getContext").filter(JsValue::is_object))
+            .or_else(|| Some(member(&member(&xrm, "Page"), "context")).filter(JsValue::is_object))
             .ok_or_else(|| XrmError {
-                call: "Xrm.Utility".into(),
-                detail: "not available".into(),
-            })?
-            .get_global_context()
-            .map_err(fail("Xrm.Utility.getGlobalContext()"))?;
-        let client_url = context.get_client_url().map_err(fail("getClientUrl()"))?;
-        let version = context.get_version().map_err(fail("getVersion()"))?;
-        let settings = context.user_settings();
-        let text = |v: JsValue| v.as_string().unwrap_or_default();
-        let roles = settings
-            .as_ref()
-            .and_then(|s| s.roles())
-            .and_then(|c| c.all().ok())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| js_sys::Reflect::get(&r, &"name".into()).ok())
-                    .filter_map(|n| n.as_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+                call: "Xrm.Utility.getGlobalContext(), executionContext.getContext(), Xrm.Page.context"
+                    .into(),
+                detail: "none is available".into(),
+            })?;
+        let text = |v: Option<JsValue>| v.and_then(|v| v.as_string()).unwrap_or_default();
+        let client_url = text(call_method(&context, "getClientUrl"));
+        if client_url.is_empty() {
+            return Err(XrmError {
+                call: "getClientUrl()".into(),
+                detail: "no organization URL".into(),
+            });
+        }
+        // 9.x: userSettings; 8.x: the context's own getters.
+        let settings = member(&context, "userSettings");
+        let setting = |name: &str, getter: &str| {
+            Some(member(&settings, name))
+                .filter(|v| !v.is_undefined() && !v.is_null())
+                .or_else(|| call_method(&context, getter))
+        };
         Ok(GlobalContext {
-            client_url: text(client_url).trim_end_matches('/').to_owned(),
-            version: text(version),
-            user_id: settings
-                .as_ref()
-                .map(|s| text(s.user_id()))
-                .unwrap_or_default()
+            client_url: client_url.trim_end_matches('/').to_owned(),
+            version: text(call_method(&context, "getVersion")),
+            user_id: text(setting("userId", "getUserId"))
+                .trim()
                 .trim_start_matches('{')
                 .trim_end_matches('}')
                 .to_ascii_lowercase(),
-            user_name: settings
-                .as_ref()
-                .map(|s| text(s.user_name()))
-                .unwrap_or_default(),
-            language: settings
-                .as_ref()
-                .and_then(|s| s.language_id().as_f64())
+            user_name: text(setting("userName", "getUserName")),
+            language: setting("languageId", "getUserLcid")
+                .and_then(|v| v.as_f64())
                 .map(|n| n as u32)
                 .unwrap_or(1033),
-            roles,
         })
     }
 }
