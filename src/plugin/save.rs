@@ -1,6 +1,7 @@
 //! OnSave (a synchronous decision from the facts read at load; a request is held until its
 //! note is written) and PostSave (where the note is, or its withdrawal).
 
+use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::note::PendingNote;
@@ -143,6 +144,12 @@ pub async fn save_again(form: Form, close: bool) -> bool {
         Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.is_ok(),
         Err(_) => false,
     };
+    // A client without PostSave (before `addOnPostSave`): the save's own answer tells that
+    // the request reached the record. A failed save leaves the note for the next save, as a
+    // cancelled one does.
+    if saved && !form.has_post_save() {
+        after_save(Ok(()));
+    }
     if saved && close {
         let _ = form.close();
     }
@@ -206,7 +213,12 @@ fn compose(s: &Session, facts: &FormFacts, now: Timestamp) -> Option<PendingNote
 /// PostSave: a save that carried a request says where its note is; a failed one withdraws the
 /// note and, when someone else changed the record, reloads the facts and says so.
 pub fn on_post_save(execution_context: JsValue) {
-    let outcome = post_save_outcome(&execution_context);
+    after_save(post_save_outcome(&execution_context));
+}
+
+/// What follows a save whose outcome is known: `Ok`, or `Err((code, message))` (code 0 when
+/// the client did not say).
+fn after_save(outcome: Result<(), (i64, String)>) {
     let pending = session::with(|s| s.pending.take_if(|p| p.written)).flatten();
     match outcome {
         Ok(()) => {

@@ -360,6 +360,12 @@ impl Form {
             .map_err(fail("entity.addOnPostSave()"))
     }
 
+    /// Whether the client runs PostSave handlers (`data.entity.addOnPostSave`; not on 8.x).
+    pub fn has_post_save(&self) -> bool {
+        let entity = self.context.data().entity();
+        member(entity.as_ref(), "addOnPostSave").is_function()
+    }
+
     /// Saves the record again (`formContext.data.save()`).
     pub fn save(&self) -> Result<Promise, XrmError> {
         self.context
