@@ -6,7 +6,15 @@
 //! change set answers with that single error), `GET` is refused inside a change set, `$n`
 //! references a record created earlier in the same change set (in the URL or in an
 //! `@odata.bind` value), and without `Prefer: odata.continue-on-error` processing stops at the
-//! first failure, whose status becomes the batch's status. Line ends may be CRLF or LF on input.
+//! first failure (status 400 or above), whose status becomes the batch's status; the multipart
+//! answer holds the responses up to and including the failing one and later operations are not
+//! run. Orgs before 9.1 ignore the preference; from 9.1 it is honoured (every operation runs, the
+//! batch answers 200 with `Preference-Applied: odata.continue-on-error`). Line ends may be CRLF or
+//! LF on input.
+//!
+//! Request lines may be absolute URLs (same host), absolute paths, or relative to the service
+//! root; absolute ones must stay under `<organization root>/api/data/<served version>/`, or the
+//! operation answers 404 (and, being a failure, stops the batch).
 
 use std::collections::BTreeMap;
 
@@ -277,15 +285,37 @@ fn inner_request(
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
     {
-        url = after_scheme
-            .find('/')
-            .map(|i| after_scheme[i..].to_string())
-            .unwrap_or_default();
+        let (authority, path) = match after_scheme.find('/') {
+            Some(i) => (&after_scheme[..i], &after_scheme[i..]),
+            None => (after_scheme, "/"),
+        };
+        let own = outer
+            .origin
+            .split_once("://")
+            .map_or(outer.origin.as_str(), |(_, a)| a);
+        if !authority.eq_ignore_ascii_case(own) {
+            return Err(ApiError::new(
+                404,
+                "0x8006088a",
+                format!("The batch operation URL '{}' names the host '{authority}', not this service ('{own}').", operation.url),
+            ));
+        }
+        url = path.to_string();
     }
     let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    let (version, resource) = match path.strip_prefix("/api/data/") {
-        Some(rest) => rest.split_once('/').unwrap_or((rest, "")),
-        None => (outer.version.as_str(), path.trim_start_matches('/')),
+    let (version, resource) = if path.starts_with('/') {
+        // An absolute path must stay inside the organization: `<root>/api/data/<version>/…`.
+        let Some(rest) = crate::routes::org_scoped(path, &outer.root, "/api/data/") else {
+            let service = format!("{}/api/data/", outer.root);
+            return Err(ApiError::new(
+                404,
+                "0x8006088a",
+                format!("Resource not found for the segment '{}': the batch operation URL '{}' is outside this organization's service root '{service}'.", path.trim_start_matches('/').split('/').next().unwrap_or(""), operation.url),
+            ));
+        };
+        rest.split_once('/').unwrap_or((rest, ""))
+    } else {
+        (outer.version.as_str(), path)
     };
     let resource = percent_decode(resource, false).ok_or_else(ApiError::query_syntax)?;
     Ok(ApiRequest {
@@ -296,6 +326,7 @@ fn inner_request(
         headers: operation.headers.clone(),
         body: substitute_body(&operation.body, references)?,
         origin: outer.origin.clone(),
+        root: outer.root.clone(),
     })
 }
 
@@ -317,8 +348,11 @@ fn run(
     } else {
         format!("?{}", request.query)
     };
-    let path = format!("/api/data/{}/{}{query}", request.version, request.resource);
-    let fault = world.faults.take(&operation.method, &path, true);
+    let relative = format!("/api/data/{}/{}{query}", request.version, request.resource);
+    let path = format!("{}{relative}", request.root);
+    let fault = world
+        .faults
+        .take_any(&operation.method, &[path.as_str(), relative.as_str()], true);
     if let Some(error) = fault.as_ref().and_then(Fault::error) {
         return (error.into(), false);
     }
@@ -353,7 +387,9 @@ pub fn execute(
         Ok(items) => items,
         Err(error) => return failed(error),
     };
-    let continue_on_error = outer.preferences().continue_on_error;
+    // 8.x and 9.0 ignore the preference and stop at the first failure; 9.1 and later honour it.
+    let continue_on_error =
+        outer.preferences().continue_on_error && world.settings.honours_continue_on_error();
     let response_boundary = format!("batchresponse_{}", Guid::generate());
     let mut out = String::new();
     let mut parts = Vec::new();
@@ -374,7 +410,7 @@ pub fn execute(
                     out.push_str(&format!("--{response_boundary}\r\n"));
                     write_http_part(&mut out, &response, None);
                 }
-                if !response.is_success() && !continue_on_error {
+                if failed_status(response.status) && !continue_on_error {
                     status = response.status;
                     stopped = true;
                 }
@@ -393,7 +429,7 @@ pub fn execute(
                     let (response, omitted) = run(model, world, outer, operation, &references, now);
                     ran += 1;
                     parts.push(entry(operation, Some(response.status), Some(index)));
-                    if !response.is_success() {
+                    if failed_status(response.status) {
                         failure = Some(response);
                         break;
                     }
@@ -438,17 +474,29 @@ pub fn execute(
         }
     }
     out.push_str(&format!("--{response_boundary}--\r\n"));
+    let mut headers = vec![(
+        "Content-Type".to_string(),
+        format!("multipart/mixed; boundary={response_boundary}"),
+    )];
+    if continue_on_error {
+        headers.push((
+            "Preference-Applied".to_string(),
+            "odata.continue-on-error".to_string(),
+        ));
+    }
     BatchOutcome {
         response: ApiResponse {
             status,
-            headers: vec![(
-                "Content-Type".to_string(),
-                format!("multipart/mixed; boundary={response_boundary}"),
-            )],
+            headers,
             body: out.into_bytes(),
         },
         parts,
     }
+}
+
+/// What stops a batch: an operation (or change set) answering 400 or above.
+fn failed_status(status: u16) -> bool {
+    status >= 400
 }
 
 fn entry(operation: &Operation, status: Option<u16>, change_set: Option<usize>) -> BatchPartEntry {

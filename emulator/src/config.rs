@@ -19,6 +19,9 @@ pub struct EmulatorConfig {
     pub connector_version: Option<String>,
     /// Organization version answered by `RetrieveVersion()` at start and after a reset.
     pub org_version: String,
+    /// On-premises organization name at start and after a reset (`""` = online, service at the
+    /// site root); see [`crate::Settings::organization`].
+    pub organization: String,
     /// Subjects of the notes the simulated connector writes.
     pub notes: NoteSubjects,
     /// Folder holding the demo (`<www_dir>/demo/main.html`) and fallback web resources.
@@ -36,6 +39,7 @@ impl Default for EmulatorConfig {
             connector_friendly_name: "dotmailer CRM Connector".to_string(),
             connector_version: Some("7.0.1.721".to_string()),
             org_version: "9.2.25093.00168".to_string(),
+            organization: String::new(),
             notes: NoteSubjects::default(),
             www_dir: None,
             webresources_dir: None,

@@ -1,6 +1,6 @@
 //! The `/_emulator/` control surface used by tests and the demo's side panel: connector
 //! simulation (`sync`, contact `confirm` / `report-abuse`), fault injection, the request log,
-//! settings, reset and a state dump. Errors use the same `{"error":{"code","message"}}` shape as
+//! settings, a user's security roles (`users/<id>/roles`), reset and a state dump. Errors use the same `{"error":{"code","message"}}` shape as
 //! the Web API, with code `"emulator"`. These calls are not logged and never fault.
 
 use axum::body::{Body, Bytes};
@@ -13,8 +13,10 @@ use serde_json::{json, Value};
 use crate::clock::Timestamp;
 use crate::connector::{self, ContactActionError};
 use crate::faults::FaultRule;
+use crate::guid::Guid;
 use crate::odata::percent_decode;
-use crate::state::Emulator;
+use crate::schema::names;
+use crate::state::{Emulator, World};
 
 /// The control routes.
 pub fn router() -> Router<Emulator> {
@@ -32,6 +34,10 @@ pub fn router() -> Router<Emulator> {
         .route(
             "/_emulator/requests",
             get(list_requests).delete(clear_requests),
+        )
+        .route(
+            "/_emulator/users/{id}/roles",
+            get(get_user_roles).post(set_user_roles),
         )
         .route("/_emulator/reset", post(reset))
         .route("/_emulator/settings", get(get_settings).post(set_settings))
@@ -158,6 +164,100 @@ async fn list_requests(State(emulator): State<Emulator>) -> Response<Body> {
 async fn clear_requests(State(emulator): State<Emulator>) -> Response<Body> {
     emulator.world().log.clear();
     no_content()
+}
+
+/// `{"user": <id>, "roles": [{"roleid", "name", "_roletemplateid_value"}]}` for a user.
+fn user_roles_json(world: &World, user: Guid) -> Value {
+    let roles: Vec<Value> = world
+        .user_roles
+        .get(&user)
+        .into_iter()
+        .flatten()
+        .filter_map(|role| world.store.get(names::ROLE, *role))
+        .map(|r| {
+            json!({
+                "roleid": r.get("roleid"),
+                "name": r.get("name"),
+                "_roletemplateid_value": r.get("_roletemplateid_value"),
+            })
+        })
+        .collect();
+    json!({ "user": user, "roles": roles })
+}
+
+fn known_user(world: &World, text: &str) -> Result<Guid, Box<Response<Body>>> {
+    let text = text.trim_start_matches('{').trim_end_matches('}');
+    match Guid::parse(text) {
+        Some(id) if world.store.get(names::SYSTEMUSER, id).is_some() => Ok(id),
+        Some(_) => Err(Box::new(error(
+            StatusCode::NOT_FOUND,
+            format!("no systemuser has the id {text}"),
+        ))),
+        None => Err(Box::new(error(
+            StatusCode::BAD_REQUEST,
+            format!("'{text}' is not a GUID"),
+        ))),
+    }
+}
+
+async fn get_user_roles(
+    State(emulator): State<Emulator>,
+    Path(id): Path<String>,
+) -> Response<Body> {
+    let world = emulator.world();
+    match known_user(&world, &id) {
+        Ok(user) => json_response(StatusCode::OK, &user_roles_json(&world, user)),
+        Err(response) => *response,
+    }
+}
+
+/// Replaces a user's roles: `{"roles": [<role id>, …]}` (order kept, duplicates refused).
+async fn set_user_roles(
+    State(emulator): State<Emulator>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    let mut world = emulator.world();
+    let user = match known_user(&world, &id) {
+        Ok(user) => user,
+        Err(response) => return *response,
+    };
+    let Some(items) = value.get("roles").and_then(Value::as_array) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"roles\": [\"<role id>\", …]}",
+        );
+    };
+    let mut roles = Vec::new();
+    for item in items {
+        let text = item
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches('{')
+            .trim_end_matches('}');
+        let Some(role) = Guid::parse(text) else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("role ids must be GUID strings, got {item}"),
+            );
+        };
+        if world.store.get(names::ROLE, role).is_none() {
+            return error(StatusCode::NOT_FOUND, format!("no role has the id {role}"));
+        }
+        if roles.contains(&role) {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("the role {role} is listed twice"),
+            );
+        }
+        roles.push(role);
+    }
+    world.user_roles.insert(user, roles);
+    json_response(StatusCode::OK, &user_roles_json(&world, user))
 }
 
 async fn reset(State(emulator): State<Emulator>) -> Response<Body> {

@@ -5,7 +5,9 @@
 //! matched against the request's path with its query string (e.g.
 //! `/api/data/v9.2/annotations?$select=subject`): without a `*` it is a substring test; with `*`
 //! the whole string must match, each `*` standing for any run of characters
-//! (`/api/data/*/annotations*`). An empty or absent path matches everything. With
+//! (`/api/data/*/annotations*`). An empty or absent path matches everything. When an
+//! organization is set, a request is tested both with its full path (`/contoso/api/data/…`) and
+//! with the path after the organization (`/api/data/…`), so patterns work on premises and online. With
 //! `"inBatch": true` a `status` or `omit` rule is tested against the operations inside `$batch`
 //! requests instead of against whole HTTP requests.
 
@@ -170,10 +172,16 @@ impl Faults {
 
     /// The fault for a request, if a rule matches; uses up one of that rule's count.
     pub fn take(&mut self, method: &str, path: &str, in_batch: bool) -> Option<Fault> {
+        self.take_any(method, &[path], in_batch)
+    }
+
+    /// Like [`Faults::take`] for a request known by several paths (with and without the
+    /// organization prefix): a rule applies when it matches any of them.
+    pub fn take_any(&mut self, method: &str, paths: &[&str], in_batch: bool) -> Option<Fault> {
         let index = self
             .rules
             .iter()
-            .position(|r| r.matches(method, path, in_batch))?;
+            .position(|r| paths.iter().any(|path| r.matches(method, path, in_batch)))?;
         let rule = self.rules.get_mut(index)?;
         let fault = rule.fault.clone();
         rule.count = rule.count.saturating_sub(1);

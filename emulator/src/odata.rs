@@ -57,6 +57,81 @@ pub struct QueryOptions {
     pub top: Option<usize>,
     /// `$count=true`.
     pub count: bool,
+    /// `$expand` items, in order.
+    pub expand: Vec<Expand>,
+}
+
+/// One `$expand` item: a navigation property and the `$select` inside its parentheses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expand {
+    /// Navigation property name.
+    pub nav: String,
+    /// `$select` of the expanded records, if given.
+    pub select: Option<Vec<String>>,
+}
+
+/// Parses `nav`, `nav($select=a,b)`, and comma-separated lists of them. Query options inside the
+/// parentheses other than `$select` are not implemented (501).
+pub fn parse_expand(value: &str) -> Result<Vec<Expand>, ApiError> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut pieces = Vec::new();
+    for (index, c) in value.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.checked_sub(1).ok_or_else(ApiError::query_syntax)?,
+            ',' if depth == 0 => {
+                pieces.push(&value[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err(ApiError::query_syntax());
+    }
+    pieces.push(&value[start..]);
+    for piece in pieces {
+        let piece = piece.trim();
+        let (nav, inner) = match piece.find('(') {
+            Some(open) => {
+                let inner = piece[open + 1..]
+                    .strip_suffix(')')
+                    .ok_or_else(ApiError::query_syntax)?;
+                (&piece[..open], Some(inner))
+            }
+            None => (piece, None),
+        };
+        if !is_identifier(nav) {
+            return Err(ApiError::query_syntax());
+        }
+        let mut select = None;
+        for option in inner.into_iter().flat_map(|i| i.split(';')) {
+            let (name, value) = option.split_once('=').ok_or_else(ApiError::query_syntax)?;
+            match name.trim() {
+                "$select" if select.is_none() => select = Some(parse_select(value)?),
+                "$select" => {
+                    return Err(ApiError::new(
+                        400,
+                        "0x80060888",
+                        "Query option '$select' was specified more than once, but it must be specified at most once.",
+                    ))
+                }
+                other if other.starts_with('$') => {
+                    return Err(ApiError::not_implemented(&format!(
+                        "The query option '{other}' inside $expand"
+                    )))
+                }
+                _ => return Err(ApiError::query_syntax()),
+            }
+        }
+        items.push(Expand {
+            nav: nav.to_string(),
+            select,
+        });
+    }
+    Ok(items)
 }
 
 impl QueryOptions {
@@ -101,7 +176,8 @@ impl QueryOptions {
                         ))
                     }
                 },
-                "$expand" | "$apply" | "$search" => {
+                "$expand" => options.expand = parse_expand(value)?,
+                "$apply" | "$search" => {
                     return Err(ApiError::not_implemented(&format!(
                         "The query option '{name}'"
                     )))
@@ -610,6 +686,28 @@ mod tests {
         assert!(prefs.lookup_annotations);
         let star = Preferences::parse(["odata.include-annotations=\"*\""]);
         assert!(star.formatted_values && star.lookup_annotations && !star.return_representation);
+    }
+
+    #[test]
+    fn expand_reads_navs_and_their_select() {
+        assert_eq!(
+            parse_expand("systemuserroles_association($select=name,_roletemplateid_value),x"),
+            Ok(vec![
+                Expand {
+                    nav: "systemuserroles_association".into(),
+                    select: Some(vec!["name".into(), "_roletemplateid_value".into()]),
+                },
+                Expand {
+                    nav: "x".into(),
+                    select: None
+                },
+            ])
+        );
+        assert_eq!(parse_expand("a($top=1)").map_err(|e| e.status), Err(501));
+        assert_eq!(
+            parse_expand("a($select=name").map_err(|e| e.status),
+            Err(400)
+        );
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The HTTP edge: the axum [`Router`] with the Web API, the static files and the control
 //! surface, and the middleware that applies armed faults and writes the request log around
 //! every Web API and static-file request.
+//!
+//! Organization-scoped paths (`api/data/`, `main.aspx`, `WebResources/`) are served at the site
+//! root when the `organization` setting is empty (online) and only under `/<organization>/` when
+//! it is set (on premises); anywhere else they answer 404. `/demo/` and `/_emulator/` always stay
+//! at the root.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,9 +58,12 @@ struct BatchParts(Vec<BatchPartEntry>);
 pub fn app(emulator: Emulator) -> Router {
     let traffic = Router::new()
         .route("/api/data/{*rest}", any(api))
+        .route("/{org}/api/data/{*rest}", any(api))
         .route("/main.aspx", get(main_page))
+        .route("/{org}/main.aspx", get(main_page))
         .route("/demo/{*path}", get(demo_file))
         .route("/WebResources/{*name}", get(web_resource))
+        .route("/{org}/WebResources/{*name}", get(web_resource))
         .layer(middleware::from_fn_with_state(
             emulator.clone(),
             traffic_layer,
@@ -96,7 +104,14 @@ async fn traffic_layer(
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "/".to_string());
-    let fault = emulator.world().faults.take(&method, &path, false);
+    let fault = {
+        let mut world = emulator.world();
+        let root = world.settings.org_root();
+        let relative = org_relative(&path, &root).to_string();
+        world
+            .faults
+            .take_any(&method, &[path.as_str(), relative.as_str()], false)
+    };
     let if_match = request
         .headers()
         .get("If-Match")
@@ -149,6 +164,44 @@ async fn traffic_layer(
     response
 }
 
+/// `path` without the organization prefix `root` (`/contoso`), when it has it.
+pub fn org_relative<'a>(path: &'a str, root: &str) -> &'a str {
+    if root.is_empty() {
+        return path;
+    }
+    match path.strip_prefix(root) {
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => path,
+    }
+}
+
+/// The part of `path` after `<root><scope>` (`/contoso` + `/api/data/`), or `None` when the path
+/// is not under the organization: unprefixed while an organization is set, or prefixed with
+/// another name (or with any name while none is set).
+pub fn org_scoped<'a>(path: &'a str, root: &str, scope: &str) -> Option<&'a str> {
+    path.strip_prefix(root)?.strip_prefix(scope)
+}
+
+/// The 404 for a Web API path outside the organization.
+fn outside_organization(path: &str, root: &str) -> ApiError {
+    let segment = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let hint = if root.is_empty() {
+        "this organization is online: the Web API is at /api/data/".to_string()
+    } else {
+        format!("this organization's Web API is at {root}/api/data/")
+    };
+    ApiError::new(
+        404,
+        "0x8006088a",
+        format!("Resource not found for the segment '{segment}' ({hint})."),
+    )
+}
+
 /// The `OData-MaxVersion` / `OData-Version` check. Real Dataverse tolerates requests without
 /// these headers; the emulator deliberately refuses them so a client that forgets them fails
 /// here, not later against an org that changes its defaults.
@@ -181,6 +234,11 @@ fn check_odata_headers(headers: &[(String, String)]) -> Result<(), ApiError> {
 
 async fn api(State(emulator): State<Emulator>, request: Request) -> Response<Body> {
     let (parts, body) = request.into_parts();
+    let root = emulator.world().settings.org_root();
+    let Some(raw) = org_scoped(parts.uri.path(), &root, "/api/data/") else {
+        return api_response(outside_organization(parts.uri.path(), &root).into());
+    };
+    let raw = raw.to_string();
     let body: Bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
@@ -197,8 +255,7 @@ async fn api(State(emulator): State<Emulator>, request: Request) -> Response<Bod
     if let Err(error) = check_odata_headers(&headers) {
         return api_response(error.into());
     }
-    let raw = parts.uri.path().strip_prefix("/api/data/").unwrap_or("");
-    let (version, raw_resource) = raw.split_once('/').unwrap_or((raw, ""));
+    let (version, raw_resource) = raw.split_once('/').unwrap_or((raw.as_str(), ""));
     let Some(resource) = percent_decode(raw_resource, false) else {
         return api_response(ApiError::query_syntax().into());
     };
@@ -215,6 +272,7 @@ async fn api(State(emulator): State<Emulator>, request: Request) -> Response<Bod
         headers,
         body: body.to_vec(),
         origin: format!("http://{host}"),
+        root,
     };
     let now = Timestamp::now();
     let model = emulator.model();
@@ -238,9 +296,15 @@ fn www(emulator: &Emulator) -> Option<PathBuf> {
     emulator.model().config.www_dir.clone()
 }
 
-async fn main_page(State(emulator): State<Emulator>) -> Response<Body> {
+async fn main_page(State(emulator): State<Emulator>, request: Request) -> Response<Body> {
+    let (strict, root) = {
+        let world = emulator.world();
+        (world.settings.strict_csp, world.settings.org_root())
+    };
+    if org_scoped(request.uri().path(), &root, "/main.aspx") != Some("") {
+        return static_files::plain(StatusCode::NOT_FOUND, "Not found.");
+    }
     let roots: Vec<PathBuf> = www(&emulator).map(|w| w.join("demo")).into_iter().collect();
-    let strict = emulator.world().settings.strict_csp;
     let mut response = static_files::serve(&roots, "main.html").await;
     if strict {
         response.headers_mut().insert(
@@ -258,11 +322,10 @@ async fn demo_file(State(emulator): State<Emulator>, request: Request) -> Respon
 }
 
 async fn web_resource(State(emulator): State<Emulator>, request: Request) -> Response<Body> {
-    let raw = request
-        .uri()
-        .path()
-        .strip_prefix("/WebResources/")
-        .unwrap_or("");
+    let root = emulator.world().settings.org_root();
+    let Some(raw) = org_scoped(request.uri().path(), &root, "/WebResources/") else {
+        return static_files::plain(StatusCode::NOT_FOUND, "Not found.");
+    };
     let config = &emulator.model().config;
     let roots: Vec<PathBuf> = config
         .webresources_dir

@@ -187,6 +187,13 @@ pub mod names {
     pub const SOLUTION: &str = "solution";
     /// `systemuser`.
     pub const SYSTEMUSER: &str = "systemuser";
+    /// `role` (security role).
+    pub const ROLE: &str = "role";
+    /// `roletemplate` (the platform's role templates; a lookup target only, not served).
+    pub const ROLETEMPLATE: &str = "roletemplate";
+    /// The N:N relationship between `systemuser` and `role`, and its collection-valued
+    /// navigation property on both sides.
+    pub const SYSTEMUSERROLES: &str = "systemuserroles_association";
 }
 
 impl Schema {
@@ -414,6 +421,26 @@ impl Schema {
             ),
         ];
 
+        let mut role = vec![
+            column("roleid", "Role", Kind::Uniqueidentifier, Access::System),
+            column(
+                "name",
+                "Name",
+                Kind::String { max_len: 100 },
+                Access::Writable,
+            ),
+            Column {
+                logical_name: "roletemplateid".to_string(),
+                label: "Role Template".to_string(),
+                kind: Kind::Lookup(vec![LookupTarget {
+                    table: names::ROLETEMPLATE.to_string(),
+                    nav: "roletemplateid".to_string(),
+                }]),
+                access: Access::System,
+            },
+        ];
+        role.extend(audit());
+
         Schema {
             tables: vec![
                 table(
@@ -455,6 +482,14 @@ impl Schema {
                     "fullname",
                     "User",
                     systemuser,
+                ),
+                table(
+                    names::ROLE,
+                    "roles",
+                    "roleid",
+                    "name",
+                    "Security Role",
+                    role,
                 ),
             ],
         }

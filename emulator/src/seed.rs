@@ -11,6 +11,11 @@
 //! | [`SUPPRESSION_HARD_BOUNCED`] | Thomas Andersen, Hard bounced |
 //! | [`SUPPRESSION_NO_CONTACT`] | info@northwindtraders.com, Global suppression, no contact |
 //! | [`SUPPRESSION_ALREADY_RESUBSCRIBED`] | Yvonne McKay, resubscribed in January: inactive, both connector notes, bulk email allowed |
+//! | [`USER_ALEX_ADMIN`] | Alex Admin: System Administrator + Email Marketing Manager |
+//! | [`USER_SAM_SELLER`] | Sam Seller: Salesperson + Email Marketing Viewer |
+//! | [`ROLE_SYSTEM_ADMINISTRATOR`] … [`ROLE_SYSTEM_CUSTOMIZER`] | security roles; see [`user_roles`] |
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -81,6 +86,34 @@ pub const ORGANIZATION: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d003";
 /// The business unit id answered by `WhoAmI()`.
 pub const BUSINESS_UNIT: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d004";
 
+/// Alex Admin, the demo host's admin user (`USERS.admin` in `www/demo/xrm.js`): System
+/// Administrator and Email Marketing Manager.
+pub const USER_ALEX_ADMIN: &str = "7d5e8b2c-4a1f-4e6b-9c3d-2f8a6b0e1d47";
+/// Sam Seller, the demo host's ordinary user (`USERS.user`): Salesperson and Email Marketing
+/// Viewer.
+pub const USER_SAM_SELLER: &str = "2c9f4e1a-7b3d-4f58-a6e2-8d1c5b0a9f36";
+
+/// The System Administrator role (id as in the demo host's `USERS`).
+pub const ROLE_SYSTEM_ADMINISTRATOR: &str = "a1b2c3d4-0000-4000-8000-000000000001";
+/// The connector's custom Email Marketing Manager role (no template).
+pub const ROLE_EMAIL_MARKETING_MANAGER: &str = "a1b2c3d4-0000-4000-8000-000000000002";
+/// The Salesperson role.
+pub const ROLE_SALESPERSON: &str = "a1b2c3d4-0000-4000-8000-000000000003";
+/// The connector's custom Email Marketing Viewer role (no template).
+pub const ROLE_EMAIL_MARKETING_VIEWER: &str = "a1b2c3d4-0000-4000-8000-000000000004";
+/// The System Customizer role (assigned to nobody in the seed).
+pub const ROLE_SYSTEM_CUSTOMIZER: &str = "a1b2c3d4-0000-4000-8000-000000000005";
+
+/// The platform's System Administrator role template: the same id in every organization, whatever
+/// the role is called there.
+pub const ROLE_TEMPLATE_SYSTEM_ADMINISTRATOR: &str = "627090ff-40a3-4053-8790-584edc5be201";
+/// The platform's System Customizer role template.
+pub const ROLE_TEMPLATE_SYSTEM_CUSTOMIZER: &str = "119f245c-3cc8-4b62-b31c-d1a046ced15d";
+/// The Salesperson role template. *Invented for the emulator*: the real id was not checked
+/// against a public source; only the System Administrator and System Customizer ids matter for
+/// admin detection.
+pub const ROLE_TEMPLATE_SALESPERSON: &str = "0d1c2b3a-0000-4000-8000-00000000b003";
+
 /// The first row version of the seed (ETags start here).
 pub const FIRST_ROW_VERSION: u64 = 4_702_118;
 
@@ -116,6 +149,24 @@ struct SuppressionSeed {
     created: &'static str,
 }
 
+/// Each seeded user's security roles, in the order the demo host lists them.
+pub fn user_roles() -> BTreeMap<Guid, Vec<Guid>> {
+    [
+        (DEMO_USER, vec![ROLE_SYSTEM_ADMINISTRATOR]),
+        (
+            USER_ALEX_ADMIN,
+            vec![ROLE_SYSTEM_ADMINISTRATOR, ROLE_EMAIL_MARKETING_MANAGER],
+        ),
+        (
+            USER_SAM_SELLER,
+            vec![ROLE_SALESPERSON, ROLE_EMAIL_MARKETING_VIEWER],
+        ),
+    ]
+    .into_iter()
+    .map(|(user, roles)| (id(user), roles.into_iter().map(id).collect()))
+    .collect()
+}
+
 /// Builds the seed records and the connector's matching progress.
 pub fn build(model: &Model) -> (Store, ConnectorState) {
     let mut store = Store::new(FIRST_ROW_VERSION);
@@ -131,6 +182,16 @@ pub fn build(model: &Model) -> (Store, ConnectorState) {
                 "# Dotdigital Connector",
                 "dotdigital@contoso.onmicrosoft.com",
             ),
+            (
+                USER_ALEX_ADMIN,
+                "Alex Admin",
+                "alex.admin@contoso.onmicrosoft.com",
+            ),
+            (
+                USER_SAM_SELLER,
+                "Sam Seller",
+                "sam.seller@contoso.onmicrosoft.com",
+            ),
         ] {
             let changes = Changes::default()
                 .set("fullname", name)
@@ -141,6 +202,45 @@ pub fn build(model: &Model) -> (Store, ConnectorState) {
                 id(user),
                 changes,
                 id(user),
+                at("2024-01-15T09:00:00Z"),
+            );
+        }
+    }
+
+    if let Some(roles) = model.schema.by_logical(names::ROLE) {
+        for (role, name, template) in [
+            (
+                ROLE_SYSTEM_ADMINISTRATOR,
+                "System Administrator",
+                Some(ROLE_TEMPLATE_SYSTEM_ADMINISTRATOR),
+            ),
+            (
+                ROLE_EMAIL_MARKETING_MANAGER,
+                "Email Marketing Manager",
+                None,
+            ),
+            (
+                ROLE_SALESPERSON,
+                "Salesperson",
+                Some(ROLE_TEMPLATE_SALESPERSON),
+            ),
+            (ROLE_EMAIL_MARKETING_VIEWER, "Email Marketing Viewer", None),
+            (
+                ROLE_SYSTEM_CUSTOMIZER,
+                "System Customizer",
+                Some(ROLE_TEMPLATE_SYSTEM_CUSTOMIZER),
+            ),
+        ] {
+            let mut changes = Changes::default().set("name", name);
+            if let Some(template) = template {
+                changes = changes.link("_roletemplateid_value", names::ROLETEMPLATE, id(template));
+            }
+            model.write(
+                &mut store,
+                roles,
+                id(role),
+                changes,
+                bot,
                 at("2024-01-15T09:00:00Z"),
             );
         }
@@ -413,6 +513,16 @@ mod tests {
             SOLUTION_SYSTEM,
             DEMO_USER,
             CONNECTOR_USER,
+            USER_ALEX_ADMIN,
+            USER_SAM_SELLER,
+            ROLE_SYSTEM_ADMINISTRATOR,
+            ROLE_EMAIL_MARKETING_MANAGER,
+            ROLE_SALESPERSON,
+            ROLE_EMAIL_MARKETING_VIEWER,
+            ROLE_SYSTEM_CUSTOMIZER,
+            ROLE_TEMPLATE_SYSTEM_ADMINISTRATOR,
+            ROLE_TEMPLATE_SYSTEM_CUSTOMIZER,
+            ROLE_TEMPLATE_SALESPERSON,
             ORGANIZATION,
             BUSINESS_UNIT,
         ] {

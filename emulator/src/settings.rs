@@ -1,6 +1,8 @@
-//! The scenario knobs a test or the demo panel turns at run time: the organization version, the
-//! installed connector version (or none), whether the `solution` table may be read, and
-//! whether the demo page is served under a strict Content Security Policy.
+//! The scenario knobs a test or the demo panel turns at run time: the organization version (which
+//! decides the Web API versions served and whether `$batch` honours `odata.continue-on-error`),
+//! the on-premises organization name (the `/<org>/` path prefix), the installed connector version
+//! (or none), whether the `solution` table may be read, and whether the demo page is served under
+//! a strict Content Security Policy.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -13,6 +15,10 @@ use crate::config::EmulatorConfig;
 pub struct Settings {
     /// What `RetrieveVersion()` answers; also decides which `/api/data/vX.Y/` paths exist.
     pub org_version: String,
+    /// The on-premises organization name: every organization-scoped path (`api/data/`,
+    /// `main.aspx`, `WebResources/`) lives under `/<organization>/`. Empty = online, service at
+    /// the site root.
+    pub organization: String,
     /// The connector solution's version; `None` = not installed.
     pub connector_version: Option<String>,
     /// `false` makes every read of `solutions` answer 403.
@@ -30,6 +36,7 @@ impl Settings {
     pub fn from_config(config: &EmulatorConfig) -> Settings {
         Settings {
             org_version: config.org_version.clone(),
+            organization: config.organization.clone(),
             connector_version: config.connector_version.clone(),
             solution_readable: true,
             strict_csp: false,
@@ -49,6 +56,14 @@ impl Settings {
                     Some(v) if is_version(v) => next.org_version = v.to_string(),
                     _ => return Err(format!("orgVersion must be a version string like \"9.2.25093.00168\", got {value}")),
                 },
+                "organization" => match value {
+                    Value::Null => next.organization = String::new(),
+                    Value::String(v) => {
+                        check_organization(v)?;
+                        next.organization = v.clone();
+                    }
+                    _ => return Err(format!("organization must be a name like \"contoso\", \"\" or null (online), got {value}")),
+                },
                 "connectorVersion" => match value {
                     Value::Null => next.connector_version = None,
                     Value::String(v) if is_version(v) => next.connector_version = Some(v.clone()),
@@ -62,11 +77,49 @@ impl Settings {
                     Some(b) => next.strict_csp = b,
                     None => return Err(format!("strictCsp must be true or false, got {value}")),
                 },
-                other => return Err(format!("unknown setting '{other}' (known: orgVersion, connectorVersion, solutionReadable, strictCsp)")),
+                other => return Err(format!("unknown setting '{other}' (known: orgVersion, organization, connectorVersion, solutionReadable, strictCsp)")),
             }
         }
+        next.check_combination()?;
         *self = next;
         Ok(())
+    }
+
+    /// An organization path means on-premises, and on-premises stops at 9.1: Web API v9.2 and
+    /// org version 9.2 exist only online (Dataverse).
+    pub fn check_combination(&self) -> Result<(), String> {
+        if !self.organization.is_empty() && org_major_minor(&self.org_version) >= (9, 2) {
+            return Err(format!(
+                "organization '{}' makes this an on-premises org, but orgVersion {} is online only (on-premises versions go up to 9.1); set orgVersion to e.g. \"9.1.0.15000\" or organization to \"\"",
+                self.organization, self.org_version
+            ));
+        }
+        Ok(())
+    }
+
+    /// The path every organization-scoped URL starts with: `""` online, `/<organization>` on
+    /// premises.
+    pub fn org_root(&self) -> String {
+        if self.organization.is_empty() {
+            String::new()
+        } else {
+            format!("/{}", self.organization)
+        }
+    }
+
+    /// Whether `$batch` honours `Prefer: odata.continue-on-error`: from 9.1 on; 8.x and 9.0
+    /// ignore it and stop at the first failure.
+    pub fn honours_continue_on_error(&self) -> bool {
+        org_major_minor(&self.org_version) >= (9, 1)
+    }
+
+    /// The Web API versions this org serves, oldest first (`["v8.0", …]`).
+    pub fn api_versions(&self) -> Vec<String> {
+        [(8, 0), (8, 1), (8, 2), (9, 0), (9, 1), (9, 2)]
+            .iter()
+            .map(|(a, b)| format!("v{a}.{b}"))
+            .filter(|v| self.serves_api_version(v))
+            .collect()
     }
 
     /// Whether the org serves the Web API at `version` (`v8.0`…`v9.2`): a Web API version exists
@@ -79,7 +132,8 @@ impl Settings {
         else {
             return false;
         };
-        let known = matches!((major, minor), (8, 0..=2) | (9, 0..=2));
+        let canonical = version == format!("v{major}.{minor}");
+        let known = canonical && matches!((major, minor), (8, 0..=2) | (9, 0..=2));
         let org = org_major_minor(&self.org_version);
         known && org >= (8, 0) && (major, minor) <= org
     }
@@ -88,6 +142,34 @@ impl Settings {
 fn org_major_minor(version: &str) -> (u32, u32) {
     let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Names that cannot be an organization because the emulator serves them at the site root, or
+/// because they would read as an organization-scoped path.
+const RESERVED_ORGANIZATIONS: [&str; 5] = ["api", "demo", "webresources", "xrmservices", "main"];
+
+/// An on-premises organization name: a letter, then letters or digits (at most 64), and not one
+/// of the emulator's own root folders.
+pub fn check_organization(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    let mut chars = name.chars();
+    let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && name.len() <= 64;
+    if !well_formed {
+        return Err(format!("organization must be a letter followed by letters or digits (at most 64), like \"contoso\"; got \"{name}\""));
+    }
+    if RESERVED_ORGANIZATIONS
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+    {
+        return Err(format!(
+            "organization \"{name}\" collides with a path the emulator serves at the site root"
+        ));
+    }
+    Ok(())
 }
 
 /// A version string of 2 to 4 numeric parts (leading zeros allowed).
@@ -126,5 +208,47 @@ mod tests {
             .is_err());
         assert_eq!(settings, before);
         assert!(settings.apply(&json!({"frob": 1})).is_err());
+        assert!(settings
+            .apply(&json!({"organization": "con/toso"}))
+            .is_err());
+        assert!(settings.apply(&json!({"organization": "demo"})).is_err());
+        assert_eq!(settings, before);
+    }
+
+    #[test]
+    fn versions_served_follow_the_org_major_minor() {
+        let mut settings = Settings::from_config(&EmulatorConfig::default());
+        for (org, served) in [
+            ("8.0.1.79", vec!["v8.0"]),
+            ("8.1.0.359", vec!["v8.0", "v8.1"]),
+            ("8.2.2.112", vec!["v8.0", "v8.1", "v8.2"]),
+            ("9.0.2.3034", vec!["v8.0", "v8.1", "v8.2", "v9.0"]),
+            ("9.1.0.15000", vec!["v8.0", "v8.1", "v8.2", "v9.0", "v9.1"]),
+            (
+                "9.2.25093.00168",
+                vec!["v8.0", "v8.1", "v8.2", "v9.0", "v9.1", "v9.2"],
+            ),
+            ("7.0.0.3543", vec![]),
+        ] {
+            assert_eq!(settings.apply(&json!({ "orgVersion": org })), Ok(()));
+            assert_eq!(settings.api_versions(), served, "org {org}");
+        }
+        assert!(!settings.serves_api_version("v08.0"));
+    }
+
+    #[test]
+    fn an_organization_path_needs_an_on_premises_version() {
+        let mut settings = Settings::from_config(&EmulatorConfig::default());
+        assert!(settings.apply(&json!({"organization": "contoso"})).is_err());
+        assert_eq!(
+            settings.apply(&json!({"organization": "contoso", "orgVersion": "9.1.0.15000"})),
+            Ok(())
+        );
+        assert_eq!(settings.org_root(), "/contoso");
+        assert!(settings
+            .apply(&json!({"orgVersion": "9.2.25093.00168"}))
+            .is_err());
+        assert_eq!(settings.apply(&json!({"organization": null})), Ok(()));
+        assert_eq!(settings.org_root(), "");
     }
 }

@@ -2,6 +2,7 @@
 //! schema) and the [`World`] that changes (records, settings, faults, the request log, the
 //! simulated connector's progress), behind one mutex. Nothing here speaks HTTP.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
@@ -149,6 +150,8 @@ pub struct World {
     pub log: RequestLog,
     /// Where each resubscription stands in the simulated connector.
     pub connector: ConnectorState,
+    /// Each user's security roles (the `systemuserroles_association` N:N), in assignment order.
+    pub user_roles: BTreeMap<Guid, Vec<Guid>>,
 }
 
 impl World {
@@ -163,6 +166,7 @@ impl World {
             faults: Faults::default(),
             log: RequestLog::default(),
             connector,
+            user_roles: seed::user_roles(),
         }
     }
 }
@@ -238,6 +242,7 @@ impl Emulator {
             "tables": world.store.dump(),
             "connector": world.connector,
             "faults": world.faults.rules(),
+            "userRoles": world.user_roles,
         })
     }
 }

@@ -38,6 +38,8 @@ pub struct ApiRequest {
     pub body: Vec<u8>,
     /// Scheme and authority the client used, e.g. `http://127.0.0.1:8765`.
     pub origin: String,
+    /// The organization path the service lives under: `""` online, `/contoso` on premises.
+    pub root: String,
 }
 
 impl ApiRequest {
@@ -57,9 +59,10 @@ impl ApiRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// `<origin>/api/data/<version>/`.
+    /// `<origin><root>/api/data/<version>/` (the service root every URL the emulator writes
+    /// starts with).
     pub fn base_url(&self) -> String {
-        format!("{}/api/data/{}/", self.origin, self.version)
+        format!("{}{}/api/data/{}/", self.origin, self.root, self.version)
     }
 
     /// What the `Prefer` headers ask for.
@@ -171,6 +174,7 @@ fn entity(
         return Err(ApiError::privilege_denied("prvReadSolution"));
     }
     let options = QueryOptions::parse(pairs)?;
+    check_expand(model, table, &options, &request.method)?;
     match key {
         None => match request.method.as_str() {
             "GET" => list(model, world, request, table, &options),
@@ -210,12 +214,118 @@ fn check_select(table: &Table, options: &QueryOptions) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The table a collection-valued navigation property of `table` leads to (only the
+/// `systemuserroles_association` N:N, from either side).
+fn collection_nav<'a>(model: &'a Model, table: &Table, nav: &str) -> Option<&'a Table> {
+    match (table.logical_name.as_str(), nav) {
+        (names::SYSTEMUSER, names::SYSTEMUSERROLES) => model.schema.by_logical(names::ROLE),
+        (names::ROLE, names::SYSTEMUSERROLES) => model.schema.by_logical(names::SYSTEMUSER),
+        _ => None,
+    }
+}
+
+/// `$expand` is served for collection-valued navigation properties on `GET`; a single-valued
+/// one (a lookup) is not implemented (501); an unknown name is a 400 like Dataverse's.
+fn check_expand(
+    model: &Model,
+    table: &Table,
+    options: &QueryOptions,
+    method: &str,
+) -> Result<(), ApiError> {
+    for item in &options.expand {
+        if method != "GET" {
+            return Err(ApiError::not_implemented(&format!(
+                "$expand on {method} requests"
+            )));
+        }
+        match collection_nav(model, table, &item.nav) {
+            Some(target) => {
+                for name in item.select.iter().flatten() {
+                    if target.column_by_property(name).is_none() {
+                        return Err(ApiError::property_not_found(name, &target.type_name()));
+                    }
+                }
+            }
+            None if table.lookup_by_nav(&item.nav).is_some() => {
+                return Err(ApiError::not_implemented(&format!(
+                    "$expand of the single-valued navigation property '{}'",
+                    item.nav
+                )))
+            }
+            None => return Err(ApiError::property_not_found(&item.nav, &table.type_name())),
+        }
+    }
+    Ok(())
+}
+
+/// The records related to `id` through a collection-valued navigation property.
+fn related(world: &World, table: &Table, id: Guid, nav: &str) -> Vec<Guid> {
+    match (table.logical_name.as_str(), nav) {
+        (names::SYSTEMUSER, names::SYSTEMUSERROLES) => {
+            world.user_roles.get(&id).cloned().unwrap_or_default()
+        }
+        (names::ROLE, names::SYSTEMUSERROLES) => world
+            .user_roles
+            .iter()
+            .filter(|(_, roles)| roles.contains(&id))
+            .map(|(user, _)| *user)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Adds each `$expand`ed collection to a projected record.
+fn add_expansions(
+    model: &Model,
+    world: &World,
+    table: &Table,
+    record: &Record,
+    options: &QueryOptions,
+    prefs: &Preferences,
+    body: &mut Map<String, Value>,
+) {
+    let Some(id) = record.lookup(&table.primary_key) else {
+        return;
+    };
+    for item in &options.expand {
+        let Some(target) = collection_nav(model, table, &item.nav) else {
+            continue;
+        };
+        let rows: Vec<Value> = related(world, table, id, &item.nav)
+            .into_iter()
+            .filter_map(|other| world.store.get(&target.logical_name, other))
+            .map(|r| {
+                Value::Object(project(
+                    &model.schema,
+                    world,
+                    target,
+                    r,
+                    item.select.as_deref(),
+                    prefs,
+                ))
+            })
+            .collect();
+        body.insert(item.nav.clone(), Value::Array(rows));
+    }
+}
+
 fn context_url(base: &str, table: &Table, options: &QueryOptions, single: bool) -> String {
-    let select = options
-        .select
-        .as_ref()
-        .map(|s| format!("({})", s.join(",")))
-        .unwrap_or_default();
+    let mut items: Vec<String> = options.select.clone().unwrap_or_default();
+    for item in &options.expand {
+        items.push(format!(
+            "{}({})",
+            item.nav,
+            item.select
+                .as_ref()
+                .map(|s| s.join(","))
+                .unwrap_or_default()
+        ));
+    }
+    let select = if items.is_empty() {
+        String::new()
+    } else {
+        format!("({})", items.join(","))
+    };
     let entity = if single { "/$entity" } else { "" };
     format!("{base}$metadata#{}{select}{entity}", table.entity_set)
 }
@@ -256,6 +366,7 @@ fn retrieve(
         options.select.as_deref(),
         &prefs,
     );
+    add_expansions(model, world, table, record, options, &prefs, &mut body);
     body.insert(
         "@odata.context".to_string(),
         Value::String(context_url(&request.base_url(), table, options, true)),
@@ -315,14 +426,16 @@ fn list(
     let values: Vec<Value> = rows
         .into_iter()
         .map(|r| {
-            Value::Object(project(
+            let mut row = project(
                 &model.schema,
                 world,
                 table,
                 r,
                 options.select.as_deref(),
                 &prefs,
-            ))
+            );
+            add_expansions(model, world, table, r, options, &prefs, &mut row);
+            Value::Object(row)
         })
         .collect();
     let mut body = Map::new();

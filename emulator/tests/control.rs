@@ -12,7 +12,7 @@ async fn settings_read_back_and_change_the_scenario() {
     let initial = h.control("GET", "/_emulator/settings", None).await.json();
     assert_eq!(
         initial,
-        json!({"orgVersion": "9.2.25093.00168", "connectorVersion": "7.0.1.721", "solutionReadable": true, "strictCsp": false})
+        json!({"orgVersion": "9.2.25093.00168", "organization": "", "connectorVersion": "7.0.1.721", "solutionReadable": true, "strictCsp": false})
     );
     let changed = h
         .control(

@@ -191,3 +191,92 @@ pub fn temp_dir(label: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+/// Builders and readers for `multipart/mixed` `$batch` bodies.
+pub mod multipart {
+    use serde_json::Value;
+
+    use super::{Harness, Reply};
+
+    /// One `application/http` part. `headers` may hold `Content-ID: n`, which goes on the part.
+    pub fn op(method: &str, url: &str, headers: &[&str], body: Option<&Value>) -> String {
+        let mut part =
+            String::from("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        if let Some(id) = headers.iter().find_map(|h| h.strip_prefix("Content-ID: ")) {
+            part.push_str(&format!("Content-ID: {id}\r\n"));
+        }
+        part.push_str(&format!("\r\n{method} {url} HTTP/1.1\r\n"));
+        for header in headers.iter().filter(|h| !h.starts_with("Content-ID: ")) {
+            part.push_str(&format!("{header}\r\n"));
+        }
+        match body {
+            Some(body) => part.push_str(&format!(
+                "Content-Type: application/json; type=entry\r\n\r\n{body}\r\n"
+            )),
+            None => part.push_str("\r\n\r\n"),
+        }
+        part
+    }
+
+    /// A change set holding `ops`.
+    pub fn change_set(boundary: &str, ops: &[String]) -> String {
+        let mut out = format!("Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n");
+        for o in ops {
+            out.push_str(&format!("--{boundary}\r\n{o}"));
+        }
+        out.push_str(&format!("--{boundary}--\r\n"));
+        out
+    }
+
+    /// A whole batch body with boundary `batch_7f3a`.
+    pub fn batch(items: &[String]) -> String {
+        let mut out = String::new();
+        for item in items {
+            out.push_str(&format!("--batch_7f3a\r\n{item}"));
+        }
+        out.push_str("--batch_7f3a--\r\n");
+        out
+    }
+
+    /// POSTs a batch body to `<service>/$batch` (`service` like `/api/data/v9.2`).
+    pub async fn send(h: &Harness, service: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
+        let mut headers = vec![
+            ("OData-MaxVersion", "4.0"),
+            ("OData-Version", "4.0"),
+            ("Accept", "application/json"),
+            ("Content-Type", "multipart/mixed; boundary=\"batch_7f3a\""),
+        ];
+        headers.extend_from_slice(extra);
+        h.send(
+            "POST",
+            &format!("{service}/$batch"),
+            &headers,
+            body.as_bytes(),
+        )
+        .await
+    }
+
+    /// The status line of each `application/http` response, in order.
+    pub fn statuses(text: &str) -> Vec<u16> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("HTTP/1.1 "))
+            .filter_map(|l| l.split(' ').next()?.parse().ok())
+            .collect()
+    }
+
+    /// The JSON bodies in the response, in order.
+    pub fn json_bodies(text: &str) -> Vec<Value> {
+        text.split("\r\n")
+            .filter(|l| l.starts_with('{'))
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The value of a header inside the answer's parts (first occurrence).
+    pub fn part_header(text: &str, name: &str) -> Option<String> {
+        let prefix = format!("{name}: ");
+        text.split("\r\n")
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .map(str::to_string)
+    }
+}
