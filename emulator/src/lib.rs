@@ -20,6 +20,11 @@
 //! ETags), [`schema`] (tables and columns), [`seed`] (demo data and fixed ids), [`connector`]
 //! (simulated connector), [`faults`], [`request_log`], [`settings`], [`static_files`],
 //! [`control`] (`/_emulator/`), [`routes`] (axum edge), [`server`] (socket).
+//!
+//! The org version decides the Web API versions served and whether `$batch` honours
+//! `odata.continue-on-error`; the `organization` setting moves every organization-scoped path
+//! under `/<org>/` (on premises). See the crate README for the table, with its Microsoft Learn
+//! sources.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
