@@ -165,6 +165,9 @@ fn entity(
     pairs: &[(String, String)],
     now: Timestamp,
 ) -> Result<ApiResponse, ApiError> {
+    if let Some((head, nav)) = request.resource.split_once(")/") {
+        return navigation(model, world, request, pairs, &format!("{head})"), nav);
+    }
     let (set, key) = parse_entity_path(&request.resource)?;
     let table = model
         .schema
@@ -191,6 +194,77 @@ fn entity(
             }
         }
     }
+}
+
+/// `GET <set>(<id>)/<collection nav>?$select=…`: the related records as a collection (only
+/// `systemuserroles_association`); `$filter`, `$orderby`, `$top` and `$expand` there are not
+/// implemented (501).
+fn navigation(
+    model: &Model,
+    world: &World,
+    request: &ApiRequest,
+    pairs: &[(String, String)],
+    head: &str,
+    nav: &str,
+) -> Result<ApiResponse, ApiError> {
+    let (set, key) = parse_entity_path(head)?;
+    let table = model
+        .schema
+        .by_set(set)
+        .ok_or_else(|| ApiError::segment_not_found(set))?;
+    let key = key.ok_or_else(ApiError::query_syntax)?;
+    let id = Guid::parse(key).ok_or_else(ApiError::query_syntax)?;
+    let Some(target) = collection_nav(model, table, nav) else {
+        if table.lookup_by_nav(nav).is_some() {
+            return Err(ApiError::not_implemented(&format!(
+                "The single-valued navigation path '{nav}'"
+            )));
+        }
+        return Err(ApiError::segment_not_found(nav));
+    };
+    only_get(request)?;
+    let options = QueryOptions::parse(pairs)?;
+    if options.filter.is_some()
+        || options.top.is_some()
+        || !options.orderby.is_empty()
+        || options.count
+        || !options.expand.is_empty()
+    {
+        return Err(ApiError::not_implemented(
+            "A query option other than $select on a navigation path",
+        ));
+    }
+    check_select(target, &options)?;
+    if world.store.get(&table.logical_name, id).is_none() {
+        return Err(ApiError::record_not_found(
+            &table.logical_name,
+            &id.to_string(),
+        ));
+    }
+    let prefs = request.preferences();
+    let values: Vec<Value> = related(world, table, id, nav)
+        .into_iter()
+        .filter_map(|other| world.store.get(&target.logical_name, other))
+        .map(|r| {
+            Value::Object(project(
+                &model.schema,
+                world,
+                target,
+                r,
+                options.select.as_deref(),
+                &prefs,
+            ))
+        })
+        .collect();
+    let body = json!({
+        "@odata.context": context_url(&request.base_url(), target, &options, false),
+        "value": values,
+    });
+    Ok(with_annotations_applied(
+        ApiResponse::json(200, &body),
+        &prefs,
+        false,
+    ))
 }
 
 /// `DELETE <set>(<id>)`: 204, or 404 when there is no such record.

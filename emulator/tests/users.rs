@@ -307,3 +307,53 @@ async fn the_control_api_reassigns_roles_until_a_reset() {
     );
     assert_eq!(state["tables"]["role"].as_array().map(Vec::len), Some(5));
 }
+
+#[tokio::test]
+async fn the_navigation_path_lists_a_user_s_roles() {
+    let h = Harness::new();
+    let reply = h
+        .get(&format!(
+            "systemusers({})/systemuserroles_association?$select=name,_roletemplateid_value",
+            seed::USER_ALEX_ADMIN
+        ))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(
+        body["@odata.context"],
+        "http://127.0.0.1:8765/api/data/v9.2/$metadata#roles(name,_roletemplateid_value)"
+    );
+    assert_eq!(body["value"][0]["roleid"], seed::ROLE_SYSTEM_ADMINISTRATOR);
+    assert_eq!(
+        body["value"][0]["_roletemplateid_value"],
+        seed::ROLE_TEMPLATE_SYSTEM_ADMINISTRATOR
+    );
+    assert_eq!(body["value"].as_array().map(Vec::len), Some(2));
+    let missing = "0b0b0b0b-0000-4000-8000-000000000000";
+    assert_eq!(
+        h.get(&format!(
+            "systemusers({missing})/systemuserroles_association"
+        ))
+        .await
+        .error()
+        .0,
+        404
+    );
+    assert_eq!(
+        h.get(&format!("systemusers({})/roles", seed::USER_ALEX_ADMIN))
+            .await
+            .error()
+            .0,
+        404
+    );
+    assert_eq!(
+        h.get(&format!(
+            "systemusers({})/systemuserroles_association?$top=1",
+            seed::USER_ALEX_ADMIN
+        ))
+        .await
+        .error()
+        .0,
+        501
+    );
+}
