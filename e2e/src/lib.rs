@@ -19,7 +19,8 @@
 //! Module map: [`session`] (the per-test fixture and its screenshot), [`page`] (the browser
 //! side: waits, text, clicks, typing, scripts), [`emulator`] (the emulator side: state, request
 //! log, HTTP calls), [`chromedriver`] (the shared driver process), [`a11y`] (computed roles
-//! and accessible names, the axe-core audit), [`paths`], [`failure`].
+//! and accessible names, the axe-core audit), [`demo`] (the organization the demo plays, the
+//! form libraries' frame, deprecated calls), [`paths`], [`failure`].
 //! Nothing here touches the plugin's code: it only drives the page as a user and a test would.
 
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@
 
 pub mod a11y;
 pub mod chromedriver;
+pub mod demo;
 pub mod emulator;
 pub mod failure;
 pub mod form;

@@ -67,7 +67,7 @@ async fn demo_runs_the_shipped_form_library_on_the_seed_record() -> Outcome {
                     pageId: Xrm.Page.data.entity.getId(),
                     pageEmail: Xrm.Page.getAttribute('esc_emailaddress').getValue(),
                     contextUrl: Xrm.Page.context.getClientUrl(),
-                    onLoad: typeof Rsub.EmailSuppressionForm.onLoad
+                    onLoad: typeof DemoHost.scriptWindow().Rsub.EmailSuppressionForm.onLoad
                 };",
                     vec![],
                 )
@@ -397,7 +397,7 @@ async fn scenario_panel_changes_the_emulator_settings_and_reloads_the_form() -> 
             .page
             .wait_until(
                 "Xrm to report the new org version",
-                "return window.Xrm && Xrm.Utility.getGlobalContext().getVersion();",
+                "return window.Xrm && Xrm.Page && Xrm.Page.context.getVersion();",
             )
             .await?;
         ensure!(version == "8.2.28.10", "getVersion() is {version}");

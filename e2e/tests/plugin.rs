@@ -185,7 +185,7 @@ async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outco
             let verified = t
                 .page
                 .execute(
-                    "return performance.getEntriesByName('rsub:state-rendered', 'mark').length;",
+                    "return DemoHost.scriptWindow().performance.getEntriesByName('rsub:state-rendered', 'mark').length;",
                     vec![],
                 )
                 .await?;
@@ -197,7 +197,7 @@ async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outco
             t.page
                 .wait_until(
                     "the state read at load",
-                    "return performance.getEntriesByName('rsub:state-rendered', 'mark').length > 0;",
+                    "return DemoHost.scriptWindow().performance.getEntriesByName('rsub:state-rendered', 'mark').length > 0;",
                 )
                 .await?;
             ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");

@@ -1,8 +1,9 @@
 /*
- * Boots the demo page served at /main.aspx?etn=…&pagetype=entityrecord&id=…: reads the
- * deep link, the org version and the RESX strings, defines window.Xrm (with the deprecated
- * Xrm.Page), draws the form, loads the form libraries named in formxml.js by <script src>
- * (the same bytes `cargo xtask build` writes), then fires OnLoad as Dynamics does.
+ * Boots the demo page served at [/<org>]/main.aspx?etn=…&pagetype=entityrecord&id=…: reads the
+ * deep link, the organization (name and version) and the RESX strings, defines window.Xrm as
+ * that version offers it (with Xrm.Page), draws the form, loads the form libraries named in
+ * formxml.js by <script src> into their own hidden frame (ClientApiFrame_0, whose Xrm is this
+ * window's), then fires OnLoad as Dynamics does, resolving handler names in that frame.
  */
 (function (host) {
     "use strict";
@@ -42,17 +43,48 @@
         if (logList) { host.view.clear(logList); }
     }
 
-    /** Loads one classic script; resolves true when it ran, false when it could not be fetched. */
-    function loadScript(src) {
+    /** Loads one classic script into `doc`; resolves true when it ran, false when it could not be fetched. */
+    function loadScript(doc, src) {
         return new Promise(function (resolve) {
-            var script = document.createElement("script");
+            var script = doc.createElement("script");
             script.src = src;
             script.async = false;
             script.addEventListener("load", function () { resolve(true); });
             script.addEventListener("error", function () { resolve(false); });
-            document.head.appendChild(script);
+            (doc.head || doc.documentElement).appendChild(script);
         });
     }
+
+    /*
+     * The form libraries' frame. Unified Interface runs form scripts in a hidden same-origin
+     * frame (`ClientApiFrame_<n>`), not in the page that draws the form; the execution context,
+     * event arguments and formContext are made by the main window (DYNAMICS.md §7; Learn,
+     * "Debug JavaScript code for model-driven apps",
+     * https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/debug-javascript-code).
+     * The frame has no src: its document is the initial about:blank one, same origin and under
+     * the page's Content Security Policy (which an about:blank frame inherits), so a strict
+     * policy binds the libraries exactly as it binds the page. Its `Xrm` is the host's object.
+     */
+    var scriptFrame = null;
+
+    function createScriptFrame(Xrm) {
+        var frame = document.createElement("iframe");
+        frame.id = "ClientApiFrame_0";
+        frame.name = "ClientApiFrame_0";
+        frame.title = "Form scripts";
+        frame.hidden = true;
+        frame.tabIndex = -1;
+        frame.setAttribute("aria-hidden", "true");
+        document.body.appendChild(frame);
+        frame.contentWindow.Xrm = Xrm;
+        scriptFrame = frame;
+        return frame;
+    }
+
+    /** The window of the frame the form libraries run in (null before the form loads). */
+    host.scriptWindow = function () {
+        return scriptFrame ? scriptFrame.contentWindow : null;
+    };
 
     function boot() {
         var settings = host.panel.loadSettings();
@@ -94,6 +126,9 @@
             log: log,
             webapi: host.webapi,
             view: view,
+            scriptWindow: host.scriptWindow,
+            organization: "",
+            level: host.xrm.clientApiLevel(null, ""),
             orgVersion: null,
             resources: {},
             missingLibraries: {},
@@ -110,7 +145,11 @@
                 entityName: entityName,
                 recordId: recordId ? recordId.replace(/[{}]/g, "") : null,
                 currentForm: function () { return form; },
-                reload: function () { window.location.reload(); }
+                reload: function () { window.location.reload(); },
+                /* The same deep link under the organization's path ("" = online). */
+                openUnderOrganization: function (name) {
+                    window.location.href = (name ? "/" + name : "") + "/main.aspx" + window.location.search;
+                }
             });
             logList = panel.logList;
             env.afterSave = panel.loadRecords;
@@ -128,8 +167,26 @@
         log("demo", "opening " + entityName + (recordId ? " " + recordId : " (no id)") + " as " +
             host.xrm.USERS[settings.user].userName + ", language " + settings.lcid);
 
-        /* The emulator is strict: an 8.x org answers only /api/data/v8.2/, a 7.x org has no Web API. */
-        var version = host.webapi.emulator("GET", "settings").then(function (s) { return s.orgVersion; }, function () { return null; })
+        /*
+         * The emulator is strict: an org serves the Web API versions up to its own major.minor
+         * (v8.0 on 8.0 … v9.2 on 9.2), a 7.x org has none. The organization name ("" = online)
+         * decides the URLs: an on-premises org lives at /<org>/main.aspx. A page opened at the
+         * other address is moved to the right one.
+         */
+        var pageOrganization = host.webapi.organizationOfPage();
+        var scenario = host.webapi.emulator("GET", "settings").then(function (s) { return s || {}; }, function () { return {}; });
+        var version = scenario.then(function (s) {
+                var organization = typeof s.organization === "string" ? s.organization : "";
+                if (organization !== pageOrganization) {
+                    log("demo", "the organization is " + (organization ? "\"" + organization + "\" (on-premises)" : "online") +
+                        ": opening this page at its URL");
+                    window.location.replace((organization ? "/" + organization : "") + "/main.aspx" + window.location.search);
+                    return new Promise(function () { /* the page is leaving */ });
+                }
+                env.organization = organization;
+                host.webapi.useOrganization(organization);
+                return s.orgVersion || null;
+            })
             .then(function (scenarioVersion) {
                 var api = host.webapi.useOrgVersion(scenarioVersion);
                 log("data", "org version " + (scenarioVersion || "unknown") + ": the host uses " + (api || "no Web API (pre-8.0 org)"));
@@ -142,15 +199,27 @@
                     return scenarioVersion || "9.2.0.0";
                 });
             });
-        var strings = host.xrm.loadResources(definition.libraryDependencies || [],
-            settings.lcid === 1033 ? [1033] : [settings.lcid, 1033], log);
+        /* RESX web resources: 9.0 and later ("String (RESX) web resources", Learn). */
+        var strings = version.then(function (v) {
+            if (!host.xrm.clientApiLevel(v, env.organization).v9) { return {}; }
+            return host.xrm.loadResources(definition.libraryDependencies || [],
+                settings.lcid === 1033 ? [1033] : [settings.lcid, 1033], log);
+        });
 
         Promise.all([version, strings]).then(function (results) {
             env.orgVersion = results[0];
             env.resources = results[1];
+            env.level = host.xrm.clientApiLevel(env.orgVersion, env.organization);
+            log("demo", "Client API of org " + (env.orgVersion || "(unknown)") + (env.organization ? " on premises (" + env.organization + ")" : " online") +
+                ": " + (env.level.v9 ? "9.x" : "8.x (Xrm.Page only)") + (env.level.online ? ", online-only members present" : ", no online-only members"));
             var Xrm = host.xrm.createXrm(env);
             env.xrm = Xrm;
             window.Xrm = Xrm;
+            var frame = createScriptFrame(Xrm);
+            if (params.get("bench") === "baseline") {
+                /* The baseline's handler is the host's own function, resolved in the frame like any handler. */
+                frame.contentWindow.DemoHost = { benchBaselineOnLoad: host.benchBaselineOnLoad };
+            }
             if (!recordId) {
                 buildPanel();
                 view.showPageMessage("Choose a record", "Open an Email Suppression from Demo controls \u2192 Records. " +
@@ -171,7 +240,7 @@
                 }
                 log("data", "GET " + definition.entitySetName + "(" + recordId + "): etag " + row["@odata.etag"]);
                 form = host.xrm.createForm(env, entityName, definition, row);
-                Xrm.Page = pageAlias(form.formContext, Xrm.Utility.getGlobalContext());
+                host.xrm.setPage(env, Xrm, pageAlias(form.formContext, env.globalContext));
                 view.renderForm(form);
                 buildPanel();
                 if (noWebApi) {
@@ -206,12 +275,13 @@
             var banner = document.getElementById("library-banner");
             return (definition.formLibraries || []).reduce(function (chain, lib) {
                 return chain.then(function () {
-                    var src = "/WebResources/" + lib.name;
+                    var src = host.webapi.orgPath("/WebResources/") + lib.name;
                     var scriptErrors = [];
+                    var frameWindow = scriptFrame.contentWindow;
                     function onError(event) { scriptErrors.push(event.message || String(event.error)); }
-                    window.addEventListener("error", onError);
-                    return loadScript(src).then(function (ok) {
-                        window.removeEventListener("error", onError);
+                    frameWindow.addEventListener("error", onError);
+                    return loadScript(scriptFrame.contentDocument, src).then(function (ok) {
+                        frameWindow.removeEventListener("error", onError);
                         if (!ok) {
                             env.missingLibraries[lib.name] = true;
                             log("error", "form library " + src + " could not be loaded");

@@ -11,6 +11,15 @@
     var clear = host.view.clear;
     var SETTINGS_KEY = "rsub-demo-settings";
     var OUTCOME_KEY = "rsub-demo-outcome";
+    /** Representative builds, one per row of the version table (www/demo/README.md). */
+    var REPRESENTATIVE_VERSIONS = [
+        { version: "8.0.0.1088", label: "8.0 (CRM 2016)" },
+        { version: "8.1.0.359", label: "8.1 (CRM 2016 Update 1)" },
+        { version: "8.2.0.749", label: "8.2 (Dynamics 365, December 2016)" },
+        { version: "9.0.2.3034", label: "9.0 (version 9.0)" },
+        { version: "9.1.0.15000", label: "9.1 on-premises" },
+        { version: "9.2.25093.00168", label: "9.2 online (Dataverse)" }
+    ];
     var LANGUAGES = [
         { lcid: 1033, name: "English (1033)" },
         { lcid: 1031, name: "Deutsch (1031)" },
@@ -203,7 +212,15 @@
         ]));
 
         /* ---- scenario ---- */
-        var orgVersion = el("input", { type: "text", id: "demo-org-version", className: "inp", autocomplete: "off", spellcheck: false });
+        var orgVersion = el("input", { type: "text", id: "demo-org-version", className: "inp", autocomplete: "off", spellcheck: false,
+            attrs: { list: "demo-org-versions" } });
+        /* One representative build per row of the version table in www/demo/README.md. */
+        var orgVersions = el("datalist", { id: "demo-org-versions" }, REPRESENTATIVE_VERSIONS.map(function (v) {
+            return el("option", { value: v.version, text: v.label });
+        }));
+        var organization = el("input", { type: "text", id: "demo-organization", className: "inp", autocomplete: "off", spellcheck: false,
+            attrs: { placeholder: "(online)" } });
+        var applyOrganization = el("button", { type: "button", className: "btn", text: "Apply organization name" });
         var connectorVersion = el("input", { type: "text", id: "demo-connector-version", className: "inp", autocomplete: "off", spellcheck: false });
         var notInstalled = checkbox("demo-not-installed", "Connector not installed", false);
         var unreadable = checkbox("demo-unreadable", "Solution table unreadable (403)", false);
@@ -221,6 +238,22 @@
             if (!v) { report("Enter an organization version, e.g. 9.2.25093.00168.", true); orgVersion.focus(); return; }
             applySettings(applyOrg, { orgVersion: v }, "Org version " + v);
         });
+        applyOrganization.addEventListener("click", function () {
+            var name = organization.value.trim();
+            if (name && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name)) {
+                report("An organization name is letters, digits, '-' and '_' (e.g. contoso), or empty for online.", true);
+                organization.focus();
+                return;
+            }
+            /* Sent with the version field: the emulator refuses an on-premises org on 9.2 (online only). */
+            var body = { organization: name };
+            if (orgVersion.value.trim()) { body.orgVersion = orgVersion.value.trim(); }
+            busy(applyOrganization, webapi.emulator("POST", "settings", body)).then(function () {
+                window.sessionStorage.setItem(OUTCOME_KEY, "Organization " + (name ? "\"" + name + "\" (on-premises)" : "online") +
+                    " applied; the form was opened at its URL.");
+                ctx.openUnderOrganization(name);
+            }, function (error) { report("Organization " + (name || "(online)") + " failed: " + error.message, true); });
+        });
         applyConnector.addEventListener("click", function () {
             var v = notInstalled.input.checked ? null : connectorVersion.value.trim();
             if (v === "") { report("Enter a connector version, e.g. 7.0.1.721, or tick \"not installed\".", true); connectorVersion.focus(); return; }
@@ -229,6 +262,7 @@
         });
         webapi.emulator("GET", "settings").then(function (s) {
             orgVersion.value = s && s.orgVersion ? s.orgVersion : "";
+            organization.value = s && typeof s.organization === "string" ? s.organization : "";
             var installed = s && s.connectorVersion !== null && s.connectorVersion !== undefined;
             connectorVersion.value = installed ? s.connectorVersion : "";
             notInstalled.input.checked = !installed;
@@ -240,8 +274,14 @@
         });
         root.appendChild(section("Scenario", [
             scenarioNote,
-            field("Organization version", orgVersion, "RetrieveVersion() and getVersion(); e.g. 8.2.0.0, 9.2.25093.00168."),
+            field("Organization version", orgVersion, "RetrieveVersion() and getVersion(); decides which Client API and Web API versions exist. " +
+                REPRESENTATIVE_VERSIONS.map(function (v) { return v.version; }).join(", ") + "."),
+            orgVersions,
             el("div", { className: "panel-buttons" }, [applyOrg]),
+            field("Organization name (on-premises)", organization, "Empty = online. With a name the form lives at /<name>/main.aspx, " +
+                "getClientUrl() ends in /<name> and isOnPremises() is true. Applied together with the version above " +
+                "(on premises ends at 9.1, e.g. 9.1.0.15000)."),
+            el("div", { className: "panel-buttons" }, [applyOrganization]),
             field("Connector version (dotmailerCRMConnector)", connectorVersion, "e.g. 7.0.1.721; 6.0.1.719 is too old for CRM 2015+."),
             notInstalled.node, unreadable.node,
             el("div", { className: "panel-buttons" }, [applyConnector])

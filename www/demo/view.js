@@ -66,7 +66,7 @@
     }
 
     function recordUrl(entityName, id) {
-        return "/main.aspx?etn=" + encodeURIComponent(entityName) + "&pagetype=entityrecord&id=" +
+        return host.webapi.orgPath("/main.aspx") + "?etn=" + encodeURIComponent(entityName) + "&pagetype=entityrecord&id=" +
             encodeURIComponent(String(id).replace(/[{}]/g, "").toLowerCase());
     }
 
@@ -160,7 +160,7 @@
      * With `closesItself` false, window.close() in the page does nothing (only the X closes it).
      */
     function webResourceDialog(input, options, log, closesItself) {
-        var url = "/WebResources/" + input.webresourceName +
+        var url = host.webapi.orgPath("/WebResources/") + input.webresourceName +
             (input.data !== undefined && input.data !== null ? "?data=" + encodeURIComponent(String(input.data)) : "");
         return fetch(url, { cache: "no-store" }).then(function (response) {
             if (!response.ok) {
@@ -337,7 +337,7 @@
     View.prototype.buildWebResource = function (control, parts) {
         var self = this;
         var def = control._def;
-        var url = "/WebResources/" + def.src;
+        var url = host.webapi.orgPath("/WebResources/") + def.src;
         parts.value.classList.add("webresource");
         parts.placeholder = el("p", { className: "muted", text: "Loading web resource " + def.src + "\u2026" });
         parts.value.appendChild(parts.placeholder);

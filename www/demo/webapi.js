@@ -6,8 +6,16 @@
 (function (host) {
     "use strict";
 
-    /* Chosen from the org version like the platform does: v9.2 on 9.x, v8.2 on 8.x, none before 8.0. */
-    var API = "/api/data/v9.2/";
+    /*
+     * Every URL of the organization is built from the client URL: `location.origin` online,
+     * `location.origin + "/<org>"` on premises (DYNAMICS.md §7; Learn: "Compose HTTP requests and
+     * handle errors", https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors
+     * "the Web API URL is [organization URI]/api/data/v9.2/"). ORG_PATH is "" or "/<org>".
+     * API is the highest Web API version the org serves (see apiFor), under the client URL.
+     */
+    var ORG_PATH = "";
+    var API_VERSION = "v9.2";
+    var API = window.location.origin + "/api/data/v9.2/";
     var HOST_HEADER = "X-Demo-Host";
     var ANNOTATIONS = "odata.include-annotations=\"*\"";
     var FORMATTED = "@OData.Community.Display.V1.FormattedValue";
@@ -74,11 +82,33 @@
         return send(method, API + path, body, headers);
     }
 
-    /** Web API path for an org version string: `/api/data/v9.2/`, `/api/data/v8.2/` or null. */
+    /**
+     * The highest Web API version an org serves: its own major.minor, capped at v9.2 (8.0 → v8.0,
+     * 8.1 → v8.1, 8.2 → v8.2, 9.0 → v9.0, 9.1 → v9.1, 9.2 and later → v9.2); null before 8.0
+     * (CRM 2015 and earlier have no Web API). Unknown → v9.2.
+     * Learn: "Web API versions" https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-versions
+     */
+    function versionFor(orgVersion) {
+        var parts = String(orgVersion || "").split(".");
+        var major = parseInt(parts[0], 10);
+        var minor = parseInt(parts[1], 10);
+        if (isNaN(major)) { return "v9.2"; }
+        if (isNaN(minor)) { minor = 0; }
+        if (major < 8) { return null; }
+        if (major === 8) { return "v8." + Math.min(minor, 2); }
+        if (major === 9) { return "v9." + Math.min(minor, 2); }
+        return "v9.2";
+    }
+
     function apiFor(orgVersion) {
-        var major = parseInt(String(orgVersion || "").split(".")[0], 10);
-        if (isNaN(major) || major >= 9) { return "/api/data/v9.2/"; }
-        return major === 8 ? "/api/data/v8.2/" : null;
+        var version = versionFor(orgVersion);
+        return version === null ? null : window.location.origin + ORG_PATH + "/api/data/" + version + "/";
+    }
+
+    /** "" or "/<org>" from a page path like `/contoso/main.aspx`. */
+    function orgPathOf(pathname) {
+        var m = /^\/([^\/]+)\/main\.aspx$/i.exec(String(pathname || ""));
+        return m ? "/" + m[1] : "";
     }
 
     /** GUID in URL form: no braces, lower case. Throws on anything else. */
@@ -125,11 +155,33 @@
         bracedGuid: bracedGuid,
         dataverseError: dataverseError,
 
-        /** Picks the Web API version for the org (call before anything else). */
+        /** Picks the Web API version for the org (call before anything else; after useOrganization). */
         useOrgVersion: function (orgVersion) {
+            API_VERSION = versionFor(orgVersion);
             API = apiFor(orgVersion);
             return API;
         },
+
+        /** The Web API version in use (`v9.2`…`v8.0`) or null. */
+        apiVersion: function () { return API_VERSION; },
+
+        /** Sets the on-premises organization name ("" = online); every org URL gets `/<org>`. */
+        useOrganization: function (organization) {
+            ORG_PATH = organization ? "/" + organization : "";
+        },
+
+        /** The organization name this page was opened under ("" online), from its path. */
+        organizationOfPage: function () {
+            return orgPathOf(window.location.pathname).slice(1);
+        },
+
+        /** `location.origin` online, `location.origin + "/<org>"` on premises. */
+        clientUrl: function () { return window.location.origin + ORG_PATH; },
+
+        /** A path of the organization (`/main.aspx`, `/WebResources/…`) under its client URL. */
+        orgPath: function (path) { return ORG_PATH + path; },
+
+        versionFor: versionFor,
 
         /** Reads a row from `/_emulator/state` (used when the org has no Web API). */
         retrieveFromState: function (primaryIdAttribute, id) {

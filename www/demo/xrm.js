@@ -69,8 +69,16 @@
         };
     }
 
+    /**
+     * A Date of any realm: the form libraries run in their own frame, so the Dates they pass to
+     * setValue are the frame's (the real host accepts them; form scripts always run in a frame).
+     */
+    function isDate(value) {
+        return Object.prototype.toString.call(value) === "[object Date]";
+    }
+
     function sameValue(a, b) {
-        if (a instanceof Date && b instanceof Date) {
+        if (isDate(a) && isDate(b)) {
             return a.getTime() === b.getTime();
         }
         if (Array.isArray(a) && Array.isArray(b)) {
@@ -173,9 +181,12 @@
         }
     }
 
-    /** Resolves a dotted global function name (`Rsub.EmailSuppressionForm.onLoad`) at call time. */
-    function resolveFunction(name) {
-        var target = window;
+    /**
+     * Resolves a dotted global function name (`Rsub.EmailSuppressionForm.onLoad`) at call time in
+     * `root`: the global object of the frame the form libraries run in (main.js).
+     */
+    function resolveFunction(name, root) {
+        var target = root || window;
         var parts = String(name).split(".");
         for (var i = 0; i < parts.length; i += 1) {
             if (target === null || target === undefined) {
@@ -184,6 +195,62 @@
             target = target[parts[i]];
         }
         return typeof target === "function" ? target : null;
+    }
+
+    /* ------------------------------------------------------------------ versions */
+
+    /**
+     * What the org version (and online / on-premises) offers. The table with its Learn pages is
+     * in www/demo/README.md ("Client API by org version"). Unknown version = 9.2 online.
+     * Online-only members (async handlers, PostSave, userSettings.roles, preventDefaultOnError,
+     * Xrm.App) need 9.2 *and* online: Learn lists them as not supported on premises
+     * (https://learn.microsoft.com/dynamics365/customerengagement/on-premises/developer/clientapi/reference),
+     * and they came after the last on-premises release, so 9.0/9.1 lack them (stricter reading).
+     */
+    function clientApiLevel(orgVersion, organization) {
+        var parts = String(orgVersion || "").split(".");
+        var major = parseInt(parts[0], 10);
+        var minor = parseInt(parts[1], 10);
+        if (isNaN(major)) { major = 9; minor = 2; }
+        if (isNaN(minor)) { minor = 0; }
+        var v = major * 100 + Math.min(minor, 99);
+        var onPremises = Boolean(organization);
+        return {
+            major: major,
+            minor: minor,
+            onPremises: onPremises,
+            /** 9.0: Xrm.Utility.getGlobalContext, getFormContext, Xrm.Navigation, RESX, userSettings… */
+            v9: v >= 900,
+            /** 9.1: Xrm.Navigation.navigateTo, getPageContext. */
+            navigateTo: v >= 901,
+            /** 8.2 (Dynamics 365): context.getVersion (stricter reading; see README). */
+            getVersion: v >= 802,
+            /** 9.2 online: async handlers, PostSave, roles, preventDefaultOnError, Xrm.App. */
+            online: v >= 902 && !onPremises
+        };
+    }
+
+    /**
+     * Records the use of a deprecated member once per name: an event log entry of kind
+     * `deprecated` and an entry in DemoHost.deprecatedCalls(). Only on 9.x, where Learn deprecates
+     * them ("Client API deprecations",
+     * https://learn.microsoft.com/power-platform/important-changes-coming#some-client-apis-are-deprecated).
+     */
+    var deprecatedSeen = [];
+    function deprecated(env, name, replacement) {
+        if (!env.level || !env.level.v9) { return; }
+        if (deprecatedSeen.indexOf(name) >= 0) { return; }
+        deprecatedSeen.push(name);
+        env.log("deprecated", name + " is deprecated" + (replacement ? "; use " + replacement : ""));
+    }
+    host.deprecatedCalls = function () { return deprecatedSeen.slice(); };
+
+    /** `fn` wrapped so that each call records the deprecated `name`. */
+    function deprecatedFn(env, name, replacement, fn) {
+        return function () {
+            deprecated(env, name, replacement);
+            return fn.apply(this, arguments);
+        };
     }
 
     /* ------------------------------------------------------------------ global context */
@@ -208,17 +275,58 @@
     };
 
     function createGlobalContext(env) {
+        var level = env.level;
         var user = USERS[env.settings.user] || USERS.admin;
         var lcid = env.settings.lcid;
         var orgLcid = 1033;
+        var webapi = env.webapi;
+        var orgUniqueName = env.organization || "orgdemo";
+        function clientUrl() { return webapi.clientUrl(); }
+        function roleIds() { return user.roles.map(function (role) { return role.id; }); }
+        function queryStringParameters() {
+            var out = {};
+            new URLSearchParams(window.location.search).forEach(function (v, k) { out[k] = v; });
+            return out;
+        }
+        var client = {
+            getClient: function () { return "Web"; },
+            getClientState: function () { return "Online"; },
+            getFormFactor: function () { return 1; }
+        };
+
+        if (!level.v9) {
+            /*
+             * 8.x: Xrm.Page.context / executionContext.getContext() only ("Client-side context
+             * (client-side reference)", https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/gg334511(v=crm.8)).
+             * getUserRoles gives role ids with braces; no userSettings, organizationSettings,
+             * getWebResourceUrl or app members.
+             */
+            var context8 = {
+                client: client,
+                getClientUrl: clientUrl,
+                getCurrentTheme: function () { return "default"; },
+                getIsAutoSaveEnabled: function () { return false; },
+                getOrgLcid: function () { return orgLcid; },
+                getOrgUniqueName: function () { return orgUniqueName; },
+                getQueryStringParameters: queryStringParameters,
+                getTimeZoneOffsetMinutes: function () { return -new Date().getTimezoneOffset(); },
+                getUserId: function () { return user.userId; },
+                getUserLcid: function () { return lcid; },
+                getUserName: function () { return user.userName; },
+                getUserRoles: roleIds,
+                isOnPremises: function () { return level.onPremises; },
+                prependOrgName: function (path) { return webapi.orgPath(String(path)); }
+            };
+            if (level.getVersion) {
+                context8.getVersion = function () { return env.orgVersion; };
+            }
+            return context8;
+        }
+
         var userSettings = {
             userId: user.userId,
             userName: user.userName,
             languageId: lcid,
-            roles: itemCollection(user.roles.map(function (role) {
-                return { id: role.id, name: role.name, entityType: role.entityType };
-            })),
-            securityRoles: user.roles.map(function (role) { return role.id.replace(/[{}]/g, "").toLowerCase(); }),
             isRTL: false,
             isHighContrastEnabled: false,
             isGuidedHelpEnabled: false,
@@ -227,56 +335,73 @@
             getTimeZoneOffsetMinutes: function () { return -new Date().getTimezoneOffset(); },
             dateFormattingInfo: notSupported("userSettings.dateFormattingInfo")
         };
-        unsupportedProperty(userSettings, "securityRolePrivileges", "userSettings.securityRolePrivileges");
+        var securityRoles = user.roles.map(function (role) { return role.id.replace(/[{}]/g, "").toLowerCase(); });
+        if (level.online) {
+            /* roles (names): Unified Interface online only; securityRoles then deprecated (userSettings page). */
+            userSettings.roles = itemCollection(user.roles.map(function (role) {
+                return { id: role.id, name: role.name, entityType: role.entityType };
+            }));
+            Object.defineProperty(userSettings, "securityRoles", {
+                enumerable: true,
+                configurable: true,
+                get: function () {
+                    deprecated(env, "userSettings.securityRoles", "userSettings.roles");
+                    return securityRoles.slice();
+                }
+            });
+            unsupportedProperty(userSettings, "securityRolePrivileges", "userSettings.securityRolePrivileges");
+        } else {
+            userSettings.securityRoles = securityRoles;
+        }
         var organizationSettings = {
             organizationId: "{B3E1F7A2-9D4C-4B6E-8F1A-5C2D7E9B0A63}",
-            uniqueName: "orgdemo",
+            uniqueName: orgUniqueName,
             languageId: orgLcid,
             baseCurrencyId: "{0F5E1B6A-3C4D-4E2F-8A9B-7C6D5E4F3A21}",
             defaultCountryCode: "",
             isAutoSaveEnabled: false,
             useSkypeProtocol: false,
-            isTrialOrganization: false,
             organizationGeo: "local",
             fullNameConventionCode: 0
         };
+        if (level.online) {
+            organizationSettings.isTrialOrganization = false;
+            client.isOffline = function () { return false; };
+            client.isNetworkAvailable = function () { return true; };
+        } else {
+            client.isOffline = function () { return false; };
+        }
         var context = {
-            client: {
-                getClient: function () { return "Web"; },
-                getClientState: function () { return "Online"; },
-                getFormFactor: function () { return 1; },
-                isOffline: function () { return false; },
-                isNetworkAvailable: function () { return true; }
-            },
+            client: client,
             userSettings: userSettings,
             organizationSettings: organizationSettings,
-            getClientUrl: function () { return window.location.origin; },
-            getCurrentAppUrl: function () { return window.location.origin + "/main.aspx"; },
+            getClientUrl: clientUrl,
+            getCurrentAppUrl: function () { return clientUrl() + "/main.aspx"; },
             getVersion: function () { return env.orgVersion; },
-            isOnPremises: function () { return false; },
-            getWebResourceUrl: function (name) { return "/WebResources/" + name; },
-            getCurrentAppName: function () { return Promise.resolve("Email Marketing (demo)"); },
-            getCurrentAppProperties: function () {
-                return Promise.resolve({ appId: "00000000-0000-0000-0000-000000000000", displayName: "Email Marketing (demo)", uniqueName: "rsub_demo", url: window.location.origin + "/main.aspx" });
-            },
+            isOnPremises: function () { return level.onPremises; },
+            getWebResourceUrl: function (name) { return webapi.orgPath("/WebResources/" + name); },
             getCurrentTheme: function () { return "default"; },
-            getTimeZoneOffsetMinutes: function () { return userSettings.getTimeZoneOffsetMinutes(); },
             getAdvancedConfigSetting: notSupported("getGlobalContext().getAdvancedConfigSetting"),
-            /* Deprecated v8 members that v9 still answers. */
-            getUserId: function () { return user.userId; },
-            getUserName: function () { return user.userName; },
-            getUserLcid: function () { return lcid; },
-            getUserRoles: function () { return userSettings.securityRoles.slice(); },
-            getOrgLcid: function () { return orgLcid; },
-            getOrgUniqueName: function () { return organizationSettings.uniqueName; },
-            getIsAutoSaveEnabled: function () { return organizationSettings.isAutoSaveEnabled; },
-            getQueryStringParameters: function () {
-                var out = {};
-                new URLSearchParams(window.location.search).forEach(function (v, k) { out[k] = v; });
-                return out;
-            },
-            prependOrgName: function (path) { return path; }
+            prependOrgName: function (path) { return webapi.orgPath(String(path)); },
+            /* Deprecated v8 members that v9 still answers; each use is recorded. */
+            getUserId: deprecatedFn(env, "context.getUserId()", "userSettings.userId", function () { return user.userId; }),
+            getUserName: deprecatedFn(env, "context.getUserName()", "userSettings.userName", function () { return user.userName; }),
+            getUserLcid: deprecatedFn(env, "context.getUserLcid()", "userSettings.languageId", function () { return lcid; }),
+            getUserRoles: deprecatedFn(env, "context.getUserRoles()", "userSettings.roles", function () { return securityRoles.slice(); }),
+            getOrgLcid: deprecatedFn(env, "context.getOrgLcid()", "organizationSettings.languageId", function () { return orgLcid; }),
+            getOrgUniqueName: deprecatedFn(env, "context.getOrgUniqueName()", "organizationSettings.uniqueName", function () { return orgUniqueName; }),
+            getIsAutoSaveEnabled: deprecatedFn(env, "context.getIsAutoSaveEnabled()", "organizationSettings.isAutoSaveEnabled", function () { return false; }),
+            getQueryStringParameters: deprecatedFn(env, "context.getQueryStringParameters()", "formContext.data.attributes", queryStringParameters),
+            getTimeZoneOffsetMinutes: deprecatedFn(env, "context.getTimeZoneOffsetMinutes()", "userSettings.getTimeZoneOffsetMinutes()", function () {
+                return userSettings.getTimeZoneOffsetMinutes();
+            })
         };
+        if (level.navigateTo) {
+            context.getCurrentAppName = function () { return Promise.resolve("Email Marketing (demo)"); };
+            context.getCurrentAppProperties = function () {
+                return Promise.resolve({ appId: "00000000-0000-0000-0000-000000000000", displayName: "Email Marketing (demo)", uniqueName: "rsub_demo", url: clientUrl() + "/main.aspx" });
+            };
+        }
         return context;
     }
 
@@ -289,7 +414,7 @@
         names.forEach(function (name) {
             table[name] = {};
             lcids.forEach(function (lcid) {
-                var url = "/WebResources/" + name + "." + lcid + ".resx";
+                var url = host.webapi.orgPath("/WebResources/") + name + "." + lcid + ".resx";
                 jobs.push(fetch(url, { cache: "no-store" }).then(function (response) {
                     if (!response.ok) {
                         log("resx", "RESX " + name + "." + lcid + ".resx: HTTP " + response.status + " (getResourceString gives null for it)");
@@ -320,6 +445,7 @@
 
     function createXrm(env) {
         var globalContext = createGlobalContext(env);
+        env.globalContext = globalContext;
         var resources = env.resources || {};
 
         function getResourceString(webResourceName, key) {
@@ -486,7 +612,93 @@
             Page: null
         };
         unsupportedProperty(Xrm.App, "sidePanes", "Xrm.App.sidePanes");
+        return fitToVersion(env, Xrm);
+    }
+
+    /*
+     * The 8.x Xrm.Utility ("Xrm.Utility (client-side reference)",
+     * https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/jj602956(v=crm.8));
+     * deprecated in 9.0 (Xrm.Utility page, "Deprecated methods",
+     * https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-utility).
+     */
+    function legacyUtility(env) {
+        return {
+            alertDialog: function (message, onCloseCallback) {
+                env.view.alertDialog({ text: String(message) }, {}).then(function () {
+                    if (typeof onCloseCallback === "function") { onCloseCallback(); }
+                });
+            },
+            confirmDialog: function (message, yesCloseCallback, noCloseCallback) {
+                env.view.confirmDialog({ text: String(message) }, {}).then(function (answer) {
+                    var callback = answer && answer.confirmed ? yesCloseCallback : noCloseCallback;
+                    if (typeof callback === "function") { callback(); }
+                });
+            },
+            /* The demo's tables (esc_emailsuppression, contact) are not activities. */
+            isActivityType: function (entityName) { return false; },
+            openEntityForm: function (name, id, parameters, windowOptions) {
+                if (name && id && !(windowOptions && windowOptions.openInNewWindow)) {
+                    env.navigate(name, id);
+                    return;
+                }
+                throw new Error("not supported in the demo: Xrm.Utility.openEntityForm without an id or in a new window");
+            },
+            openQuickCreate: notSupported("Xrm.Utility.openQuickCreate"),
+            openWebResource: notSupported("Xrm.Utility.openWebResource (opens a new window)")
+        };
+    }
+
+    /** Removes what the org version lacks (absent, not throwing) and marks the 9.x deprecations. */
+    function fitToVersion(env, Xrm) {
+        var level = env.level;
+        var legacy = legacyUtility(env);
+        if (!level.v9) {
+            /* 8.x: Xrm.Page and the 8.x Xrm.Utility only. */
+            return { Page: null, Utility: legacy };
+        }
+        var replacements = {
+            alertDialog: "Xrm.Navigation.openAlertDialog",
+            confirmDialog: "Xrm.Navigation.openConfirmDialog",
+            isActivityType: "Xrm.Utility.getEntityMetadata",
+            openEntityForm: "Xrm.Navigation.openForm",
+            openQuickCreate: "Xrm.Navigation.openForm",
+            openWebResource: "Xrm.Navigation.openWebResource"
+        };
+        Object.keys(replacements).forEach(function (name) {
+            Xrm.Utility[name] = deprecatedFn(env, "Xrm.Utility." + name + "()", replacements[name], legacy[name]);
+        });
+        if (!level.navigateTo) {
+            /* navigateTo and getPageContext: 9.1 (stricter reading for getPageContext). */
+            delete Xrm.Navigation.navigateTo;
+            delete Xrm.Utility.getPageContext;
+        } else if (level.onPremises) {
+            /* On premises navigationOptions.title is not supported: the dialog shows no given title. */
+            var navigateTo = Xrm.Navigation.navigateTo;
+            Xrm.Navigation.navigateTo = function (pageInput, navigationOptions) {
+                var options = Object.assign({}, navigationOptions || {});
+                delete options.title;
+                return navigateTo(pageInput, options);
+            };
+        }
+        if (!level.online) {
+            delete Xrm.App;
+        }
         return Xrm;
+    }
+
+    /**
+     * Puts `Xrm.Page` (the current form) on `Xrm`. On 9.x reading it records the deprecation
+     * ("Client API form context", https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/clientapi-form-context).
+     */
+    function setPage(env, Xrm, page) {
+        Object.defineProperty(Xrm, "Page", {
+            enumerable: true,
+            configurable: true,
+            get: function () {
+                deprecated(env, "Xrm.Page", "executionContext.getFormContext()");
+                return page;
+            }
+        });
     }
 
     /* ------------------------------------------------------------------ the form */
@@ -553,7 +765,7 @@
                 (type === "string" && typeof value === "string") ||
                 (type === "boolean" && typeof value === "boolean") ||
                 (type === "optionset" && typeof value === "number" && attr._meta.options.some(function (o) { return o.value === value; })) ||
-                (type === "datetime" && value instanceof Date && !isNaN(value.getTime())) ||
+                (type === "datetime" && isDate(value) && !isNaN(value.getTime())) ||
                 (type === "lookup" && Array.isArray(value) && value.every(function (v) { return v && v.id && v.entityType; }));
             if (!ok) {
                 throw new Error("setValue(" + JSON.stringify(value) + ") is not a valid value for the " + type +
@@ -562,7 +774,7 @@
         }
 
         function copyValue(value) {
-            if (value instanceof Date) { return new Date(value.getTime()); }
+            if (isDate(value)) { return new Date(value.getTime()); }
             if (Array.isArray(value)) {
                 return value.map(function (v) { return { id: v.id, name: v.name, entityType: v.entityType }; });
             }
@@ -719,7 +931,7 @@
             if (type === "webresource") {
                 control._available = null; /* decided by the view: true when the web resource exists */
                 control._frameReady = null;
-                control.getSrc = function () { return "/WebResources/" + def.src; };
+                control.getSrc = function () { return env.webapi.orgPath("/WebResources/") + def.src; };
                 control.setSrc = notSupported("web resource control setSrc");
                 control.getObject = notSupported("web resource control getObject (Silverlight-era API)");
                 control.getData = notSupported("web resource control getData");
@@ -748,14 +960,17 @@
             var ctx = {
                 _depth: 0,
                 _handler: null,
-                getFormContext: function () { return formContext; },
                 getEventArgs: function () { return eventArgs; },
                 getEventSource: function () { return eventSource; },
                 getDepth: function () { return ctx._depth; },
-                getContext: function () { return env.xrm.Utility.getGlobalContext(); },
+                getContext: function () { return env.globalContext; },
                 getSharedVariable: function (key) { return shared[key]; },
                 setSharedVariable: function (key, value) { shared[key] = value; }
             };
+            if (env.level.v9) {
+                /* getFormContext: 9.0 ("Client API execution context"). */
+                ctx.getFormContext = function () { return formContext; };
+            }
             return ctx;
         }
 
@@ -807,7 +1022,7 @@
                 index += 1;
                 var state = { sync: true, preventOnError: false, noTimeout: false };
                 ctx._handler = state;
-                var fn = h.fn || resolveFunction(h.name);
+                var fn = h.fn || resolveFunction(h.name, env.scriptWindow ? env.scriptWindow() : window);
                 if (!fn) {
                     var missing = new Error("Web resource method does not exist: " + h.name);
                     missing.name = "ReferenceError";
@@ -889,7 +1104,7 @@
             var args = { getDataLoadState: function () { return dataLoadState; } };
             var ctx = makeExecutionContext(kind === "form" ? formContext : formContext.data, args);
             return runHandlers(eventName, handlers, ctx, {
-                async: kind === "form" ? env.settings.asyncOnLoad : false,
+                async: kind === "form" ? env.settings.asyncOnLoad && env.level.online : false,
                 markCall: kind === "form" ? "demo:onload-call" : null
             });
         }
@@ -951,6 +1166,7 @@
                 getSaveErrorInfo: function () { return errorInfo; },
                 getEntityReference: function () { return entity.getEntityReference(); }
             };
+            /* PostSave exists only where addOnPostSave does (9.2 online), so these args are online-only too. */
             return runHandlers("PostSave", handlers, makeExecutionContext(entity, args), { async: false });
         }
 
@@ -994,10 +1210,19 @@
                 },
                 getEntityReference: function () { return entity.getEntityReference(); }
             };
+            if (!env.level.online) {
+                /*
+                 * Not on premises (Learn's on-premises exception list) and not before the async
+                 * OnSave support (2021): absent on 8.x, 9.0 and 9.1.
+                 */
+                delete eventArgs.preventDefaultOnError;
+                delete eventArgs.disableAsyncTimeout;
+                delete eventArgs.getEntityReference;
+            }
             var ctx = makeExecutionContext(entity, eventArgs);
             env.view.setSaving(true);
             saving = runHandlers("OnSave", formXmlHandlers("onsave").concat(onSave), ctx, {
-                async: env.settings.asyncOnSave,
+                async: env.settings.asyncOnSave && env.level.online,
                 onErrorPrevent: function (name) {
                     if (prevented === null) { prevented = "preventDefaultOnError() in " + name; }
                     log("save", "the save is cancelled: " + name + " failed after preventDefaultOnError()");
@@ -1093,6 +1318,10 @@
             isValid: function () { return attributes.every(function (a) { return a.isValid(); }); },
             getDataXml: notSupported("formContext.data.entity.getDataXml"),
             save: function (saveOption) {
+                /* Deprecated in 9.0 for formContext.data.save ("entity.save (Client API reference)",
+                   https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/formcontext-data-entity/save). */
+                deprecated(env, "formContext.data.entity.save(" + (saveOption === undefined ? "" : JSON.stringify(saveOption)) + ")",
+                    "formContext.data.save(), then close the form with formContext.ui.close");
                 var mode = saveOption === "saveandclose" ? 2 : saveOption === "saveandnew" ? 59 : 1;
                 if (mode === 59) { throw new Error("not supported in the demo: save(\"saveandnew\") (no Create form)"); }
                 save(mode, "formContext.data.entity.save()").catch(function () { /* shown on the form */ });
@@ -1102,6 +1331,12 @@
             addOnPostSave: function (handler) { onPostSave.push({ fn: handler, name: handler.name || "(addOnPostSave handler)", args: [], passContext: true }); },
             removeOnPostSave: function (handler) { onPostSave = onPostSave.filter(function (h) { return h.fn !== handler; }); }
         };
+
+        if (!env.level.online) {
+            /* addOnPostSave/removeOnPostSave: not on premises, and newer than 9.1 (README). */
+            delete entity.addOnPostSave;
+            delete entity.removeOnPostSave;
+        }
 
         var tabs = [];
         var ui = {
@@ -1133,7 +1368,8 @@
             removeOnLoad: function (handler) { formOnLoad = formOnLoad.filter(function (h) { return h.fn !== handler; }); },
             setFormEntityName: notSupported("formContext.ui.setFormEntityName")
         };
-        ["formSelector", "navigation", "process", "quickForms", "headerSection", "footerSection"].forEach(function (name) {
+        (env.level.online ? ["formSelector", "navigation", "process", "quickForms", "headerSection", "footerSection"]
+            : ["formSelector", "navigation", "process", "quickForms", "footerSection"]).forEach(function (name) {
             unsupportedProperty(ui, name, "formContext.ui." + name);
         });
 
@@ -1266,6 +1502,8 @@
 
     host.xrm = {
         createXrm: createXrm,
+        setPage: setPage,
+        clientApiLevel: clientApiLevel,
         createForm: createForm,
         loadResources: loadResources,
         parseParameters: parseParameters,

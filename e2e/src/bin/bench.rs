@@ -70,36 +70,61 @@ const FINE_TIMER_US: f64 = 10.0;
 
 /// Resolves, once they all exist, with the times from `demo:onload-call` to the first of each
 /// mark named in `arguments[0]` after it, and the library's start (`rsub:library-start` to
-/// `rsub:module-started`, or `null`). A `PerformanceObserver` waits, so nothing polls the page
-/// while it loads; `null` after 10 s.
+/// `rsub:module-started`, or `null`). The host puts `demo:*` marks on the page's timeline; the
+/// form library runs in its own frame (`DemoHost.scriptWindow()`, `#ClientApiFrame_0`) and puts
+/// `rsub:*` marks on that frame's timeline. Every mark is read on the page's clock: a frame
+/// mark's `startTime` plus the frame's `performance.timeOrigin` minus the page's. A
+/// `PerformanceObserver` on each timeline waits, so nothing polls the page while it loads;
+/// `null` after 10 s.
 const LOAD_MARKS_JS: &str = r#"
     const ends = arguments[0], done = arguments[arguments.length - 1];
-    const first = (name) => performance.getEntriesByName(name, "mark")[0];
+    const frame = () => (window.DemoHost && DemoHost.scriptWindow ? DemoHost.scriptWindow() : null);
+    /* Marks named `name` from the page and the frame, oldest first, on the page's clock. */
+    function marks(name) {
+        const own = performance.getEntriesByName(name, "mark").map((m) => m.startTime);
+        const w = frame();
+        const shift = w ? w.performance.timeOrigin - performance.timeOrigin : 0;
+        const theirs = w ? w.performance.getEntriesByName(name, "mark").map((m) => m.startTime + shift) : [];
+        return own.concat(theirs).sort((a, b) => a - b);
+    }
+    const first = (name) => marks(name)[0];
     function interval() {
         const call = first("demo:onload-call");
-        if (!call) { return null; }
+        if (call === undefined) { return null; }
         const ms = ends.map((name) => {
-            const mark = performance.getEntriesByName(name, "mark")
-                .find((m) => m.startTime >= call.startTime);
-            return mark ? mark.startTime - call.startTime : null;
+            const at = marks(name).find((t) => t >= call);
+            return at === undefined ? null : at - call;
         });
         if (ms.some((v) => v === null)) { return null; }
         const start = first("rsub:library-start"), started = first("rsub:module-started");
+        const w = frame();
         return {
             ms,
-            libraryMs: start && started ? started.startTime - start.startTime : null,
+            libraryMs: start !== undefined && started !== undefined ? started - start : null,
             search: location.search,
-            library: typeof Rsub === "object" && Rsub !== null
+            library: !!w && typeof w.Rsub === "object" && w.Rsub !== null
         };
     }
     const now = interval();
     if (now) { done(now); return; }
-    const observer = new PerformanceObserver(() => {
+    const observers = [];
+    let watchedFrame = null;
+    function check() {
+        const w = frame();
+        if (w && w !== watchedFrame) {
+            watchedFrame = w;
+            const inFrame = new w.PerformanceObserver(check);
+            inFrame.observe({ type: "mark" });
+            observers.push(inFrame);
+        }
         const found = interval();
-        if (found) { observer.disconnect(); clearTimeout(timer); done(found); }
-    });
-    const timer = setTimeout(() => { observer.disconnect(); done(null); }, 10000);
-    observer.observe({ type: "mark" });
+        if (found) { observers.forEach((o) => o.disconnect()); clearTimeout(timer); done(found); }
+    }
+    const timer = setTimeout(() => { observers.forEach((o) => o.disconnect()); done(null); }, 10000);
+    const onPage = new PerformanceObserver(check);
+    onPage.observe({ type: "mark" });
+    observers.push(onPage);
+    check();
 "#;
 
 /// Times `arguments[0]` synchronous save decisions one by one and `arguments[0]` more in blocks
@@ -123,7 +148,7 @@ const SAVE_JS: &str = r#"
         getDepth: () => 0,
         getContext: () => Xrm.Utility.getGlobalContext()
     };
-    const onSave = Rsub.EmailSuppressionForm.onSave;
+    const onSave = DemoHost.scriptWindow().Rsub.EmailSuppressionForm.onSave;
     for (let i = 0; i < 50; i += 1) { onSave(ctx, ...params); }
     prevented = 0;
     const single = [];
