@@ -29,6 +29,7 @@
 pub mod a11y;
 pub mod chromedriver;
 pub mod demo;
+pub mod driver;
 pub mod emulator;
 pub mod failure;
 pub mod form;
@@ -37,8 +38,10 @@ pub mod paths;
 pub mod session;
 
 pub use dataverse_emulator::seed;
+pub use driver::Engine;
 pub use emulator::{LocalEmulator, Reply};
 pub use failure::{Failure, Outcome};
 pub use hyper::Method;
 pub use page::Page;
+pub use session::run_in;
 pub use session::{run, E2e};

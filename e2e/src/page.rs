@@ -111,6 +111,60 @@ impl Page {
         Ok(page)
     }
 
+    /// Opens a session of `engine` (headless, see [`crate::driver::Engine::capabilities`])
+    /// through the driver at `driver_url`; `base_url` is the emulator.
+    pub async fn open_in(
+        engine: crate::driver::Engine,
+        driver_url: &str,
+        base_url: &str,
+    ) -> Outcome<Page> {
+        let profile = fresh_profile_dir()?;
+        let capabilities = engine.capabilities(&profile);
+        let page = Page::open_with_capabilities(driver_url, base_url, capabilities, profile)
+            .await
+            .map_err(|e| e.with_note(format_args!("browser: {}", engine.browser_executable())))?;
+        // The same viewport as Chromium's `--window-size` where the browser has no such switch
+        // (MiniBrowser opens at 1024×768); a driver that cannot resize keeps its size.
+        let _ = page.client.set_window_size(1400, 1000).await;
+        Ok(page)
+    }
+
+    /// Opens a session with the given new-session `capabilities` through the driver at
+    /// `driver_url`; `profile` is the session's folder, removed when it closes (or fails to
+    /// open); `base_url` is the emulator.
+    pub async fn open_with_capabilities(
+        driver_url: &str,
+        base_url: &str,
+        capabilities: serde_json::Map<String, Value>,
+        profile: PathBuf,
+    ) -> Outcome<Page> {
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(driver_url)
+            .await
+            .map_err(|e| {
+                let _ = std::fs::remove_dir_all(&profile);
+                Failure::new(format!(
+                    "cannot open a browser session through {driver_url}: {e}"
+                ))
+            })?;
+        let page = Page {
+            client,
+            base_url: base_url.to_string(),
+            profile,
+        };
+        let timeouts = TimeoutConfiguration::new(
+            Some(Duration::from_secs(10)),
+            Some(Duration::from_secs(20)),
+            Some(Duration::ZERO),
+        );
+        if let Err(e) = page.client.update_timeouts(timeouts).await {
+            let _ = page.close().await;
+            return Err(e.into());
+        }
+        Ok(page)
+    }
+
     /// The underlying WebDriver client, for anything the helpers do not cover.
     pub fn client(&self) -> &Client {
         &self.client

@@ -1,8 +1,8 @@
 //! The per-test fixture: a fresh emulator, a browser session on it, and — whatever the test's
 //! outcome — a screenshot at `<target>/e2e/<test>.png`, the browser closed and the emulator
-//! stopped.
+//! stopped. [`run`] drives Chromium; [`run_in`] any [`Engine`].
 
-use crate::chromedriver;
+use crate::driver::{self, Engine};
 use crate::emulator::LocalEmulator;
 use crate::failure::Outcome;
 use crate::page::Page;
@@ -19,11 +19,28 @@ pub struct E2e {
 }
 
 impl E2e {
-    /// Starts the emulator and a browser session for the test `name`.
+    /// Starts the emulator and a Chromium session for the test `name`.
     pub async fn start(name: &str) -> Outcome<E2e> {
+        E2e::start_in(Engine::Chromium, name).await
+    }
+
+    /// Starts the emulator and a session of `engine` for the test `name`. Firefox and WebKit
+    /// serve one session at a time: hold [`Engine::exclusive`] around the test (as [`run_in`]
+    /// does).
+    pub async fn start_in(engine: Engine, name: &str) -> Outcome<E2e> {
         let emulator = LocalEmulator::start().await?;
-        let driver = chromedriver::shared()?;
-        let page = Page::open(driver.url(), &emulator.url()).await?;
+        let driver = driver::shared(engine)?;
+        let page = match engine {
+            Engine::Chromium => Page::open(driver.url(), &emulator.url()).await,
+            _ => Page::open_in(engine, driver.url(), &emulator.url()).await,
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                emulator.shutdown().await;
+                return Err(e);
+            }
+        };
         Ok(E2e {
             name: name.to_string(),
             page,
@@ -69,6 +86,22 @@ where
     F: AsyncFnOnce(&E2e) -> Outcome,
 {
     let e2e = E2e::start(name).await?;
+    let outcome = test(&e2e).await;
+    e2e.finish(outcome).await
+}
+
+/// Runs one end-to-end test in `engine`, as [`run`] does in Chromium. The screenshot is
+/// `<target>/e2e/<name>.png`, so give each engine's test its own name. When the engine is not
+/// installed the test is skipped with a loud message, unless `CI` is set: then it fails.
+pub async fn run_in<F>(engine: Engine, name: &str, test: F) -> Outcome
+where
+    F: AsyncFnOnce(&E2e) -> Outcome,
+{
+    if !driver::installed_or_skip(engine, name)? {
+        return Ok(());
+    }
+    let _turn = engine.exclusive().await;
+    let e2e = E2e::start_in(engine, name).await?;
     let outcome = test(&e2e).await;
     e2e.finish(outcome).await
 }

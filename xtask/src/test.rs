@@ -8,7 +8,10 @@
 //!    shipped script,
 //! 4. lints of the browser-only code, then the browser suites: `wasm-bindgen-test` in headless
 //!    Chromium against that build (`tests/browser.rs`) and the status panel (`tests/panel.rs`),
-//! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver.
+//! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver,
+//! 6. its smoke subset in the other engines (`e2e/tests/engines.rs`): Firefox ESR through
+//!    geckodriver and WebKitGTK through WebKitWebDriver (under Xvfb). `CI` passes through, so
+//!    under `CI=true` an engine that is not installed fails the run instead of being skipped.
 
 use std::process::Command;
 
@@ -22,6 +25,13 @@ const BROWSER_TIMEOUT_SECS: &str = "600";
 /// How long the end-to-end suite may take before it is stopped.
 const E2E_TIMEOUT_SECS: &str = "900";
 
+/// How long the smoke in Firefox and WebKit may take before it is stopped (it takes about a
+/// minute).
+const ENGINES_TIMEOUT_SECS: &str = "600";
+
+/// The end-to-end test target that runs in Firefox and WebKit; every other one runs in Chromium.
+const ENGINES_TEST: &str = "engines";
+
 const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
 
 /// Runs every suite; stops at the first failure.
@@ -33,24 +43,53 @@ pub fn all() -> Result<(), String> {
     let libraries = build::web_resources()?;
     dist::verify()?;
     browser(&libraries)?;
-    end_to_end()
+    end_to_end()?;
+    engines()
 }
 
-/// The end-to-end suite; it needs the build above (the demo loads it).
+/// The end-to-end suite in Chromium: every target of `e2e` but the engines smoke, and its doc
+/// tests; it needs the build above (the demo loads it).
 fn end_to_end() -> Result<(), String> {
+    let mut targets = vec!["--lib".to_string(), "--bins".to_string()];
+    for test in e2e_tests()? {
+        if test != ENGINES_TEST {
+            targets.extend(["--test".to_string(), test]);
+        }
+    }
     let mut tests = Command::new("timeout");
     tests
-        .args([
-            E2E_TIMEOUT_SECS,
-            "cargo",
-            "test",
-            "-p",
-            "e2e",
-            "--",
-            "--test-threads=2",
-        ])
+        .args([E2E_TIMEOUT_SECS, "cargo", "test", "-p", "e2e"])
+        .args(&targets)
+        .args(["--", "--test-threads=2"])
         .env("CHROMEDRIVER", chromedriver());
-    cmd::run_with(&mut tests).map_err(|e| format!("end-to-end tests: {e}"))
+    cmd::run_with(&mut tests).map_err(|e| format!("end-to-end tests: {e}"))?;
+    cmd::run("cargo", &["test", "--quiet", "-p", "e2e", "--doc"])
+        .map_err(|e| format!("end-to-end doc tests: {e}"))
+}
+
+/// The smoke subset in Firefox and WebKit, one session per engine at a time, both engines at
+/// once.
+fn engines() -> Result<(), String> {
+    let mut tests = Command::new("timeout");
+    tests
+        .args([ENGINES_TIMEOUT_SECS, "cargo", "test", "-p", "e2e"])
+        .args(["--test", ENGINES_TEST, "--", "--test-threads=2"]);
+    cmd::run_with(&mut tests).map_err(|e| format!("end-to-end tests in Firefox and WebKit: {e}"))
+}
+
+/// The names of the `e2e/tests/*.rs` targets, sorted.
+fn e2e_tests() -> Result<Vec<String>, String> {
+    let dir = crate::paths::root().join("e2e").join("tests");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_string()))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// The browser-only code paths: lints for `wasm32`, then the browser tests against the built
