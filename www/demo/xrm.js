@@ -223,8 +223,8 @@
             v9: v >= 900,
             /** 9.1: Xrm.Navigation.navigateTo, getPageContext. */
             navigateTo: v >= 901,
-            /** 8.2 (Dynamics 365): context.getVersion (stricter reading; see README). */
-            getVersion: v >= 802,
+            /** 8.1 (CRM Online 2016 Update 1 / CRM 2016 SP1): context.getVersion (README). */
+            getVersion: v >= 801,
             /** 9.2 online: async handlers, PostSave, roles, preventDefaultOnError, Xrm.App. */
             online: v >= 902 && !onPremises
         };
