@@ -296,7 +296,71 @@ fn customizations(
             usize::from(expect.has_form)
         ));
     }
+    if expect.has_form {
+        wired_form(root)?;
+    }
     Ok(resources.len())
+}
+
+/// What a wired package must say about its form: the table with its `<EntityInfo>`, the form
+/// without `unmodified`, the library once, each handler of ours once.
+fn wired_form(root: roxmltree::Node) -> Result<(), String> {
+    for entity in root.descendants().filter(|n| n.has_tag_name("Entity")) {
+        let info = xml::child(entity, "EntityInfo")
+            .and_then(|i| xml::child(i, "entity"))
+            .ok_or("the wired table's <Entity> has no <EntityInfo><entity>")?;
+        if info.attribute("unmodified") != Some("1") {
+            return Err("the wired table's <EntityInfo> must be unmodified=\"1\" (the package does not change the table)".into());
+        }
+    }
+    let systemform = root
+        .descendants()
+        .find(|n| n.has_tag_name("systemform"))
+        .ok_or("no <systemform>")?;
+    if systemform.attribute("unmodified").is_some() {
+        return Err(
+            "the wired form still carries unmodified=\"1\": the import would treat it as unchanged"
+                .into(),
+        );
+    }
+    let live = |n: &roxmltree::Node| {
+        !n.ancestors()
+            .any(|a| a.attribute("solutionaction") == Some("Removed"))
+    };
+    let libraries = systemform
+        .descendants()
+        .filter(|n| n.has_tag_name("Library") && n.attribute("name") == Some(super::form::LIBRARY))
+        .filter(live)
+        .count();
+    if libraries != 1 {
+        return Err(format!(
+            "the wired form lists {} {libraries} time(s); expected once",
+            super::form::LIBRARY
+        ));
+    }
+    for function in [
+        super::form::ON_LOAD,
+        super::form::ON_SAVE,
+        super::form::ON_CHANGE,
+    ] {
+        let count = systemform
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("Handler")
+                    && n.attribute("functionName") == Some(function)
+                    && n.attribute("libraryName") == Some(super::form::LIBRARY)
+                    && n.parent_element()
+                        .is_some_and(|p| p.has_tag_name("Handlers"))
+            })
+            .filter(live)
+            .count();
+        if count != 1 {
+            return Err(format!(
+                "the wired form has {function} {count} time(s); expected once"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn manifest(text: &str, expect: &Expect) -> Result<(), String> {
@@ -325,6 +389,21 @@ fn manifest(text: &str, expect: &Expect) -> Result<(), String> {
         return Err(format!(
             "solution.xml has <Managed>{managed}</Managed> in the wrong flavour"
         ));
+    }
+    let missing = xml::child(manifest, "MissingDependencies")
+        .map(|m| xml::elements(m).count())
+        .unwrap_or_default();
+    if expect.has_form {
+        let required: BTreeSet<&str> = xml::child(manifest, "MissingDependencies")
+            .into_iter()
+            .flat_map(xml::elements)
+            .filter_map(|d| xml::child(d, "Required")?.attribute("type"))
+            .collect();
+        if !(required.contains("1") && required.contains("60")) {
+            return Err("a wired package must declare the connector's table and form in <MissingDependencies>".into());
+        }
+    } else if missing != 0 {
+        return Err("a package without a wired form must declare no <MissingDependencies>".into());
     }
     let roots: BTreeSet<String> = xml::child(manifest, "RootComponents")
         .map(|r| {
@@ -372,26 +451,195 @@ pub fn schema_dir() -> std::path::PathBuf {
         .join("customizations")
 }
 
-/// Validates `customizations.xml` (written to `file`) with `xmllint` against Microsoft's
-/// schema; `Ok(false)` with a printed reason when the schema folder is absent.
-pub fn validate_schema(file: &Path) -> Result<bool, String> {
+/// Attributes that exports from 2020 on write on the nodes of a form and that the 9.0 schema
+/// predates, accepted on the customer's exported form (element `*` = any). Seen in the real
+/// exports in `shared/reference/real-exports`:
+/// - `solutionaction` (`Added`/`Modified`/`Removed`) and `ordinalvalue`: the differential form a
+///   customized form of a managed table is exported as (Apollo: tabs, columns, sections, cells,
+///   labels, controls, events, `Handlers`, `Handler`, `formLibraries`, header, footer,
+///   `DisplayConditions`, `controlDescription`);
+/// - `headerdensity` on `<form>` (every Unified Interface form, Apollo and mini-crm);
+/// - `id` on `<column>` (Apollo).
+pub const NEWER_FORM_ATTRIBUTES: [(&str, &str); 4] = [
+    ("*", "solutionaction"),
+    ("*", "ordinalvalue"),
+    ("form", "headerdensity"),
+    ("column", "id"),
+];
+
+/// The customer's form as the 9.0 schema can judge it: the newer attributes above removed,
+/// elements marked `solutionaction="Removed"` dropped (a differential export writes them as a
+/// bare key, without the children the schema requires: Apollo's removed tab, and `<Everyone>`
+/// next to `<Role>` in `DisplayConditions`), and the `<parameters>` of controls other than ours
+/// dropped (each control class has its own, and newer ones, e.g. `HideQuickFormBorder` of the
+/// quick view control, are unknown to the schema).
+pub fn exported_form_for_schema(customizations: &str) -> Result<String, String> {
+    let doc = xml::parse("customizations.xml", customizations)?;
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    for systemform in doc.descendants().filter(|n| n.has_tag_name("systemform")) {
+        let mut skip_until = 0;
+        for node in systemform.descendants().filter(roxmltree::Node::is_element) {
+            if node.range().start < skip_until {
+                continue;
+            }
+            let ours = node
+                .parent_element()
+                .is_some_and(|c| c.attribute("id") == Some(super::form::PANEL_CONTROL_ID));
+            let foreign_parameters = node.has_tag_name("parameters")
+                && node
+                    .parent_element()
+                    .is_some_and(|c| c.has_tag_name("control"))
+                && !ours;
+            if node.attribute("solutionaction") == Some("Removed") || foreign_parameters {
+                cuts.push(node.range());
+                skip_until = node.range().end;
+                continue;
+            }
+            for attribute in node.attributes() {
+                let allowed = NEWER_FORM_ATTRIBUTES.iter().any(|(element, name)| {
+                    *name == attribute.name() && (*element == "*" || node.has_tag_name(*element))
+                });
+                if allowed {
+                    let range = attribute.range();
+                    let start = customizations[..range.start].trim_end().len();
+                    cuts.push(start..range.end);
+                }
+            }
+        }
+    }
+    cuts.sort_by_key(|r| std::cmp::Reverse(r.start));
+    let mut out = customizations.to_owned();
+    for range in cuts {
+        out.replace_range(range, "");
+    }
+    Ok(out)
+}
+
+/// `customizations.xml` with every `<systemform>` replaced by the nodes of ours it holds
+/// ([`super::form::probe`]): what the package writes, for the strict schema check.
+pub fn ours_for_schema(customizations: &str) -> Result<String, String> {
+    let doc = xml::parse("customizations.xml", customizations)?;
+    let mut forms: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for systemform in doc.descendants().filter(|n| n.has_tag_name("systemform")) {
+        let range = systemform.range();
+        forms.push((range.clone(), super::form::probe(&customizations[range])?));
+    }
+    let mut out = customizations.to_owned();
+    for (range, probe) in forms.into_iter().rev() {
+        out.replace_range(range, &probe);
+    }
+    Ok(out)
+}
+
+/// Runs `xmllint` on `file` against Microsoft's schema: `Ok(None)` when valid, else the
+/// findings; `Err` when the tool is missing.
+fn xmllint(file: &Path, schema: &Path) -> Result<Option<String>, String> {
+    if !cmd::exists("xmllint") {
+        return Err("xmllint is missing: run `cargo xtask setup` (package libxml2-utils)".into());
+    }
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(file)
+        .output()
+        .map_err(|e| format!("could not start xmllint: {e}"))?;
+    if out.status.success() {
+        return Ok(None);
+    }
+    Ok(Some(String::from_utf8_lossy(&out.stderr).into_owned()))
+}
+
+/// What the schema check found.
+pub struct SchemaReport {
+    /// Whether the schema was there to check against.
+    pub validated: bool,
+    /// Findings on the customer's exported form beyond what real exports are known to carry
+    /// (reported, not failed: Dynamics wrote that form and reads it back).
+    pub exported_form_notes: Vec<String>,
+}
+
+/// Validates one package's `customizations.xml` against Microsoft's 9.0 schema, written into
+/// `dir` as `<stem>.customizations.xml`: strictly for everything the package writes (forms
+/// reduced to the nodes of ours), and for a customer's form after
+/// [`exported_form_for_schema`] (`<stem>.exported-form.xml`), whose remaining findings are
+/// returned as notes. Without the schema folder: `validated: false`, with a printed reason.
+pub fn validate_schema(
+    customizations: &str,
+    dir: &Path,
+    stem: &str,
+) -> Result<SchemaReport, String> {
     let schema = schema_dir().join("CustomizationsSolution.xsd");
+    let mut report = SchemaReport {
+        validated: false,
+        exported_form_notes: Vec::new(),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let ours = dir.join(format!("{stem}.customizations.xml"));
+    std::fs::write(&ours, ours_for_schema(customizations)?)
+        .map_err(|e| format!("cannot write {}: {e}", ours.display()))?;
     if !schema.is_file() {
         println!(
             "  SKIPPED schema validation of {}: Microsoft's schema is not at {} \
              (it comes with this repository's shared/ folder; see shared/schemas/README.md)",
-            file.display(),
+            ours.display(),
             schema.display()
         );
-        return Ok(false);
+        return Ok(report);
     }
-    if !cmd::exists("xmllint") {
-        return Err("xmllint is missing: run `cargo xtask setup` (package libxml2-utils)".into());
+    if let Some(findings) = xmllint(&ours, &schema)? {
+        return Err(format!(
+            "customizations.xml does not validate against Microsoft's schema ({}):\n{findings}",
+            ours.display()
+        ));
     }
-    let file_str = file.to_str().ok_or("non-UTF-8 path")?;
-    let schema_str = schema.to_str().ok_or("non-UTF-8 path")?;
-    cmd::run("xmllint", &["--noout", "--schema", schema_str, file_str]).map_err(|e| {
-        format!("customizations.xml does not validate against Microsoft's schema: {e}")
-    })?;
-    Ok(true)
+    report.validated = true;
+    if customizations.contains("<systemform") {
+        let exported = dir.join(format!("{stem}.exported-form.xml"));
+        std::fs::write(&exported, exported_form_for_schema(customizations)?)
+            .map_err(|e| format!("cannot write {}: {e}", exported.display()))?;
+        if let Some(findings) = xmllint(&exported, &schema)? {
+            report.exported_form_notes = findings
+                .lines()
+                .filter(|l| l.contains("validity error"))
+                .map(str::to_owned)
+                .collect();
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real Apollo differential forms, wired: our nodes validate strictly, the exported
+    /// form validates once the known newer attributes and removed nodes are set aside.
+    #[test]
+    fn judges_our_nodes_strictly_and_the_exported_form_by_what_real_exports_carry() {
+        let text = std::fs::read_to_string(
+            crate::paths::root().join("xtask/src/dist/fixtures/apollo/customizations.xml"),
+        )
+        .unwrap();
+        let lenient = exported_form_for_schema(&text).unwrap();
+        for name in ["solutionaction", "ordinalvalue", "headerdensity"] {
+            assert!(text.contains(name) && !lenient.contains(name), "{name}");
+        }
+        let ours = ours_for_schema(&text).unwrap();
+        assert!(!ours.contains("solutionaction") && ours.matches("<systemform>").count() == 2);
+        let schema = schema_dir().join("CustomizationsSolution.xsd");
+        if !schema.is_file() || !cmd::exists("xmllint") {
+            return;
+        }
+        let dir = crate::paths::target().join("dist").join("schema-test");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, doc) in [("lenient", &lenient), ("ours", &ours)] {
+            let file = dir.join(format!("{name}.xml"));
+            std::fs::write(&file, doc).unwrap();
+            assert_eq!(xmllint(&file, &schema).unwrap(), None, "{name}");
+        }
+        let strict = dir.join("strict.xml");
+        std::fs::write(&strict, &text).unwrap();
+        assert!(xmllint(&strict, &schema).unwrap().is_some());
+    }
 }

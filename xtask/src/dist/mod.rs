@@ -80,17 +80,20 @@ fn unique_name(source: &stage::Source) -> Result<String, String> {
         .ok_or_else(|| "solution/Other/Solution.xml has no <UniqueName>".into())
 }
 
-/// What one packing run produced.
-struct Output {
-    zips: Vec<(PathBuf, stage::Staged)>,
+/// One package flavour, in memory until every check has passed.
+struct Package {
+    /// `<UniqueName>_<version>[_managed].zip`.
+    file_name: String,
+    /// The zip.
+    bytes: Vec<u8>,
+    /// What it was packed from.
+    staged: stage::Staged,
+    /// Managed flavour.
+    managed: bool,
 }
 
-/// Stages, packs, writes and checks both flavours into `out_dir`.
-fn package_into(
-    out_dir: &Path,
-    form: Option<&form::ExportedForm>,
-    write_folders: bool,
-) -> Result<Output, String> {
+/// Stages and packs both flavours in memory.
+fn make_packages(form: Option<&form::ExportedForm>) -> Result<Vec<Package>, String> {
     let source = stage::read_source(&paths::root().join("solution"))?;
     let (built, skipped) = stage::read_shipped(&paths::webresources())?;
     for name in &skipped {
@@ -101,30 +104,79 @@ fn package_into(
     }
     let version = names::solution_version(&manifest::package_version()?)?;
     let unique = unique_name(&source)?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
-    let mut zips = Vec::new();
+    let mut packages = Vec::new();
     for managed in [false, true] {
         let staged = stage::stage(&source, &built, form, &version, managed)?;
         let parts = package::pack(&staged.folder)?;
         let bytes = package::write_zip(&parts)?;
         let suffix = if managed { "_managed" } else { "" };
-        let zip_path = out_dir.join(format!(
-            "{unique}_{}{suffix}.zip",
-            version.replace('.', "_")
-        ));
-        std::fs::write(&zip_path, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", zip_path.display()))?;
-        if write_folders {
-            let folder_dir =
-                out_dir
-                    .join("solution")
-                    .join(if managed { "managed" } else { "unmanaged" });
-            write_folder(&folder_dir, &staged.folder)?;
-        }
-        zips.push((zip_path, staged));
+        packages.push(Package {
+            file_name: format!("{unique}_{}{suffix}.zip", version.replace('.', "_")),
+            bytes,
+            staged,
+            managed,
+        });
     }
-    Ok(Output { zips })
+    if let Some(package) = packages.first() {
+        if !package.staged.not_built.is_empty() {
+            println!(
+                "declared in solution/ but not built yet, so not shipped: {}",
+                package.staged.not_built.join(", ")
+            );
+        }
+    }
+    Ok(packages)
+}
+
+/// The name a zip is written under before every zip of the run is complete.
+fn partial_name(file_name: &str) -> String {
+    format!(".{file_name}.partial")
+}
+
+/// Writes the packages into `out_dir` only when `check` passed: the zips this run would write
+/// (and any partial leftovers) are removed first, each zip is written under a temporary name
+/// and renamed into place at the end, so a failed run leaves no zip behind. Returns the paths.
+fn publish(
+    out_dir: &Path,
+    packages: &[Package],
+    check: impl FnOnce(&[Package]) -> Result<(), String>,
+) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    for package in packages {
+        for name in [package.file_name.clone(), partial_name(&package.file_name)] {
+            let path = out_dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+        }
+    }
+    check(packages)?;
+    let mut written = Vec::new();
+    let result = (|| {
+        for package in packages {
+            let partial = out_dir.join(partial_name(&package.file_name));
+            std::fs::write(&partial, &package.bytes)
+                .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            written.push(partial);
+        }
+        let mut finals = Vec::new();
+        for package in packages {
+            let partial = out_dir.join(partial_name(&package.file_name));
+            let path = out_dir.join(&package.file_name);
+            std::fs::rename(&partial, &path)
+                .map_err(|e| format!("cannot move {} into place: {e}", path.display()))?;
+            finals.push(path);
+        }
+        Ok(finals)
+    })();
+    if result.is_err() {
+        for path in &written {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    result
 }
 
 fn write_folder(dir: &Path, folder: &package::Folder) -> Result<(), String> {
@@ -141,64 +193,55 @@ fn write_folder(dir: &Path, folder: &package::Folder) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks every zip of an output (structure, names, schema, round trip); prints a summary.
-fn check_output(output: &Output) -> Result<(), String> {
+/// Checks every package (structure, names, schema, round trip); prints a summary each.
+/// `scratch` receives the documents the schema check reads.
+fn check_packages(packages: &[Package], scratch: &Path) -> Result<(), String> {
     let version = names::solution_version(&manifest::package_version()?)?;
-    for (zip_path, staged) in &output.zips {
-        let managed = zip_path.to_string_lossy().ends_with("_managed.zip");
-        let bytes = std::fs::read(zip_path)
-            .map_err(|e| format!("cannot read {}: {e}", zip_path.display()))?;
+    for package in packages {
+        let name = &package.file_name;
+        let staged = &package.staged;
         let report = checks::check_zip(
-            &bytes,
+            &package.bytes,
             &checks::Expect {
-                managed,
+                managed: package.managed,
                 version: &version,
                 shipped: &staged.shipped,
                 has_form: staged.has_form,
                 staged: &staged.folder,
             },
         )
-        .map_err(|e| format!("{}: {e}", zip_path.display()))?;
-        let customizations = package::read_zip(&bytes)?
+        .map_err(|e| format!("{name}: {e}"))?;
+        let customizations = package::read_zip(&package.bytes)?
             .into_iter()
             .find(|(n, _)| n == "customizations.xml")
-            .map(|(_, b)| b)
+            .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        let stem = zip_path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let check_dir = zip_path.with_file_name("schema-check");
-        std::fs::create_dir_all(&check_dir)
-            .map_err(|e| format!("cannot create {}: {e}", check_dir.display()))?;
-        let file = check_dir.join(format!("{stem}.customizations.xml"));
-        std::fs::write(&file, customizations)
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-        let validated = checks::validate_schema(&file)?;
+        let stem = name.trim_end_matches(".zip");
+        let schema = checks::validate_schema(&customizations, scratch, stem)
+            .map_err(|e| format!("{name}: {e}"))?;
         println!(
-            "{}: {} bytes, {} parts, {} web resource(s){}, structure/content types/FileName/schema order/names/round trip OK, schema {}",
-            zip_path.display(),
-            bytes.len(),
+            "{name}: {} bytes, {} parts, {} web resource(s){}, structure/content types/FileName/schema order/names/round trip OK, schema {}",
+            package.bytes.len(),
             report.parts,
             report.web_resources,
             if staged.has_form { " + form wiring" } else { "" },
-            if validated { "valid" } else { "NOT VALIDATED (schema folder absent)" }
+            if schema.validated { "valid" } else { "NOT VALIDATED (schema folder absent)" }
         );
+        if !schema.exported_form_notes.is_empty() {
+            println!(
+                "  note: your exported form carries {} thing(s) the 9.0 schema predates beyond the \
+                 known newer attributes; kept as exported (Dynamics wrote them):",
+                schema.exported_form_notes.len()
+            );
+            for note in schema.exported_form_notes.iter().take(10) {
+                println!("    {note}");
+            }
+        }
     }
     Ok(())
 }
 
-fn print_not_built(output: &Output) {
-    if let Some((_, staged)) = output.zips.first() {
-        if !staged.not_built.is_empty() {
-            println!(
-                "declared in solution/ but not built yet, so not shipped: {}",
-                staged.not_built.join(", ")
-            );
-        }
-    }
-}
-
+/// Reads the exported form file and wires it.
 fn wired_form(options: &Options) -> Result<Option<form::ExportedForm>, String> {
     let Some(path) = &options.form_xml else {
         return Ok(None);
@@ -206,7 +249,19 @@ fn wired_form(options: &Options) -> Result<Option<form::ExportedForm>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let wanted = options.form.as_ref().map(|(e, i)| (e.as_str(), i.as_str()));
-    let mut exported = form::find_form(&text, wanted, &path.to_string_lossy())?;
+    // The unpacked layout: Entities/<table>/FormXml/<type>/{id}.xml next to Entities/<table>/Entity.xml.
+    let entity_xml = path
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .map(|dir| dir.join("Entity.xml"))
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    let mut exported = form::find_form(
+        &text,
+        wanted,
+        &path.to_string_lossy(),
+        entity_xml.as_deref(),
+    )?;
     let mapping_text = match &options.mapping {
         None => form::DEFAULT_MAPPING.to_owned(),
         Some(m) if m.trim_start().starts_with('{') => m.clone(),
@@ -228,6 +283,7 @@ fn wired_form(options: &Options) -> Result<Option<form::ExportedForm>, String> {
     } else {
         None
     };
+    let dialect = form::dialect(&exported.systemform)?;
     exported.systemform = form::inject(
         &exported.systemform,
         &form::Wiring {
@@ -235,10 +291,16 @@ fn wired_form(options: &Options) -> Result<Option<form::ExportedForm>, String> {
             panel: panel_id.as_deref(),
         },
     )?;
+    exported.needs = form::Needs::of(&mapping);
     println!(
-        "wiring form {} of {}: library {}, OnLoad/OnSave/OnChange({}) with parameters {}{}",
+        "wiring form {} of {} ({}): library {}, OnLoad/OnSave/OnChange({}) with parameters {}{}",
         exported.form_id,
         exported.entity,
+        match dialect {
+            form::Dialect::Full => "full form",
+            form::Dialect::Differential =>
+                "differential form: new nodes marked solutionaction=\"Added\"",
+        },
         form::LIBRARY,
         mapping.request_attribute(),
         mapping.parameters(),
@@ -257,17 +319,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build::web_resources()?;
     let form = wired_form(&options)?;
     let out_dir = paths::target().join("dist");
-    let output = package_into(&out_dir, form.as_ref(), true)?;
-    print_not_built(&output);
-    check_output(&output)?;
+    let packages = make_packages(form.as_ref())?;
+    let scratch = out_dir.join("schema-check");
+    let shipped = packages[0].staged.shipped.clone();
+    let zips = publish(&out_dir, &packages, |packages| {
+        check_packages(packages, &scratch)?;
+        lint::shipped_scripts(&paths::webresources(), &shipped).map(drop)
+    })?;
+    for package in &packages {
+        let flavour = if package.managed {
+            "managed"
+        } else {
+            "unmanaged"
+        };
+        write_folder(
+            &out_dir.join("solution").join(flavour),
+            &package.staged.folder,
+        )?;
+    }
+    for zip in &zips {
+        println!("wrote {}", zip.display());
+    }
     if form.is_some() {
         println!(
             "the form wiring is in the unmanaged zip only: a managed layer on the connector's form \
              would need a differential FormXml (see docs/customizing.md)"
         );
     }
-    let shipped = &output.zips[0].1.shipped;
-    lint::shipped_scripts(&paths::webresources(), shipped)?;
     println!(
         "unpacked layout of each zip: {}",
         out_dir.join("solution").display()
@@ -275,31 +353,64 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The fixture forms `cargo xtask test` wires: (name, file, mapping).
+const FIXTURE_FORMS: [(&str, &str, Option<&str>); 4] = [
+    (
+        "wired",
+        "xtask/src/dist/fixtures/Entities/esc_emailsuppression/FormXml/main/{7d1b2a6e-3c4f-4f0a-9a55-5e2f1c9b0a01}.xml",
+        None,
+    ),
+    (
+        "wired-differential",
+        "xtask/src/dist/fixtures/differential/customizations.xml",
+        None,
+    ),
+    (
+        "wired-apollo",
+        "xtask/src/dist/fixtures/apollo/customizations.xml",
+        Some(r#"{"requestResubscribe":"apollo_patientneedshomevisit"}"#),
+    ),
+    (
+        "wired-mini-crm",
+        "xtask/src/dist/fixtures/mini-crm/Entities/dea_Opportunity/FormXml/main/{18c1334a-ad6a-478a-b095-f613bde52bf6}.xml",
+        Some(r#"{"requestResubscribe":"dea_estimatedrevenue"}"#),
+    ),
+];
+
 /// The package checks of `cargo xtask test` (after the form library build): packs both
-/// flavours plain and with the form wiring of a fixture form into `target/dist/check/`,
-/// checks them all, then lints every shipped script.
+/// flavours plain and with the form wiring of each fixture form (ours, full and differential,
+/// and the real Apollo and mini-crm exports) into `target/dist/check/`, checks them all, then
+/// lints every shipped script.
 pub fn verify() -> Result<(), String> {
     let check_dir = paths::target().join("dist").join("check");
     let _ = std::fs::remove_dir_all(&check_dir);
-    let plain = package_into(&check_dir.join("plain"), None, false)?;
-    print_not_built(&plain);
-    check_output(&plain)?;
-    let fixture = paths::root()
-        .join("xtask/src/dist/fixtures/Entities/esc_emailsuppression/FormXml/main")
-        .join("{7d1b2a6e-3c4f-4f0a-9a55-5e2f1c9b0a01}.xml");
-    let options = Options {
-        form_xml: Some(fixture),
-        panel: plain.zips[0]
-            .1
-            .shipped
-            .iter()
-            .any(|n| n == form::PANEL_PAGE),
-        ..Options::default()
-    };
-    let form = wired_form(&options)?;
-    let wired = package_into(&check_dir.join("wired"), form.as_ref(), false)?;
-    check_output(&wired)?;
-    lint::shipped_scripts(&paths::webresources(), &plain.zips[0].1.shipped)?;
+    let plain = make_packages(None)?;
+    publish(&check_dir.join("plain"), &plain, |p| {
+        check_packages(p, &check_dir.join("plain"))
+    })?;
+    let panel = plain[0]
+        .staged
+        .shipped
+        .iter()
+        .any(|n| n == form::PANEL_PAGE);
+    for (name, file, mapping) in FIXTURE_FORMS {
+        let options = Options {
+            form_xml: Some(paths::root().join(file)),
+            form: (name == "wired-apollo").then(|| {
+                (
+                    "Appointment".to_owned(),
+                    "{549a8aa3-c349-4ab9-8bac-4873fa9a7a5c}".to_owned(),
+                )
+            }),
+            mapping: mapping.map(str::to_owned),
+            panel: panel && name != "wired-differential",
+        };
+        let form = wired_form(&options)?;
+        let packages = make_packages(form.as_ref())?;
+        let dir = check_dir.join(name);
+        publish(&dir, &packages, |p| check_packages(p, &dir))?;
+    }
+    lint::shipped_scripts(&paths::webresources(), &plain[0].staged.shipped)?;
     Ok(())
 }
 
@@ -367,6 +478,7 @@ mod tests {
             &text,
             None,
             "fixtures/Entities/esc_emailsuppression/FormXml/main/x.xml",
+            None,
         )
         .unwrap();
         let mapping = form::Mapping::parse(form::DEFAULT_MAPPING).unwrap();
@@ -378,6 +490,7 @@ mod tests {
             },
         )
         .unwrap();
+        exported.needs = form::Needs::of(&mapping);
         for (form, managed) in [
             (None, false),
             (Some(&exported), false),
@@ -399,6 +512,62 @@ mod tests {
             .unwrap();
             assert_eq!(report.web_resources, source.resources.len());
             assert_eq!(staged.has_form, form.is_some() && !managed);
+            let solution =
+                String::from_utf8_lossy(&staged.folder["Other/Solution.xml"]).into_owned();
+            if staged.has_form {
+                let entity = String::from_utf8_lossy(
+                    &staged.folder["Entities/esc_emailsuppression/Entity.xml"],
+                )
+                .into_owned();
+                assert!(entity.contains("<EntityInfo>\r\n    <entity Name=\"esc_emailsuppression\" unmodified=\"1\">"), "{entity}");
+                assert!(solution.contains("<Required type=\"1\" schemaName=\"esc_emailsuppression\" displayName=\"esc_emailsuppression\" parentSchemaName=\"\" solution=\"dotmailerCRMConnector (7.0.1.721)\" />"), "{solution}");
+                assert!(solution.contains("<Required type=\"2\" schemaName=\"esc_contactid\""));
+                assert!(solution.contains("<Dependent type=\"60\" displayName=\"Email Suppression\" parentDisplayName=\"esc_emailsuppression\" id=\"{7d1b2a6e-3c4f-4f0a-9a55-5e2f1c9b0a01}\" />"));
+            } else {
+                assert!(solution.contains("<MissingDependencies />"));
+            }
         }
+    }
+
+    fn package(name: &str) -> Package {
+        Package {
+            file_name: name.to_owned(),
+            bytes: b"zip".to_vec(),
+            staged: stage::Staged {
+                folder: package::Folder::new(),
+                shipped: Vec::new(),
+                not_built: Vec::new(),
+                has_form: false,
+            },
+            managed: false,
+        }
+    }
+
+    /// A failed check leaves no zip, not even one an earlier run wrote; a passed one writes
+    /// every zip under its name and leaves no partial file.
+    #[test]
+    fn writes_zips_only_when_every_check_passed() {
+        let dir = paths::target().join("dist").join("publish-test");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("A_1_0_0_0.zip"), b"old").unwrap();
+        let packages = [package("A_1_0_0_0.zip"), package("A_1_0_0_0_managed.zip")];
+        let err = publish(&dir, &packages, |_| Err("schema".into())).unwrap_err();
+        assert_eq!(err, "schema");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "a failed run left files"
+        );
+        let written = publish(&dir, &packages, |_| Ok(())).unwrap();
+        assert_eq!(written.len(), 2);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["A_1_0_0_0.zip", "A_1_0_0_0_managed.zip"]);
+        assert_eq!(std::fs::read(dir.join("A_1_0_0_0.zip")).unwrap(), b"zip");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

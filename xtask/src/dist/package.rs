@@ -27,9 +27,20 @@ pub fn data_xml(resource: &WebResource) -> String {
     xml::unpacked(&resource.to_xml("", XSI))
 }
 
-/// The unpacked `Entity.xml` holding only the entity's `<Name>` (no metadata is shipped).
-pub fn entity_xml(name_element: &str) -> String {
-    xml::unpacked(&format!("<Entity{XSI}>\n  {name_element}\n</Entity>"))
+/// The unpacked `Entity.xml`: the entity's `<Name>` and, when given, its `<EntityInfo>`
+/// (both as exact text).
+pub fn entity_xml(name_element: &str, entity_info: Option<&str>) -> String {
+    let info = entity_info.map_or(String::new(), |i| format!("\n  {i}"));
+    xml::unpacked(&format!("<Entity{XSI}>\n  {name_element}{info}\n</Entity>"))
+}
+
+/// The `<EntityInfo>` real exports write for a table whose metadata the solution does not
+/// change (`unmodified="1"`: the import leaves the table as it is).
+pub fn entity_info(entity: &str) -> String {
+    format!(
+        "<EntityInfo>\n    <entity Name=\"{}\" unmodified=\"1\">\n      <attributes />\n    </entity>\n  </EntityInfo>",
+        xml::escape(entity)
+    )
 }
 
 /// The unpacked form file wrapping one `<systemform>`.
@@ -92,8 +103,10 @@ pub fn pack(folder: &Folder) -> Result<Parts, String> {
         let doc = xml::parse(path, body)?;
         let name = xml::child(doc.root_element(), "Name").ok_or(format!("{path} has no <Name>"))?;
         let name_element = &body[name.range()];
+        let info = xml::child(doc.root_element(), "EntityInfo")
+            .map_or(String::new(), |i| format!("\n      {}", &body[i.range()]));
         entities.push_str(&format!(
-            "    <Entity>\n      {name_element}\n      <FormXml>\n"
+            "    <Entity>\n      {name_element}{info}\n      <FormXml>\n"
         ));
         let prefix = format!("Entities/{dir}/FormXml/");
         let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -219,9 +232,10 @@ pub fn unpack(parts: &Parts) -> Result<Folder, String> {
         for entity in xml::elements(entities) {
             let name = xml::child(entity, "Name").ok_or("an <Entity> has no <Name>")?;
             let dir = name.text().unwrap_or_default().to_owned();
+            let info = xml::child(entity, "EntityInfo").map(|i| &customizations[i.range()]);
             folder.insert(
                 format!("Entities/{dir}/Entity.xml"),
-                entity_xml(&customizations[name.range()]).into_bytes(),
+                entity_xml(&customizations[name.range()], info).into_bytes(),
             );
             for forms in entity.descendants().filter(|n| n.has_tag_name("forms")) {
                 let form_type = forms.attribute("type").unwrap_or("main");

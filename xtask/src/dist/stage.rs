@@ -233,7 +233,11 @@ pub fn stage(
         ));
         folder.insert(
             format!("Entities/{}/Entity.xml", form.entity),
-            package::entity_xml(&form.entity_name_element).into_bytes(),
+            package::entity_xml(
+                &form.entity_name_element,
+                Some(&package::entity_info(&form.entity)),
+            )
+            .into_bytes(),
         );
         folder.insert(
             format!(
@@ -250,7 +254,8 @@ pub fn stage(
         ));
     }
 
-    let solution = fill_manifest(&source.solution_xml, version, managed, &roots)?;
+    let missing = form.map(missing_dependencies).unwrap_or_default();
+    let solution = fill_manifest(&source.solution_xml, version, managed, &roots, &missing)?;
     folder.insert(
         "Other/Solution.xml".into(),
         xml::unpacked(&solution).into_bytes(),
@@ -267,12 +272,47 @@ pub fn stage(
     })
 }
 
-/// Fills `Version`, `Managed` and `RootComponents` of the committed manifest.
+/// The `<MissingDependency>` entries of a wired form, in the shape real exports write: the
+/// connector's table (required by itself, a root component here), each column the handlers
+/// read (required by the form) and the connector's form (required by the customized copy of
+/// itself), each `Required` naming the connector's solution and the lowest version that
+/// supports manual resubscription. An organization without them fails the import wizard's
+/// pre-check instead of failing half-way.
+pub fn missing_dependencies(form: &ExportedForm) -> Vec<String> {
+    let e = xml::escape;
+    let minimum = resubscribe::domain::compatibility::minimum_connector(
+        resubscribe::domain::version::ReleaseLine::Dynamics365,
+    )
+    .version
+    .text();
+    let solution = e(&format!("{} ({minimum})", form.needs.connector));
+    let table = e(&form.entity.to_ascii_lowercase());
+    let table_name = e(&form.entity_display_name());
+    let form_name = e(&form.form_display_name());
+    let id = &form.form_id;
+    let mut out = vec![format!(
+        "<MissingDependency>\n  <Required type=\"1\" schemaName=\"{table}\" displayName=\"{table_name}\" parentSchemaName=\"\" solution=\"{solution}\" />\n  <Dependent type=\"1\" schemaName=\"{table}\" displayName=\"{table_name}\" />\n</MissingDependency>"
+    )];
+    for column in &form.needs.columns {
+        let column = e(column);
+        out.push(format!(
+            "<MissingDependency>\n  <Required type=\"2\" schemaName=\"{column}\" displayName=\"{column}\" parentSchemaName=\"{table}\" parentDisplayName=\"{table_name}\" solution=\"{solution}\" />\n  <Dependent type=\"60\" displayName=\"{form_name}\" parentDisplayName=\"{table_name}\" id=\"{id}\" />\n</MissingDependency>"
+        ));
+    }
+    out.push(format!(
+        "<MissingDependency>\n  <Required type=\"60\" displayName=\"{form_name}\" parentDisplayName=\"{table_name}\" solution=\"{solution}\" id=\"{id}\" />\n  <Dependent type=\"60\" displayName=\"{form_name}\" parentDisplayName=\"{table_name}\" id=\"{id}\" />\n</MissingDependency>"
+    ));
+    out
+}
+
+/// Fills `Version`, `Managed`, `RootComponents` and `MissingDependencies` of the committed
+/// manifest.
 pub fn fill_manifest(
     template: &str,
     version: &str,
     managed: bool,
     roots: &[String],
+    missing: &[String],
 ) -> Result<String, String> {
     let body = xml::strip_prologue(template).replace("\r\n", "\n");
     let replace_element = |text: &str, tag: &str, value: &str| -> Result<String, String> {
@@ -306,8 +346,31 @@ pub fn fill_manifest(
         block
     };
     let filled = body.replacen(empty, &block, 1);
+    let filled = fill_block(&filled, "MissingDependencies", missing)?;
     xml::parse("the filled Solution.xml", &filled)?;
     Ok(filled)
+}
+
+/// Replaces the empty `<tag />` by `<tag>` holding `entries` (each possibly several lines),
+/// indented one level deeper; leaves it empty when there are none.
+fn fill_block(body: &str, tag: &str, entries: &[String]) -> Result<String, String> {
+    let empty = format!("<{tag} />");
+    let start = body.find(&empty).ok_or_else(|| {
+        format!("Solution.xml must hold an empty `{empty}` (the packer fills it)")
+    })?;
+    if entries.is_empty() {
+        return Ok(body.to_owned());
+    }
+    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &body[line_start..start];
+    let mut block = format!("<{tag}>\n");
+    for entry in entries {
+        for line in entry.lines() {
+            block.push_str(&format!("{indent}  {line}\n"));
+        }
+    }
+    block.push_str(&format!("{indent}</{tag}>"));
+    Ok(body.replacen(&empty, &block, 1))
 }
 
 #[cfg(test)]
@@ -322,11 +385,12 @@ mod tests {
             "<RootComponent type=\"61\" schemaName=\"rsub_/resubscribe/form.js\" behavior=\"0\" />"
                 .to_owned(),
         ];
-        let filled = fill_manifest(MANIFEST, "0.1.0.0", true, &roots).unwrap();
+        let filled = fill_manifest(MANIFEST, "0.1.0.0", true, &roots, &[]).unwrap();
         assert!(filled.contains("<Version>0.1.0.0</Version>"));
         assert!(filled.contains("<Managed>1</Managed>"));
         assert!(filled.contains("    <RootComponents>\n      <RootComponent type=\"61\" schemaName=\"rsub_/resubscribe/form.js\" behavior=\"0\" />\n    </RootComponents>"), "{filled}");
-        let empty = fill_manifest(MANIFEST, "0.1.0.0", false, &[]).unwrap();
+        let empty = fill_manifest(MANIFEST, "0.1.0.0", false, &[], &[]).unwrap();
         assert!(empty.contains("<RootComponents />") && empty.contains("<Managed>0</Managed>"));
+        assert!(empty.contains("<MissingDependencies />"));
     }
 }
