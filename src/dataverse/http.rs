@@ -65,12 +65,12 @@ impl ApiVersion {
         }
     }
 
-    /// The endpoint for an organization version string (`getVersion()`); an unreadable one is
-    /// taken as online (9.2).
+    /// The endpoint for an organization version string (`getVersion()`); an unreadable one
+    /// gets `v8.0`, which every organization with a Web API serves.
     pub fn for_org_version(version: &str) -> Option<ApiVersion> {
         let (major, minor) = crate::domain::version::Version::parse(version)
             .map(|v| (v.major(), v.minor()))
-            .unwrap_or((9, 2));
+            .unwrap_or((8, 0));
         ApiVersion::for_org(major, minor)
     }
 
@@ -259,5 +259,6 @@ mod tests {
         assert_eq!(of("8.1.0.359"), Some("/api/data/v8.1/"));
         assert_eq!(of("9.1.0.15000"), Some("/api/data/v9.1/"));
         assert_eq!(of("7.0.1.721"), None);
+        assert_eq!(of(""), Some("/api/data/v8.0/"));
     }
 }

@@ -590,7 +590,11 @@ impl GlobalContext {
         };
         Ok(GlobalContext {
             client_url: client_url.trim_end_matches('/').to_owned(),
-            version: text(call_method(&context, "getVersion")),
+            // `getVersion()` arrived with 8.1 (CRM 2016 Update 1): a context without it is 8.0.
+            version: match member(&context, "getVersion").is_function() {
+                true => text(call_method(&context, "getVersion")),
+                false => "8.0".into(),
+            },
             user_id: text(setting("userId", "getUserId"))
                 .trim()
                 .trim_start_matches('{')
