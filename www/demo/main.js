@@ -311,7 +311,7 @@
             var refresh = document.getElementById("cmd-refresh");
             function runSave(mode, origin) {
                 if (!form) { return; }
-                form.save(mode, origin).catch(function (error) {
+                form.save(mode, origin, mode === 2).catch(function (error) {
                     log("save", "save did not complete: " + (error && error.message ? error.message : JSON.stringify(error)));
                 });
             }

@@ -1171,7 +1171,13 @@
         }
 
         /** The save pipeline: OnSave handlers, checks, PATCH with If-Match, reload, PostSave. */
-        function save(saveMode, origin) {
+        /**
+         * `closeAfter`: close the form after a successful save. Only the Save & Close command and
+         * the deprecated `data.entity.save("saveandclose")` do; `formContext.data.save({saveMode: 2})`
+         * does not ("setting the saveMode does not actually take the corresponding action",
+         * https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/formcontext-data/save).
+         */
+        function save(saveMode, origin, closeAfter) {
             if (saving) {
                 log("save", "save requested while a save is running: joins the running save");
                 return saving;
@@ -1262,7 +1268,7 @@
                 var after = outcome === "saved" ? fireLoad("data", 2) : Promise.resolve();
                 return after.then(function () { return firePostSave(true, null); }).then(function () {
                     log("save", "save completed" + (outcome === "saved" ? "" : " (nothing changed)"));
-                    if (saveMode === 2) { formContext.ui.close(); }
+                    if (closeAfter === true) { formContext.ui.close(); }
                 });
             }, function (error) {
                 saving = null;
@@ -1324,7 +1330,7 @@
                     "formContext.data.save(), then close the form with formContext.ui.close");
                 var mode = saveOption === "saveandclose" ? 2 : saveOption === "saveandnew" ? 59 : 1;
                 if (mode === 59) { throw new Error("not supported in the demo: save(\"saveandnew\") (no Create form)"); }
-                save(mode, "formContext.data.entity.save()").catch(function () { /* shown on the form */ });
+                save(mode, "formContext.data.entity.save()", mode === 2).catch(function () { /* shown on the form */ });
             },
             addOnSave: function (handler) { onSave.push({ fn: handler, name: handler.name || "(addOnSave handler)", args: [], passContext: true }); },
             removeOnSave: function (handler) { onSave = onSave.filter(function (h) { return h.fn !== handler; }); },
@@ -1384,7 +1390,10 @@
                     log("save", "formContext.data.save(): no unsaved data, so OnSave does not fire");
                     return Promise.resolve();
                 }
-                return save(mode, "formContext.data.save()");
+                if (mode === 2) {
+                    log("save", "formContext.data.save({saveMode: 2}): OnSave sees Save & Close, but the form stays open (the mode's action is not taken)");
+                }
+                return save(mode, "formContext.data.save()", false);
             },
             refresh: function (saveFirst) {
                 var first = saveFirst && entity.getIsDirty() ? save(1, "formContext.data.refresh(true)") : Promise.resolve();
