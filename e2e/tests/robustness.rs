@@ -73,10 +73,12 @@ async fn a_batch_answer_missing_a_part_is_reported_not_half_read() -> Outcome {
         "a_batch_answer_missing_a_part_is_reported_not_half_read",
         async |t| {
             let shown = open_with_notes_unread(t, 1, json!({ "kind": "omit" })).await?;
+            // Whose roles were in the unread answer is not known: the sentence alone, no
+            // internals.
             ensure!(
                 shown.contains("Dynamics gave an answer this form cannot read")
-                    && shown.contains("3 responses to 4 requests"),
-                "the user is not told what was wrong with the answer: {shown}"
+                    && !shown.contains("responses to"),
+                "the user is not told plainly what was wrong with the answer: {shown}"
             );
             t.page.click("#cmd-refresh").await?;
             t.page

@@ -153,6 +153,7 @@ fn configure(
         is_admin: false,
         facts: None,
         held_save: None,
+        closing: false,
         evidence: None,
         pending: None,
     })

@@ -40,6 +40,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
     let save_mode = SaveMode::from(args.save_mode() as i32);
     let closes = save_mode == SaveMode::SaveAndClose;
     session::with(|s| {
+        let closes = closes || s.closing;
         let flag = &s.mapping.request_resubscribe;
         let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let Some(facts) = s.facts.clone() else {
@@ -140,10 +141,12 @@ fn hold_until_read(
 /// documented way (Microsoft Learn, "save (Client API reference)": a save mode passed to
 /// `data.save` does not take its action). Returns whether the save happened.
 pub async fn save_again(form: Form, close: bool) -> bool {
+    let _ = session::with(|s| s.closing = close);
     let saved = match form.save() {
         Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.is_ok(),
         Err(_) => false,
     };
+    let _ = session::with(|s| s.closing = false);
     // A client without PostSave (before `addOnPostSave`): the save's own answer tells that
     // the request reached the record. A failed save leaves the note for the next save, as a
     // cancelled one does.
@@ -169,7 +172,7 @@ fn submit_request(s: &mut Session, facts: &FormFacts, now: Timestamp) -> bool {
     let Some(mut pending) = s.pending.take().or_else(|| compose(s, facts, now)) else {
         return false;
     };
-    pending.close = facts.save_mode == SaveMode::SaveAndClose;
+    pending.close = facts.save_mode == SaveMode::SaveAndClose || s.closing;
     note::show_writing(s, &pending);
     s.pending = Some(pending.clone());
     wasm_bindgen_futures::spawn_local(note::record_then_save(pending));

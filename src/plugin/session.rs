@@ -44,6 +44,9 @@ pub struct Session {
     /// A save held back until the facts are read, made again then; `Some(true)` when it was
     /// Save & Close.
     pub held_save: Option<bool>,
+    /// A save the library makes again for a Save & Close is under way (`data.save()` reports
+    /// a plain save): a request it holds closes the form after its note too.
+    pub closing: bool,
     /// The contact's request, captured for the next save.
     pub evidence: Option<Evidence>,
     /// The request being saved: its note is written first, then the save carries it.
