@@ -363,19 +363,32 @@ impl Message {
 /// read: a plain sentence, no codes, privilege names or server text.
 pub fn without_detail(template: &str) -> String {
     const DETAIL: &str = "{detail}";
-    let Some(at) = template.find(DETAIL) else {
+    let Some(at) = super::text::find(template, DETAIL) else {
         return template.to_owned();
     };
     let after = at + DETAIL.len();
-    let open = template[..at].rfind('(');
-    let close = template[after..].find(')').map(|i| after + i + 1);
-    match (open, close) {
+    // Byte positions of ASCII brackets, and `get` rather than indexing: no slicing panic path
+    // in the module.
+    let bytes = template.as_bytes();
+    let open = bytes
+        .get(..at)
+        .and_then(|b| b.iter().rposition(|&c| c == b'('));
+    let close = bytes
+        .get(after..)
+        .and_then(|b| b.iter().position(|&c| c == b')'))
+        .map(|i| after + i + 1);
+    let (cut_from, cut_to) = match (open, close) {
         (Some(open), Some(close)) => {
-            let start = template[..open].trim_end().len();
-            [&template[..start], &template[close..]].concat()
+            let kept = template.get(..open).unwrap_or_default().trim_end().len();
+            (kept, close)
         }
-        _ => [&template[..at], &template[after..]].concat(),
-    }
+        _ => (at, after),
+    };
+    [
+        template.get(..cut_from).unwrap_or_default(),
+        template.get(cut_to..).unwrap_or_default(),
+    ]
+    .concat()
 }
 
 /// Replaces each `{name}` in `template` by its value in `args`.
