@@ -64,6 +64,40 @@ pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) ->
     Ok(())
 }
 
+/// Ticks the box by script, without the evidence dialog (`setValue` fires no OnChange), saves,
+/// and returns the form notifications once they refuse the request for its missing evidence.
+pub async fn save_ticked_without_evidence(page: &Page) -> Outcome<String> {
+    page.execute(
+        "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
+        vec![json!("esc_requestresubscribe")],
+    )
+    .await?;
+    save(page).await?;
+    page.wait_for_text(NOTES, "Record who asked to be resubscribed")
+        .await
+}
+
+/// The request, with its date, is on the unsubscribed record (Maria Campbell), with exactly
+/// one note on her contact; returns that note's text.
+pub fn saved_with_one_note(t: &crate::E2e) -> Outcome<String> {
+    let notes = audit_notes(&t.emulator.state(), crate::seed::CONTACT_MARIA_CAMPBELL);
+    crate::ensure!(notes.len() == 1, "expected one note, found {notes:?}");
+    let row = stored(t, crate::seed::SUPPRESSION_UNSUBSCRIBED);
+    crate::ensure!(
+        row["esc_requestresubscribe"] == json!(true),
+        "the request was not saved: {row}"
+    );
+    crate::ensure!(
+        row["esc_resubscriberequestdate"].is_string(),
+        "the request date was not saved: {row}"
+    );
+    Ok(notes
+        .into_iter()
+        .next()
+        .map(|(_, text)| text)
+        .unwrap_or_default())
+}
+
 /// Saves with the command bar.
 pub async fn save(page: &Page) -> Outcome {
     page.click("#cmd-save").await

@@ -138,15 +138,7 @@ async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
     t.page
         .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
         .await?;
-    let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
-    ensure!(row[FLAG] == json!(true), "the request was not saved: {row}");
-    ensure!(
-        row["esc_resubscriberequestdate"].is_string(),
-        "the request date was not saved: {row}"
-    );
-    let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
-    ensure!(notes.len() == 1, "expected one note, found {notes:?}");
-    let (_, text) = &notes[0];
+    let text = e2e::form::saved_with_one_note(t)?;
     for expected in ["Channel: Phone", "CAS-0042"] {
         ensure!(
             text.contains(expected),
@@ -163,19 +155,7 @@ async fn refuses_a_request_without_evidence(t: &e2e::E2e) -> Outcome {
         .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
         .await?;
     t.page.wait_for_event("OnLoad").await?;
-    // setValue fires no OnChange: no dialog, so no evidence.
-    t.page
-        .execute(
-            "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
-            vec![json!(FLAG)],
-        )
-        .await?;
-    e2e::form::save(&t.page).await?;
-    let refused = t
-        .page
-        .wait_for_text(NOTES, "Record who asked to be resubscribed")
-        .await?;
-    ensure!(!refused.is_empty(), "no refusal shown");
+    e2e::form::save_ticked_without_evidence(&t.page).await?;
     let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
     ensure!(row[FLAG] == json!(false), "the flag was saved: {row}");
     let patches = t
