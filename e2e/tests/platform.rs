@@ -68,6 +68,17 @@ async fn panel_state(t: &e2e::E2e, state: &str) -> Outcome {
     Ok(())
 }
 
+/// Clears the request log, opens `record` as `version` (on premises under `organization`) and
+/// waits for the form's OnLoad.
+async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
+    t.emulator
+        .send(Method::DELETE, "/_emulator/requests", &[], None)
+        .await?;
+    open_demo(t, version, organization, SUPPRESSION, record).await?;
+    t.page.wait_for_event("OnLoad").await?;
+    Ok(())
+}
+
 /// Forgets the connector version the library cached for this tab (it lives ten minutes), so
 /// the next load reads the version the emulator has now.
 async fn forget_connector(t: &e2e::E2e) -> Outcome {
@@ -131,8 +142,7 @@ async fn the_library_runs_in_its_own_frame_with_the_hosts_objects() -> Outcome {
     run(
         "the_library_runs_in_its_own_frame_with_the_hosts_objects",
         async |t| {
-            open_demo(t, ONLINE, "", SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
-            t.page.wait_for_event("OnLoad").await?;
+            open(t, ONLINE, "", SUPPRESSION_UNSUBSCRIBED).await?;
             panel_state(t, "notRequested").await?;
             let host = t.page.execute("return typeof window.Rsub;", vec![]).await?;
             ensure!(
@@ -168,18 +178,7 @@ async fn the_request_flow_passes_on_9_2_online_and_9_1_on_premises() -> Outcome 
                 (ON_PREMISES, "contoso", "/contoso/api/data/v9.1/"),
             ] {
                 t.emulator.control_post("reset", &json!({}), 204).await?;
-                t.emulator
-                    .send(Method::DELETE, "/_emulator/requests", &[], None)
-                    .await?;
-                open_demo(
-                    t,
-                    version,
-                    organization,
-                    SUPPRESSION,
-                    SUPPRESSION_UNSUBSCRIBED,
-                )
-                .await?;
-                t.page.wait_for_event("OnLoad").await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
                 panel_state(t, "notRequested").await?;
                 request_with_evidence(&t.page, "phone", "Called on 3 Dec, case CAS-7.").await?;
                 e2e::form::save(&t.page).await?;
@@ -192,14 +191,7 @@ async fn the_request_flow_passes_on_9_2_online_and_9_1_on_premises() -> Outcome 
                     .control_post(&format!("contacts/{MARIA}/confirm"), &json!({}), 200)
                     .await?;
                 t.emulator.control_post("sync", &json!({}), 200).await?;
-                open_demo(
-                    t,
-                    version,
-                    organization,
-                    SUPPRESSION,
-                    SUPPRESSION_UNSUBSCRIBED,
-                )
-                .await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
                 panel_state(t, "resubscribed").await?;
                 let deprecated = t.page.deprecated_calls().await?;
                 ensure!(deprecated.is_empty(), "{version}: {deprecated:?}");
@@ -226,18 +218,7 @@ async fn on_9_0_and_8_x_the_library_loads_checks_and_decides() -> Outcome {
                 t.emulator
                     .control_post("settings", &json!({ "connectorVersion": "7.0.1.129" }), 200)
                     .await?;
-                t.emulator
-                    .send(Method::DELETE, "/_emulator/requests", &[], None)
-                    .await?;
-                open_demo(
-                    t,
-                    version,
-                    organization,
-                    SUPPRESSION,
-                    SUPPRESSION_UNSUBSCRIBED,
-                )
-                .await?;
-                t.page.wait_for_event("OnLoad").await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
                 let warning = t.page.wait_for_text(NOTES, "7.0.1.129").await?;
                 ensure!(
                     warning.contains("older than 7.0.1.721"),
@@ -255,15 +236,7 @@ async fn on_9_0_and_8_x_the_library_loads_checks_and_decides() -> Outcome {
                     .control_post("settings", &json!({ "connectorVersion": "7.0.1.721" }), 200)
                     .await?;
                 forget_connector(t).await?;
-                open_demo(
-                    t,
-                    version,
-                    organization,
-                    SUPPRESSION,
-                    SUPPRESSION_UNSUBSCRIBED,
-                )
-                .await?;
-                t.page.wait_for_event("OnLoad").await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
                 t.page
                     .wait_until(
                         "the box to be enabled",
@@ -276,14 +249,7 @@ async fn on_9_0_and_8_x_the_library_loads_checks_and_decides() -> Outcome {
                 ensure!(row[FLAG] != json!(true), "{version}: saved: {row}");
 
                 // The checks: a reason that cannot be resubscribed.
-                open_demo(
-                    t,
-                    version,
-                    organization,
-                    SUPPRESSION,
-                    SUPPRESSION_ISP_COMPLAINED,
-                )
-                .await?;
+                open(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
                 t.page
                     .wait_for_text(NOTES, "cannot be resubscribed")
                     .await?;
@@ -306,18 +272,7 @@ async fn a_batch_that_stops_at_a_refused_read_still_gives_the_state_in_one_round
                 .goto("/main.aspx?etn=esc_emailsuppression&pagetype=entityrecord")
                 .await?;
             as_user(t, "user").await?;
-            t.emulator
-                .send(Method::DELETE, "/_emulator/requests", &[], None)
-                .await?;
-            open_demo(
-                t,
-                "9.0.2.3034",
-                "contoso",
-                SUPPRESSION,
-                SUPPRESSION_UNSUBSCRIBED,
-            )
-            .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            open(t, "9.0.2.3034", "contoso", SUPPRESSION_UNSUBSCRIBED).await?;
             let shown = t
                 .page
                 .wait_for_text(NOTES, "Could not verify the connector version")
@@ -367,8 +322,7 @@ async fn save_and_close_after_the_note_uses_data_save_then_ui_close() -> Outcome
     run(
         "save_and_close_after_the_note_uses_data_save_then_ui_close",
         async |t| {
-            open_demo(t, ONLINE, "", SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
-            t.page.wait_for_event("OnLoad").await?;
+            open(t, ONLINE, "", SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "letter", "Letter of 25 Nov, ref L-3.").await?;
             t.page.click("#cmd-saveclose").await?;
             t.page.wait_for_event("formContext.ui.close()").await?;

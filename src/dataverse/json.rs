@@ -55,10 +55,10 @@ impl JsonValue for Json {
     }
     fn keys(&self) -> Option<Vec<String>> {
         use wasm_bindgen::JsCast;
-        let object = self
-            .0
-            .dyn_ref::<js_sys::Object>()
-            .filter(|_| !js_sys::Array::is_array(&self.0))?;
+        // By shape, not `instanceof`: a value of any realm.
+        let object = Some(&self.0)
+            .filter(|v| v.is_object() && !js_sys::Array::is_array(v))?
+            .unchecked_ref::<js_sys::Object>();
         Some(
             js_sys::Object::keys(object)
                 .iter()
