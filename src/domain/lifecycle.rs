@@ -28,22 +28,12 @@ use crate::prelude::*;
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
 use super::note::RequestMarker;
+pub use super::note_fact::NoteFact;
 use super::text::{self, bounded, fold_case};
 use super::time::Timestamp;
 
 /// Longest failure explanation kept from a note.
 const MAX_WHY: usize = 200;
-
-/// A note on the contact, as read from `annotation`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteFact {
-    /// `subject` (empty when null).
-    pub subject: String,
-    /// `notetext` (empty when null).
-    pub text: String,
-    /// `createdon`.
-    pub created_on: Timestamp,
-}
 
 /// What the records say, as read at form load.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 //! - [`time`]: [`Timestamp`] (epoch milliseconds) and ISO 8601 UTC.
 //! - [`evidence`]: the contact's explicit request, [`Evidence`], and its validation.
 //! - [`note`]: the audit [`ResubscribeNote`] and its [`RequestMarker`].
+//! - [`note_fact`]: a note on the contact as read, [`NoteFact`](note_fact::NoteFact).
 //! - [`history`]: requests and outcomes read back from the contact's notes.
 //! - [`lifecycle`]: where the resubscription stands, [`Lifecycle`].
 //! - [`mapping`]: which form columns hold the facts, and the customizer's configuration.
@@ -27,6 +28,7 @@ pub mod lifecycle;
 pub mod mapping;
 pub mod messages;
 pub mod note;
+pub mod note_fact;
 pub mod save_check;
 pub mod time;
 pub mod version;

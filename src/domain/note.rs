@@ -15,6 +15,7 @@ use super::eligibility::SuppressionReason;
 use super::email::EmailAddress;
 use super::evidence::Evidence;
 use super::messages::english;
+use super::note_fact::NoteFact;
 use super::text::{self, bounded, bounded_utf16, utf16_len};
 use super::time::Timestamp;
 
@@ -203,8 +204,8 @@ pub struct ResubscribeNote {
 
 impl ResubscribeNote {
     /// The note as read back from Dynamics (created when its request was made).
-    pub fn as_fact(&self) -> super::lifecycle::NoteFact {
-        super::lifecycle::NoteFact {
+    pub fn as_fact(&self) -> NoteFact {
+        NoteFact {
             subject: self.subject.clone(),
             text: self.text.clone(),
             created_on: self.marker.requested_at,
