@@ -14,6 +14,7 @@ mod paths;
 mod resx;
 mod setup;
 mod test;
+mod tidy;
 mod wasm_bin;
 mod wasm_fix;
 
@@ -28,7 +29,9 @@ tasks:
   dist    build, then pack the unmanaged and managed solution zips into target/dist/ and check them
           [--form-xml FILE] [--form ENTITY:FORM_ID] [--mapping JSON|FILE] [--panel]: wire an exported form
   demo    build, then run the demo form against the local Dataverse emulator [--port N]
-  test    run every test suite (format, lints, native, browser)
+  test    run every test suite (format, tidy, lints, native, browser)
+  tidy    check the code's boundaries: a pure domain, only the transport fetches, no import circles
+          [--graph]: print the module graph of src/ first
   bench   build, then measure sizes and timings in headless Chromium [--loads N] [--save-calls N]
 ";
 
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("build") => setup::ensure().and_then(|()| build::web_resources().map(drop)),
         Some("dist") => setup::ensure().and_then(|()| dist::run(&args[1..])),
         Some("demo") => setup::ensure().and_then(|()| demo::run(&args[1..])),
+        Some("tidy") => tidy::run(&args[1..]),
         Some("test") => setup::ensure().and_then(|()| test::all()),
         Some("bench") => setup::ensure().and_then(|()| bench::run(&args[1..])),
         Some("help" | "--help" | "-h") | None => {

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test suite of the project, cheapest first.
 //!
-//! 1. formatting and lints (`cargo fmt --check`, `cargo clippy -D warnings`, native),
+//! 1. formatting, the code's boundaries and lints (`cargo fmt --check`, `cargo xtask tidy`,
+//!    `cargo clippy -D warnings`, native),
 //! 2. native tests of the whole workspace (domain core, Web API layer, xtask, emulator),
 //! 3. the form library build (the exact bytes the solution ships), then the solution package
 //!    checks (zip structure, content types, schema order and `xmllint` against Microsoft's
@@ -15,7 +16,7 @@
 
 use std::process::Command;
 
-use crate::{build, cmd, dist};
+use crate::{build, cmd, dist, tidy};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -37,6 +38,7 @@ const DENY_WARNINGS: [&str; 3] = ["--", "-D", "warnings"];
 /// Runs every suite; stops at the first failure.
 pub fn all() -> Result<(), String> {
     cmd::run("cargo", &["fmt", "--all", "--check"])?;
+    tidy::run(&[])?;
     let native_lints = ["clippy", "--workspace", "--all-targets", "--quiet"];
     cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
     cmd::run("cargo", &["test", "--workspace", "--exclude", "e2e"])?;
