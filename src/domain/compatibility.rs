@@ -1,5 +1,5 @@
 //! Whether the installed connector can process a manual resubscribe on this organization:
-//! the minimum-version table from the connector's help article (DOMAIN §2–3) and the verdict
+//! the minimum-version table from the connector's help article (docs/domain.md §2–3) and the verdict
 //! [`check`] gives. Owns no I/O: the edge reads the versions and passes them in.
 //!
 //! Decisions where the sources are silent:

@@ -1,5 +1,5 @@
 //! Suppression reasons as the connector labels them, and whether a manual resubscribe can work
-//! for each (DOMAIN §5). Owns the reason vocabulary and the eligibility rule, nothing else.
+//! for each (docs/domain.md §5). Owns the reason vocabulary and the eligibility rule, nothing else.
 //!
 //! Assumed rule **(assumed)**: the bounce/blocked reasons (HardBounced, SoftBounced,
 //! MailBlocked, NoMxRecord) are not documented as resubscribable; they are refused because
@@ -139,7 +139,7 @@ pub enum Eligibility {
     },
 }
 
-/// Whether a manual resubscribe can work for `reason` (DOMAIN §5).
+/// Whether a manual resubscribe can work for `reason` (docs/domain.md §5).
 pub fn eligibility(reason: &SuppressionReason) -> Eligibility {
     reason.eligibility()
 }

@@ -1,4 +1,4 @@
-//! The evidence of the contact's explicit request (DOMAIN §7): who asked, through which
+//! The evidence of the contact's explicit request (docs/domain.md §7): who asked, through which
 //! channel, when, what they said, and which Dynamics user recorded it. Owns the validation of
 //! that record; writing it down is [`super::note`]'s business.
 //!

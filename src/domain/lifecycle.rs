@@ -1,4 +1,4 @@
-//! Where a resubscription stands (DOMAIN §6), derived from the suppression record, the
+//! Where a resubscription stands (docs/domain.md §6), derived from the suppression record, the
 //! contact's notes and the contact's bulk-email flag, with the date of each step and who or
 //! what moved it there. Owns the derivation only; reading the records is the edge's job.
 //!

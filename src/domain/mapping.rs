@@ -1,6 +1,6 @@
 //! Which form columns hold the suppression facts, and the customizer's configuration.
 //!
-//! The connector's logical names are not public (DOMAIN §4), so each column resolves in this
+//! The connector's logical names are not public (docs/domain.md §4), so each column resolves in this
 //! order: an explicit name in the handler's parameter string (JSON, [`MappingConfig`]) →
 //! a logical-name pattern among the form's attributes → the label shown on the form. A column
 //! that cannot be found is reported by name; the plugin then switches itself off rather than
@@ -14,7 +14,7 @@ use super::lifecycle::LifecyclePatterns;
 use super::messages::{Message, MessageKey};
 use super::text::{self, fold_case};
 
-/// The connector solution's unique name (DOMAIN §4, assumed).
+/// The connector solution's unique name (docs/domain.md §4, assumed).
 pub const DEFAULT_CONNECTOR_SOLUTION: &str = "dotmailerCRMConnector";
 
 /// The handler's parameter string, as JSON. Every field is optional; unknown fields are refused.

@@ -1,4 +1,4 @@
-//! The audit note written on the contact when a resubscribe request is saved (DOMAIN §7):
+//! The audit note written on the contact when a resubscribe request is saved (docs/domain.md §7):
 //! its subject and English text, within the `annotation` limits (subject ≤ 500, text ≤ 100,000
 //! UTF-16 units, as Dataverse counts), and the [`RequestMarker`] that identifies the request so
 //! a retry finds the note it already wrote instead of writing a second one.

@@ -219,7 +219,7 @@ fn withdrawal(lifecycle: &Lifecycle) -> SaveDecision {
     }
 }
 
-/// Why a new request is refused while `lifecycle` has one under way (DOMAIN §5: the date of
+/// Why a new request is refused while `lifecycle` has one under way (docs/domain.md §5: the date of
 /// the first is quoted); `None` when nothing is under way.
 pub fn pending_refusal(lifecycle: &Lifecycle) -> Option<Message> {
     match lifecycle {

@@ -229,7 +229,7 @@ impl fmt::Display for VersionError {
 
 impl core::error::Error for VersionError {}
 
-/// The Dynamics release an organization runs, from its major version (DOMAIN §3).
+/// The Dynamics release an organization runs, from its major version (docs/domain.md §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ReleaseLine {
     /// 5.x: Dynamics CRM 2011.

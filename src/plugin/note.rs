@@ -1,4 +1,4 @@
-//! The contact's request recorded in a note before the request reaches the record (DOMAIN §2,
+//! The contact's request recorded in a note before the request reaches the record (docs/domain.md §2,
 //! §7: no confirmation email goes out for a request whose evidence is not in Dynamics), exactly
 //! once: look for the request's marker first, create the note only when none exists (under an
 //! id named by the request, which Dataverse refuses to create twice), and retry transient

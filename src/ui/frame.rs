@@ -1,5 +1,5 @@
 //! The panel page as the form sees it: a web resource control whose window comes from
-//! `getContentWindow()` (DYNAMICS §1). The form hands the page its Client API context through
+//! `getContentWindow()` (docs/platform.md). The form hands the page its Client API context through
 //! the page's `setClientApiContext(Xrm, formContext)`, then draws into the page's document
 //! (same origin). Also the browser's date formatting for the user's locale.
 

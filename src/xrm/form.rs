@@ -40,7 +40,7 @@ fn fail(call: &str) -> impl Fn(JsValue) -> XrmError + '_ {
 }
 
 /// The message of a JavaScript exception, or its string form. Read by shape, not by
-/// `instanceof`: the host's errors may come from another realm (DYNAMICS.md §7).
+/// `instanceof`: the host's errors may come from another realm (docs/platform.md).
 pub fn describe(error: &JsValue) -> String {
     member(error, "message")
         .as_string()

@@ -58,7 +58,7 @@
     /*
      * The form libraries' frame. Unified Interface runs form scripts in a hidden same-origin
      * frame (`ClientApiFrame_<n>`), not in the page that draws the form; the execution context,
-     * event arguments and formContext are made by the main window (DYNAMICS.md §7; Learn,
+     * event arguments and formContext are made by the main window (docs/platform.md; Learn,
      * "Debug JavaScript code for model-driven apps",
      * https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/debug-javascript-code).
      * The frame has no src: its document is the initial about:blank one, same origin and under

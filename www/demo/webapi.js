@@ -8,7 +8,7 @@
 
     /*
      * Every URL of the organization is built from the client URL: `location.origin` online,
-     * `location.origin + "/<org>"` on premises (DYNAMICS.md §7; Learn: "Compose HTTP requests and
+     * `location.origin + "/<org>"` on premises (docs/platform.md; Learn: "Compose HTTP requests and
      * handle errors", https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors
      * "the Web API URL is [organization URI]/api/data/v9.2/"). ORG_PATH is "" or "/<org>".
      * API is the highest Web API version the org serves (see apiFor), under the client URL.

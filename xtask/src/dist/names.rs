@@ -10,7 +10,7 @@ pub const PREFIX: &str = "rsub_";
 /// The longest web resource name (the `webresource.name` column holds 100 characters).
 pub const MAX_NAME_LEN: usize = 100;
 
-/// Web resource types by extension (DYNAMICS.md §2; there is no WebAssembly type).
+/// Web resource types by extension (docs/platform.md; there is no WebAssembly type).
 const TYPES: [(&str, u32); 12] = [
     ("html", 1),
     ("htm", 1),
