@@ -29,7 +29,7 @@
 
     /** Settings that change the global context or the event pipeline; kept for this tab only. */
     function loadSettings() {
-        var defaults = { user: "admin", lcid: 1033, asyncOnLoad: true, asyncOnSave: true, dialogCloses: true };
+        var defaults = { user: "admin", lcid: 1033, asyncOnLoad: true, asyncOnSave: true, dialogCloses: true, popupsBlocked: false };
         try {
             var stored = JSON.parse(window.sessionStorage.getItem(SETTINGS_KEY) || "{}");
             Object.keys(defaults).forEach(function (k) { if (stored[k] !== undefined) { defaults[k] = stored[k]; } });
@@ -302,6 +302,7 @@
         var asyncLoad = checkbox("demo-async-onload", "Async OnLoad handlers (app setting)", settings.asyncOnLoad);
         var asyncSave = checkbox("demo-async-onsave", "Async OnSave handlers (app setting)", settings.asyncOnSave);
         var dialogCloses = checkbox("demo-dialog-closes", "A web resource dialog closes itself with window.close()", settings.dialogCloses);
+        var popupsBlocked = checkbox("demo-popups-blocked", "The browser blocks pop-up windows", settings.popupsBlocked);
         var applyUser = el("button", { type: "button", className: "btn", text: "Apply and reload" });
         applyUser.addEventListener("click", function () {
             var chosen = userFieldset.querySelector("input[name=demo-user]:checked");
@@ -310,7 +311,8 @@
                 lcid: Number(language.value),
                 asyncOnLoad: asyncLoad.input.checked,
                 asyncOnSave: asyncSave.input.checked,
-                dialogCloses: dialogCloses.input.checked
+                dialogCloses: dialogCloses.input.checked,
+                popupsBlocked: popupsBlocked.input.checked
             };
             saveSettings(next);
             reportAndReload("Now " + host.xrm.USERS[next.user].userName + ", language " + next.lcid +
@@ -323,6 +325,8 @@
             el("p", { className: "hint", text: "Off: a promise returned by a handler is not awaited (the platform goes on at once). On: awaited, 10 s limit per promise unless disableAsyncTimeout() was called synchronously." }),
             dialogCloses.node,
             el("p", { className: "hint", text: "Off: window.close() in a navigateTo dialog does nothing, as in a host that does not handle it; only the dialog's X closes it." }),
+            popupsBlocked.node,
+            el("p", { className: "hint", text: "On: openWebResource (9.0, 8.x) opens no window; window.open answers null, as behind a pop-up blocker." }),
             el("div", { className: "panel-buttons" }, [applyUser])
         ], false));
 

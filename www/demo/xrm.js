@@ -441,6 +441,46 @@
         return Promise.all(jobs).then(function () { return table; });
     }
 
+    /**
+     * What 8.x `Xrm.Page.data.save()` answers: an object whose only documented use is
+     * `.then(successCallback, errorCallback)` (CRM 2016 "Xrm.Page.data (client-side reference)",
+     * https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/gg334720(v=crm.8)).
+     * The demo gives exactly that: no catch/finally, and `then` returns nothing to chain (stricter).
+     * The error callback receives `{errorCode, message}`.
+     */
+    function legacyThenable(promise) {
+        promise.then(null, function () { /* answered through the callbacks */ });
+        return {
+            then: function (successCallback, errorCallback) {
+                promise.then(function () {
+                    if (typeof successCallback === "function") { successCallback(); }
+                }, function (error) {
+                    if (typeof errorCallback === "function") { errorCallback(error); }
+                });
+            }
+        };
+    }
+
+    /* ------------------------------------------------------------------ web resource windows */
+
+    /**
+     * Opens `[/<org>]/WebResources/<name>?data=<encoded>` in a new window, as the platform's
+     * openWebResource does. With the setting "The browser blocks pop-ups" the window is refused
+     * and `window.open` answers null, as a browser's pop-up blocker does. Returns the window or null.
+     */
+    function openWebResourceWindow(env, api, name, data, width, height) {
+        var url = host.webapi.orgPath("/WebResources/") + String(name) +
+            (data !== undefined && data !== null ? "?data=" + encodeURIComponent(String(data)) : "");
+        if (env.settings.popupsBlocked) {
+            env.log("ui", api + ": the browser blocked the pop-up window " + url + " (window.open answered null)");
+            return null;
+        }
+        var features = "width=" + (Number(width) || 800) + ",height=" + (Number(height) || 600) + ",resizable=yes,scrollbars=yes";
+        var opened = window.open(url, "_blank", features);
+        env.log("ui", api + ": new window " + url + (opened ? "" : " (window.open answered null)"));
+        return opened || null;
+    }
+
     /* ------------------------------------------------------------------ the Xrm namespace */
 
     function createXrm(env) {
@@ -562,7 +602,16 @@
                 },
                 openUrl: function (url) { window.open(url, "_blank", "noopener"); },
                 openFile: notSupported("Xrm.Navigation.openFile"),
-                openWebResource: notSupported("Xrm.Navigation.openWebResource (use navigateTo with target 2)")
+                /*
+                 * Xrm.Navigation.openWebResource(webResourceName, windowOptions, data): "Opens an HTML web
+                 * resource in a new window"; no return value is documented, so none is given (stricter)
+                 * (https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-navigation/openwebresource).
+                 */
+                openWebResource: function (webResourceName, windowOptions, data) {
+                    if (!webResourceName) { throw new Error("openWebResource: webResourceName is required"); }
+                    var o = windowOptions || {};
+                    openWebResourceWindow(env, "Xrm.Navigation.openWebResource", webResourceName, data, o.width, o.height);
+                }
             },
 
             Encoding: {
@@ -644,7 +693,11 @@
                 throw new Error("not supported in the demo: Xrm.Utility.openEntityForm without an id or in a new window");
             },
             openQuickCreate: notSupported("Xrm.Utility.openQuickCreate"),
-            openWebResource: notSupported("Xrm.Utility.openWebResource (opens a new window)")
+            /* openWebResource(webResourceName, webResourceData, width, height): a new window; returns it (null when blocked). */
+            openWebResource: function (webResourceName, webResourceData, width, height) {
+                if (!webResourceName) { throw new Error("Xrm.Utility.openWebResource: webResourceName is required"); }
+                return openWebResourceWindow(env, "Xrm.Utility.openWebResource", webResourceName, webResourceData, width, height);
+            }
         };
     }
 
@@ -1386,14 +1439,17 @@
             isValid: function () { return entity.isValid(); },
             save: function (saveOptions) {
                 var mode = saveOptions && typeof saveOptions.saveMode === "number" ? saveOptions.saveMode : 1;
+                var result;
                 if (!entity.getIsDirty() && recordId) {
                     log("save", "formContext.data.save(): no unsaved data, so OnSave does not fire");
-                    return Promise.resolve();
+                    result = Promise.resolve();
+                } else {
+                    if (mode === 2) {
+                        log("save", "formContext.data.save({saveMode: 2}): OnSave sees Save & Close, but the form stays open (the mode's action is not taken)");
+                    }
+                    result = save(mode, "formContext.data.save()", false);
                 }
-                if (mode === 2) {
-                    log("save", "formContext.data.save({saveMode: 2}): OnSave sees Save & Close, but the form stays open (the mode's action is not taken)");
-                }
-                return save(mode, "formContext.data.save()", false);
+                return env.level.v9 ? result : legacyThenable(result);
             },
             refresh: function (saveFirst) {
                 var first = saveFirst && entity.getIsDirty() ? save(1, "formContext.data.refresh(true)") : Promise.resolve();
