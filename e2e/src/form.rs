@@ -178,3 +178,76 @@ pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Ticks Request Resubscribe where the evidence page opens in a window of its own (9.0:
+/// `Xrm.Navigation.openWebResource`, 8.x: `Xrm.Utility.openWebResource`), waits for that
+/// window, switches WebDriver to it and waits for its form; returns the form's window handle
+/// (to switch back with [`back_to_form`]).
+pub async fn open_evidence_window(page: &Page) -> Outcome<fantoccini::wd::WindowHandle> {
+    let client = page.client();
+    let form = client.window().await?;
+    let before = client.windows().await?;
+    page.click(FLAG_INPUT).await?;
+    let started = std::time::Instant::now();
+    let evidence = loop {
+        let now = client.windows().await?;
+        if let Some(handle) = now.into_iter().find(|h| !before.contains(h)) {
+            break handle;
+        }
+        crate::ensure!(
+            started.elapsed() < crate::page::WAIT_TIMEOUT,
+            "no evidence window opened after ticking the box"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    client.switch_to_window(evidence).await?;
+    page.wait_until(
+        "the evidence window's form",
+        "const form = document.getElementById('evidence-form');
+         return !!(form && !form.hidden && document.getElementById('save').textContent.trim());",
+    )
+    .await?;
+    Ok(form)
+}
+
+/// In the evidence window (WebDriver is in it): picks `channel`, fills the details and presses
+/// Save.
+pub async fn submit_evidence_in_window(page: &Page, channel: &str, details: &str) -> Outcome {
+    page.execute(
+        "document.getElementById(arguments[0]).click();
+         const details = document.getElementById('details');
+         details.value = arguments[1];
+         details.dispatchEvent(new Event('input', { bubbles: true }));
+         document.getElementById('save').click();
+         return true;",
+        vec![json!(channel), json!(details)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Waits until only the form's window is left (the evidence window closed itself or was
+/// closed), then switches WebDriver back to `form`.
+pub async fn back_to_form(page: &Page, form: fantoccini::wd::WindowHandle) -> Outcome {
+    let client = page.client();
+    let started = std::time::Instant::now();
+    while client.windows().await?.len() > 1 {
+        crate::ensure!(
+            started.elapsed() < crate::page::WAIT_TIMEOUT,
+            "the evidence window did not close"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    client.switch_to_window(form).await?;
+    Ok(())
+}
+
+/// Ticks the box and records the contact's request in the evidence window; the form then says
+/// "Save to submit it" (in English).
+pub async fn request_with_evidence_in_window(page: &Page, channel: &str, details: &str) -> Outcome {
+    let form = open_evidence_window(page).await?;
+    submit_evidence_in_window(page, channel, details).await?;
+    back_to_form(page, form).await?;
+    page.wait_for_text(NOTES, "Save to submit it").await?;
+    Ok(())
+}

@@ -149,6 +149,7 @@ message_table! {
     PluginBusy = "plugin.busy" => "The previous request is still being recorded; wait until it is done before making another.";
     PluginEvidenceRecorded = "plugin.evidenceRecorded" => "Request of {date} by {channel} noted. {next} Save to submit it.";
     PluginDialogFailed = "plugin.dialogFailed" => "The request form could not be opened ({detail}), so Request Resubscribe was unticked.";
+    PluginPopupBlocked = "plugin.popupBlocked" => "The request form opens in a new window, and the browser blocked it, so Request Resubscribe was unticked. Allow pop-ups for {site}, then tick it again.";
     PluginNoteWriting = "plugin.noteWriting" => "Recording the request in the contact's notes…";
     PluginNoteWritingRecord = "plugin.noteWritingRecord" => "Recording the request in a note on this suppression record (no contact is linked)…";
     PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";

@@ -615,3 +615,83 @@ pub fn resource_string(web_resource: &str, key: &str) -> Option<String> {
         .and_then(|u| u.get_resource_string(web_resource, key).ok())
         .and_then(|v| v.as_string())
 }
+
+/// Whether `Xrm.Navigation.navigateTo` exists (9.1 and later): the evidence dialog opens
+/// in the page; earlier versions open it in a window of its own.
+pub fn has_navigate_to() -> bool {
+    let xrm: JsValue = XRM
+        .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
+        .unwrap_or(JsValue::UNDEFINED);
+    member(&member(&xrm, "Navigation"), "navigateTo").is_function()
+}
+
+/// What opening a web resource in a new window gave back.
+pub enum OpenedWindow {
+    /// The window (the 8.x `Xrm.Utility.openWebResource` returns it): its `closed` can be read.
+    Window(JsValue),
+    /// Nothing to tell whether a window opened (`Xrm.Navigation.openWebResource` documents no
+    /// return value).
+    Unknown,
+    /// `null`: the browser's pop-up blocker refused the window.
+    Blocked,
+}
+
+/// Opens an HTML web resource in a new window with what the version documents:
+/// `Xrm.Navigation.openWebResource(name, {width, height}, data)` (9.0 and later), else
+/// `Xrm.Utility.openWebResource(name, data, width, height)` (8.x). Read by shape.
+pub fn open_window(
+    web_resource: &str,
+    data: &str,
+    width: u32,
+    height: u32,
+) -> Result<OpenedWindow, XrmError> {
+    let xrm: JsValue = XRM
+        .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
+        .unwrap_or(JsValue::UNDEFINED);
+    let navigation = member(&xrm, "Navigation");
+    let utility = member(&xrm, "Utility");
+    let args = Array::new();
+    args.push(&web_resource.into());
+    let (this, function, call) = if member(&navigation, "openWebResource").is_function() {
+        let options = js_sys::Object::new();
+        set_member(&options, "width", &width.into());
+        set_member(&options, "height", &height.into());
+        args.push(&options);
+        args.push(&data.into());
+        let function = member(&navigation, "openWebResource");
+        (navigation, function, "Xrm.Navigation.openWebResource()")
+    } else {
+        args.push(&data.into());
+        args.push(&width.into());
+        args.push(&height.into());
+        let function = member(&utility, "openWebResource");
+        (utility, function, "Xrm.Utility.openWebResource()")
+    };
+    if !function.is_function() {
+        return Err(XrmError {
+            call: call.into(),
+            detail: "not available".into(),
+        });
+    }
+    let opened = function
+        .unchecked_ref::<Function>()
+        .apply(&this, &args)
+        .map_err(fail(call))?;
+    Ok(if opened.is_null() {
+        OpenedWindow::Blocked
+    } else if member(&opened, "closed").as_bool().is_some() {
+        OpenedWindow::Window(opened)
+    } else {
+        OpenedWindow::Unknown
+    })
+}
+
+/// Whether a window returned by [`open_window`] is closed (read by shape).
+pub fn window_closed(window: &JsValue) -> bool {
+    member(window, "closed").as_bool().unwrap_or(true)
+}
+
+/// Closes a window returned by [`open_window`] (a window opened by script may be closed by it).
+pub fn close_window(window: &JsValue) {
+    let _ = call_method(window, "close");
+}

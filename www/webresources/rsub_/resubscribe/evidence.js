@@ -3,15 +3,20 @@
  *
  * The form library opens the page with
  *   Xrm.Navigation.navigateTo({pageType: "webresource", webresourceName: "rsub_/resubscribe/evidence.html",
- *                              data: JSON.stringify(input)}, {target: 2, …})
- * and Dynamics hands `data` to the page as the URL query parameter `data`.
+ *                              data: JSON.stringify(input)}, {target: 2, …})          (9.1 and later: a dialog)
+ * or, before navigateTo, in a new window with Xrm.Navigation.openWebResource (9.0) or
+ * Xrm.Utility.openWebResource (8.x); Dynamics hands `data` to the page as the URL query parameter `data`.
  *
  * Input (JSON): {v: 1, requestId, contactName, email, recordedBy, now (epoch ms),
- *                earliest (epoch ms or null: the request cannot predate the suppression), lcid, strings}
- * Output: sessionStorage["rsub.evidence." + requestId] =
+ *                earliest (epoch ms or null: the request cannot predate the suppression), lcid, strings,
+ *                via: "dialog" | "window"}
+ * Output: <storage>["rsub.evidence." + requestId] =
  *   {v: 1, outcome: "saved", contactName, channel, requestedAt (epoch ms, UTC), details}  on Save,
  *   {v: 1, outcome: "cancelled"}                                                         on Cancel / Escape.
- * Closing with the platform's X writes nothing; the form treats a missing result as cancelled.
+ * <storage> is sessionStorage in a dialog (the form's own tab). A window does not share the form's
+ * sessionStorage, so there it is localStorage (the same origin's, read and removed by the form), and the
+ * page also writes {v: 1, outcome: "opened"} when it starts and "cancelled" when it is closed unanswered.
+ * Closing a dialog with the platform's X writes nothing; the form treats a missing result as cancelled.
  *
  * Every visible text comes from `strings` (the RESX, read by the form library); a missing key shows as
  * "[key]". The page makes no network call and never reaches into the window that opened it.
@@ -39,6 +44,8 @@
     /** Set once an outcome is written and the dialog asked to close. */
     var finished = false;
     var language = "en";
+    /** "window" when opened in a window of its own (its answer goes to localStorage), else "dialog". */
+    var via = "dialog";
 
     function byId(id) {
         return document.getElementById(id);
@@ -194,10 +201,11 @@
 
     /* ------------------------------------------------------------------ result */
 
-    /** Writes the outcome for the form library; returns false when sessionStorage refused it. */
+    /** Writes the outcome for the form library; returns false when the storage refused it. */
     function writeResult(result) {
         try {
-            window.sessionStorage.setItem(RESULT_KEY_PREFIX + input.requestId, JSON.stringify(result));
+            var storage = via === "window" ? window.localStorage : window.sessionStorage;
+            storage.setItem(RESULT_KEY_PREFIX + input.requestId, JSON.stringify(result));
             return true;
         } catch (ignored) {
             return false;
@@ -205,8 +213,8 @@
     }
 
     /*
-     * Closes the dialog. The result is always written to sessionStorage BEFORE this is called, so the
-     * outcome is never lost. Client API documents no way for a navigateTo page to close its own dialog
+     * Closes the dialog. The result is always written BEFORE this is called, so the outcome is never
+     * lost. A window opened by script closes with window.close(). Client API documents no way for a navigateTo page to close its own dialog
      * (an iframe, where the HTML standard makes window.close() a no-op unless the host handles it).
      * So if the page is still here a moment later, the fields make way for `doneKey`'s sentence, which
      * tells the user to close the dialog with its X; the form then finds the result written here.
@@ -518,11 +526,32 @@
         }
     }
 
+    /**
+     * Removes answers older than a day from localStorage (a form that went away while its window was
+     * open never read them); they hold what the contact asked. The request id ends with its epoch ms.
+     */
+    function removeOldAnswers() {
+        try {
+            var dayAgo = Date.now() - 24 * 60 * MINUTE_MS;
+            var storage = window.localStorage;
+            for (var i = storage.length - 1; i >= 0; i -= 1) {
+                var key = storage.key(i);
+                var millis = key && key.indexOf(RESULT_KEY_PREFIX) === 0 ? Number(key.slice(key.lastIndexOf(".") + 1)) : NaN;
+                if (isFinite(millis) && millis < dayAgo) {
+                    storage.removeItem(key);
+                }
+            }
+        } catch (ignored) {
+            /* storage refused: nothing to remove */
+        }
+    }
+
     function start() {
         var data = readData();
         if (data && isPlainObject(data.strings)) {
             strings = data.strings;
         }
+        via = data && data.via === "window" ? "window" : "dialog";
         language = languageFor(data ? data.lcid : null);
         document.documentElement.lang = language;
 
@@ -541,6 +570,17 @@
                 input = { requestId: data.requestId };
             }
             showInvalidOpen(data);
+        }
+        if (via === "window" && input) {
+            removeOldAnswers();
+            /* The form waits for this page: say it opened, and answer "cancelled" if it is closed unanswered. */
+            writeResult({ v: 1, outcome: "opened" });
+            window.addEventListener("pagehide", function () {
+                if (!finished) {
+                    finished = true;
+                    writeResult({ v: 1, outcome: "cancelled" });
+                }
+            });
         }
     }
 
