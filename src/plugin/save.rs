@@ -16,7 +16,7 @@ use crate::domain::save_check::{
     evaluate, FormFacts, FormType, RequestTransition, SaveDecision, SaveMode,
 };
 use crate::domain::time::Timestamp;
-use crate::xrm::form::post_save_outcome;
+use crate::xrm::form::{describe, member, post_save_outcome};
 use crate::xrm::{Form, Level};
 
 /// Error codes Dynamics reports when the record changed since it was read (412): the
@@ -142,16 +142,28 @@ fn hold_until_read(
 /// `data.save` does not take its action). Returns whether the save happened.
 pub async fn save_again(form: Form, close: bool) -> bool {
     let _ = session::with(|s| s.closing = close);
-    let saved = match form.save() {
-        Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.is_ok(),
-        Err(_) => false,
+    // 8.x answers with an object whose documented use is `then(success, error)` only: awaited
+    // through `then`, never as a `Promise` of this realm.
+    let answer = match form.save() {
+        Ok(saving) => wasm_bindgen_futures::JsFuture::from(saving).await.map(drop),
+        Err(_) => Err(JsValue::UNDEFINED),
     };
+    let saved = answer.is_ok();
     let _ = session::with(|s| s.closing = false);
-    // A client without PostSave (before `addOnPostSave`): the save's own answer tells that
-    // the request reached the record. A failed save leaves the note for the next save, as a
-    // cancelled one does.
-    if saved && !form.has_post_save() {
-        after_save(Ok(()));
+    // A client without PostSave (before `addOnPostSave`): the save's own answer tells whether
+    // the request reached the record, as PostSave does. A save that failed (its error callback
+    // has an error code) is handled as a failed PostSave; a cancelled one (-1: refused by an
+    // OnSave handler or the form's own checks) leaves the note for the next save.
+    if !form.has_post_save() {
+        match answer {
+            Ok(()) => after_save(Ok(())),
+            Err(error) => {
+                let code = member(&error, "errorCode").as_f64().map_or(0, |c| c as i64);
+                if code != 0 && code != -1 {
+                    after_save(Err((code, describe(&error))));
+                }
+            }
+        }
     }
     if saved && close {
         let _ = form.close();
