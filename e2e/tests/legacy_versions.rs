@@ -1,0 +1,348 @@
+//! Requests on the versions before `Xrm.Navigation.navigateTo` (docs/platform.md): on 9.0
+//! the evidence page opens with `Xrm.Navigation.openWebResource`, on 8.x with
+//! `Xrm.Utility.openWebResource`, in a window of its own that answers through `localStorage`;
+//! 8.x has no PostSave, so the answer of `Xrm.Page.data.save()` tells the outcome. The whole
+//! flow (tick, evidence, save, one note before the request, sync, confirm), the same refusals
+//! as on 9.2, a pop-up blocker, and a window closed or cancelled mid-way.
+
+use dataverse_emulator::request_log::LogEntry;
+use e2e::demo::open_demo;
+use e2e::form::{
+    audit_notes, back_to_form, open_evidence_window, request_with_evidence_in_window, stored,
+    submit_evidence_in_window, FLAG_INPUT, NOTES, SUPPRESSION,
+};
+use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
+use e2e::{ensure, run, Method, Outcome};
+use serde_json::json;
+
+const FLAG: &str = "esc_requestresubscribe";
+const MARIA: &str = "maria.campbell@contoso.com";
+const V9_0: &str = "9.0.2.3034";
+const V8_2: &str = "8.2.0.749";
+const V8_0: &str = "8.0.0.1088";
+
+/// Clears the request log, opens `record` as `version` (on premises under `organization`),
+/// and waits until OnLoad has run.
+async fn open_form(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
+    t.emulator
+        .send(Method::DELETE, "/_emulator/requests", &[], None)
+        .await?;
+    open_demo(t, version, organization, SUPPRESSION, record).await?;
+    t.page.wait_for_event("OnLoad").await?;
+    Ok(())
+}
+
+/// [`open_form`], then waits until the box can be ticked.
+async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
+    open_form(t, version, organization, record).await?;
+    t.page
+        .wait_until(
+            "the box to be enabled",
+            &format!("return !document.querySelector('{FLAG_INPUT}').disabled;"),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Sets one of the demo's settings for this tab (read when the form opens).
+async fn demo_setting(t: &e2e::E2e, key: &str, value: serde_json::Value) -> Outcome {
+    t.page
+        .execute(
+            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
+             s[arguments[0]] = arguments[1];
+             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
+             return true;",
+            vec![json!(key), value],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Whether the box is ticked on the form.
+async fn ticked(t: &e2e::E2e) -> Outcome<bool> {
+    let value = t
+        .page
+        .execute(
+            &format!("return document.querySelector('{FLAG_INPUT}').checked;"),
+            vec![],
+        )
+        .await?;
+    Ok(value == json!(true))
+}
+
+/// Nothing was written: no note on Maria Campbell, no request on her record, no answer left
+/// in `localStorage`.
+async fn nothing_written(t: &e2e::E2e, version: &str) -> Outcome {
+    let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+    ensure!(notes.is_empty(), "{version}: notes written: {notes:?}");
+    let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
+    ensure!(row[FLAG] != json!(true), "{version}: request saved: {row}");
+    let left = t
+        .page
+        .execute(
+            "return Object.keys(localStorage).filter(k => k.startsWith('rsub.evidence.'));",
+            vec![],
+        )
+        .await?;
+    ensure!(left == json!([]), "{version}: answers left behind: {left}");
+    Ok(())
+}
+
+/// The web requests in the emulator's log, oldest first.
+fn requests(t: &e2e::E2e) -> Vec<LogEntry> {
+    t.emulator.requests()
+}
+
+#[tokio::test]
+async fn the_whole_request_flow_passes_on_9_0_and_8_x() -> Outcome {
+    run("the_whole_request_flow_passes_on_9_0_and_8_x", async |t| {
+        for (version, organization, root) in [
+            (V9_0, "contoso", "/contoso/api/data/v9.0/"),
+            (V8_2, "contoso", "/contoso/api/data/v8.2/"),
+            (V8_0, "", "/api/data/v8.0/"),
+        ] {
+            t.emulator.control_post("reset", &json!({}), 204).await?;
+            open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+            request_with_evidence_in_window(&t.page, "phone", "Called on 3 Dec, case CAS-7.")
+                .await?;
+            let opener = if version == V9_0 {
+                "Xrm.Navigation.openWebResource"
+            } else {
+                "Xrm.Utility.openWebResource"
+            };
+            t.page.wait_for_event(opener).await?;
+            e2e::form::save(&t.page).await?;
+            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            let note = e2e::form::saved_with_one_note(t)?;
+            ensure!(note.contains("CAS-7"), "{version}: the note: {note}");
+
+            // The note exists before the save that carries the request.
+            let log = requests(t);
+            let note_at = log
+                .iter()
+                .position(|r| r.method != "GET" && r.path.contains("annotations"));
+            let request_at = log
+                .iter()
+                .position(|r| r.method == "PATCH" && r.path.contains("esc_emailsuppressions("));
+            ensure!(
+                matches!((note_at, request_at), (Some(n), Some(p)) if n < p),
+                "{version}: note at {note_at:?}, request at {request_at:?}"
+            );
+            for r in log
+                .iter()
+                .filter(|r| !r.demo_host && r.path.contains("/api/data/"))
+            {
+                ensure!(
+                    r.path.starts_with(root),
+                    "{version}: {} {}",
+                    r.method,
+                    r.path
+                );
+            }
+
+            // The connector sends the confirmation email, the contact confirms, a sync.
+            t.emulator.control_post("sync", &json!({}), 200).await?;
+            t.emulator
+                .control_post(&format!("contacts/{MARIA}/confirm"), &json!({}), 200)
+                .await?;
+            t.emulator.control_post("sync", &json!({}), 200).await?;
+            open_form(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+            t.page.wait_for_text(NOTES, "Resubscribed on").await?;
+            let deprecated = t.page.deprecated_calls().await?;
+            ensure!(deprecated.is_empty(), "{version}: {deprecated:?}");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_same_refusals_as_on_9_2() -> Outcome {
+    run("the_same_refusals_as_on_9_2", async |t| {
+        for (version, organization) in [(V9_0, "contoso"), (V8_2, "contoso")] {
+            t.emulator.control_post("reset", &json!({}), 204).await?;
+            // Ticked without the contact's request recorded: refused for that reason.
+            open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+            e2e::form::save_ticked_without_evidence(&t.page).await?;
+            nothing_written(t, version).await?;
+
+            // A reason that cannot be resubscribed: said at load, and the box cannot be ticked.
+            open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
+            t.page
+                .wait_for_text(NOTES, "cannot be resubscribed")
+                .await?;
+            let disabled = t
+                .page
+                .execute(
+                    &format!("return document.querySelector('{FLAG_INPUT}').disabled;"),
+                    vec![],
+                )
+                .await?;
+            ensure!(disabled == json!(true), "{version}: the box can be ticked");
+            let row = stored(t, SUPPRESSION_ISP_COMPLAINED);
+            ensure!(row[FLAG] != json!(true), "{version}: {row}");
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_blocked_popup_unticks_the_box_and_says_to_allow_popups() -> Outcome {
+    run(
+        "a_blocked_popup_unticks_the_box_and_says_to_allow_popups",
+        async |t| {
+            for (version, organization) in [(V8_2, "contoso"), (V9_0, "contoso")] {
+                t.emulator.control_post("reset", &json!({}), 204).await?;
+                open_demo(
+                    t,
+                    version,
+                    organization,
+                    SUPPRESSION,
+                    SUPPRESSION_UNSUBSCRIBED,
+                )
+                .await?;
+                demo_setting(t, "popupsBlocked", json!(true)).await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+                t.page.click(FLAG_INPUT).await?;
+                if version == V9_0 {
+                    // Xrm.Navigation.openWebResource answers nothing either way: the library
+                    // waits for the page to say it opened.
+                    tokio::time::sleep(std::time::Duration::from_secs(12)).await;
+                }
+                let said = t.page.wait_for_text(NOTES, "Allow pop-ups for").await?;
+                ensure!(
+                    said.contains("/contoso"),
+                    "{version}: the organization is not named: {said}"
+                );
+                ensure!(!ticked(t).await?, "{version}: the box stayed ticked");
+                let windows = t.page.client().windows().await?;
+                ensure!(windows.len() == 1, "{version}: {} windows", windows.len());
+                nothing_written(t, version).await?;
+                demo_setting(t, "popupsBlocked", json!(false)).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing() -> Outcome {
+    run(
+        "a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing",
+        async |t| {
+            for (version, organization) in [(V9_0, "contoso"), (V8_2, "contoso")] {
+                t.emulator.control_post("reset", &json!({}), 204).await?;
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+
+                // Closed with details typed but not saved.
+                let form = open_evidence_window(&t.page).await?;
+                t.page
+                    .execute(
+                        "document.getElementById('phone').click();
+                         document.getElementById('details').value = 'Half typed';
+                         return true;",
+                        vec![],
+                    )
+                    .await?;
+                t.page.client().close_window().await?;
+                back_to_form(&t.page, form).await?;
+                t.page
+                    .wait_until(
+                        "the box to be unticked",
+                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
+                    )
+                    .await?;
+                let shown = e2e::form::notifications(&t.page).await?;
+                ensure!(
+                    !shown.contains("Save to submit it") && !shown.contains("could not"),
+                    "{version}: {shown}"
+                );
+                nothing_written(t, version).await?;
+
+                // Cancelled with the page's own button.
+                let form = open_evidence_window(&t.page).await?;
+                t.page
+                    .execute(
+                        "document.getElementById('cancel').click(); return true;",
+                        vec![],
+                    )
+                    .await?;
+                back_to_form(&t.page, form).await?;
+                t.page
+                    .wait_until(
+                        "the box to be unticked",
+                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
+                    )
+                    .await?;
+                nothing_written(t, version).await?;
+
+                // Evidence that fails the page's rules is not accepted there: the window stays.
+                let form = open_evidence_window(&t.page).await?;
+                submit_evidence_in_window(&t.page, "phone", "").await?;
+                t.page
+                    .wait_until(
+                        "the page to refuse empty details",
+                        "return !document.getElementById('details-error').hidden;",
+                    )
+                    .await?;
+                t.page.client().close_window().await?;
+                back_to_form(&t.page, form).await?;
+                t.page
+                    .wait_until(
+                        "the box to be unticked",
+                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
+                    )
+                    .await?;
+                nothing_written(t, version).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn on_8_x_a_save_that_fails_after_the_note_withdraws_it() -> Outcome {
+    run(
+        "on_8_x_a_save_that_fails_after_the_note_withdraws_it",
+        async |t| {
+            open(t, V8_2, "contoso", SUPPRESSION_UNSUBSCRIBED).await?;
+            request_with_evidence_in_window(&t.page, "letter", "Letter of 25 Nov, ref L-3.")
+                .await?;
+            t.emulator
+                .control_post(
+                    "faults",
+                    &json!({ "method": "PATCH", "path": "esc_emailsuppressions(", "count": 1,
+                             "fault": { "kind": "status", "status": 500 } }),
+                    201,
+                )
+                .await?;
+            e2e::form::save(&t.page).await?;
+            t.page.wait_for_event("PATCH failed").await?;
+            // Xrm.Page.data.save() answered through its error callback: the note is withdrawn
+            // because the request is not on the record.
+            let started = std::time::Instant::now();
+            loop {
+                let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
+                if notes.is_empty() {
+                    break;
+                }
+                ensure!(
+                    started.elapsed() < std::time::Duration::from_secs(10),
+                    "the note stayed: {notes:?}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
+            ensure!(row[FLAG] != json!(true), "saved: {row}");
+            let deleted = requests(t)
+                .iter()
+                .any(|r| r.method == "DELETE" && r.path.contains("annotations"));
+            ensure!(deleted, "no DELETE of the note");
+            Ok(())
+        },
+    )
+    .await
+}
