@@ -1,6 +1,8 @@
 //! The `/_emulator/` control surface used by tests and the demo's side panel: connector
 //! simulation (`sync`, contact `confirm` / `report-abuse`), fault injection, the request log,
-//! settings, a user's security roles (`users/<id>/roles`), reset and a state dump. Errors use the same `{"error":{"code","message"}}` shape as
+//! settings, a user's security roles (`users/<id>/roles`), the configuration page's setup
+//! (`systemforms/<id>` FormXml, `privileges` of every role, provisioned `languages`), reset and a
+//! state dump. Errors use the same `{"error":{"code","message"}}` shape as
 //! the Web API, with code `"emulator"`. These calls are not logged and never fault.
 
 use axum::body::{Body, Bytes};
@@ -39,6 +41,9 @@ pub fn router() -> Router<Emulator> {
             "/_emulator/users/{id}/roles",
             get(get_user_roles).post(set_user_roles),
         )
+        .route("/_emulator/systemforms/{id}", get(get_form).post(set_form))
+        .route("/_emulator/privileges", post(set_privilege))
+        .route("/_emulator/languages", post(set_languages))
         .route("/_emulator/reset", post(reset))
         .route("/_emulator/settings", get(get_settings).post(set_settings))
         .route("/_emulator/state", get(state))
@@ -282,4 +287,117 @@ async fn set_settings(State(emulator): State<Emulator>, body: Bytes) -> Response
 
 async fn state(State(emulator): State<Emulator>) -> Response<Body> {
     json_response(StatusCode::OK, &emulator.state_json())
+}
+
+/// `GET /_emulator/systemforms/<id>`: `{"name", "formxml"}` of a form.
+async fn get_form(State(emulator): State<Emulator>, Path(id): Path<String>) -> Response<Body> {
+    let Some(id) = Guid::parse(&id) else {
+        return error(StatusCode::BAD_REQUEST, format!("'{id}' is not a form id"));
+    };
+    let world = emulator.world();
+    match world.store.get(crate::setup::SYSTEMFORM, id) {
+        Some(form) => json_response(
+            StatusCode::OK,
+            &json!({ "name": form.str("name"), "formxml": form.str("formxml") }),
+        ),
+        None => error(StatusCode::NOT_FOUND, format!("no form {id}")),
+    }
+}
+
+/// `POST /_emulator/systemforms/<id>` with `{"formxml": "…"}`: replaces the form's FormXml, as a
+/// customizer's publish would.
+async fn set_form(
+    State(emulator): State<Emulator>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    let Some(id) = Guid::parse(&id) else {
+        return error(StatusCode::BAD_REQUEST, format!("'{id}' is not a form id"));
+    };
+    let Some(formxml) = value.get("formxml").and_then(Value::as_str) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"formxml\": \"<form>…</form>\"}",
+        );
+    };
+    let model = emulator.model();
+    let mut world = emulator.world();
+    if world.store.get(crate::setup::SYSTEMFORM, id).is_none() {
+        return error(StatusCode::NOT_FOUND, format!("no form {id}"));
+    }
+    let Some(table) = model.schema.by_logical(crate::setup::SYSTEMFORM) else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "no systemform table");
+    };
+    let changes = crate::store::Changes::default().set("formxml", formxml);
+    model.write(
+        &mut world.store,
+        table,
+        id,
+        changes,
+        crate::seed::id(crate::seed::DEMO_USER),
+        Timestamp::now(),
+    );
+    no_content()
+}
+
+/// `POST /_emulator/privileges` with `{"privilege": "prvCreateNote", "granted": false}`: takes
+/// the privilege from (or gives it to) every role.
+async fn set_privilege(State(emulator): State<Emulator>, body: Bytes) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    let (Some(name), Some(granted)) = (
+        value.get("privilege").and_then(Value::as_str),
+        value.get("granted").and_then(Value::as_bool),
+    ) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"privilege\": \"prvCreateNote\", \"granted\": true|false}",
+        );
+    };
+    let Some(privilege) = crate::setup::privilege_id(name) else {
+        let known: Vec<&str> = crate::setup::PRIVILEGES.iter().map(|(n, _)| *n).collect();
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!("unknown privilege '{name}' (known: {})", known.join(", ")),
+        );
+    };
+    let mut world = emulator.world();
+    for privileges in world.role_privileges.values_mut() {
+        privileges.retain(|p| *p != privilege);
+        if granted {
+            privileges.push(privilege);
+        }
+    }
+    no_content()
+}
+
+/// `POST /_emulator/languages` with `[1033, 1031]`: what `RetrieveProvisionedLanguages()`
+/// answers.
+async fn set_languages(State(emulator): State<Emulator>, body: Bytes) -> Response<Body> {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(response) => return *response,
+    };
+    let languages: Option<Vec<u32>> = value.as_array().and_then(|items| {
+        items
+            .iter()
+            .map(|v| v.as_u64().and_then(|n| u32::try_from(n).ok()))
+            .collect()
+    });
+    match languages {
+        Some(languages) if !languages.is_empty() => {
+            emulator.world().provisioned_languages = languages;
+            no_content()
+        }
+        _ => error(
+            StatusCode::BAD_REQUEST,
+            "expected a non-empty list of LCIDs, e.g. [1033, 1031]",
+        ),
+    }
 }

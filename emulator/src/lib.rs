@@ -46,6 +46,7 @@ pub mod schema;
 pub mod seed;
 pub mod server;
 pub mod settings;
+pub mod setup;
 pub mod state;
 pub mod static_files;
 pub mod store;

@@ -441,58 +441,58 @@ impl Schema {
         ];
         role.extend(audit());
 
-        Schema {
-            tables: vec![
-                table(
-                    &n.table,
-                    &n.entity_set,
-                    &n.primary_key,
-                    &n.email,
-                    "Email Suppression",
-                    suppression,
-                ),
-                table(
-                    names::CONTACT,
-                    "contacts",
-                    "contactid",
-                    "fullname",
-                    "Contact",
-                    contact,
-                ),
-                table(
-                    names::ANNOTATION,
-                    "annotations",
-                    "annotationid",
-                    "subject",
-                    "Note",
-                    annotation,
-                ),
-                table(
-                    names::SOLUTION,
-                    "solutions",
-                    "solutionid",
-                    "friendlyname",
-                    "Solution",
-                    solution,
-                ),
-                table(
-                    names::SYSTEMUSER,
-                    "systemusers",
-                    "systemuserid",
-                    "fullname",
-                    "User",
-                    systemuser,
-                ),
-                table(
-                    names::ROLE,
-                    "roles",
-                    "roleid",
-                    "name",
-                    "Security Role",
-                    role,
-                ),
-            ],
-        }
+        let mut tables = vec![
+            table(
+                &n.table,
+                &n.entity_set,
+                &n.primary_key,
+                &n.email,
+                "Email Suppression",
+                suppression,
+            ),
+            table(
+                names::CONTACT,
+                "contacts",
+                "contactid",
+                "fullname",
+                "Contact",
+                contact,
+            ),
+            table(
+                names::ANNOTATION,
+                "annotations",
+                "annotationid",
+                "subject",
+                "Note",
+                annotation,
+            ),
+            table(
+                names::SOLUTION,
+                "solutions",
+                "solutionid",
+                "friendlyname",
+                "Solution",
+                solution,
+            ),
+            table(
+                names::SYSTEMUSER,
+                "systemusers",
+                "systemuserid",
+                "fullname",
+                "User",
+                systemuser,
+            ),
+            table(
+                names::ROLE,
+                "roles",
+                "roleid",
+                "name",
+                "Security Role",
+                role,
+            ),
+        ];
+        tables.extend(crate::setup::tables());
+        Schema { tables }
     }
 
     /// The table served under an entity set name.
@@ -506,7 +506,7 @@ impl Schema {
     }
 }
 
-fn column(name: &str, label: &str, kind: Kind, access: Access) -> Column {
+pub(crate) fn column(name: &str, label: &str, kind: Kind, access: Access) -> Column {
     Column {
         logical_name: name.to_string(),
         label: label.to_string(),
@@ -515,7 +515,7 @@ fn column(name: &str, label: &str, kind: Kind, access: Access) -> Column {
     }
 }
 
-fn table(
+pub(crate) fn table(
     logical_name: &str,
     entity_set: &str,
     primary_key: &str,

@@ -152,6 +152,10 @@ pub struct World {
     pub connector: ConnectorState,
     /// Each user's security roles (the `systemuserroles_association` N:N), in assignment order.
     pub user_roles: BTreeMap<Guid, Vec<Guid>>,
+    /// Each role's privileges (the `roleprivileges_association` N:N).
+    pub role_privileges: BTreeMap<Guid, Vec<Guid>>,
+    /// What `RetrieveProvisionedLanguages()` answers (LCIDs).
+    pub provisioned_languages: Vec<u32>,
 }
 
 impl World {
@@ -160,6 +164,7 @@ impl World {
         let settings = Settings::from_config(&model.config);
         let (mut store, connector) = seed::build(model);
         model.sync_solution(&mut store, &settings, seed::seed_time());
+        crate::setup::seed(model, &mut store, &settings);
         World {
             store,
             settings,
@@ -167,6 +172,8 @@ impl World {
             log: RequestLog::default(),
             connector,
             user_roles: seed::user_roles(),
+            role_privileges: crate::setup::role_privileges(),
+            provisioned_languages: crate::setup::PROVISIONED_LANGUAGES.to_vec(),
         }
     }
 }
@@ -221,6 +228,12 @@ impl Emulator {
         let settings = world.settings.clone();
         self.model()
             .sync_solution(&mut world.store, &settings, Timestamp::now());
+        crate::setup::sync_organization(
+            self.model(),
+            &mut world.store,
+            &settings,
+            Timestamp::now(),
+        );
         Ok(settings)
     }
 
@@ -243,6 +256,8 @@ impl Emulator {
             "connector": world.connector,
             "faults": world.faults.rules(),
             "userRoles": world.user_roles,
+            "rolePrivileges": world.role_privileges,
+            "provisionedLanguages": world.provisioned_languages,
         })
     }
 }

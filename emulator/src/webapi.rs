@@ -123,6 +123,14 @@ fn route(
             "0x80060888",
             "A $batch request cannot contain another $batch request.",
         )),
+        "RetrieveProvisionedLanguages()" | "RetrieveProvisionedLanguages" => {
+            only_get(request)?;
+            Ok(crate::setup::provisioned_languages(world, request))
+        }
+        _ if crate::setup::user_privileges_target(resource).is_some() => {
+            let user = crate::setup::user_privileges_target(resource).unwrap_or_default();
+            crate::setup::user_privileges(world, request, user)
+        }
         _ if resource.starts_with("EntityDefinitions") => {
             metadata::handle(model, request, resource, &pairs)
         }
@@ -289,11 +297,17 @@ fn check_select(table: &Table, options: &QueryOptions) -> Result<(), ApiError> {
 }
 
 /// The table a collection-valued navigation property of `table` leads to (only the
-/// `systemuserroles_association` N:N, from either side).
+/// `systemuserroles_association` and `roleprivileges_association` N:N, from either side).
 fn collection_nav<'a>(model: &'a Model, table: &Table, nav: &str) -> Option<&'a Table> {
     match (table.logical_name.as_str(), nav) {
         (names::SYSTEMUSER, names::SYSTEMUSERROLES) => model.schema.by_logical(names::ROLE),
         (names::ROLE, names::SYSTEMUSERROLES) => model.schema.by_logical(names::SYSTEMUSER),
+        (names::ROLE, crate::setup::ROLEPRIVILEGES) => {
+            model.schema.by_logical(crate::setup::PRIVILEGE)
+        }
+        (crate::setup::PRIVILEGE, crate::setup::ROLEPRIVILEGES) => {
+            model.schema.by_logical(names::ROLE)
+        }
         _ => None,
     }
 }
@@ -343,6 +357,15 @@ fn related(world: &World, table: &Table, id: Guid, nav: &str) -> Vec<Guid> {
             .iter()
             .filter(|(_, roles)| roles.contains(&id))
             .map(|(user, _)| *user)
+            .collect(),
+        (names::ROLE, crate::setup::ROLEPRIVILEGES) => {
+            world.role_privileges.get(&id).cloned().unwrap_or_default()
+        }
+        (crate::setup::PRIVILEGE, crate::setup::ROLEPRIVILEGES) => world
+            .role_privileges
+            .iter()
+            .filter(|(_, privileges)| privileges.contains(&id))
+            .map(|(role, _)| *role)
             .collect(),
         _ => Vec::new(),
     }
