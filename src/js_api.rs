@@ -5,12 +5,22 @@
 //! JavaScript `Error` with a readable message, never a panic.
 //!
 //! Each form has its own library: a shipped module exports the handlers of the form its Cargo
-//! feature names (`suppression-form`, `contact-form`); tests build every handler.
+//! feature names (`suppression-form`, `contact-form`, `setup-page`); tests build every handler.
 
+#[cfg(any(
+    not(feature = "module"),
+    feature = "suppression-form",
+    feature = "contact-form"
+))]
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 /// A handler parameter as text: a string as it is, an object as its JSON.
+#[cfg(any(
+    not(feature = "module"),
+    feature = "suppression-form",
+    feature = "contact-form"
+))]
 fn parameter_text(parameters: &JsValue) -> Option<String> {
     if parameters.is_object() {
         js_sys::JSON::stringify(parameters).ok().map(String::from)
@@ -91,5 +101,23 @@ mod contact_form {
             let _ = crate::ui::on_contact_load(execution_context, parameters).await;
         });
         js_sys::Promise::resolve(&JsValue::UNDEFINED)
+    }
+}
+
+#[cfg(any(not(feature = "module"), feature = "setup-page"))]
+mod setup_page {
+    use super::*;
+
+    /// The configuration page: runs every check and draws it into `document` (the page's);
+    /// `resx` is the text of the user's RESX web resource (`""` for English).
+    #[wasm_bindgen(js_name = runSetupPage)]
+    pub fn run_setup_page(document: JsValue, resx: alloc::string::String) -> js_sys::Promise {
+        use wasm_bindgen::JsCast;
+        wasm_bindgen_futures::future_to_promise(async move {
+            // The page's own document, used without an `instanceof` check.
+            let document = document.unchecked_into::<web_sys::Document>();
+            crate::setup::run(document, &resx).await?;
+            Ok(JsValue::UNDEFINED)
+        })
     }
 }

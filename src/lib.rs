@@ -10,6 +10,7 @@
 //! - [`xrm`]: safe bindings to the Dynamics Client API.
 //! - [`plugin`]: the form handlers (load, evidence, save, note) that tie the others together.
 //! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
+//! - [`setup`]: the solution's configuration page, which checks the organization's setup.
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
 
 #![cfg_attr(feature = "module", no_std)]
@@ -20,6 +21,8 @@ pub mod dataverse;
 pub mod domain;
 pub mod js_api;
 pub mod plugin;
+#[cfg(any(not(feature = "module"), feature = "setup-page"))]
+pub mod setup;
 pub mod ui;
 pub mod xrm;
 

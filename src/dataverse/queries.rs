@@ -139,32 +139,154 @@ pub fn read_is_admin(response: &ApiResponse) -> Result<bool, ApiError> {
     }))
 }
 
-/// `solutions?$filter=uniquename eq '<name>'&$select=uniquename,version`.
+/// Words in a solution's unique name that suggest the email-marketing connector (lower case;
+/// Dataverse compares text case-insensitively).
+pub const CONNECTOR_NAME_HINTS: [&str; 3] = ["dotmailer", "dotdigital", "engagementcloud"];
+/// The same in a solution's display name.
+pub const CONNECTOR_FRIENDLY_HINTS: [&str; 3] = ["dotmailer", "dotdigital", "engagement cloud"];
+
+/// The configured connector solution or, should its unique name be a wrong guess, the solutions
+/// that look like it, in one read:
+/// `solutions?$filter=uniquename eq '<name>' or contains(uniquename,'dotmailer') or
+/// contains(friendlyname,'dotmailer') or …&$select=uniquename,friendlyname,version`.
 pub fn solution_version(unique_name: &str) -> ApiRequest {
-    ApiRequest::get(
-        &Query::new("solutions")
-            .filter(["uniquename eq ", &literal(unique_name)].concat())
-            .select(&["uniquename", "version"]),
-    )
+    let mut filter = ["uniquename eq ", &literal(unique_name)].concat();
+    for (column, hints) in [
+        ("uniquename", CONNECTOR_NAME_HINTS),
+        ("friendlyname", CONNECTOR_FRIENDLY_HINTS),
+    ] {
+        for hint in hints {
+            filter.push_str(&[" or contains(", column, ",", &literal(hint), ")"].concat());
+        }
+    }
+    ApiRequest::get(&Query::new("solutions").filter(filter).select(&[
+        "uniquename",
+        "friendlyname",
+        "version",
+    ]))
 }
 
-/// Reads the connector solution lookup: installed with its version, or not installed.
-pub fn read_connector(response: &ApiResponse) -> ConnectorReading {
-    let first = match decode_ok(response) {
-        Ok(body) => match rows(&body) {
-            Ok(rows) => rows.into_iter().next(),
-            Err(error) => return ConnectorReading::Unreadable { why: error.detail },
-        },
-        Err(error) => return ConnectorReading::Unreadable { why: error.detail },
-    };
-    match first {
-        None => ConnectorReading::NotInstalled,
-        Some(row) => match row.field("version").and_then(|v| v.text()) {
-            Some(version) => ConnectorReading::Installed { version },
+/// A solution row of [`solution_version`]'s answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SolutionRow {
+    /// `uniquename`.
+    pub unique_name: String,
+    /// `friendlyname`.
+    pub friendly_name: String,
+    /// `version`.
+    pub version: Option<String>,
+}
+
+/// Which solution is the connector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectorPick {
+    /// The solution with the configured unique name.
+    Configured(SolutionRow),
+    /// No solution has the configured name; this one, the only likely candidate, is taken.
+    Taken(SolutionRow),
+    /// No solution has the configured name, and several look like the connector.
+    Ambiguous(Vec<SolutionRow>),
+    /// Neither the configured name nor anything like it.
+    Missing,
+}
+
+impl ConnectorPick {
+    /// What the compatibility check reads: installed (configured or taken), not installed, or,
+    /// for several candidates, unknown (a warning, never a silent "not installed" that blocks
+    /// every request).
+    pub fn reading(&self) -> ConnectorReading {
+        let installed = |row: &SolutionRow| match &row.version {
+            Some(version) => ConnectorReading::Installed {
+                version: version.clone(),
+            },
             None => ConnectorReading::Unreadable {
                 why: "the connector solution has no version".into(),
             },
-        },
+        };
+        match self {
+            ConnectorPick::Configured(row) | ConnectorPick::Taken(row) => installed(row),
+            ConnectorPick::Ambiguous(rows) => ConnectorReading::Unreadable {
+                why: [
+                    "several solutions look like the connector (",
+                    &rows
+                        .iter()
+                        .map(|r| r.unique_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    "); set connectorSolution",
+                ]
+                .concat(),
+            },
+            ConnectorPick::Missing => ConnectorReading::NotInstalled,
+        }
+    }
+}
+
+/// Whether a solution's names suggest the connector.
+fn looks_like_connector(row: &SolutionRow) -> bool {
+    let (unique, friendly) = (
+        row.unique_name.to_ascii_lowercase(),
+        row.friendly_name.to_ascii_lowercase(),
+    );
+    // `text::find`, not `str::contains`: the pattern searcher would add kilobytes to the module.
+    let has = |text: &str, hints: [&str; 3]| {
+        hints
+            .iter()
+            .any(|hint| crate::domain::text::find(text, hint).is_some())
+    };
+    has(&unique, CONNECTOR_NAME_HINTS) || has(&friendly, CONNECTOR_FRIENDLY_HINTS)
+}
+
+/// Picks the connector among the rows: the configured name (compared as Dataverse does,
+/// ignoring case), else the one likely candidate.
+pub fn pick_connector(rows: Vec<SolutionRow>, configured: &str) -> ConnectorPick {
+    if let Some(row) = rows
+        .iter()
+        .find(|r| r.unique_name.eq_ignore_ascii_case(configured))
+    {
+        return ConnectorPick::Configured(row.clone());
+    }
+    let mut likely: Vec<SolutionRow> = rows.into_iter().filter(looks_like_connector).collect();
+    match likely.len() {
+        0 => ConnectorPick::Missing,
+        1 => likely
+            .pop()
+            .map_or(ConnectorPick::Missing, ConnectorPick::Taken),
+        _ => ConnectorPick::Ambiguous(likely),
+    }
+}
+
+/// The rows of [`solution_version`]'s answer.
+pub fn read_solutions(response: &ApiResponse) -> Result<Vec<SolutionRow>, ApiError> {
+    let body = decode_ok(response)?;
+    Ok(rows(&body)?
+        .iter()
+        .map(|row| {
+            let text = |name: &str| row.field(name).and_then(|v| v.text());
+            SolutionRow {
+                unique_name: text("uniquename").unwrap_or_default(),
+                friendly_name: text("friendlyname").unwrap_or_default(),
+                version: text("version"),
+            }
+        })
+        .collect())
+}
+
+/// Reads the connector solution lookup for the `configured` unique name: which solution is
+/// the connector (see [`pick_connector`]); a failed read is unreadable.
+pub fn read_connector_pick(
+    response: &ApiResponse,
+    configured: &str,
+) -> Result<ConnectorPick, ApiError> {
+    read_solutions(response).map(|rows| pick_connector(rows, configured))
+}
+
+/// Reads the connector solution lookup: installed with its version, not installed, or
+/// unreadable (a refused or broken read, or several candidates and none configured).
+pub fn read_connector(response: &ApiResponse, configured: &str) -> ConnectorReading {
+    match read_connector_pick(response, configured) {
+        Ok(pick) => pick.reading(),
+        Err(error) => ConnectorReading::Unreadable { why: error.detail },
     }
 }
 
@@ -337,7 +459,7 @@ pub fn delete_note(marker: &crate::domain::note::RequestMarker) -> ApiRequest {
 }
 
 /// The JSON body of a successful response.
-fn decode_ok(response: &ApiResponse) -> Result<Json, ApiError> {
+pub(crate) fn decode_ok(response: &ApiResponse) -> Result<Json, ApiError> {
     if let Some(error) = ApiError::from_response(response) {
         return Err(error);
     }
@@ -345,7 +467,7 @@ fn decode_ok(response: &ApiResponse) -> Result<Json, ApiError> {
 }
 
 /// The rows of a collection response (`{"value": [...]}`).
-fn rows(body: &Json) -> Result<Vec<Json>, ApiError> {
+pub(crate) fn rows(body: &Json) -> Result<Vec<Json>, ApiError> {
     body.field("value")
         .and_then(|v| v.items())
         .ok_or_else(|| ApiError::unexpected(200, "the response has no \"value\" list"))
@@ -430,7 +552,11 @@ mod tests {
         );
         assert_eq!(
             paths[4],
-            "solutions?$filter=uniquename%20eq%20'dotmailerCRMConnector'&$select=uniquename,version"
+            "solutions?$filter=uniquename%20eq%20'dotmailerCRMConnector'\
+             %20or%20contains(uniquename,'dotmailer')%20or%20contains(uniquename,'dotdigital')\
+             %20or%20contains(uniquename,'engagementcloud')%20or%20contains(friendlyname,'dotmailer')\
+             %20or%20contains(friendlyname,'dotdigital')%20or%20contains(friendlyname,'engagement%20cloud')\
+             &$select=uniquename,friendlyname,version"
         );
     }
 
@@ -487,13 +613,13 @@ mod tests {
             r#"{"@odata.context":"x","value":[{"uniquename":"dotmailerCRMConnector","version":"7.0.1.721"}]}"#,
         );
         assert_eq!(
-            read_connector(&installed),
+            read_connector(&installed, "dotmailerCRMConnector"),
             ConnectorReading::Installed {
                 version: "7.0.1.721".into()
             }
         );
         assert_eq!(
-            read_connector(&ok(r#"{"value":[]}"#)),
+            read_connector(&ok(r#"{"value":[]}"#), "dotmailerCRMConnector"),
             ConnectorReading::NotInstalled
         );
         let forbidden = ApiResponse {
@@ -502,12 +628,43 @@ mod tests {
             body: r#"{"error":{"code":"0x80040220","message":"Principal user is missing prvReadSolution privilege."}}"#.into(),
         };
         assert!(
-            matches!(read_connector(&forbidden), ConnectorReading::Unreadable { why } if why.contains("prvReadSolution"))
+            matches!(read_connector(&forbidden, "x"), ConnectorReading::Unreadable { why } if why.contains("prvReadSolution"))
         );
         assert!(matches!(
-            read_connector(&ok("<html>")),
+            read_connector(&ok("<html>"), "x"),
             ConnectorReading::Unreadable { .. }
         ));
+    }
+
+    #[test]
+    fn a_wrong_connector_name_takes_the_one_likely_candidate_and_never_guesses_between_several() {
+        let rows = |json: &str| read_solutions(&ok(json)).unwrap();
+        let one = rows(
+            r#"{"value":[{"uniquename":"DotdigitalForDynamics","friendlyname":"dotdigital for Dynamics","version":"7.1.0.5"}]}"#,
+        );
+        let pick = pick_connector(one.clone(), "dotmailerCRMConnector");
+        assert!(
+            matches!(&pick, ConnectorPick::Taken(row) if row.unique_name == "DotdigitalForDynamics")
+        );
+        assert_eq!(pick.reading(), ConnectorReading::installed("7.1.0.5"));
+        assert!(matches!(
+            pick_connector(one, "dotdigitalfordynamics"),
+            ConnectorPick::Configured(_)
+        ));
+        let two = rows(
+            r#"{"value":[{"uniquename":"dotmailerSurveys","friendlyname":"Surveys","version":"1.0"},{"uniquename":"ecConnector","friendlyname":"Engagement Cloud for Dynamics","version":"7.0.1.721"}]}"#,
+        );
+        let pick = pick_connector(two, "dotmailerCRMConnector");
+        assert!(matches!(&pick, ConnectorPick::Ambiguous(rows) if rows.len() == 2));
+        assert!(
+            matches!(pick.reading(), ConnectorReading::Unreadable { why } if why.contains("ecConnector"))
+        );
+        let unrelated =
+            rows(r#"{"value":[{"uniquename":"Other","friendlyname":"Other","version":"1.0"}]}"#);
+        assert_eq!(
+            pick_connector(unrelated, "dotmailerCRMConnector").reading(),
+            ConnectorReading::NotInstalled
+        );
     }
 
     #[test]

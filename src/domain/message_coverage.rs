@@ -253,6 +253,7 @@ fn produced_by_edges(key: &MessageKey) -> bool {
     id.starts_with("plugin.")
         || id.starts_with("api.")
         || id.starts_with("panel.")
+        || id.starts_with("setup.")
         || super::messages::EVIDENCE_DIALOG.contains(key)
 }
 

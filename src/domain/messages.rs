@@ -10,8 +10,17 @@ use alloc::borrow::Cow;
 use super::time::Timestamp;
 
 /// Declares the key enum, its ids and the English table in one place so they cannot drift.
+///
+/// The keys after `@page` belong to the configuration page (`rsub_/resubscribe/setup.html`)
+/// only: a shipped module has them only when it is the page's own library (`setup-page`), so
+/// the form libraries do not grow with them (their RESX entries are there all the same).
 macro_rules! message_table {
-    ($($variant:ident = $id:literal => $english:literal;)*) => {
+    (
+        $($variant:ident = $id:literal => $english:literal;)*
+        @page {
+            $($page_variant:ident = $page_id:literal => $page_english:literal;)*
+        }
+    ) => {
         /// Identifies one user-facing text; serializes as its stable dotted id.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MessageKey {
@@ -19,16 +28,30 @@ macro_rules! message_table {
                 #[doc = $english]
                 $variant,
             )*
+            $(
+                #[doc = $page_english]
+                #[cfg(any(not(feature = "module"), feature = "setup-page"))]
+                $page_variant,
+            )*
         }
 
         impl MessageKey {
             /// Every key, in table order.
+            #[cfg(any(not(feature = "module"), feature = "setup-page"))]
+            pub const ALL: &'static [MessageKey] =
+                &[$(MessageKey::$variant,)* $(MessageKey::$page_variant,)*];
+            /// Every key, in table order.
+            #[cfg(all(feature = "module", not(feature = "setup-page")))]
             pub const ALL: &'static [MessageKey] = &[$(MessageKey::$variant,)*];
 
             /// The stable dotted id (the RESX key), e.g. `save.refused.pendingRequest`.
             pub fn id(self) -> &'static str {
                 match self {
                     $(MessageKey::$variant => $id,)*
+                    $(
+                        #[cfg(any(not(feature = "module"), feature = "setup-page"))]
+                        MessageKey::$page_variant => $page_id,
+                    )*
                 }
             }
         }
@@ -37,6 +60,10 @@ macro_rules! message_table {
         pub fn english(key: MessageKey) -> &'static str {
             match key {
                 $(MessageKey::$variant => $english,)*
+                $(
+                    #[cfg(any(not(feature = "module"), feature = "setup-page"))]
+                    MessageKey::$page_variant => $page_english,
+                )*
             }
         }
     };
@@ -240,6 +267,54 @@ message_table! {
     PanelOutcomeConfirmationSent = "panel.outcome.confirmationSent" => "Confirmation email sent on {date}; not confirmed yet";
     PanelOutcomeResubscribed = "panel.outcome.resubscribed" => "Resubscribed on {date}";
     PanelOutcomeFailed = "panel.outcome.failed" => "Failed on {date}: {why}";
+
+    // The form names the solution it took for the connector (also on the configuration page).
+    SetupConnectorTaken = "setup.connector.taken" => "No solution is named {configured}; the solution {taken} (“{friendly}”) looks like the connector and is used instead. Set \"connectorSolution\": \"{taken}\" in the handlers' mapping to make this explicit.";
+
+    // The configuration page (rsub_/resubscribe/setup.html) only.
+    @page {
+        SetupTitle = "setup.title" => "Resubscribe: configuration check";
+        SetupIntro = "setup.intro" => "Checks this organization's setup for the Resubscribe form library. Each check passes, warns or fails, and says what to do.";
+        SetupRunning = "setup.running" => "Checking…";
+        SetupRecheck = "setup.recheck" => "Check again";
+        SetupSummary = "setup.summary" => "{fail} failed, {warning} with warnings, {pass} passed.";
+        SetupStatusPass = "setup.status.pass" => "Pass";
+        SetupStatusWarning = "setup.status.warning" => "Warning";
+        SetupStatusFail = "setup.status.fail" => "Fail";
+        SetupAreaConnector = "setup.area.connector" => "Email-marketing connector";
+        SetupAreaForms = "setup.area.forms" => "Email Suppressions forms";
+        SetupAreaLanguages = "setup.area.languages" => "Languages";
+        SetupAreaCsp = "setup.area.csp" => "Content Security Policy";
+        SetupAreaPrivileges = "setup.area.privileges" => "Privileges";
+        SetupNoXrm = "setup.noXrm" => "This page needs the Dynamics 365 Client API ({detail}). Open it from the solution: Solutions, Resubscribe for Email Suppressions, then its configuration page.";
+        SetupNoWebApi = "setup.noWebApi" => "This organization (version {version}) has no Web API, which the checks need.";
+        SetupReadRefused = "setup.readRefused" => "Could not be checked: {problem} Ask an administrator to open this page.";
+        SetupConnectorCandidates = "setup.connector.candidates" => "No solution is named {configured}, and several installed solutions look like the connector: {candidates}. Set \"connectorSolution\" in the handlers' mapping to the unique name of the right one.";
+        SetupFormsNone = "setup.forms.none" => "The table {table} has no main form the checks could read.";
+        SetupFormLibraryOk = "setup.form.library.ok" => "{library} is a library of the form.";
+        SetupFormLibraryMissing = "setup.form.library.missing" => "{library} is not a library of the form, so its handlers cannot run. Add it under Form Properties, Events, Form Libraries, then save and publish.";
+        SetupFormHandlerOk = "setup.form.handler.ok" => "{event}: {function} is registered and enabled, gets the execution context, and its mapping names columns on the form.";
+        SetupFormHandlerMissing = "setup.form.handler.missing" => "{event}: {function} is not registered. Add it under Form Properties, Events ({event}), from {library}, with “Pass execution context as first parameter” ticked.";
+        SetupFormHandlerDisabled = "setup.form.handler.disabled" => "{event}: {function} is registered but disabled. Enable it in the handler's properties.";
+        SetupFormHandlerNoContext = "setup.form.handler.noContext" => "{event}: {function} does not get the execution context. Tick “Pass execution context as first parameter” in the handler's properties.";
+        SetupFormHandlerWrongLibrary = "setup.form.handler.wrongLibrary" => "{event}: {function} is registered from {found}, not from {library}.";
+        SetupFormMappingInvalid = "setup.form.mapping.invalid" => "{event}: the handler's parameter is not a valid mapping: {problem}";
+        SetupFormMappingColumn = "setup.form.mapping.column" => "{event}: the mapping names {column} as “{role}”, but the form has no such column. Add the column to the form or correct the mapping.";
+        SetupFormPanelOk = "setup.form.panel.ok" => "The status panel ({control}) is on the form.";
+        SetupFormPanelMissing = "setup.form.panel.missing" => "The status panel is not on the form (optional): add the web resource {page} as a control named {control} to show where a resubscription stands.";
+        SetupLanguagesOk = "setup.languages.ok" => "Every enabled language ({languages}) has the Resubscribe texts.";
+        SetupLanguagesMissing = "setup.languages.missing" => "Enabled languages without Resubscribe texts: {languages}. Users of these languages read the texts in English; add Resubscribe.<LCID>.resx translations to the solution if that matters.";
+        SetupCspOff = "setup.csp.off" => "The Content Security Policy is off: WebAssembly can run.";
+        SetupCspAllows = "setup.csp.allows" => "The Content Security Policy is on and allows WebAssembly (script-src {sources}).";
+        SetupCspBlocks = "setup.csp.blocks" => "The Content Security Policy is on and its script-src ({sources}) blocks WebAssembly, so the form library cannot start and resubscribe requests are refused. In the Power Platform admin center (Settings, Privacy + Security, Content security policy), add 'wasm-unsafe-eval' to script-src or turn strict mode off.";
+        SetupWhoYou = "setup.who.you" => "You ({user})";
+        SetupWhoRole = "setup.who.role" => "The role “{role}”";
+        SetupPrivilegesOk = "setup.privileges.ok" => "{who}: can create notes, attach them to contacts and read the connector's solution.";
+        SetupPrivilegesNotes = "setup.privileges.notes" => "{who}: lacks {privileges}, so a contact's request cannot be recorded as a note on the contact and resubscribe requests are refused. Add Create and Append on Note and Append To on Contact to the security role.";
+        SetupPrivilegesSolution = "setup.privileges.solution" => "{who}: lacks prvReadSolution, so the form cannot verify the connector version (requests are still saved, with a warning). Add Read on Solution to the security role if that matters.";
+        SetupRolesNone = "setup.roles.none" => "None of the usual marketing roles ({roles}) exists here; check the security roles of the users who request resubscriptions.";
+        SetupModuleFailed = "setup.moduleFailed" => "The checks could not start: {detail}";
+    }
 }
 
 /// The texts of the evidence dialog page, handed to it by the form library (by id).

@@ -242,6 +242,27 @@ fn session_request(session: &Session) -> Plan {
     }
 }
 
+/// The notification telling administrators which solution was taken for the connector.
+const CONNECTOR_TAKEN: &str = "rsub.connectorTaken";
+
+/// The connector reading of the solutions read, and the solution taken when none has the
+/// configured name but one looks like the connector.
+fn connector_reading(
+    response: &crate::dataverse::http::ApiResponse,
+    configured: &str,
+) -> (ConnectorReading, Option<queries::SolutionRow>) {
+    match queries::read_connector_pick(response, configured) {
+        Ok(pick) => {
+            let reading = pick.reading();
+            match pick {
+                queries::ConnectorPick::Taken(row) => (reading, Some(row)),
+                _ => (reading, None),
+            }
+        }
+        Err(error) => (ConnectorReading::Unreadable { why: error.detail }, None),
+    }
+}
+
 /// One round trip: record state, contact flags, notes and (unless cached) the connector.
 async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     let mut state = RecordState {
@@ -252,6 +273,8 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     let mut is_admin = None;
     let mut notes = Vec::new();
     let mut reading = plan.cached.clone();
+    // A solution taken for the connector because none has the configured name (admins are told).
+    let mut taken: Option<queries::SolutionRow> = None;
     let mut problems: Vec<Message> = Vec::new();
     // Whether the record's state and the notes were read (a pending request is seen).
     let mut verified = true;
@@ -295,7 +318,10 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
                             }
                         },
                         LoadPart::Roles => is_admin = queries::read_is_admin(response).ok(),
-                        LoadPart::Connector => reading = Some(queries::read_connector(response)),
+                        LoadPart::Connector => {
+                            let (read, took) = connector_reading(response, &plan.solution);
+                            (reading, taken) = (Some(read), took);
+                        }
                     }
                 }
             }
@@ -310,7 +336,11 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
     } else if let Some(name) = connector {
         reading = Some(
             match plan.api.send(&queries::solution_version(name)).await {
-                Ok(response) => queries::read_connector(&response),
+                Ok(response) => {
+                    let (read, took) = connector_reading(&response, name);
+                    taken = took;
+                    read
+                }
                 Err(error) => ConnectorReading::Unreadable { why: error.detail },
             },
         );
@@ -336,6 +366,13 @@ async fn read_facts(record: Option<&Guid>, plan: Plan) -> Facts {
             })
             .collect();
         view::show(s, view::LOAD, Level::Warning, &shown);
+        if let Some(row) = taken.as_ref().filter(|_| s.is_admin) {
+            let notice = Message::new(MessageKey::SetupConnectorTaken)
+                .with("configured", plan.solution.clone())
+                .with("taken", row.unique_name.clone())
+                .with("friendly", row.friendly_name.clone());
+            view::show(s, CONNECTOR_TAKEN, Level::Info, &[notice]);
+        }
     });
     let values = plan.form_values;
     let mut facts = Facts {

@@ -18,8 +18,9 @@ pub struct Library {
     pub name: &'static str,
 }
 
-/// The form libraries the solution ships, the Email Suppressions form's first.
-pub const LIBRARIES: [Library; 2] = [
+/// The libraries the solution ships, the Email Suppressions form's first; the configuration
+/// page's (`setup.html`) is built the same way.
+pub const LIBRARIES: [Library; 3] = [
     Library {
         form: "suppression-form",
         name: paths::FORM_LIBRARY,
@@ -27,6 +28,10 @@ pub const LIBRARIES: [Library; 2] = [
     Library {
         form: "contact-form",
         name: paths::CONTACT_LIBRARY,
+    },
+    Library {
+        form: "setup-page",
+        name: paths::SETUP_LIBRARY,
     },
 ];
 

@@ -31,3 +31,6 @@ pub fn form_library() -> PathBuf {
 
 /// Name of the Contact form's library web resource.
 pub const CONTACT_LIBRARY: &str = "rsub_/resubscribe/contact.js";
+
+/// Name of the configuration page's library web resource (`setup.html` loads it).
+pub const SETUP_LIBRARY: &str = "rsub_/resubscribe/setup.js";

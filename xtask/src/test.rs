@@ -97,7 +97,7 @@ fn e2e_tests() -> Result<Vec<String>, String> {
 /// The browser-only code paths: lints for `wasm32`, then the browser tests against the built
 /// libraries (`FORM_LIBRARY_JS`, `CONTACT_LIBRARY_JS`).
 fn browser(libraries: &[build::FormLibraryParts]) -> Result<(), String> {
-    let [form, contact] = libraries else {
+    let [form, contact, ..] = libraries else {
         return Err("expected the two form libraries".into());
     };
     let wasm_lints = [

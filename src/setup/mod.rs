@@ -1,0 +1,273 @@
+//! The solution's configuration page (`rsub_/resubscribe/setup.html`, the solution's
+//! configuration page): checks that the organization is set up for the form library and says,
+//! check by check, what passes, what warns and what fails, with what to do.
+//!
+//! - [`read`]: the Web API reads, sent as one `$batch` (a second request only when the forms'
+//!   mapping names a connector solution the first read could not have found).
+//! - [`checks`]: the verdicts (pure, tested natively); [`formxml`]: what a form's FormXml says.
+//! - [`draw`]: the page, with `createElement`/`textContent` only.
+//!
+//! The page reaches the Client API as a web resource in the client does, through its parent
+//! (`window.parent.Xrm`, which the library's loader hands over as the page's `Xrm`), and reads
+//! its strings from the RESX web resource of the user's language, which the loader fetches
+//! beside the page. A user who may not read something sees that part as "could not be
+//! checked", with the reason.
+
+pub mod checks;
+pub mod draw;
+pub mod formxml;
+pub mod read;
+
+use crate::prelude::*;
+
+use wasm_bindgen::JsValue;
+use web_sys::Document;
+
+use crate::dataverse::batch::BatchPart;
+use crate::dataverse::error::ApiError;
+use crate::dataverse::guid::Guid;
+use crate::dataverse::http::{ApiResponse, ApiVersion};
+use crate::dataverse::queries;
+use crate::dataverse::transport::WebApi;
+use crate::domain::mapping::{MappingConfig, DEFAULT_CONNECTOR_SOLUTION};
+use crate::domain::messages::{english, Message, MessageKey};
+use crate::xrm::GlobalContext;
+use checks::{Check, SetupFacts};
+
+/// The Email Suppressions table's logical name (the connector's).
+pub const TABLE: &str = "esc_emailsuppression";
+
+/// The page's strings: the RESX web resource of the user's language (its text, as the loader
+/// fetched it), English for what it lacks.
+pub struct Strings(Vec<(MessageKey, String)>);
+
+impl Strings {
+    /// Reads the `<data name="…"><value>…</value></data>` entries of a RESX file; text that
+    /// is not one gives English.
+    pub fn from_resx(resx: &str) -> Strings {
+        let mut found = Vec::new();
+        let mut rest = resx;
+        while let Some(at) = crate::domain::text::find(rest, "<data ") {
+            rest = rest.get(at + 6..).unwrap_or_default();
+            let end = crate::domain::text::find(rest, "</data>").unwrap_or(rest.len());
+            let entry = rest.get(..end).unwrap_or_default();
+            let name = entry_name(entry);
+            let value = between(entry, "<value>", "</value>").map(formxml::unescape);
+            if let (Some(key), Some(value)) = (name.and_then(|n| MessageKey::from_id(&n)), value) {
+                if !value.trim().is_empty() {
+                    found.push((key, value));
+                }
+            }
+            rest = rest.get(end..).unwrap_or_default();
+        }
+        Strings(found)
+    }
+
+    /// The template of `key`.
+    pub fn template(&self, key: MessageKey) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or_else(|| english(key), |(_, text)| text.as_str())
+    }
+
+    /// `message` rendered.
+    pub fn text(&self, message: &Message) -> String {
+        message.render(|key| self.template(key))
+    }
+}
+
+/// The `name` attribute at the start of a RESX `<data …>` entry.
+fn entry_name(entry: &str) -> Option<String> {
+    let head = entry.get(..crate::domain::text::find(entry, ">")?)?;
+    between(head, "name=\"", "\"").map(formxml::unescape)
+}
+
+/// The text between the first `open` and the next `close`.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = crate::domain::text::find(text, open)? + open.len();
+    let rest = text.get(start..)?;
+    rest.get(..crate::domain::text::find(rest, close)?)
+}
+
+/// Runs every check and draws the result into `document`; `resx` is the text of the user's
+/// RESX web resource ("" for English). A page that cannot check anything says why.
+pub async fn run(document: Document, resx: &str) -> Result<(), JsValue> {
+    let strings = Strings::from_resx(resx);
+    let title = strings.template(MessageKey::SetupTitle).to_owned();
+    let intro = strings.template(MessageKey::SetupIntro).to_owned();
+    let recheck = strings.template(MessageKey::SetupRecheck).to_owned();
+    let texts = draw::Texts {
+        title: &title,
+        intro: &intro,
+        recheck: &recheck,
+    };
+    draw::start(
+        &document,
+        &texts,
+        strings.template(MessageKey::SetupRunning),
+    )?;
+    let global = match GlobalContext::read(&JsValue::UNDEFINED) {
+        Ok(global) => global,
+        Err(error) => {
+            let message = Message::new(MessageKey::SetupNoXrm).with("detail", error.describe());
+            return draw::stop(&document, &strings.text(&message));
+        }
+    };
+    let Some(version) = ApiVersion::for_org_version(&global.version) else {
+        let message = Message::new(MessageKey::SetupNoWebApi).with("version", global.version);
+        return draw::stop(&document, &strings.text(&message));
+    };
+    let api = WebApi {
+        client_url: global.client_url.clone(),
+        version,
+    };
+    let facts = gather(&api, &global).await;
+    let checks = checks::report(&facts);
+    let summary = strings.text(&checks::summary(&checks));
+    draw::show(
+        &document,
+        &checks,
+        &summary,
+        |area| strings.template(area.label()).to_owned(),
+        |check: &Check| strings.template(check.status.label()).to_owned(),
+        |check: &Check| strings.text(&check.message),
+    )
+}
+
+/// Which answer of the batch is which.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Solutions,
+    Forms,
+    Languages,
+    Organization,
+    UserPrivileges,
+    Roles,
+}
+
+/// Reads everything in one `$batch` (each part answered on its own: a refused part is that
+/// check's warning, not the page's failure).
+async fn gather(api: &WebApi, global: &GlobalContext) -> SetupFacts {
+    let user = Guid::parse(&global.user_id).ok();
+    let mut parts = vec![
+        (Part::Solutions, read::solutions(DEFAULT_CONNECTOR_SOLUTION)),
+        (Part::Forms, read::forms(TABLE)),
+        (Part::Languages, read::languages()),
+        (Part::Organization, read::organization()),
+    ];
+    if let Some(user) = &user {
+        parts.push((Part::UserPrivileges, read::user_privileges(user)));
+    }
+    parts.push((Part::Roles, read::roles()));
+    let batch: Vec<BatchPart> = parts
+        .iter()
+        .map(|(_, request)| BatchPart::Single(request.clone()))
+        .collect();
+    let answers = api.send_batch(&batch, "rsub-setup").await;
+    let answer = |wanted: Part| -> Result<ApiResponse, ApiError> {
+        let answers = answers.as_ref().map_err(Clone::clone)?;
+        parts
+            .iter()
+            .position(|(part, _)| *part == wanted)
+            .and_then(|at| answers.get(at))
+            .cloned()
+            .ok_or_else(|| ApiError::unexpected(0, "the batch stopped before this part"))
+    };
+    let forms = answer(Part::Forms).and_then(|r| read::read_forms(&r));
+    let configured = configured_connector(&forms);
+    let mut solutions = answer(Part::Solutions).and_then(|r| queries::read_solutions(&r));
+    // A configured name the first read could not have found (nothing like the connector).
+    let found = solutions.as_ref().map(|rows| {
+        rows.iter()
+            .any(|r| r.unique_name.eq_ignore_ascii_case(&configured))
+    });
+    if found == Ok(false) && !configured.eq_ignore_ascii_case(DEFAULT_CONNECTOR_SOLUTION) {
+        let again = api.send(&read::solutions(&configured)).await;
+        if let (Ok(rows), Ok(more)) = (
+            solutions.as_mut(),
+            again.and_then(|r| queries::read_solutions(&r)),
+        ) {
+            rows.extend(more);
+        }
+    }
+    let user_privileges = match user {
+        Some(_) => answer(Part::UserPrivileges).and_then(|r| read::read_user_privileges(&r)),
+        None => Err(ApiError::unexpected(0, "the signed-in user is unknown")),
+    };
+    SetupFacts {
+        org_version: global.version.clone(),
+        user_name: global.user_name.clone(),
+        configured_connector: configured,
+        solutions,
+        table: TABLE.to_owned(),
+        forms,
+        languages: answer(Part::Languages).and_then(|r| read::read_languages(&r)),
+        csp: answer(Part::Organization).and_then(|r| read::read_csp(&r)),
+        user_privileges,
+        roles: answer(Part::Roles).and_then(|r| read::read_roles(&r)),
+    }
+}
+
+/// The connector's unique name the forms' OnLoad mapping configures, else the default.
+fn configured_connector(forms: &Result<Vec<checks::FormRow>, ApiError>) -> String {
+    forms
+        .iter()
+        .flatten()
+        .filter(|row| row.form_type == checks::MAIN_FORM)
+        .flat_map(|row| formxml::scan(&row.formxml).handlers)
+        .filter(|h| h.event == "onload")
+        .find_map(|h| {
+            MappingConfig::parse(
+                &formxml::parameter_text(&h.parameters),
+                crate::dataverse::json::Json::parse,
+            )
+            .ok()?
+            .connector_solution
+        })
+        .unwrap_or_else(|| DEFAULT_CONNECTOR_SOLUTION.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_come_from_the_resx_and_fall_back_to_english() {
+        let resx = r#"<root><data name="setup.title" xml:space="preserve">
+            <value>Resubscribe: Konfigurationspr&#252;fung &amp; mehr</value></data>
+            <data name="setup.intro"><value>  </value></data>
+            <data name="unknown.key"><value>x</value></data><data name="setup.recheck"><value>Erneut"#;
+        let strings = Strings::from_resx(resx);
+        assert_eq!(
+            strings.template(MessageKey::SetupTitle),
+            "Resubscribe: Konfigurationsprüfung & mehr"
+        );
+        assert_eq!(
+            strings.template(MessageKey::SetupIntro),
+            english(MessageKey::SetupIntro)
+        );
+        assert_eq!(
+            strings.template(MessageKey::SetupRecheck),
+            english(MessageKey::SetupRecheck)
+        );
+        assert_eq!(Strings::from_resx("").0.len(), 0);
+    }
+
+    #[test]
+    fn every_shipped_translation_gives_every_page_text() {
+        for lcid in ["1031", "1036", "1043"] {
+            let path = [
+                env!("CARGO_MANIFEST_DIR"),
+                "/www/webresources/rsub_/strings/Resubscribe.",
+                lcid,
+                ".resx",
+            ]
+            .concat();
+            let resx = std::fs::read_to_string(&path).unwrap();
+            let strings = Strings::from_resx(&resx);
+            let title = strings.template(MessageKey::SetupTitle);
+            assert_ne!(title, english(MessageKey::SetupTitle), "{lcid}");
+        }
+    }
+}
