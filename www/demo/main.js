@@ -89,8 +89,10 @@
     function boot() {
         var settings = host.panel.loadSettings();
         var params = new URLSearchParams(window.location.search);
-        var entityName = (params.get("etn") || "esc_emailsuppression").toLowerCase();
-        var recordId = params.get("id");
+        /* A web resource opened as a page (a solution's configuration page, for one). */
+        var webResource = params.get("pagetype") === "webresource" ? params.get("webresourceName") : null;
+        var entityName = (webResource ? "esc_emailsuppression" : params.get("etn") || "esc_emailsuppression").toLowerCase();
+        var recordId = webResource ? null : params.get("id");
         var definition = host.formXml[entityName];
         if (definition && params.get("bench") === "baseline") {
             definition = host.formXml[entityName] = baselineDefinition(definition);
@@ -219,6 +221,14 @@
             if (params.get("bench") === "baseline") {
                 /* The baseline's handler is the host's own function, resolved in the frame like any handler. */
                 frame.contentWindow.DemoHost = { benchBaselineOnLoad: host.benchBaselineOnLoad };
+            }
+            if (webResource) {
+                buildPanel();
+                document.title = webResource + " - Dynamics 365 (demo)";
+                document.querySelector("main").setAttribute("aria-label", "Web resource " + webResource);
+                log("demo", "opening the web resource " + webResource + " as a page");
+                view.showWebResource(webResource, host.webapi.orgPath("/WebResources/") + webResource);
+                return null;
             }
             if (!recordId) {
                 buildPanel();

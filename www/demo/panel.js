@@ -167,6 +167,17 @@
         var refreshList = el("button", { type: "button", className: "btn small", text: "Reload list", onclick: function () { loadRecords(); } });
         root.appendChild(section("Records", [recordList, recordSource, refreshList]));
 
+        /* ---- the solution's configuration page ---- */
+        var setupLink = el("a", {
+            id: "panel-setup-link",
+            text: "Open the configuration page",
+            attrs: { href: webapi.orgPath("/main.aspx") + "?pagetype=webresource&webresourceName=" + encodeURIComponent("rsub_/resubscribe/setup.html") }
+        });
+        root.appendChild(section("Solution", [
+            el("p", { className: "hint", text: "The Resubscribe solution's configuration page (Solutions \u2192 Resubscribe \u2192 configuration): checks the connector, the forms, languages, the Content Security Policy and privileges." }),
+            setupLink
+        ]));
+
         /* ---- connector simulation ---- */
         var form = ctx.currentForm();
         var emailAttr = form && form.formContext.getAttribute(ctx.entityName === "contact" ? "emailaddress1" : "esc_emailaddress");

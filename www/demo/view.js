@@ -543,6 +543,19 @@
         ]));
     };
 
+    /**
+     * A web resource page in the content area, as Unified Interface opens one
+     * (main.aspx?pagetype=webresource&webresourceName=…): an iframe whose parent window is this
+     * page, with the host's Xrm (what a solution's configuration page gets).
+     */
+    View.prototype.showWebResource = function (name, src) {
+        var body = document.getElementById("form-body");
+        clear(body);
+        var frame = el("iframe", { className: "webresource-page", id: "webresource-frame", attrs: { title: name, src: src } });
+        body.appendChild(frame);
+        return frame;
+    };
+
     host.view = {
         View: View,
         el: el,
