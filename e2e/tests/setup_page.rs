@@ -383,3 +383,45 @@ async fn opened_outside_dynamics_the_page_says_how_to_open_it() -> Outcome {
     )
     .await
 }
+
+#[tokio::test]
+async fn a_wrong_connector_name_names_the_solution_taken_and_the_setting_to_use() -> Outcome {
+    run(
+        "a_wrong_connector_name_names_the_solution_taken_and_the_setting_to_use",
+        async |t| {
+            // The forms' mapping names a connector solution that does not exist.
+            edit_form(t, |xml| {
+                xml.replace(
+                    "&quot;contact&quot;:&quot;esc_contactid&quot;}",
+                    "&quot;contact&quot;:&quot;esc_contactid&quot;,&quot;connectorSolution&quot;:&quot;dotdigitalConnector&quot;}",
+                )
+            })
+            .await?;
+            let checks = open(t).await?;
+            let found = not_passing(&checks);
+            ensure!(
+                found == vec![("connector.name".to_string(), "warning".to_string())],
+                "a wrong connector name: {found:?}\n{checks:#?}"
+            );
+            let named = checks
+                .iter()
+                .find(|(id, _, _)| id == "connector.name")
+                .map(|(_, _, text)| text.clone())
+                .unwrap_or_default();
+            ensure!(
+                named.contains("dotdigitalConnector")
+                    && named.contains("\"connectorSolution\": \"dotmailerCRMConnector\""),
+                "the check does not name the solution taken and the setting: {named}"
+            );
+            // The version check still runs, on the solution taken.
+            ensure!(
+                checks
+                    .iter()
+                    .any(|(id, status, _)| id == "connector.version" && status == "pass"),
+                "no version check on the solution taken: {checks:#?}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}

@@ -188,7 +188,12 @@ async fn gather(api: &WebApi, global: &GlobalContext) -> SetupFacts {
             solutions.as_mut(),
             again.and_then(|r| queries::read_solutions(&r)),
         ) {
-            rows.extend(more);
+            // The same read asks for the candidates again: each solution once.
+            for row in more {
+                if !rows.iter().any(|r| r.unique_name == row.unique_name) {
+                    rows.push(row);
+                }
+            }
         }
     }
     let user_privileges = match user {
