@@ -425,3 +425,41 @@ async fn a_wrong_connector_name_names_the_solution_taken_and_the_setting_to_use(
     )
     .await
 }
+
+#[tokio::test]
+async fn on_premises_9_1_the_page_lives_under_the_organization_and_passes() -> Outcome {
+    run(
+        "on_premises_9_1_the_page_lives_under_the_organization_and_passes",
+        async |t| {
+            e2e::demo::set_organization(t, "9.1.0.15000", "contoso").await?;
+            t.page.goto(&format!("/contoso{PAGE}")).await?;
+            let checks = drawn_checks(t).await?;
+            let found = not_passing(&checks);
+            ensure!(found.is_empty(), "on premises: {found:?}\n{checks:#?}");
+            let src = t
+                .page
+                .execute(
+                    "return document.querySelector('#webresource-frame').getAttribute('src');",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                src == json!("/contoso/WebResources/rsub_/resubscribe/setup.html"),
+                "the page is not under the organization: {src}"
+            );
+            let batches: Vec<String> = t
+                .emulator
+                .requests()
+                .iter()
+                .filter(|r| r.path.contains("$batch"))
+                .map(|r| r.path.clone())
+                .collect();
+            ensure!(
+                batches.len() == 1 && batches[0].starts_with("/contoso/api/data/v9.1/"),
+                "the checks' batch: {batches:?}"
+            );
+            Ok(())
+        },
+    )
+    .await
+}
