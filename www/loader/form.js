@@ -77,6 +77,11 @@ var Rsub = (function (namespace) {
         }
     }
 
+    /**
+     * The text of `key` with `detail` filled in; without a detail, a plain sentence for the
+     * form (the parenthesised part around {detail} left out: JavaScript's words stay on the
+     * error's `detail` for support).
+     */
     function text(key, detail) {
         var template = null;
         try {
@@ -84,7 +89,10 @@ var Rsub = (function (namespace) {
         } catch (ignored) {
             template = null;
         }
-        return (template || FALLBACK[key]).replace("{detail}", detail || "");
+        template = template || FALLBACK[key];
+        return detail === undefined
+            ? template.replace(/\s*\([^()]*\{detail\}[^()]*\)/, "").replace("{detail}", "")
+            : template.replace("{detail}", detail);
     }
 
     /** Bytes from base64 text. */
@@ -136,7 +144,7 @@ var Rsub = (function (namespace) {
         var detail = error && error.message ? String(error.message) : String(error);
         var described = new Error(CSP_HINT.test(detail)
             ? text("plugin.moduleBlocked")
-            : text("plugin.moduleFailed", detail));
+            : text("plugin.moduleFailed"));
         described.name = "RsubModuleError";
         described.detail = detail;
         return described;
