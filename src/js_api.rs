@@ -108,15 +108,15 @@ mod contact_form {
 mod setup_page {
     use super::*;
 
-    /// The configuration page: runs every check and draws it into `document` (the page's);
-    /// `resx` is the text of the user's RESX web resource (`""` for English).
+    /// The configuration page: runs every check and draws it into `document` (the page's) in
+    /// the language `lcid`.
     #[wasm_bindgen(js_name = runSetupPage)]
-    pub fn run_setup_page(document: JsValue, resx: alloc::string::String) -> js_sys::Promise {
+    pub fn run_setup_page(document: JsValue, lcid: u32) -> js_sys::Promise {
         use wasm_bindgen::JsCast;
         wasm_bindgen_futures::future_to_promise(async move {
             // The page's own document, used without an `instanceof` check.
             let document = document.unchecked_into::<web_sys::Document>();
-            crate::setup::run(document, &resx).await?;
+            crate::setup::run(document, lcid).await?;
             Ok(JsValue::UNDEFINED)
         })
     }

@@ -90,6 +90,13 @@ impl WebApi {
     }
 }
 
+/// Reads a web resource of the organization by a URL relative to the page (the configuration
+/// page's RESX strings); `None` when it cannot be read.
+pub async fn read_web_resource(url: &str) -> Option<String> {
+    let response = fetch(url, "GET", &Object::new(), None).await.ok()?;
+    response.is_success().then_some(response.body)
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch(url, init)`.

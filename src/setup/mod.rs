@@ -90,10 +90,22 @@ fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     rest.get(..crate::domain::text::find(rest, close)?)
 }
 
-/// Runs every check and draws the result into `document`; `resx` is the text of the user's
-/// RESX web resource ("" for English). A page that cannot check anything says why.
-pub async fn run(document: Document, resx: &str) -> Result<(), JsValue> {
-    let strings = Strings::from_resx(resx);
+/// Runs every check and draws the result into `document` in the language `lcid` (its RESX web
+/// resource beside the page, else English). A page that cannot check anything says why.
+pub async fn run(document: Document, lcid: u32) -> Result<(), JsValue> {
+    let resx = match lcid {
+        1033 => None,
+        _ => {
+            let url = [
+                "../strings/Resubscribe.",
+                &crate::domain::text::decimal(lcid.into()),
+                ".resx",
+            ]
+            .concat();
+            crate::dataverse::transport::read_web_resource(&url).await
+        }
+    };
+    let strings = Strings::from_resx(resx.as_deref().unwrap_or_default());
     let title = strings.template(MessageKey::SetupTitle).to_owned();
     let intro = strings.template(MessageKey::SetupIntro).to_owned();
     let recheck = strings.template(MessageKey::SetupRecheck).to_owned();

@@ -367,7 +367,6 @@ var Rsub = (function (namespace) {
     FALLBACK["setup.moduleFailed"] = "The checks could not start: {detail}";
     FALLBACK["setup.noXrm"] = "This page needs the Dynamics 365 Client API ({detail}). Open it from the solution: Solutions, Resubscribe for Email Suppressions, then its configuration page.";
     /* The RESX web resources, beside the page (rsub_/resubscribe/ → rsub_/strings/). */
-    var STRINGS = "../strings/Resubscribe.";
 
     /* The parent's Client API, if the parent is reachable (same origin) and has one. */
     function parentXrm() {
@@ -388,13 +387,6 @@ var Rsub = (function (namespace) {
         }
     }
 
-    /* The text of the RESX web resource of `lcid`, "" when it cannot be read. */
-    function loadStrings(lcid) {
-        return fetch(STRINGS + lcid + ".resx", { credentials: "same-origin" }).then(function (response) {
-            return response.ok ? response.text() : "";
-        }, function () { return ""; });
-    }
-
     namespace.SetupPage = {
         /**
          * Runs every check and draws it into `page` (the configuration page's document);
@@ -408,11 +400,9 @@ var Rsub = (function (namespace) {
             /* The module reads the page's global Xrm: the parent's, handed over. */
             window.Xrm = xrm;
             var lcid = userLanguage(xrm);
-            var strings = loadStrings(lcid).then(function (resx) {
-                return resx !== "" || lcid === 1033 ? resx : loadStrings(1033);
-            });
-            return Promise.all([moduleReady(), strings]).then(function (ready) {
-                return ready[0].runSetupPage(page, ready[1]);
+            /* The module reads the page's strings itself, through its one transport. */
+            return moduleReady().then(function (module) {
+                return module.runSetupPage(page, lcid);
             }).then(undefined, function (error) {
                 var detail = error && error.message ? String(error.message) : String(error);
                 throw new Error(text("setup.moduleFailed", detail));
