@@ -68,6 +68,29 @@ pub async fn open_demo(
     t.page.wait_until_page_settled().await
 }
 
+/// Clears the emulator's request log, opens `record` of the Email Suppressions form as
+/// `org_version` (on premises under `organization`, `""` = online) and waits for its OnLoad.
+pub async fn open_suppression(
+    t: &E2e,
+    org_version: &str,
+    organization: &str,
+    record: &str,
+) -> Outcome {
+    t.emulator
+        .send(hyper::Method::DELETE, "/_emulator/requests", &[], None)
+        .await?;
+    open_demo(
+        t,
+        org_version,
+        organization,
+        crate::form::SUPPRESSION,
+        record,
+    )
+    .await?;
+    t.page.wait_for_event("OnLoad").await?;
+    Ok(())
+}
+
 /// Sets the emulator's `orgVersion` and `organization` (`""` = online) without opening a page.
 /// An emulator that does not know `organization` yet is accepted when `organization` is `""`.
 pub async fn set_organization(t: &E2e, org_version: &str, organization: &str) -> Outcome {

@@ -6,13 +6,13 @@
 //! as on 9.2, a pop-up blocker, and a window closed or cancelled mid-way.
 
 use dataverse_emulator::request_log::LogEntry;
-use e2e::demo::open_demo;
+use e2e::demo::{open_demo, open_suppression as open_form};
 use e2e::form::{
     audit_notes, back_to_form, open_evidence_window, request_with_evidence_in_window, stored,
     submit_evidence_in_window, FLAG_INPUT, NOTES, SUPPRESSION,
 };
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
-use e2e::{ensure, run, Method, Outcome};
+use e2e::{ensure, run, Outcome};
 use serde_json::json;
 
 const FLAG: &str = "esc_requestresubscribe";
@@ -21,18 +21,7 @@ const V9_0: &str = "9.0.2.3034";
 const V8_2: &str = "8.2.0.749";
 const V8_0: &str = "8.0.0.1088";
 
-/// Clears the request log, opens `record` as `version` (on premises under `organization`),
-/// and waits until OnLoad has run.
-async fn open_form(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
-    t.emulator
-        .send(Method::DELETE, "/_emulator/requests", &[], None)
-        .await?;
-    open_demo(t, version, organization, SUPPRESSION, record).await?;
-    t.page.wait_for_event("OnLoad").await?;
-    Ok(())
-}
-
-/// [`open_form`], then waits until the box can be ticked.
+/// [`open_form`] (the request log cleared, OnLoad run), then waits until the box can be ticked.
 async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
     open_form(t, version, organization, record).await?;
     t.page

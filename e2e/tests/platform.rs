@@ -5,7 +5,7 @@
 //! Save & Close the documented way, administrators by role template, and no internals for users.
 
 use dataverse_emulator::request_log::LogEntry;
-use e2e::demo::open_demo;
+use e2e::demo::open_suppression as open;
 use e2e::form::{request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION};
 use e2e::seed::{
     ROLE_SALESPERSON, ROLE_SYSTEM_ADMINISTRATOR, ROLE_SYSTEM_CUSTOMIZER,
@@ -65,17 +65,6 @@ async fn panel_state(t: &e2e::E2e, state: &str) -> Outcome {
             vec![json!(PANEL_FRAME), json!(state)],
         )
         .await?;
-    Ok(())
-}
-
-/// Clears the request log, opens `record` as `version` (on premises under `organization`) and
-/// waits for the form's OnLoad.
-async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
-    t.emulator
-        .send(Method::DELETE, "/_emulator/requests", &[], None)
-        .await?;
-    open_demo(t, version, organization, SUPPRESSION, record).await?;
-    t.page.wait_for_event("OnLoad").await?;
     Ok(())
 }
 
