@@ -462,9 +462,14 @@ async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block(
             );
             request_with_evidence(&t.page, "phone", "Letter received, ref L-77.").await?;
             e2e::form::save(&t.page).await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            let shown = t.page.wait_for_text(NOTES, "recorded in a note").await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "{notes:?}");
+            // Said once: the save does not repeat the connector's own notification.
+            let said = shown
+                .matches("Could not verify the connector version")
+                .count();
+            ensure!(said == 1, "said {said} times: {shown}");
             Ok(())
         },
     )

@@ -103,7 +103,15 @@ pub fn on_save(execution_context: JsValue) -> bool {
                     .control_notification(flag, view::SAVE, first.as_deref());
             }
             SaveDecision::Allow | SaveDecision::AllowWithWarning { .. } => {
-                view::show(s, view::SAVE, Level::Warning, decision.messages());
+                // The connector's warning has its own notification already: not said twice.
+                let compat = facts.compatibility.message();
+                let warnings: Vec<Message> = decision
+                    .messages()
+                    .iter()
+                    .filter(|m| **m != compat)
+                    .cloned()
+                    .collect();
+                view::show(s, view::SAVE, Level::Warning, &warnings);
                 s.form.control_notification(flag, view::SAVE, None);
                 if transition == RequestTransition::Ticked && !submit_request(s, &form_facts, now) {
                     let _ = args.prevent_default();
