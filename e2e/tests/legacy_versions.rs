@@ -21,6 +21,17 @@ const V9_0: &str = "9.0.2.3034";
 const V8_2: &str = "8.2.0.749";
 const V8_0: &str = "8.0.0.1088";
 
+/// Waits until Request Resubscribe is unticked.
+async fn box_unticked(t: &e2e::E2e) -> Outcome {
+    t.page
+        .wait_until(
+            "the box to be unticked",
+            &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
+        )
+        .await?;
+    Ok(())
+}
+
 /// [`open_form`] (the request log cleared, OnLoad run), then waits until the box can be ticked.
 async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
     open_form(t, version, organization, record).await?;
@@ -237,12 +248,7 @@ async fn a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing
                     .await?;
                 t.page.client().close_window().await?;
                 back_to_form(&t.page, form).await?;
-                t.page
-                    .wait_until(
-                        "the box to be unticked",
-                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
-                    )
-                    .await?;
+                box_unticked(t).await?;
                 let shown = e2e::form::notifications(&t.page).await?;
                 ensure!(
                     !shown.contains("Save to submit it") && !shown.contains("could not"),
@@ -259,12 +265,7 @@ async fn a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing
                     )
                     .await?;
                 back_to_form(&t.page, form).await?;
-                t.page
-                    .wait_until(
-                        "the box to be unticked",
-                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
-                    )
-                    .await?;
+                box_unticked(t).await?;
                 nothing_written(t, version).await?;
 
                 // Evidence that fails the page's rules is not accepted there: the window stays.
@@ -278,12 +279,7 @@ async fn a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing
                     .await?;
                 t.page.client().close_window().await?;
                 back_to_form(&t.page, form).await?;
-                t.page
-                    .wait_until(
-                        "the box to be unticked",
-                        &format!("return !document.querySelector('{FLAG_INPUT}').checked;"),
-                    )
-                    .await?;
+                box_unticked(t).await?;
                 nothing_written(t, version).await?;
             }
             Ok(())
