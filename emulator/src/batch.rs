@@ -24,11 +24,13 @@ use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::faults::Fault;
 use crate::guid::Guid;
+use crate::model::Model;
 use crate::odata::percent_decode;
 use crate::reply::{reason_phrase, ApiResponse};
+use crate::request::ApiRequest;
 use crate::request_log::BatchPartEntry;
-use crate::state::{Model, World};
-use crate::webapi::{self, ApiRequest};
+use crate::state::World;
+use crate::webapi;
 
 /// Most operations one batch may hold.
 pub const MAX_OPERATIONS: usize = 1000;
@@ -305,7 +307,7 @@ fn inner_request(
     let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
     let (version, resource) = if path.starts_with('/') {
         // An absolute path must stay inside the organization: `<root>/api/data/<version>/…`.
-        let Some(rest) = crate::routes::org_scoped(path, &outer.root, "/api/data/") else {
+        let Some(rest) = crate::settings::org_scoped(path, &outer.root, "/api/data/") else {
             let service = format!("{}/api/data/", outer.root);
             return Err(ApiError::new(
                 404,

@@ -21,10 +21,13 @@ use serde_json::Value;
 use crate::clock::Timestamp;
 use crate::config::Reason;
 use crate::guid::Guid;
+use crate::model::Model;
 use crate::schema::names;
-use crate::seed;
-use crate::state::{Model, World};
 use crate::store::{Changes, Store};
+
+/// The connector's application user: the author of its notes and writes (a `systemuser` of the
+/// seed).
+pub const USER: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d002";
 
 /// Where one resubscription stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -123,119 +126,183 @@ fn suppressions(model: &Model, store: &Store) -> Vec<Suppression> {
         .collect()
 }
 
-/// Runs one suppression sync.
-pub fn sync(model: &Model, world: &mut World, now: Timestamp) -> SyncReport {
-    world.connector.syncs += 1;
-    let this_sync = world.connector.syncs;
-    let mut actions = Vec::new();
-    let all = suppressions(model, &world.store);
+impl ConnectorState {
+    /// Runs one suppression sync.
+    pub fn sync(&mut self, model: &Model, store: &mut Store, now: Timestamp) -> SyncReport {
+        self.syncs += 1;
+        let this_sync = self.syncs;
+        let mut actions = Vec::new();
+        let all = suppressions(model, store);
 
-    for s in &all {
-        let progress = world.connector.progress.get(&s.id).cloned();
-        match progress {
-            Some(Progress::Resubscribed { sync }) if sync < this_sync => {
-                if let Some(contact) = s.contact {
-                    allow_bulk_email(model, &mut world.store, contact, now);
+        for s in &all {
+            let progress = self.progress.get(&s.id).cloned();
+            match progress {
+                Some(Progress::Resubscribed { sync }) if sync < this_sync => {
+                    if let Some(contact) = s.contact {
+                        allow_bulk_email(model, store, contact, now);
+                    }
+                    self.progress.insert(s.id, Progress::Complete);
+                    actions.push(action(s, "bulkEmailAllowed"));
                 }
-                world.connector.progress.insert(s.id, Progress::Complete);
-                actions.push(action(s, "bulkEmailAllowed"));
-            }
-            Some(Progress::Confirmed) => {
-                resubscribe(model, world, s, this_sync, now, true);
-                actions.push(action(s, "resubscribed"));
-            }
-            Some(Progress::AbuseReported) => {
-                let subject = model.config.notes.abuse_reported.clone();
-                let text = format!(
+                Some(Progress::Confirmed) => {
+                    self.resubscribe(model, store, s, this_sync, now, true);
+                    actions.push(action(s, "resubscribed"));
+                }
+                Some(Progress::AbuseReported) => {
+                    let subject = model.config.notes.abuse_reported.clone();
+                    let text = format!(
                     "{} reported the resubscription confirmation email as abuse. The resubscription failed and the address stays suppressed; the report counts against the sending account.",
                     s.email
                 );
-                fail(model, world, s, &subject, &text, "abuse reported", now);
-                actions.push(action(s, "failed"));
-            }
-            None | Some(Progress::Failed { .. }) if s.active && s.requested => match s.reason {
-                Some(Reason::Unsubscribed) => {
-                    let text = format!(
+                    self.fail(model, store, s, &subject, &text, "abuse reported", now);
+                    actions.push(action(s, "failed"));
+                }
+                None | Some(Progress::Failed { .. }) if s.active && s.requested => match s.reason {
+                    Some(Reason::Unsubscribed) => {
+                        let text = format!(
                         "A resubscription confirmation email was sent to {}. The address is removed from the suppression list when the contact confirms.",
                         s.email
                     );
-                    let subject = model.config.notes.confirmation_sent.clone();
-                    note(model, &mut world.store, s, &subject, &text, now);
-                    world
-                        .connector
-                        .progress
-                        .insert(s.id, Progress::AwaitingConfirmation);
-                    actions.push(action(s, "confirmationEmailSent"));
-                }
-                Some(Reason::Suppressed) => {
-                    resubscribe(model, world, s, this_sync, now, false);
-                    actions.push(action(s, "resubscribed"));
-                }
-                other => {
-                    let label = other
-                        .and_then(|r| model.config.reasons.iter().find(|o| o.reason == r))
-                        .map(|o| o.label.clone())
-                        .unwrap_or_else(|| "an unknown reason".to_string());
-                    let subject = model.config.notes.cannot_unsuppress.clone();
-                    let text = format!(
+                        let subject = model.config.notes.confirmation_sent.clone();
+                        note(model, store, s, &subject, &text, now);
+                        self.progress.insert(s.id, Progress::AwaitingConfirmation);
+                        actions.push(action(s, "confirmationEmailSent"));
+                    }
+                    Some(Reason::Suppressed) => {
+                        self.resubscribe(model, store, s, this_sync, now, false);
+                        actions.push(action(s, "resubscribed"));
+                    }
+                    other => {
+                        let label = other
+                            .and_then(|r| model.config.reasons.iter().find(|o| o.reason == r))
+                            .map(|o| o.label.clone())
+                            .unwrap_or_else(|| "an unknown reason".to_string());
+                        let subject = model.config.notes.cannot_unsuppress.clone();
+                        let text = format!(
                         "{} is suppressed because of {label}; the email service does not allow it to be resubscribed.",
                         s.email
                     );
-                    fail(
-                        model,
-                        world,
-                        s,
-                        &subject,
-                        &text,
-                        "cannot be unsuppressed",
-                        now,
-                    );
-                    actions.push(action(s, "failed"));
-                }
-            },
-            _ => {}
+                        self.fail(
+                            model,
+                            store,
+                            s,
+                            &subject,
+                            &text,
+                            "cannot be unsuppressed",
+                            now,
+                        );
+                        actions.push(action(s, "failed"));
+                    }
+                },
+                _ => {}
+            }
+        }
+        SyncReport {
+            sync: this_sync,
+            actions,
         }
     }
-    SyncReport {
-        sync: this_sync,
-        actions,
+
+    /// The contact confirmed the resubscription email for `email` (applied at the next sync).
+    pub fn confirm(
+        &mut self,
+        model: &Model,
+        store: &Store,
+        email: &str,
+    ) -> Result<Guid, ContactActionError> {
+        self.contact_action(model, store, email, Progress::Confirmed)
     }
-}
 
-/// The contact confirmed the resubscription email for `email` (applied at the next sync).
-pub fn confirm(model: &Model, world: &mut World, email: &str) -> Result<Guid, ContactActionError> {
-    contact_action(model, world, email, Progress::Confirmed)
-}
-
-/// The contact reported the confirmation email for `email` as abuse (applied at the next sync).
-pub fn report_abuse(
-    model: &Model,
-    world: &mut World,
-    email: &str,
-) -> Result<Guid, ContactActionError> {
-    contact_action(model, world, email, Progress::AbuseReported)
-}
-
-fn contact_action(
-    model: &Model,
-    world: &mut World,
-    email: &str,
-    next: Progress,
-) -> Result<Guid, ContactActionError> {
-    let matching: Vec<Guid> = suppressions(model, &world.store)
-        .into_iter()
-        .filter(|s| s.email.eq_ignore_ascii_case(email))
-        .map(|s| s.id)
-        .collect();
-    if matching.is_empty() {
-        return Err(ContactActionError::UnknownAddress);
+    /// The contact reported the confirmation email for `email` as abuse (applied at the next sync).
+    pub fn report_abuse(
+        &mut self,
+        model: &Model,
+        store: &Store,
+        email: &str,
+    ) -> Result<Guid, ContactActionError> {
+        self.contact_action(model, store, email, Progress::AbuseReported)
     }
-    let awaiting = matching
-        .into_iter()
-        .find(|id| world.connector.progress.get(id) == Some(&Progress::AwaitingConfirmation));
-    let id = awaiting.ok_or(ContactActionError::NothingAwaitingConfirmation)?;
-    world.connector.progress.insert(id, next);
-    Ok(id)
+
+    fn contact_action(
+        &mut self,
+        model: &Model,
+        store: &Store,
+        email: &str,
+        next: Progress,
+    ) -> Result<Guid, ContactActionError> {
+        let matching: Vec<Guid> = suppressions(model, store)
+            .into_iter()
+            .filter(|s| s.email.eq_ignore_ascii_case(email))
+            .map(|s| s.id)
+            .collect();
+        if matching.is_empty() {
+            return Err(ContactActionError::UnknownAddress);
+        }
+        let awaiting = matching
+            .into_iter()
+            .find(|id| self.progress.get(id) == Some(&Progress::AwaitingConfirmation));
+        let id = awaiting.ok_or(ContactActionError::NothingAwaitingConfirmation)?;
+        self.progress.insert(id, next);
+        Ok(id)
+    }
+
+    fn resubscribe(
+        &mut self,
+        model: &Model,
+        store: &mut Store,
+        s: &Suppression,
+        this_sync: u64,
+        now: Timestamp,
+        confirmed: bool,
+    ) {
+        let n = &model.config.suppression;
+        if let Some(table) = model.suppression_table() {
+            let changes = Changes::default()
+                .set("statecode", 1)
+                .set("statuscode", 2)
+                .set(&n.request_resubscribe, false)
+                .set(&n.request_date, now.to_iso());
+            model.write(store, table, s.id, changes, user(), now);
+        }
+        let how = if confirmed {
+            "after the contact confirmed the resubscription email"
+        } else {
+            "at once: it had been suppressed by your team, so no confirmation email was needed"
+        };
+        let text = format!(
+        "{} was removed from the suppression list {how}. Bulk email restrictions are lifted at the next sync.",
+        s.email
+    );
+        let subject = model.config.notes.resubscribed.clone();
+        note(model, store, s, &subject, &text, now);
+        self.progress
+            .insert(s.id, Progress::Resubscribed { sync: this_sync });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fail(
+        &mut self,
+        model: &Model,
+        store: &mut Store,
+        s: &Suppression,
+        subject: &str,
+        text: &str,
+        reason: &str,
+        now: Timestamp,
+    ) {
+        let n = &model.config.suppression;
+        if let Some(table) = model.suppression_table() {
+            let changes = Changes::default().set(&n.request_resubscribe, false);
+            model.write(store, table, s.id, changes, user(), now);
+        }
+        note(model, store, s, subject, text, now);
+        self.progress.insert(
+            s.id,
+            Progress::Failed {
+                reason: reason.to_string(),
+            },
+        );
+    }
 }
 
 fn action(s: &Suppression, action: &'static str) -> SyncAction {
@@ -246,84 +313,13 @@ fn action(s: &Suppression, action: &'static str) -> SyncAction {
     }
 }
 
-fn resubscribe(
-    model: &Model,
-    world: &mut World,
-    s: &Suppression,
-    this_sync: u64,
-    now: Timestamp,
-    confirmed: bool,
-) {
-    let n = &model.config.suppression;
-    if let Some(table) = model.suppression_table() {
-        let changes = Changes::default()
-            .set("statecode", 1)
-            .set("statuscode", 2)
-            .set(&n.request_resubscribe, false)
-            .set(&n.request_date, now.to_iso());
-        model.write(
-            &mut world.store,
-            table,
-            s.id,
-            changes,
-            connector_user(),
-            now,
-        );
-    }
-    let how = if confirmed {
-        "after the contact confirmed the resubscription email"
-    } else {
-        "at once: it had been suppressed by your team, so no confirmation email was needed"
-    };
-    let text = format!(
-        "{} was removed from the suppression list {how}. Bulk email restrictions are lifted at the next sync.",
-        s.email
-    );
-    let subject = model.config.notes.resubscribed.clone();
-    note(model, &mut world.store, s, &subject, &text, now);
-    world
-        .connector
-        .progress
-        .insert(s.id, Progress::Resubscribed { sync: this_sync });
-}
-
-fn fail(
-    model: &Model,
-    world: &mut World,
-    s: &Suppression,
-    subject: &str,
-    text: &str,
-    reason: &str,
-    now: Timestamp,
-) {
-    let n = &model.config.suppression;
-    if let Some(table) = model.suppression_table() {
-        let changes = Changes::default().set(&n.request_resubscribe, false);
-        model.write(
-            &mut world.store,
-            table,
-            s.id,
-            changes,
-            connector_user(),
-            now,
-        );
-    }
-    note(model, &mut world.store, s, subject, text, now);
-    world.connector.progress.insert(
-        s.id,
-        Progress::Failed {
-            reason: reason.to_string(),
-        },
-    );
-}
-
 fn allow_bulk_email(model: &Model, store: &mut Store, contact: Guid, now: Timestamp) {
     if store.get(names::CONTACT, contact).is_none() {
         return;
     }
     if let Some(table) = model.schema.by_logical(names::CONTACT) {
         let changes = Changes::default().set("donotbulkemail", false);
-        model.write(store, table, contact, changes, connector_user(), now);
+        model.write(store, table, contact, changes, user(), now);
     }
 }
 
@@ -349,7 +345,7 @@ fn note(
         id,
         subject,
         text,
-        connector_user(),
+        user(),
         now,
     );
 }
@@ -378,6 +374,7 @@ pub fn write_note(
     id
 }
 
-fn connector_user() -> Guid {
-    seed::id(seed::CONNECTOR_USER)
+/// The connector's application user as a [`Guid`].
+pub fn user() -> Guid {
+    Guid::parse(USER).unwrap_or(Guid::NIL)
 }

@@ -13,12 +13,13 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::clock::Timestamp;
-use crate::connector::{self, ContactActionError};
+use crate::connector::ContactActionError;
 use crate::faults::FaultRule;
 use crate::guid::Guid;
+use crate::handle::Emulator;
 use crate::odata::percent_decode;
 use crate::schema::names;
-use crate::state::{Emulator, World};
+use crate::state::World;
 
 /// The control routes.
 pub fn router() -> Router<Emulator> {
@@ -83,8 +84,11 @@ fn parse_json(body: &Bytes) -> Result<Value, Box<Response<Body>>> {
 
 async fn sync(State(emulator): State<Emulator>) -> Response<Body> {
     let report = {
-        let mut world = emulator.world();
-        connector::sync(emulator.model(), &mut world, Timestamp::now())
+        let mut guard = emulator.world();
+        let world = &mut *guard;
+        world
+            .connector
+            .sync(emulator.model(), &mut world.store, Timestamp::now())
     };
     json_response(StatusCode::OK, &json!(report))
 }
@@ -103,11 +107,16 @@ async fn report_abuse(
 fn contact_action(emulator: &Emulator, email: &str, confirmed: bool) -> Response<Body> {
     let email = percent_decode(email, false).unwrap_or_else(|| email.to_string());
     let result = {
-        let mut world = emulator.world();
+        let mut guard = emulator.world();
+        let world = &mut *guard;
         if confirmed {
-            connector::confirm(emulator.model(), &mut world, &email)
+            world
+                .connector
+                .confirm(emulator.model(), &world.store, &email)
         } else {
-            connector::report_abuse(emulator.model(), &mut world, &email)
+            world
+                .connector
+                .report_abuse(emulator.model(), &world.store, &email)
         }
     };
     match result {
@@ -295,7 +304,7 @@ async fn get_form(State(emulator): State<Emulator>, Path(id): Path<String>) -> R
         return error(StatusCode::BAD_REQUEST, format!("'{id}' is not a form id"));
     };
     let world = emulator.world();
-    match world.store.get(crate::setup::SYSTEMFORM, id) {
+    match world.store.get(names::SYSTEMFORM, id) {
         Some(form) => json_response(
             StatusCode::OK,
             &json!({ "name": form.str("name"), "formxml": form.str("formxml") }),
@@ -326,10 +335,10 @@ async fn set_form(
     };
     let model = emulator.model();
     let mut world = emulator.world();
-    if world.store.get(crate::setup::SYSTEMFORM, id).is_none() {
+    if world.store.get(names::SYSTEMFORM, id).is_none() {
         return error(StatusCode::NOT_FOUND, format!("no form {id}"));
     }
-    let Some(table) = model.schema.by_logical(crate::setup::SYSTEMFORM) else {
+    let Some(table) = model.schema.by_logical(names::SYSTEMFORM) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "no systemform table");
     };
     let changes = crate::store::Changes::default().set("formxml", formxml);

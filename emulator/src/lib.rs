@@ -15,11 +15,14 @@
 //! ```
 //!
 //! Or drive the router without a socket: `app(Emulator::new(config))` with
-//! `tower::ServiceExt::oneshot`. Module map: [`webapi`] (the Web API, sans-IO), [`batch`]
-//! (`$batch`), [`metadata`] (`EntityDefinitions`), [`odata`] (URL grammar), [`store`] (records and
-//! ETags), [`schema`] (tables and columns), [`seed`] (demo data and fixed ids), [`connector`]
-//! (simulated connector), [`faults`], [`request_log`], [`settings`], [`static_files`],
-//! [`control`] (`/_emulator/`), [`routes`] (axum edge), [`server`] (socket).
+//! `tower::ServiceExt::oneshot`. Module map: [`webapi`] (the Web API, sans-IO: a [`request`] in, a
+//! [`reply`] out), [`batch`] (`$batch`), [`metadata`] (`EntityDefinitions`), [`setup`] (what the
+//! configuration page reads), [`odata`] (URL grammar), [`store`] (records and ETags), [`schema`]
+//! (tables and columns), [`model`] (configuration, schema, record writes), [`state`] (the world
+//! that changes), [`handle`] (the shared [`Emulator`]), [`seed`] (demo data and fixed ids),
+//! [`connector`] (simulated connector), [`faults`], [`request_log`], [`settings`],
+//! [`static_files`], [`control`] (`/_emulator/`), [`routes`] (axum edge), [`server`] (socket).
+//! The modules import each other without a circle (`cargo xtask tidy` checks it).
 //!
 //! The org version decides the Web API versions served and whether `$batch` honours
 //! `odata.continue-on-error`; the `organization` setting moves every organization-scoped path
@@ -37,9 +40,12 @@ pub mod control;
 pub mod errors;
 pub mod faults;
 pub mod guid;
+pub mod handle;
 pub mod metadata;
+pub mod model;
 pub mod odata;
 pub mod reply;
+pub mod request;
 pub mod request_log;
 pub mod routes;
 pub mod schema;
@@ -54,7 +60,7 @@ pub mod webapi;
 
 pub use config::{EmulatorConfig, NoteSubjects, Reason, ReasonOption, SuppressionNames};
 pub use guid::Guid;
+pub use handle::Emulator;
 pub use routes::app;
 pub use server::{serve, serve_emulator, RunningEmulator};
 pub use settings::Settings;
-pub use state::Emulator;

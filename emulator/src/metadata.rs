@@ -7,11 +7,11 @@ use serde_json::{json, Map, Value};
 
 use crate::errors::ApiError;
 use crate::guid::Guid;
+use crate::model::Model;
 use crate::odata::parse_string_literal;
 use crate::reply::ApiResponse;
+use crate::request::ApiRequest;
 use crate::schema::{Access, Column, Kind, Table};
-use crate::state::Model;
-use crate::webapi::ApiRequest;
 
 const ENTITY_PROPERTIES: &[&str] = &[
     "LogicalName",

@@ -24,12 +24,14 @@ use crate::clock::Timestamp;
 use crate::control;
 use crate::errors::ApiError;
 use crate::faults::Fault;
+use crate::handle::Emulator;
 use crate::odata::percent_decode;
 use crate::reply::ApiResponse;
+use crate::request::ApiRequest;
 use crate::request_log::{BatchPartEntry, LogEntry, HOST_HEADER};
-use crate::state::Emulator;
+use crate::settings::{org_relative, org_scoped};
 use crate::static_files;
-use crate::webapi::{self, ApiRequest};
+use crate::webapi;
 
 /// Largest request body accepted (Dataverse's own limit is larger; the form sends small bodies).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -162,24 +164,6 @@ async fn traffic_layer(
     }
     emulator.world().log.push(entry);
     response
-}
-
-/// `path` without the organization prefix `root` (`/contoso`), when it has it.
-pub fn org_relative<'a>(path: &'a str, root: &str) -> &'a str {
-    if root.is_empty() {
-        return path;
-    }
-    match path.strip_prefix(root) {
-        Some(rest) if rest.starts_with('/') => rest,
-        _ => path,
-    }
-}
-
-/// The part of `path` after `<root><scope>` (`/contoso` + `/api/data/`), or `None` when the path
-/// is not under the organization: unprefixed while an organization is set, or prefixed with
-/// another name (or with any name while none is set).
-pub fn org_scoped<'a>(path: &'a str, root: &str, scope: &str) -> Option<&'a str> {
-    path.strip_prefix(root)?.strip_prefix(scope)
 }
 
 /// The 404 for a Web API path outside the organization.

@@ -194,6 +194,14 @@ pub mod names {
     /// The N:N relationship between `systemuser` and `role`, and its collection-valued
     /// navigation property on both sides.
     pub const SYSTEMUSERROLES: &str = "systemuserroles_association";
+    /// `systemform`.
+    pub const SYSTEMFORM: &str = "systemform";
+    /// `organization`.
+    pub const ORGANIZATION: &str = "organization";
+    /// `privilege`.
+    pub const PRIVILEGE: &str = "privilege";
+    /// The N:N between `role` and `privilege`, and its collection-valued navigation property.
+    pub const ROLEPRIVILEGES: &str = "roleprivileges_association";
 }
 
 impl Schema {
@@ -491,7 +499,7 @@ impl Schema {
                 role,
             ),
         ];
-        tables.extend(crate::setup::tables());
+        tables.extend(configuration_tables());
         Schema { tables }
     }
 
@@ -504,6 +512,103 @@ impl Schema {
     pub fn by_logical(&self, logical_name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.logical_name == logical_name)
     }
+}
+
+/// The tables the solution's configuration page reads besides the connector's (see
+/// [`crate::setup`]): forms, the organization's policy columns, privileges.
+fn configuration_tables() -> Vec<Table> {
+    vec![
+        table(
+            names::SYSTEMFORM,
+            "systemforms",
+            "formid",
+            "name",
+            "System Form",
+            vec![
+                column("formid", "Form", Kind::Uniqueidentifier, Access::System),
+                column(
+                    "name",
+                    "Name",
+                    Kind::String { max_len: 100 },
+                    Access::Writable,
+                ),
+                column(
+                    "formxml",
+                    "Form XML",
+                    Kind::Memo {
+                        max_len: 1_073_741_823,
+                    },
+                    Access::Writable,
+                ),
+                column("type", "Form Type", Kind::Integer, Access::System),
+                column(
+                    "objecttypecode",
+                    "Entity Name",
+                    Kind::String { max_len: 64 },
+                    Access::System,
+                ),
+            ],
+        ),
+        table(
+            names::ORGANIZATION,
+            "organizations",
+            "organizationid",
+            "name",
+            "Organization",
+            vec![
+                column(
+                    "organizationid",
+                    "Organization",
+                    Kind::Uniqueidentifier,
+                    Access::System,
+                ),
+                column(
+                    "name",
+                    "Organization Name",
+                    Kind::String { max_len: 160 },
+                    Access::System,
+                ),
+                column(
+                    "iscontentsecuritypolicyenabled",
+                    "Content Security Policy enabled",
+                    Kind::Boolean {
+                        yes: "Yes".to_string(),
+                        no: "No".to_string(),
+                    },
+                    Access::System,
+                ),
+                column(
+                    "contentsecuritypolicyconfiguration",
+                    "Content Security Policy configuration",
+                    Kind::Memo {
+                        max_len: 1_073_741_823,
+                    },
+                    Access::System,
+                ),
+            ],
+        ),
+        table(
+            names::PRIVILEGE,
+            "privileges",
+            "privilegeid",
+            "name",
+            "Privilege",
+            vec![
+                column(
+                    "privilegeid",
+                    "Privilege",
+                    Kind::Uniqueidentifier,
+                    Access::System,
+                ),
+                column(
+                    "name",
+                    "Name",
+                    Kind::String { max_len: 100 },
+                    Access::System,
+                ),
+            ],
+        ),
+    ]
 }
 
 pub(crate) fn column(name: &str, label: &str, kind: Kind, access: Access) -> Column {

@@ -21,10 +21,11 @@ use serde_json::Value;
 
 use crate::clock::Timestamp;
 use crate::config::Reason;
-use crate::connector::{write_note, ConnectorState, Progress};
+use crate::connector::{self, write_note, ConnectorState, Progress};
 use crate::guid::Guid;
+use crate::model::Model;
 use crate::schema::names;
-use crate::state::Model;
+use crate::settings::Settings;
 use crate::store::{Changes, Store};
 
 /// Unsubscribed, nothing requested (Maria Campbell).
@@ -79,8 +80,6 @@ pub const SOLUTION_SYSTEM: &str = "0d1c2b3a-4f5e-4d6c-9b8a-00000000f003";
 
 /// The signed-in demo user (the caller of every Web API request; `WhoAmI()`).
 pub const DEMO_USER: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d001";
-/// The connector's application user (author of the connector's notes and writes).
-pub const CONNECTOR_USER: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d002";
 /// The organization id answered by `WhoAmI()`.
 pub const ORGANIZATION: &str = "9f8e7d6c-5b4a-4392-8a1b-00000000d003";
 /// The business unit id answered by `WhoAmI()`.
@@ -167,18 +166,47 @@ pub fn user_roles() -> BTreeMap<Guid, Vec<Guid>> {
     .collect()
 }
 
+/// Makes the `solution` table agree with the settings: the connector's row exists, with the
+/// configured version, exactly when a connector version is set.
+pub fn sync_solution(model: &Model, store: &mut Store, settings: &Settings, now: Timestamp) {
+    let id = id(SOLUTION_CONNECTOR);
+    let Some(table) = model.schema.by_logical(names::SOLUTION) else {
+        return;
+    };
+    match &settings.connector_version {
+        None => {
+            store.remove(names::SOLUTION, id);
+        }
+        Some(version) => {
+            let current = store
+                .get(names::SOLUTION, id)
+                .and_then(|r| r.str("version"))
+                .map(str::to_string);
+            if current.as_deref() != Some(version.as_str()) {
+                let changes = Changes::default()
+                    .set("uniquename", model.config.connector_solution.clone())
+                    .set("friendlyname", model.config.connector_friendly_name.clone())
+                    .set("version", version.clone())
+                    .set("ismanaged", true)
+                    .set("installedon", now.to_iso());
+                model.write(store, table, id, changes, connector::user(), now);
+            }
+        }
+    }
+}
+
 /// Builds the seed records and the connector's matching progress.
 pub fn build(model: &Model) -> (Store, ConnectorState) {
     let mut store = Store::new(FIRST_ROW_VERSION);
     let mut connector = ConnectorState::default();
     let demo = id(DEMO_USER);
-    let bot = id(CONNECTOR_USER);
+    let bot = connector::user();
 
     if let Some(users) = model.schema.by_logical(names::SYSTEMUSER) {
         for (user, name, login) in [
             (DEMO_USER, "Alex Wu", "alex.wu@contoso.onmicrosoft.com"),
             (
-                CONNECTOR_USER,
+                connector::USER,
                 "# Dotdigital Connector",
                 "dotdigital@contoso.onmicrosoft.com",
             ),
@@ -512,7 +540,7 @@ mod tests {
             SOLUTION_DEFAULT,
             SOLUTION_SYSTEM,
             DEMO_USER,
-            CONNECTOR_USER,
+            connector::USER,
             USER_ALEX_ADMIN,
             USER_SAM_SELLER,
             ROLE_SYSTEM_ADMINISTRATOR,

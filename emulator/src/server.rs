@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
 use crate::config::EmulatorConfig;
+use crate::handle::Emulator;
 use crate::routes::{app, ConnectionKill};
-use crate::state::Emulator;
 
 /// A started emulator: its address, its state, and the means to stop it.
 pub struct RunningEmulator {

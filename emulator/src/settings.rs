@@ -181,6 +181,24 @@ pub fn is_version(text: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 10 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// `path` without the organization prefix `root` (`/contoso`), when it has it.
+pub fn org_relative<'a>(path: &'a str, root: &str) -> &'a str {
+    if root.is_empty() {
+        return path;
+    }
+    match path.strip_prefix(root) {
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => path,
+    }
+}
+
+/// The part of `path` after `<root><scope>` (`/contoso` + `/api/data/`), or `None` when the path
+/// is not under the organization: unprefixed while an organization is set, or prefixed with
+/// another name (or with any name while none is set).
+pub fn org_scoped<'a>(path: &'a str, root: &str, scope: &str) -> Option<&'a str> {
+    path.strip_prefix(root)?.strip_prefix(scope)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

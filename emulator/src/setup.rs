@@ -18,7 +18,8 @@
 //!   `PrivilegeId`, `BusinessUnitId`, `PrivilegeName`) —
 //!   https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/retrieveuserprivileges
 //!
-//! The seeded main form is the demo's form (`www/demo/formxml.js`) written as FormXml.
+//! The seeded main form is the demo's form (`www/demo/formxml.js`) written as FormXml. The
+//! tables themselves are part of [`crate::schema`].
 
 use std::collections::BTreeMap;
 
@@ -26,24 +27,17 @@ use serde_json::json;
 
 use crate::clock::Timestamp;
 use crate::config::EmulatorConfig;
+use crate::connector;
 use crate::errors::ApiError;
 use crate::guid::Guid;
+use crate::model::Model;
 use crate::reply::ApiResponse;
-use crate::schema::{column, names, table, Access, Kind, Table};
+use crate::request::ApiRequest;
+use crate::schema::names;
 use crate::seed;
 use crate::settings::{Settings, STRICT_CSP};
-use crate::state::{Model, World};
+use crate::state::World;
 use crate::store::{Changes, Store};
-use crate::webapi::ApiRequest;
-
-/// `systemform`.
-pub const SYSTEMFORM: &str = "systemform";
-/// `organization`.
-pub const ORGANIZATION: &str = "organization";
-/// `privilege`.
-pub const PRIVILEGE: &str = "privilege";
-/// The N:N between `role` and `privilege`, and its collection-valued navigation property.
-pub const ROLEPRIVILEGES: &str = "roleprivileges_association";
 
 /// The Email Suppressions table's main form (the demo's `formId`).
 pub const FORM_MAIN: &str = "6b1c5d6e-2f43-4c6a-9e1b-7a0c2b9f4d31";
@@ -63,102 +57,6 @@ pub const PRIVILEGES: [(&str, &str); 6] = [
 
 /// The organization's languages at start and after a reset: the four the solution ships.
 pub const PROVISIONED_LANGUAGES: [u32; 4] = [1033, 1031, 1036, 1043];
-
-/// The tables this module adds to the schema.
-pub fn tables() -> Vec<Table> {
-    vec![
-        table(
-            SYSTEMFORM,
-            "systemforms",
-            "formid",
-            "name",
-            "System Form",
-            vec![
-                column("formid", "Form", Kind::Uniqueidentifier, Access::System),
-                column(
-                    "name",
-                    "Name",
-                    Kind::String { max_len: 100 },
-                    Access::Writable,
-                ),
-                column(
-                    "formxml",
-                    "Form XML",
-                    Kind::Memo {
-                        max_len: 1_073_741_823,
-                    },
-                    Access::Writable,
-                ),
-                column("type", "Form Type", Kind::Integer, Access::System),
-                column(
-                    "objecttypecode",
-                    "Entity Name",
-                    Kind::String { max_len: 64 },
-                    Access::System,
-                ),
-            ],
-        ),
-        table(
-            ORGANIZATION,
-            "organizations",
-            "organizationid",
-            "name",
-            "Organization",
-            vec![
-                column(
-                    "organizationid",
-                    "Organization",
-                    Kind::Uniqueidentifier,
-                    Access::System,
-                ),
-                column(
-                    "name",
-                    "Organization Name",
-                    Kind::String { max_len: 160 },
-                    Access::System,
-                ),
-                column(
-                    "iscontentsecuritypolicyenabled",
-                    "Content Security Policy enabled",
-                    Kind::Boolean {
-                        yes: "Yes".to_string(),
-                        no: "No".to_string(),
-                    },
-                    Access::System,
-                ),
-                column(
-                    "contentsecuritypolicyconfiguration",
-                    "Content Security Policy configuration",
-                    Kind::Memo {
-                        max_len: 1_073_741_823,
-                    },
-                    Access::System,
-                ),
-            ],
-        ),
-        table(
-            PRIVILEGE,
-            "privileges",
-            "privilegeid",
-            "name",
-            "Privilege",
-            vec![
-                column(
-                    "privilegeid",
-                    "Privilege",
-                    Kind::Uniqueidentifier,
-                    Access::System,
-                ),
-                column(
-                    "name",
-                    "Name",
-                    Kind::String { max_len: 100 },
-                    Access::System,
-                ),
-            ],
-        ),
-    ]
-}
 
 /// Each seeded role's privileges: System Administrator and Email Marketing Manager hold all of
 /// them; Salesperson can read contacts and write notes on them; Email Marketing Viewer reads.
@@ -204,8 +102,8 @@ pub fn privilege_id(name: &str) -> Option<Guid> {
 
 /// Seeds the forms, the organization row and the privileges.
 pub fn seed(model: &Model, store: &mut Store, settings: &Settings) {
-    let bot = seed::id(seed::CONNECTOR_USER);
-    if let Some(forms) = model.schema.by_logical(SYSTEMFORM) {
+    let bot = connector::user();
+    if let Some(forms) = model.schema.by_logical(names::SYSTEMFORM) {
         let changes = Changes::default()
             .set("name", "Information")
             .set("formxml", main_form_xml(&model.config))
@@ -220,7 +118,7 @@ pub fn seed(model: &Model, store: &mut Store, settings: &Settings) {
             seed::seed_time(),
         );
     }
-    if let Some(privileges) = model.schema.by_logical(PRIVILEGE) {
+    if let Some(privileges) = model.schema.by_logical(names::PRIVILEGE) {
         for (name, id) in PRIVILEGES {
             let changes = Changes::default().set("name", name);
             model.write(
@@ -239,7 +137,7 @@ pub fn seed(model: &Model, store: &mut Store, settings: &Settings) {
 /// Keeps the organization row's policy columns in line with the `strictCsp` setting: off, or
 /// on with the strict policy the demo page is then served with.
 pub fn sync_organization(model: &Model, store: &mut Store, settings: &Settings, now: Timestamp) {
-    let Some(organizations) = model.schema.by_logical(ORGANIZATION) else {
+    let Some(organizations) = model.schema.by_logical(names::ORGANIZATION) else {
         return;
     };
     let changes = Changes::default()
@@ -258,7 +156,7 @@ pub fn sync_organization(model: &Model, store: &mut Store, settings: &Settings, 
         organizations,
         seed::id(ORGANIZATION_ROW),
         changes,
-        seed::id(seed::CONNECTOR_USER),
+        connector::user(),
         now,
     );
 }
@@ -306,7 +204,7 @@ pub fn user_privileges(
         .map(|privilege| {
             let name = world
                 .store
-                .get(PRIVILEGE, *privilege)
+                .get(names::PRIVILEGE, *privilege)
                 .and_then(|r| r.str("name").map(str::to_string))
                 .unwrap_or_default();
             json!({
@@ -409,88 +307,6 @@ mod tests {
         }
         assert!(xml.contains("WebResource_rsub_status"));
         assert_eq!(xml.matches("<event ").count(), 3);
-    }
-
-    fn get(world: &mut World, model: &Model, resource: &str, query: &str) -> serde_json::Value {
-        let request = ApiRequest {
-            method: "GET".into(),
-            version: "v9.2".into(),
-            resource: resource.into(),
-            query: query.into(),
-            headers: vec![
-                ("Accept".into(), "application/json".into()),
-                ("OData-Version".into(), "4.0".into()),
-                ("OData-MaxVersion".into(), "4.0".into()),
-            ],
-            body: Vec::new(),
-            origin: "http://127.0.0.1".into(),
-            root: String::new(),
-        };
-        let response = crate::webapi::handle(model, world, &request, Timestamp::now());
-        serde_json::from_slice(&response.body).unwrap_or_default()
-    }
-
-    #[test]
-    fn serves_forms_languages_policy_and_privileges_strictly() {
-        let model = Model::new(EmulatorConfig::default());
-        let mut world = World::seeded(&model);
-        let forms = get(
-            &mut world,
-            &model,
-            "systemforms",
-            "$filter=objecttypecode%20eq%20'esc_emailsuppression'&$select=name,formxml,type",
-        );
-        assert_eq!(forms["value"][0]["type"], 2, "{forms}");
-        let unknown = get(&mut world, &model, "systemforms", "$select=nosuchcolumn");
-        assert!(unknown["error"]["message"].is_string(), "{unknown}");
-        let languages = get(&mut world, &model, "RetrieveProvisionedLanguages()", "");
-        assert_eq!(
-            languages["RetrieveProvisionedLanguages"],
-            json!([1033, 1031, 1036, 1043])
-        );
-        let policy = get(
-            &mut world,
-            &model,
-            "organizations",
-            "$select=iscontentsecuritypolicyenabled,contentsecuritypolicyconfiguration",
-        );
-        assert_eq!(policy["value"][0]["iscontentsecuritypolicyenabled"], false);
-        let privileges = get(
-            &mut world,
-            &model,
-            &format!(
-                "systemusers({})/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()",
-                seed::USER_SAM_SELLER
-            ),
-            "",
-        );
-        let names: Vec<&str> = privileges["RolePrivileges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p["PrivilegeName"].as_str())
-            .collect();
-        assert!(names.contains(&"prvCreateNote") && names.contains(&"prvReadSolution"));
-        let nobody = get(
-            &mut world,
-            &model,
-            "systemusers(00000000-0000-4000-8000-000000000000)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()",
-            "",
-        );
-        assert!(nobody["error"].is_object(), "{nobody}");
-        let roles = get(
-            &mut world,
-            &model,
-            "roles",
-            "$select=name&$filter=name%20eq%20'Email%20Marketing%20Manager'&$expand=roleprivileges_association($select=name)",
-        );
-        assert_eq!(
-            roles["value"][0]["roleprivileges_association"]
-                .as_array()
-                .map(Vec::len),
-            Some(PRIVILEGES.len()),
-            "{roles}"
-        );
     }
 
     #[test]

@@ -12,64 +12,16 @@ use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::guid::Guid;
 use crate::metadata;
+use crate::model::Model;
 use crate::odata::{
     parse_query, CompareOp, Filter, Literal, Preferences, QueryOptions, StringFunction,
 };
 use crate::reply::ApiResponse;
+use crate::request::ApiRequest;
 use crate::schema::{names, Access, Column, Kind, Schema, Table};
 use crate::seed;
-use crate::state::{Model, World};
+use crate::state::World;
 use crate::store::{Changes, Record};
-
-/// One Web API request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiRequest {
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// API version segment, e.g. `v9.2`.
-    pub version: String,
-    /// Percent-decoded resource path after the version, e.g. `contacts(…)`.
-    pub resource: String,
-    /// Raw query string (without `?`).
-    pub query: String,
-    /// Headers (names compared case-insensitively).
-    pub headers: Vec<(String, String)>,
-    /// Body bytes.
-    pub body: Vec<u8>,
-    /// Scheme and authority the client used, e.g. `http://127.0.0.1:8765`.
-    pub origin: String,
-    /// The organization path the service lives under: `""` online, `/contoso` on premises.
-    pub root: String,
-}
-
-impl ApiRequest {
-    /// The first value of a header.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Every value of a header.
-    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers
-            .iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// `<origin><root>/api/data/<version>/` (the service root every URL the emulator writes
-    /// starts with).
-    pub fn base_url(&self) -> String {
-        format!("{}{}/api/data/{}/", self.origin, self.root, self.version)
-    }
-
-    /// What the `Prefer` headers ask for.
-    pub fn preferences(&self) -> Preferences {
-        Preferences::parse(self.headers_named("prefer"))
-    }
-}
 
 /// Answers one request (never panics; every failure is a Dataverse error response).
 pub fn handle(
@@ -302,12 +254,8 @@ fn collection_nav<'a>(model: &'a Model, table: &Table, nav: &str) -> Option<&'a 
     match (table.logical_name.as_str(), nav) {
         (names::SYSTEMUSER, names::SYSTEMUSERROLES) => model.schema.by_logical(names::ROLE),
         (names::ROLE, names::SYSTEMUSERROLES) => model.schema.by_logical(names::SYSTEMUSER),
-        (names::ROLE, crate::setup::ROLEPRIVILEGES) => {
-            model.schema.by_logical(crate::setup::PRIVILEGE)
-        }
-        (crate::setup::PRIVILEGE, crate::setup::ROLEPRIVILEGES) => {
-            model.schema.by_logical(names::ROLE)
-        }
+        (names::ROLE, names::ROLEPRIVILEGES) => model.schema.by_logical(names::PRIVILEGE),
+        (names::PRIVILEGE, names::ROLEPRIVILEGES) => model.schema.by_logical(names::ROLE),
         _ => None,
     }
 }
@@ -358,10 +306,10 @@ fn related(world: &World, table: &Table, id: Guid, nav: &str) -> Vec<Guid> {
             .filter(|(_, roles)| roles.contains(&id))
             .map(|(user, _)| *user)
             .collect(),
-        (names::ROLE, crate::setup::ROLEPRIVILEGES) => {
+        (names::ROLE, names::ROLEPRIVILEGES) => {
             world.role_privileges.get(&id).cloned().unwrap_or_default()
         }
-        (crate::setup::PRIVILEGE, crate::setup::ROLEPRIVILEGES) => world
+        (names::PRIVILEGE, names::ROLEPRIVILEGES) => world
             .role_privileges
             .iter()
             .filter(|(_, privileges)| privileges.contains(&id))

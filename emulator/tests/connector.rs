@@ -3,7 +3,7 @@
 mod common;
 
 use common::Harness;
-use dataverse_emulator::seed;
+use dataverse_emulator::{connector, seed};
 use serde_json::{json, Value};
 
 async fn sync(h: &Harness) -> Value {
@@ -97,7 +97,7 @@ async fn unsubscribed_contact_goes_from_request_to_bulk_email_allowed() {
     assert_eq!(after["statuscode"], 2);
     assert_ne!(after["esc_resubscriberequestdate"], "2025-03-05T10:20:00Z");
     assert_eq!(after["esc_requestresubscribe"], false);
-    assert_eq!(after["_modifiedby_value"], seed::CONNECTOR_USER);
+    assert_eq!(after["_modifiedby_value"], connector::USER);
     assert_ne!(after["@odata.etag"], etag_before);
     assert_eq!(note_subjects(&h, nancy).await[0], "Resubscribed");
     assert_eq!(

@@ -9,7 +9,8 @@
 //! - anything shipped but `src/dataverse/transport.rs` reaches the network (`fetch(`,
 //!   `fetch_with…`, `XMLHttpRequest`, `sendBeacon`, `fetch` bound or looked up by name): the
 //!   Rust of `src/` and the scripts of `www/loader/` and `www/webresources/`;
-//! - the modules of `src/domain/` or of `src/dataverse/` import each other in a circle.
+//! - the modules of `src/domain/` or of `src/dataverse/` import each other in a circle;
+//! - the modules of the emulator's library (`emulator/src/`) import each other in a circle.
 //!
 //! Import circles elsewhere in `src/` are listed as information. An import is a path in code
 //! (comments are left out) that starts with `crate::`, `super::` or `self::`, `use` trees
@@ -69,7 +70,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &["js"],
         &mut sources,
     )?;
-    let report = check(&sources);
+    let mut emulator = Vec::new();
+    collect(&root, &root.join("emulator").join("src"), &["rs"], &mut emulator)?;
+    let mut report = check(&sources);
+    report.violations.extend(emulator_circles(&emulator));
     if args.iter().any(|a| a == "--graph") {
         for ((from, to), at) in &report.graph {
             println!("{from} -> {to}  {at}");
@@ -79,7 +83,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("tidy: {line}");
     }
     if report.violations.is_empty() {
-        println!("tidy: boundaries hold ({} files)", sources.len());
+        println!(
+            "tidy: boundaries hold ({} files)",
+            sources.len() + emulator.len()
+        );
         Ok(())
     } else {
         Err([
@@ -189,6 +196,42 @@ pub fn check(sources: &[Source]) -> Report {
         }
     }
     report
+}
+
+/// One violation per import circle among the modules of the emulator's library (`emulator/src/`,
+/// paths relative to the workspace root); `main.rs` is a crate of its own that imports the
+/// library by name, so it is left out.
+pub fn emulator_circles(sources: &[Source]) -> Vec<String> {
+    let files: Vec<(&Source, Vec<String>)> = sources
+        .iter()
+        .filter_map(|s| {
+            let inner = s.path.strip_prefix("emulator/")?;
+            (inner.starts_with("src/") && inner.ends_with(".rs") && inner != "src/main.rs")
+                .then(|| (s, module_of(inner)))
+        })
+        .collect();
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|(_, m)| m.clone()).collect();
+    let mut edges: BTreeMap<(String, String), String> = BTreeMap::new();
+    for (source, from) in &files {
+        let code = blank(&source.text, Language::Rust, true);
+        for import in imports(&code, from, &modules) {
+            if import.module != *from {
+                edges
+                    .entry((name_of(from), name_of(&import.module)))
+                    .or_insert_with(|| format!("{}:{}", source.path, import.line));
+            }
+        }
+    }
+    Graph { edges }
+        .circles(|_| true)
+        .iter()
+        .map(|circle| {
+            format!(
+                "an import circle in emulator/src/ (its modules must be acyclic): {}",
+                circle.describe()
+            )
+        })
+        .collect()
 }
 
 /// Whether module `name` (`a::b`, or `crate`) is `layer` or inside it.
@@ -969,6 +1012,38 @@ mod tests {
         let report = check(&sources);
         assert!(report.violations.is_empty(), "{:#?}", report.violations);
         assert!(report.information.is_empty(), "{:#?}", report.information);
+    }
+
+    #[test]
+    fn circles_in_the_emulator_fail_and_its_binary_is_apart() {
+        let lib = "pub mod a;\npub mod b;\npub mod c;\n";
+        let sources = [
+            source("emulator/src/lib.rs", lib),
+            source("emulator/src/main.rs", "use crate::a;\nfn main() {}\n"),
+            source("emulator/src/a.rs", "use crate::b::B;\npub fn f() {}\n"),
+            source(
+                "emulator/src/b.rs",
+                "pub struct B;\nfn g() { crate::c::h(); }\n",
+            ),
+            source("emulator/src/c.rs", "pub fn h() { super::a::f(); }\n"),
+        ];
+        assert_eq!(
+            emulator_circles(&sources),
+            ["an import circle in emulator/src/ (its modules must be acyclic): \
+              {a, b, c}, e.g. a (emulator/src/a.rs:1) → b (emulator/src/b.rs:2) → \
+              c (emulator/src/c.rs:1) → a"]
+        );
+        let acyclic = [
+            source("emulator/src/lib.rs", lib),
+            source("emulator/src/main.rs", "use crate::a;\nfn main() {}\n"),
+            source("emulator/src/a.rs", "use crate::b::B;\n"),
+            source(
+                "emulator/src/b.rs",
+                "#[cfg(test)]\nmod tests { use super::*; use crate::c; }\n",
+            ),
+            source("emulator/src/c.rs", "pub fn h() {}\n"),
+        ];
+        assert!(emulator_circles(&acyclic).is_empty());
     }
 
     #[test]
