@@ -141,6 +141,20 @@ pub fn axe_script_path() -> PathBuf {
 /// `frame` (CSS, in the top document; same origin) and runs it with the rule `tags`; returns
 /// the violations (empty when there are none). Fails when axe-core is not installed.
 pub async fn axe(page: &Page, frame: &str, tags: &[&str]) -> Outcome<Vec<Violation>> {
+    page.wait_for(frame).await?;
+    audit(page, Some(frame), tags).await
+}
+
+/// [`axe`] on the top document itself (the page around the frames). Its iframes are left out
+/// (`iframes: false`): each is a document of its own, audited with [`axe`].
+pub async fn axe_page(page: &Page, tags: &[&str]) -> Outcome<Vec<Violation>> {
+    audit(page, None, tags).await
+}
+
+/// Runs axe-core in the document of the iframe `frame`, or in the top document (without its
+/// frames) when `frame` is `None`.
+async fn audit(page: &Page, frame: Option<&str>, tags: &[&str]) -> Outcome<Vec<Violation>> {
+    let what = frame.unwrap_or("the top document");
     let path = axe_script_path();
     let source = std::fs::read_to_string(&path).map_err(|e| {
         Failure::new(format!(
@@ -149,23 +163,23 @@ pub async fn axe(page: &Page, frame: &str, tags: &[&str]) -> Outcome<Vec<Violati
             path.display()
         ))
     })?;
-    page.wait_for(frame).await?;
     let result = page
         .client()
         .execute_async(
             r#"
             const [frame, source, tags, done] = arguments;
-            const iframe = document.querySelector(frame);
-            const doc = iframe && iframe.contentDocument;
+            const iframe = frame === null ? null : document.querySelector(frame);
+            const doc = frame === null ? document : iframe && iframe.contentDocument;
             if (!doc) { done({ error: "no same-origin document in " + frame }); return; }
-            const win = iframe.contentWindow;
+            const win = frame === null ? window : iframe.contentWindow;
             if (!win.axe) {
                 const script = doc.createElement("script");
                 script.textContent = source;
                 (doc.head || doc.documentElement).appendChild(script);
             }
             if (!win.axe) { done({ error: "axe-core did not start in " + frame }); return; }
-            win.axe.run(doc, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] })
+            win.axe.run(doc, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+                    iframes: frame !== null })
                 .then((results) => done({ violations: results.violations.map((v) => ({
                     id: v.id, impact: v.impact || "", help: v.help,
                     targets: v.nodes.map((n) => n.target.join(" ") + ": "
@@ -175,9 +189,9 @@ pub async fn axe(page: &Page, frame: &str, tags: &[&str]) -> Outcome<Vec<Violati
             vec![json!(frame), json!(source), json!(tags)],
         )
         .await
-        .map_err(|e| Failure::new(format!("running axe-core in `{frame}`: {e}")))?;
+        .map_err(|e| Failure::new(format!("running axe-core in `{what}`: {e}")))?;
     if let Some(error) = result.get("error").and_then(Value::as_str) {
-        return Err(Failure::new(format!("axe-core in `{frame}`: {error}")));
+        return Err(Failure::new(format!("axe-core in `{what}`: {error}")));
     }
     let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
     Ok(result["violations"]

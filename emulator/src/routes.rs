@@ -5,7 +5,7 @@
 //! Organization-scoped paths (`api/data/`, `main.aspx`, `WebResources/`) are served at the site
 //! root when the `organization` setting is empty (online) and only under `/<organization>/` when
 //! it is set (on premises); anywhere else they answer 404. `/demo/` and `/_emulator/` always stay
-//! at the root.
+//! at the root; `/` redirects to the demo form with a seeded record.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -72,6 +72,7 @@ pub fn app(emulator: Emulator) -> Router {
         ));
     traffic
         .merge(control::router())
+        .route("/", get(landing))
         .fallback(|| async { static_files::plain(StatusCode::NOT_FOUND, "Not found.") })
         .with_state(emulator)
 }
@@ -296,6 +297,27 @@ async fn main_page(State(emulator): State<Emulator>, request: Request) -> Respon
             axum::http::HeaderValue::from_static(crate::settings::STRICT_CSP),
         );
     }
+    response
+}
+
+/// `/`: the demo's front door. Redirects (302) to the Email Suppressions form showing a seeded
+/// record, [`crate::seed::SUPPRESSION_UNSUBSCRIBED`] (unsubscribed, nothing requested yet: the
+/// record a newcomer can tick Request Resubscribe on), under the organization's path when one
+/// is set.
+async fn landing(State(emulator): State<Emulator>) -> Response<Body> {
+    let root = emulator.world().settings.org_root();
+    let table = &emulator.model().config.suppression.table;
+    let location = format!(
+        "{root}/main.aspx?etn={table}&pagetype=entityrecord&id={}",
+        crate::seed::SUPPRESSION_UNSUBSCRIBED
+    );
+    let mut response = static_files::plain(StatusCode::FOUND, "Found: the demo form.");
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

@@ -47,6 +47,47 @@
         return text.length > 400 ? text.slice(0, 400) + "\u2026" : text;
     }
 
+    /** The kinds of action in a sync's report (`POST /_emulator/sync`), as the panel words them. */
+    var SYNC_ACTIONS = [
+        { action: "confirmationEmailSent", one: "confirmation email sent", many: "confirmation emails sent", each: "confirmation email sent" },
+        { action: "resubscribed", one: "resubscribed", many: "resubscribed", each: "resubscribed" },
+        { action: "failed", one: "could not be resubscribed", many: "could not be resubscribed", each: "could not be resubscribed" },
+        { action: "bulkEmailAllowed", one: "contact allowed bulk email again", many: "contacts allowed bulk email again", each: "bulk email allowed again" }
+    ];
+
+    /**
+     * What a sync did, in words: `{sync, actions: [{email, action}]}` becomes "1 confirmation
+     * email sent, 0 resubscribed, … (address: what happened)." Null for a body of another shape.
+     */
+    function describeSync(body) {
+        if (!body || typeof body.sync !== "number" || !Array.isArray(body.actions)) { return null; }
+        var actions = body.actions;
+        if (!actions.length) {
+            return "nothing was waiting (no ticked Request Resubscribe, confirmation or abuse report), so nothing changed.";
+        }
+        var counts = SYNC_ACTIONS.map(function (kind) {
+            var n = actions.filter(function (a) { return a.action === kind.action; }).length;
+            return n + " " + (n === 1 ? kind.one : kind.many);
+        });
+        var each = actions.map(function (a) {
+            var kind = SYNC_ACTIONS.filter(function (k) { return k.action === a.action; })[0];
+            return a.email + ": " + (kind ? kind.each : a.action);
+        });
+        return counts.join(", ") + " (" + each.join("; ") + "). Use Refresh on the form to see the change.";
+    }
+
+    /** What a contact's answer (`contacts/<email>/confirm` or `report-abuse`) set up for the next sync; null for another shape. */
+    function describeContactAction(body) {
+        if (!body || typeof body.email !== "string") { return null; }
+        if (body.state === "confirmed") {
+            return body.email + " confirmed the resubscription; the next sync resubscribes the address (Run sync, then Refresh).";
+        }
+        if (body.state === "abuseReported") {
+            return body.email + " reported the confirmation email as abuse; the next sync fails the resubscription (Run sync, then Refresh).";
+        }
+        return null;
+    }
+
     function section(title, children, open) {
         return el("details", { className: "panel-section", open: open !== false }, [el("summary", { text: title })].concat(children));
     }
@@ -182,14 +223,16 @@
         var form = ctx.currentForm();
         var emailAttr = form && form.formContext.getAttribute(ctx.entityName === "contact" ? "emailaddress1" : "esc_emailaddress");
         var email = el("input", { type: "email", id: "demo-email", className: "inp", value: emailAttr && emailAttr.getValue() ? emailAttr.getValue() : "", autocomplete: "off" });
-        function connectorAction(label, method, pathFor) {
+        /* "<label>: " then `describe(body)`, the emulator's answer in words (null: the answer itself). */
+        function connectorAction(label, method, pathFor, describe) {
             var button = el("button", { type: "button", className: "btn", text: label });
             button.addEventListener("click", function () {
                 var path = pathFor();
                 if (path === null) { report(label + ": enter the contact's email address first.", true); email.focus(); return; }
                 report(label + "\u2026");
                 busy(button, webapi.emulator(method, path, method === "POST" ? {} : undefined)).then(function (body) {
-                    report(label + ": " + summarize(body) + ". Use Refresh on the form to see the change.");
+                    var sentence = describe(body);
+                    report(label + ": " + (sentence !== null ? sentence : summarize(body) + ". Use Refresh on the form to see the change."));
                     loadRecords();
                 }, function (error) {
                     report(label + " failed: " + error.message, true);
@@ -213,11 +256,11 @@
             });
         });
         root.appendChild(section("Connector simulation", [
-            el("div", { className: "panel-buttons" }, [connectorAction("Run sync", "POST", function () { return "sync"; })]),
+            el("div", { className: "panel-buttons" }, [connectorAction("Run sync", "POST", function () { return "sync"; }, describeSync)]),
             field("Contact email address", email, "The contact who answers the confirmation email."),
             el("div", { className: "panel-buttons" }, [
-                connectorAction("Contact confirms", "POST", contactPath("confirm")),
-                connectorAction("Contact reports abuse", "POST", contactPath("report-abuse"))
+                connectorAction("Contact confirms", "POST", contactPath("confirm"), describeContactAction),
+                connectorAction("Contact reports abuse", "POST", contactPath("report-abuse"), describeContactAction)
             ]),
             el("div", { className: "panel-buttons" }, [reset])
         ]));
@@ -355,7 +398,8 @@
         ], false));
 
         /* ---- log and registration ---- */
-        var logList = el("ol", { className: "event-log", id: "event-log", attrs: { "aria-label": "Event log" } });
+        /* It scrolls: focusable (tabindex 0) so a keyboard user can scroll it, named for that stop. */
+        var logList = el("ol", { className: "event-log", id: "event-log", tabIndex: 0, attrs: { "aria-label": "Event log" } });
         var clearLog = el("button", { type: "button", className: "btn small", text: "Clear log", onclick: function () { ctx.clearLog(); } });
         root.appendChild(section("Event log", [logList, clearLog]));
         var def = host.formXml[ctx.entityName];
