@@ -27,6 +27,7 @@ tasks:
   setup   install what is missing (wasm target, wasm-bindgen-cli, Chromium, chromedriver, binaryen, xmllint)
   build   build the form library into target/dist/webresources/
   dist    build, then pack the unmanaged and managed solution zips into target/dist/ and check them
+          [--platform 8.0|8.1|8.2|9.0|9.1|9.2]: for that Dynamics version (default 9.0)
           [--form-xml FILE] [--form ENTITY:FORM_ID] [--mapping JSON|FILE] [--panel]: wire an exported form
   demo    build, then run the demo form against the local Dataverse emulator [--port N]
   test    run every test suite (format, tidy, lints, native, browser)

@@ -5,8 +5,9 @@
 //! 2. native tests of the whole workspace (domain core, Web API layer, xtask, emulator),
 //! 3. the form library build (the exact bytes the solution ships), then the solution package
 //!    checks (zip structure, content types, schema order and `xmllint` against Microsoft's
-//!    schema, unpack → pack round trip) and ESLint with the Solution Checker rules on every
-//!    shipped script,
+//!    schema, unpack → pack round trip) of the default 9.0 package and of the 8.2 one
+//!    (`--platform 8.2`: its version rules), plain and with fixture forms wired, and ESLint with
+//!    the Solution Checker rules on every shipped script,
 //! 4. lints of the browser-only code, then the browser suites: `wasm-bindgen-test` in headless
 //!    Chromium against that build (`tests/browser.rs`) and the status panel (`tests/panel.rs`),
 //! 5. the end-to-end suite (`e2e/`): the demo form on the emulator, driven through chromedriver,

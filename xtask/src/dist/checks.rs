@@ -1,11 +1,14 @@
 //! Checks on a packed solution zip: structure, content types, file references, well-formed
-//! XML in schema order, the platform's naming rules, Microsoft's schema (`xmllint`), and the
-//! unpack → pack round trip.
+//! XML in schema order, the platform's naming rules, what the target Dynamics version takes
+//! (`super::platform`: the `ImportExportXml` root, web resource types and elements,
+//! `customizations.xml` sections), Microsoft's schema (`xmllint`), and the unpack → pack round
+//! trip.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::package::{self, Folder, Parts};
+use super::platform::{self, Platform};
 use super::webresource::WebResource;
 use super::{names, xml};
 use crate::cmd;
@@ -79,6 +82,8 @@ const PUBLISHER_ORDER: [&str; 8] = [
 pub struct Expect<'a> {
     /// Managed flavour.
     pub managed: bool,
+    /// The Dynamics version it is built for.
+    pub platform: Platform,
     /// Four-part version.
     pub version: &'a str,
     /// The web resources that must be in it.
@@ -90,6 +95,7 @@ pub struct Expect<'a> {
 }
 
 /// Counts for the summary.
+#[derive(Debug)]
 pub struct Report {
     /// Files in the zip.
     pub parts: usize,
@@ -208,6 +214,14 @@ fn customizations(
     let doc = xml::parse("customizations.xml", text)?;
     let root = doc.root_element();
     xml::check_order(root, &CUSTOMIZATIONS_ORDER, "customizations.xml")?;
+    let platform = expect.platform;
+    for section in platform.missing_sections() {
+        if xml::child(root, section).is_some() {
+            return Err(format!(
+                "customizations.xml has <{section}>, which an export from {platform} does not write"
+            ));
+        }
+    }
     let mut resources: BTreeMap<String, WebResource> = BTreeMap::new();
     if let Some(list) = xml::child(root, "WebResources") {
         for element in xml::elements(list) {
@@ -237,12 +251,7 @@ fn customizations(
                 "{name}: <FileName> does not follow the packed naming rule"
             ));
         }
-        if Some(resource.kind) != names::type_of(name) {
-            return Err(format!(
-                "{name}: <WebResourceType> {} does not match its extension",
-                resource.kind
-            ));
-        }
+        web_resource_for_platform(resource, platform)?;
         if resource.language_code != names::resx_language(name).unwrap_or(0) {
             return Err(format!(
                 "{name}: <LanguageCode> does not match the LCID in its name"
@@ -262,7 +271,7 @@ fn customizations(
                 ));
             }
         }
-        if crate::build::is_form_library(name) {
+        if crate::build::is_form_library(name) && platform.has_v9_web_resources() {
             let dependencies = resource.dependencies()?;
             for strings in resources.values().filter(|r| r.kind == names::RESX) {
                 if !dependencies.contains(&strings.name) {
@@ -300,6 +309,41 @@ fn customizations(
         wired_form(root)?;
     }
     Ok(resources.len())
+}
+
+/// What `platform` takes of one `<WebResource>`: the type its name has there (no String RESX,
+/// type 12, and no Vector SVG, type 11, before 9.0), and before 9.0 none of the elements the
+/// 9.0 features brought (`DependencyXml`, the mobile flags).
+fn web_resource_for_platform(resource: &WebResource, platform: Platform) -> Result<(), String> {
+    let name = &resource.name;
+    if !platform.has_v9_web_resources() {
+        if matches!(resource.kind, names::RESX | platform::SVG) {
+            return Err(format!(
+                "{name}: type {} arrived with 9.0; {platform} cannot import it",
+                resource.kind
+            ));
+        }
+        if resource.dependency_xml.is_some() {
+            return Err(format!(
+                "{name}: <DependencyXml> (web resource dependencies arrived with 9.0) in a package for {platform}"
+            ));
+        }
+        if resource.mobile_client.is_some() || resource.mobile_offline.is_some() {
+            return Err(format!(
+                "{name}: the mobile flags of 9.0 exports in a package for {platform}"
+            ));
+        }
+    }
+    match platform.web_resource_type(name) {
+        Some(kind) if kind == resource.kind => Ok(()),
+        Some(kind) => Err(format!(
+            "{name}: <WebResourceType> is {}; on {platform} its extension takes {kind}",
+            resource.kind
+        )),
+        None => Err(format!(
+            "{name}: {platform} has no web resource type for its extension"
+        )),
+    }
 }
 
 /// What a wired package must say about its form: the table with its `<EntityInfo>`, the form
@@ -363,8 +407,38 @@ fn wired_form(root: roxmltree::Node) -> Result<(), String> {
     Ok(())
 }
 
+/// The `ImportExportXml` root of `solution.xml`: only the attributes the 8.2 and 9.1
+/// `solution.xsd` declare, `version` and `SolutionPackageVersion` of `platform`.
+fn manifest_root(root: roxmltree::Node, platform: Platform) -> Result<(), String> {
+    for attribute in root.attributes() {
+        if attribute.namespace().is_none() && !platform::ROOT_ATTRIBUTES.contains(&attribute.name())
+        {
+            return Err(format!(
+                "solution.xml: <ImportExportXml> has `{}`, which solution.xsd does not declare",
+                attribute.name()
+            ));
+        }
+    }
+    for (name, value) in [
+        ("version", platform.export_version()),
+        ("SolutionPackageVersion", platform.label()),
+    ] {
+        if root.attribute(name) != Some(value) {
+            return Err(format!(
+                "solution.xml: <ImportExportXml {name}> is {:?}; an export from {platform} writes {value:?}",
+                root.attribute(name)
+            ));
+        }
+    }
+    if root.attribute("languagecode").is_none() {
+        return Err("solution.xml: <ImportExportXml> has no languagecode".into());
+    }
+    Ok(())
+}
+
 fn manifest(text: &str, expect: &Expect) -> Result<(), String> {
     let doc = xml::parse("solution.xml", text)?;
+    manifest_root(doc.root_element(), expect.platform)?;
     let manifest = xml::child(doc.root_element(), "SolutionManifest")
         .ok_or("solution.xml has no <SolutionManifest>")?;
     xml::check_order(manifest, &MANIFEST_ORDER, "solution.xml <SolutionManifest>")?;

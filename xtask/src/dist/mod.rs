@@ -1,7 +1,9 @@
 //! `cargo xtask dist`: the solution zips customizers import.
 //!
 //! Builds the web resources, lays out the unpacked solution from `solution/` and the build
-//! (`stage`), packs `target/dist/<UniqueName>_<version>.zip` and `…_managed.zip` (`package`),
+//! (`stage`) for the Dynamics version chosen with `--platform` (`platform`; default 9.0), packs
+//! `target/dist/<UniqueName>_<version>.zip` and `…_managed.zip` (`package`; another platform
+//! adds `_target_CRM_<x.y>` before `.zip`/`_managed.zip`),
 //! checks them (`checks`, including `xmllint` against Microsoft's schema and the unpack → pack
 //! round trip) and runs the Solution Checker's ESLint rules on every shipped script (`lint`).
 //! Optional form wiring (`form`) edits a customer's exported Email Suppressions form.
@@ -14,6 +16,7 @@ mod form;
 mod lint;
 mod names;
 mod package;
+mod platform;
 mod stage;
 mod webresource;
 mod xml;
@@ -22,6 +25,8 @@ use std::path::{Path, PathBuf};
 
 use crate::{build, manifest, paths};
 
+pub use platform::Platform;
+
 /// Parsed options.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Options {
@@ -29,6 +34,7 @@ struct Options {
     form_xml: Option<PathBuf>,
     mapping: Option<String>,
     panel: bool,
+    platform: Platform,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -52,6 +58,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--form-xml" => options.form_xml = Some(PathBuf::from(value("--form-xml")?)),
             "--mapping" => options.mapping = Some(value("--mapping")?),
             "--panel" => options.panel = true,
+            "--platform" => options.platform = Platform::parse(&value("--platform")?)?,
             other => return Err(format!("dist: unknown option `{other}`")),
         }
     }
@@ -90,10 +97,15 @@ struct Package {
     staged: stage::Staged,
     /// Managed flavour.
     managed: bool,
+    /// The Dynamics version it is built for.
+    platform: Platform,
 }
 
-/// Stages and packs both flavours in memory.
-fn make_packages(form: Option<&form::ExportedForm>) -> Result<Vec<Package>, String> {
+/// Stages and packs both flavours for `platform` in memory.
+fn make_packages(
+    form: Option<&form::ExportedForm>,
+    platform: Platform,
+) -> Result<Vec<Package>, String> {
     let source = stage::read_source(&paths::root().join("solution"))?;
     let (built, skipped) = stage::read_shipped(&paths::webresources())?;
     for name in &skipped {
@@ -106,15 +118,20 @@ fn make_packages(form: Option<&form::ExportedForm>) -> Result<Vec<Package>, Stri
     let unique = unique_name(&source)?;
     let mut packages = Vec::new();
     for managed in [false, true] {
-        let staged = stage::stage(&source, &built, form, &version, managed)?;
+        let staged = stage::stage(&source, &built, form, &version, managed, platform)?;
         let parts = package::pack(&staged.folder)?;
         let bytes = package::write_zip(&parts)?;
         let suffix = if managed { "_managed" } else { "" };
         packages.push(Package {
-            file_name: format!("{unique}_{}{suffix}.zip", version.replace('.', "_")),
+            file_name: format!(
+                "{unique}_{}{}{suffix}.zip",
+                version.replace('.', "_"),
+                platform.file_suffix()
+            ),
             bytes,
             staged,
             managed,
+            platform,
         });
     }
     if let Some(package) = packages.first() {
@@ -123,6 +140,9 @@ fn make_packages(form: Option<&form::ExportedForm>) -> Result<Vec<Package>, Stri
                 "declared in solution/ but not built yet, so not shipped: {}",
                 package.staged.not_built.join(", ")
             );
+        }
+        for note in &package.staged.notes {
+            println!("  for {platform}: {note}");
         }
     }
     Ok(packages)
@@ -204,6 +224,7 @@ fn check_packages(packages: &[Package], scratch: &Path) -> Result<(), String> {
             &package.bytes,
             &checks::Expect {
                 managed: package.managed,
+                platform: package.platform,
                 version: &version,
                 shipped: &staged.shipped,
                 has_form: staged.has_form,
@@ -220,12 +241,20 @@ fn check_packages(packages: &[Package], scratch: &Path) -> Result<(), String> {
         let schema = checks::validate_schema(&customizations, scratch, stem)
             .map_err(|e| format!("{name}: {e}"))?;
         println!(
-            "{name}: {} bytes, {} parts, {} web resource(s){}, structure/content types/FileName/schema order/names/round trip OK, schema {}",
+            "{name}: {} bytes, {} parts, {} web resource(s){}, for {} (SolutionPackageVersion {}, version {}), structure/content types/FileName/schema order/names/round trip/{} rules OK, schema {}",
             package.bytes.len(),
             report.parts,
             report.web_resources,
             if staged.has_form { " + form wiring" } else { "" },
-            if schema.validated { "valid" } else { "NOT VALIDATED (schema folder absent)" }
+            package.platform,
+            package.platform.label(),
+            package.platform.export_version(),
+            package.platform,
+            if schema.validated {
+                "valid (Microsoft's 9.0 customizations schema)"
+            } else {
+                "NOT VALIDATED (schema folder absent)"
+            }
         );
         if !schema.exported_form_notes.is_empty() {
             println!(
@@ -319,7 +348,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     build::web_resources()?;
     let form = wired_form(&options)?;
     let out_dir = paths::target().join("dist");
-    let packages = make_packages(form.as_ref())?;
+    let packages = make_packages(form.as_ref(), options.platform)?;
     let scratch = out_dir.join("schema-check");
     let shipped = packages[0].staged.shipped.clone();
     let zips = publish(&out_dir, &packages, |packages| {
@@ -333,7 +362,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "unmanaged"
         };
         write_folder(
-            &out_dir.join("solution").join(flavour),
+            &layout_dir(&out_dir, options.platform).join(flavour),
             &package.staged.folder,
         )?;
     }
@@ -348,9 +377,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     println!(
         "unpacked layout of each zip: {}",
-        out_dir.join("solution").display()
+        layout_dir(&out_dir, options.platform).display()
     );
     Ok(())
+}
+
+/// Where the unpacked layout of a platform's zips goes: `solution/` for the default package,
+/// `solution_target_CRM_<x.y>/` for another.
+fn layout_dir(out_dir: &Path, platform: Platform) -> PathBuf {
+    out_dir.join(format!("solution{}", platform.file_suffix()))
 }
 
 /// The fixture forms `cargo xtask test` wires: (name, file, mapping).
@@ -377,14 +412,19 @@ const FIXTURE_FORMS: [(&str, &str, Option<&str>); 4] = [
     ),
 ];
 
+/// The platforms `cargo xtask test` packs besides the default: 8.2 (no RESX, SVG or web
+/// resource dependencies; the strings as XML, the icon as PNG).
+pub const TESTED_PLATFORMS: [Platform; 1] = [Platform::V8_2];
+
 /// The package checks of `cargo xtask test` (after the form library build): packs both
 /// flavours plain and with the form wiring of each fixture form (ours, full and differential,
-/// and the real Apollo and mini-crm exports) into `target/dist/check/`, checks them all, then
-/// lints every shipped script.
+/// and the real Apollo and mini-crm exports) into `target/dist/check/`, then plain and wired
+/// with our fixture form for each of [`TESTED_PLATFORMS`] (`check/<platform>-plain`,
+/// `check/<platform>-wired`), checks them all, then lints every shipped script.
 pub fn verify() -> Result<(), String> {
     let check_dir = paths::target().join("dist").join("check");
     let _ = std::fs::remove_dir_all(&check_dir);
-    let plain = make_packages(None)?;
+    let plain = make_packages(None, Platform::default())?;
     publish(&check_dir.join("plain"), &plain, |p| {
         check_packages(p, &check_dir.join("plain"))
     })?;
@@ -393,20 +433,41 @@ pub fn verify() -> Result<(), String> {
         .shipped
         .iter()
         .any(|n| n == form::PANEL_PAGE);
-    for (name, file, mapping) in FIXTURE_FORMS {
-        let options = Options {
-            form_xml: Some(paths::root().join(file)),
-            form: (name == "wired-apollo").then(|| {
-                (
-                    "Appointment".to_owned(),
-                    "{549a8aa3-c349-4ab9-8bac-4873fa9a7a5c}".to_owned(),
-                )
-            }),
-            mapping: mapping.map(str::to_owned),
-            panel: panel && name != "wired-differential",
-        };
+    let fixture_options = |(name, file, mapping): (&str, &str, Option<&str>), platform| Options {
+        form_xml: Some(paths::root().join(file)),
+        form: (name == "wired-apollo").then(|| {
+            (
+                "Appointment".to_owned(),
+                "{549a8aa3-c349-4ab9-8bac-4873fa9a7a5c}".to_owned(),
+            )
+        }),
+        mapping: mapping.map(str::to_owned),
+        panel: panel && name != "wired-differential",
+        platform,
+    };
+    let mut runs: Vec<(String, Options)> = FIXTURE_FORMS
+        .into_iter()
+        .map(|fixture| {
+            (
+                fixture.0.to_owned(),
+                fixture_options(fixture, Platform::default()),
+            )
+        })
+        .collect();
+    for platform in TESTED_PLATFORMS {
+        let dir = format!("{platform}-plain");
+        let packages = make_packages(None, platform)?;
+        publish(&check_dir.join(&dir), &packages, |p| {
+            check_packages(p, &check_dir.join(&dir))
+        })?;
+        runs.push((
+            format!("{platform}-wired"),
+            fixture_options(FIXTURE_FORMS[0], platform),
+        ));
+    }
+    for (name, options) in runs {
         let form = wired_form(&options)?;
-        let packages = make_packages(form.as_ref())?;
+        let packages = make_packages(form.as_ref(), options.platform)?;
         let dir = check_dir.join(name);
         publish(&dir, &packages, |p| check_packages(p, &dir))?;
     }
@@ -456,10 +517,9 @@ mod tests {
         assert!(parse_args(&args(&["--colour"])).is_err());
     }
 
-    /// Stage → pack → zip → unpack → pack on a realistic source: the exact inverse holds, for
-    /// both flavours, with and without a wired form.
-    #[test]
-    fn pack_and_unpack_are_inverse() {
+    /// A realistic source, its web resources as the build would give them (XML for RESX and
+    /// SVG, a comment for scripts) and our fixture form wired with the panel.
+    fn fixture() -> (stage::Source, stage::Built, form::ExportedForm) {
         let source = stage::read_source(&paths::root().join("solution")).unwrap();
         let mut built = std::collections::BTreeMap::new();
         for name in source.resources.keys() {
@@ -491,25 +551,47 @@ mod tests {
         )
         .unwrap();
         exported.needs = form::Needs::of(&mapping);
-        for (form, managed) in [
-            (None, false),
-            (Some(&exported), false),
-            (Some(&exported), true),
-        ] {
-            let staged = stage::stage(&source, &built, form, "0.1.0.0", managed).unwrap();
+        (source, built, exported)
+    }
+
+    fn expect<'a>(
+        staged: &'a stage::Staged,
+        managed: bool,
+        platform: Platform,
+    ) -> checks::Expect<'a> {
+        checks::Expect {
+            managed,
+            platform,
+            version: "0.1.0.0",
+            shipped: &staged.shipped,
+            has_form: staged.has_form,
+            staged: &staged.folder,
+        }
+    }
+
+    /// The text of one part of a packed zip.
+    fn part(parts: &package::Parts, name: &str) -> String {
+        let bytes = &parts.iter().find(|(n, _)| n == name).unwrap().1;
+        String::from_utf8(bytes.clone()).unwrap()
+    }
+
+    /// Stage → pack → zip → unpack → pack on a realistic source: the exact inverse holds, for
+    /// every platform, both flavours, with and without a wired form.
+    #[test]
+    fn pack_and_unpack_are_inverse() {
+        let (source, built, exported) = fixture();
+        for (platform, form, managed) in platform::ALL.into_iter().flat_map(|p| {
+            [
+                (p, None, false),
+                (p, Some(&exported), false),
+                (p, Some(&exported), true),
+            ]
+        }) {
+            let staged = stage::stage(&source, &built, form, "0.1.0.0", managed, platform).unwrap();
             let parts = package::pack(&staged.folder).unwrap();
             let zip = package::write_zip(&parts).unwrap();
-            let report = checks::check_zip(
-                &zip,
-                &checks::Expect {
-                    managed,
-                    version: "0.1.0.0",
-                    shipped: &staged.shipped,
-                    has_form: staged.has_form,
-                    staged: &staged.folder,
-                },
-            )
-            .unwrap();
+            let report = checks::check_zip(&zip, &expect(&staged, managed, platform))
+                .unwrap_or_else(|e| panic!("{platform}: {e}"));
             assert_eq!(report.web_resources, source.resources.len());
             assert_eq!(staged.has_form, form.is_some() && !managed);
             let solution =
@@ -529,6 +611,113 @@ mod tests {
         }
     }
 
+    /// The 8.2 package as an 8.2 export writes it: the root's version attributes, the strings
+    /// as Data (XML) under their own names, the icon as PNG, none of what 9.0 brought; the
+    /// form wiring kept. The checks hold it, and refuse it as a 9.0 package (and the 9.0 one
+    /// as an 8.2 package).
+    #[test]
+    fn the_8_2_package_is_what_an_8_2_export_writes() {
+        let (source, built, exported) = fixture();
+        let staged = stage::stage(
+            &source,
+            &built,
+            Some(&exported),
+            "0.1.0.0",
+            false,
+            Platform::V8_2,
+        )
+        .unwrap();
+        let parts = package::pack(&staged.folder).unwrap();
+        let solution = part(&parts, "solution.xml");
+        assert!(solution.starts_with("<ImportExportXml version=\"8.2.0.749\" SolutionPackageVersion=\"8.2\" languagecode=\"1033\" generatedBy=\"CrmLive\" xmlns:xsi="), "{solution}");
+        assert!(solution.contains("<RootComponent type=\"61\" schemaName=\"rsub_/resubscribe/icon.png\" behavior=\"0\" />"));
+        assert!(!solution.contains("icon.svg"));
+        let customizations = part(&parts, "customizations.xml");
+        for lcid in [1031, 1033, 1036, 1043] {
+            let entry = format!("<Name>rsub_/strings/Resubscribe.{lcid}.resx</Name>");
+            let at = customizations
+                .find(&entry)
+                .unwrap_or_else(|| panic!("{entry}"));
+            let rest = &customizations[at..];
+            let element = &rest[..rest.find("</WebResource>").unwrap()];
+            assert!(
+                element.contains("<WebResourceType>4</WebResourceType>"),
+                "{element}"
+            );
+            assert!(
+                element.contains(&format!("<LanguageCode>{lcid}</LanguageCode>")),
+                "{element}"
+            );
+        }
+        assert!(customizations.contains("<Name>rsub_/resubscribe/icon.png</Name>\r\n      <DisplayName>Resubscribe: icon</DisplayName>"));
+        assert!(customizations.contains("<WebResourceType>5</WebResourceType>"));
+        for absent in [
+            "<WebResourceType>12</WebResourceType>",
+            "<WebResourceType>11</WebResourceType>",
+            "icon.svg",
+            "<DependencyXml>",
+            "<IsEnabledForMobileClient>",
+            "<IsAvailableForMobileOffline>",
+            "<CustomControls",
+            "<EntityDataProviders",
+        ] {
+            assert!(!customizations.contains(absent), "{absent}");
+        }
+        assert!(
+            customizations.contains("<systemform>")
+                && customizations.contains("Rsub.EmailSuppressionForm.onSave")
+        );
+        let png = parts
+            .iter()
+            .find(|(n, _)| n.starts_with("WebResources/rsub_resubscribeiconpng"))
+            .unwrap();
+        assert!(png.1.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(staged
+            .notes
+            .iter()
+            .any(|n| n.starts_with("rsub_/resubscribe/icon.svg:")));
+
+        let zip = package::write_zip(&parts).unwrap();
+        checks::check_zip(&zip, &expect(&staged, false, Platform::V8_2)).unwrap();
+        let as_9_0 = checks::check_zip(&zip, &expect(&staged, false, Platform::V9_0));
+        assert!(as_9_0.unwrap_err().contains("9.0"));
+
+        let today = stage::stage(&source, &built, None, "0.1.0.0", false, Platform::V9_0).unwrap();
+        let zip = package::write_zip(&package::pack(&today.folder).unwrap()).unwrap();
+        let err = checks::check_zip(&zip, &expect(&today, false, Platform::V8_2)).unwrap_err();
+        assert!(err.contains("8.2"), "{err}");
+    }
+
+    /// The default package is the 9.0 one, as committed: the template's root, RESX and SVG,
+    /// every form library depending on the strings.
+    #[test]
+    fn the_default_package_stays_the_9_0_one() {
+        let (source, built, _) = fixture();
+        let staged =
+            stage::stage(&source, &built, None, "0.1.0.0", false, Platform::default()).unwrap();
+        let parts = package::pack(&staged.folder).unwrap();
+        let solution = part(&parts, "solution.xml");
+        let template_root = source.solution_xml.lines().nth(1).unwrap();
+        assert!(solution.starts_with(template_root), "{solution}");
+        let customizations = part(&parts, "customizations.xml");
+        assert!(customizations.contains("<WebResourceType>12</WebResourceType>"));
+        assert!(customizations.contains("<Name>rsub_/resubscribe/icon.svg</Name>"));
+        assert!(customizations.contains("<DependencyXml>&lt;Dependencies&gt;"));
+        assert!(customizations.contains("<CustomControls />"));
+        assert!(!customizations.contains("icon.png"));
+        assert!(staged.notes.is_empty(), "{:?}", staged.notes);
+    }
+
+    #[test]
+    fn parses_the_platform() {
+        assert_eq!(
+            parse_args(&args(&["--platform", "8.2"])).unwrap().platform,
+            Platform::V8_2
+        );
+        assert!(parse_args(&args(&["--platform", "2016"])).is_err());
+        assert!(parse_args(&args(&["--platform"])).is_err());
+    }
+
     fn package(name: &str) -> Package {
         Package {
             file_name: name.to_owned(),
@@ -538,8 +727,10 @@ mod tests {
                 shipped: Vec::new(),
                 not_built: Vec::new(),
                 has_form: false,
+                notes: Vec::new(),
             },
             managed: false,
+            platform: Platform::default(),
         }
     }
 

@@ -3,13 +3,17 @@
 //!
 //! The committed `.data.xml` files are the truth for ids, display names and descriptions; the
 //! build decides which web resources exist. What is derived here: the version, `Managed`, the
-//! root components, and the form library's dependency on every shipped RESX file.
+//! root components, the form library's dependency on every shipped RESX file, and what the
+//! target platform (`--platform`, [`Platform`]) takes: the `ImportExportXml` root, each web
+//! resource's type for that version, and a committed substitute (`solution/Substitutes/`) for
+//! a web resource whose type the version lacks.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::form::ExportedForm;
 use super::package::{self, Folder};
+use super::platform::Platform;
 use super::webresource::{self, WebResource};
 use super::{names, xml};
 
@@ -21,6 +25,9 @@ pub struct Source {
     pub customizations_xml: String,
     /// Every declared web resource, by name.
     pub resources: BTreeMap<String, WebResource>,
+    /// Web resources shipped in place of one whose type a platform lacks (`Substitutes/`), by
+    /// name, with their committed content.
+    pub substitutes: BTreeMap<String, (WebResource, Vec<u8>)>,
 }
 
 /// Reads `solution/`.
@@ -37,28 +44,64 @@ pub fn read_source(dir: &Path) -> Result<Source, String> {
     let root = dir.join("WebResources");
     for path in files_under(&root)? {
         let relative = relative_name(&root, &path)?;
-        let Some(name) = relative.strip_suffix(".data.xml") else {
+        if !relative.ends_with(".data.xml") {
             return Err(format!(
                 "solution/WebResources/{relative}: only .data.xml files belong here (content comes from the build)"
             ));
-        };
-        let what = format!("solution/WebResources/{relative}");
-        let text = read(&path)?;
-        let doc = xml::parse(&what, &text)?;
-        let resource = WebResource::from_element(doc.root_element(), &what)?;
-        if resource.name != name {
+        }
+        let resource = read_declaration(&root, &path, "solution/WebResources")?;
+        resources.insert(resource.name.clone(), resource);
+    }
+    let mut substitutes = BTreeMap::new();
+    let root = dir.join("Substitutes").join("WebResources");
+    let files = files_under(&root)?;
+    for path in &files {
+        let relative = relative_name(&root, path)?;
+        if !relative.ends_with(".data.xml") && !root.join(format!("{relative}.data.xml")).is_file()
+        {
             return Err(format!(
-                "{what} declares `{}`; its path says `{name}`",
-                resource.name
+                "solution/Substitutes/WebResources/{relative} has no .data.xml next to it (its id, name, type and FileName)"
             ));
         }
-        resources.insert(resource.name.clone(), resource);
+    }
+    for path in files {
+        if !relative_name(&root, &path)?.ends_with(".data.xml") {
+            continue;
+        }
+        let resource = read_declaration(&root, &path, "solution/Substitutes/WebResources")?;
+        let content = root.join(&resource.name);
+        let bytes = std::fs::read(&content).map_err(|e| {
+            format!(
+                "solution/Substitutes/WebResources/{}: the content next to its .data.xml: {e}",
+                resource.name
+            )
+        })?;
+        substitutes.insert(resource.name.clone(), (resource, bytes));
     }
     Ok(Source {
         solution_xml,
         customizations_xml,
         resources,
+        substitutes,
     })
+}
+
+/// Reads one `<name>.data.xml` under `root` (shown as `shown`); its `<Name>` must be its path.
+fn read_declaration(root: &Path, path: &Path, shown: &str) -> Result<WebResource, String> {
+    let relative = relative_name(root, path)?;
+    let name = relative.strip_suffix(".data.xml").unwrap_or(&relative);
+    let what = format!("{shown}/{relative}");
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let doc = xml::parse(&what, &text)?;
+    let resource = WebResource::from_element(doc.root_element(), &what)?;
+    if resource.name != name {
+        return Err(format!(
+            "{what} declares `{}`; its path says `{name}`",
+            resource.name
+        ));
+    }
+    Ok(resource)
 }
 
 /// Built web resource contents by name.
@@ -124,6 +167,8 @@ pub struct Staged {
     pub not_built: Vec<String>,
     /// Whether it carries the form wiring.
     pub has_form: bool,
+    /// What the target platform changed (a type, a substitute, a web resource left out).
+    pub notes: Vec<String>,
 }
 
 /// Checks a declared web resource against the platform's rules and the name it ships under.
@@ -158,17 +203,20 @@ fn check_resource(resource: &WebResource) -> Result<(), String> {
     Ok(())
 }
 
-/// Lays out one flavour. `form` is an already wired form; the managed flavour leaves it out
-/// (a managed layer on another publisher's form would need a differential FormXml).
+/// Lays out one flavour for `platform`. `form` is an already wired form; the managed flavour
+/// leaves it out (a managed layer on another publisher's form would need a differential
+/// FormXml).
 pub fn stage(
     source: &Source,
     built: &Built,
     form: Option<&ExportedForm>,
     version: &str,
     managed: bool,
+    platform: Platform,
 ) -> Result<Staged, String> {
     let mut ids = BTreeMap::new();
-    for resource in source.resources.values() {
+    let substitutes = source.substitutes.values().map(|(r, _)| r);
+    for resource in source.resources.values().chain(substitutes) {
         check_resource(resource)?;
         if let Some(other) = ids.insert(resource.id.clone(), resource.name.clone()) {
             return Err(format!(
@@ -189,36 +237,62 @@ pub fn stage(
             ));
         }
     }
-    let shipped: Vec<&WebResource> = source
-        .resources
-        .values()
-        .filter(|r| built.contains_key(&r.name))
-        .collect();
     let not_built = source
         .resources
         .keys()
         .filter(|n| !built.contains_key(*n))
         .cloned()
         .collect();
-    let strings: Vec<&WebResource> = shipped
+    let mut notes = Vec::new();
+    let mut shipped: Vec<(WebResource, Vec<u8>)> = Vec::new();
+    for resource in source.resources.values() {
+        let Some(bytes) = built.get(&resource.name) else {
+            continue;
+        };
+        if let Some(taken) = for_platform(resource, platform) {
+            if taken.kind != resource.kind {
+                notes.push(format!(
+                    "{}: type {} (Data XML), {platform} has no type {} (it arrived with 9.0)",
+                    resource.name, taken.kind, resource.kind
+                ));
+            }
+            shipped.push((taken, bytes.clone()));
+            continue;
+        }
+        match substitute(source, &resource.name).and_then(|(r, b)| Some((for_platform(r, platform)?, b))) {
+            Some((taken, bytes)) => {
+                notes.push(format!(
+                    "{}: {platform} has no type {} (it arrived with 9.0); ships {} (type {}) from solution/Substitutes/ instead",
+                    resource.name, resource.kind, taken.name, taken.kind
+                ));
+                shipped.push((taken, bytes.clone()));
+            }
+            None => notes.push(format!(
+                "{}: left out, {platform} has no type {} and solution/Substitutes/ holds nothing in its place",
+                resource.name, resource.kind
+            )),
+        }
+    }
+    let resx: Vec<WebResource> = shipped
         .iter()
-        .copied()
+        .map(|(r, _)| r)
         .filter(|r| r.kind == names::RESX)
+        .cloned()
         .collect();
+    let strings: Vec<&WebResource> = resx.iter().collect();
 
     let mut folder = Folder::new();
-    for resource in &shipped {
-        let mut resource = (*resource).clone();
+    for (resource, bytes) in &mut shipped {
         if crate::build::is_form_library(&resource.name) {
             resource.dependency_xml = webresource::dependency_xml(&strings);
         }
-        let bytes = built.get(&resource.name).cloned().unwrap_or_default();
         folder.insert(
             format!("WebResources/{}.data.xml", resource.name),
-            package::data_xml(&resource).into_bytes(),
+            package::data_xml(resource).into_bytes(),
         );
-        folder.insert(format!("WebResources/{}", resource.name), bytes);
+        folder.insert(format!("WebResources/{}", resource.name), bytes.clone());
     }
+    let shipped: Vec<&WebResource> = shipped.iter().map(|(r, _)| r).collect();
 
     let form = form.filter(|_| !managed);
     let mut roots: Vec<String> = Vec::new();
@@ -256,20 +330,70 @@ pub fn stage(
 
     let missing = form.map(missing_dependencies).unwrap_or_default();
     let solution = fill_manifest(&source.solution_xml, version, managed, &roots, &missing)?;
+    let solution = stamp_root(&solution, platform)?;
     folder.insert(
         "Other/Solution.xml".into(),
         xml::unpacked(&solution).into_bytes(),
     );
     folder.insert(
         "Other/Customizations.xml".into(),
-        xml::unpacked(&source.customizations_xml).into_bytes(),
+        xml::unpacked(&platform.customizations(&source.customizations_xml)?).into_bytes(),
     );
     Ok(Staged {
         folder,
         shipped: shipped.iter().map(|r| r.name.clone()).collect(),
         not_built,
         has_form: form.is_some(),
+        notes,
     })
+}
+
+/// A declared web resource as `platform` takes it: the type it has there, and before 9.0 no
+/// `DependencyXml` and no mobile flags; `None` when the platform has no type for it.
+fn for_platform(resource: &WebResource, platform: Platform) -> Option<WebResource> {
+    let mut taken = resource.clone();
+    taken.kind = platform.web_resource_type(&resource.name)?;
+    if !platform.has_v9_web_resources() {
+        taken.dependency_xml = None;
+        taken.mobile_client = None;
+        taken.mobile_offline = None;
+    }
+    Some(taken)
+}
+
+/// The committed substitute of `name`: the one in `solution/Substitutes/` with the same name up
+/// to the extension (`rsub_/resubscribe/icon.png` for `rsub_/resubscribe/icon.svg`).
+fn substitute<'a>(source: &'a Source, name: &str) -> Option<(&'a WebResource, &'a Vec<u8>)> {
+    let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_owned();
+    source
+        .substitutes
+        .values()
+        .find(|(r, _)| r.name != name && stem(&r.name) == stem(name))
+        .map(|(r, b)| (r, b))
+}
+
+/// Sets `version` and `SolutionPackageVersion` of the manifest's `ImportExportXml` root to
+/// what an export from `platform` writes.
+pub fn stamp_root(manifest: &str, platform: Platform) -> Result<String, String> {
+    let doc = xml::parse("Solution.xml", manifest)?;
+    let root = doc.root_element();
+    let mut edits = Vec::new();
+    for (name, value) in [
+        ("version", platform.export_version()),
+        ("SolutionPackageVersion", platform.label()),
+    ] {
+        let attribute = root
+            .attributes()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| format!("Solution.xml: <ImportExportXml> has no `{name}`"))?;
+        edits.push((attribute.range(), format!("{name}=\"{value}\"")));
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = manifest.to_owned();
+    for (range, text) in edits {
+        out.replace_range(range, &text);
+    }
+    Ok(out)
 }
 
 /// The `<MissingDependency>` entries of a wired form, in the shape real exports write: the
@@ -378,6 +502,48 @@ mod tests {
     use super::*;
 
     const MANIFEST: &str = "<ImportExportXml>\n  <SolutionManifest>\n    <UniqueName>RsubResubscribe</UniqueName>\n    <Version>0.0.0.0</Version>\n    <Managed>0</Managed>\n    <RootComponents />\n    <MissingDependencies />\n  </SolutionManifest>\n</ImportExportXml>\n";
+
+    /// Copies `solution/` into a scratch folder for a test that changes it.
+    fn scratch_solution(name: &str) -> std::path::PathBuf {
+        let dir = crate::paths::target().join("dist").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        let from = crate::paths::root().join("solution");
+        for path in files_under(&from).unwrap() {
+            let to = dir.join(path.strip_prefix(&from).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&path, &to).unwrap();
+        }
+        dir
+    }
+
+    /// The committed substitute is read with its content; a file there without its
+    /// `.data.xml` is named, not skipped.
+    #[test]
+    fn reads_substitutes_and_names_a_file_without_declaration() {
+        let dir = scratch_solution("substitutes-test");
+        let source = read_source(&dir).unwrap();
+        let (icon, png) = &source.substitutes["rsub_/resubscribe/icon.png"];
+        assert_eq!(icon.kind, 5);
+        assert!(png.starts_with(b"\x89PNG"));
+        let stray = dir.join("Substitutes/WebResources/rsub_/resubscribe/logo.png");
+        std::fs::write(&stray, b"png").unwrap();
+        let err = read_source(&dir).err().unwrap();
+        assert!(
+            err.contains("logo.png has no .data.xml next to it"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn stamps_the_version_attributes_of_the_root() {
+        let manifest = "<ImportExportXml version=\"9.0.0.2090\" SolutionPackageVersion=\"9.0\" languagecode=\"1033\"><SolutionManifest /></ImportExportXml>";
+        assert_eq!(
+            stamp_root(manifest, Platform::V8_1).unwrap(),
+            "<ImportExportXml version=\"8.1.0.359\" SolutionPackageVersion=\"8.1\" languagecode=\"1033\"><SolutionManifest /></ImportExportXml>"
+        );
+        assert!(stamp_root("<ImportExportXml version=\"9.0\" />", Platform::V8_1).is_err());
+    }
 
     #[test]
     fn fills_version_managed_and_root_components() {

@@ -39,10 +39,10 @@ pub struct WebResource {
     pub kind: u32,
     /// The solution version that introduced it.
     pub introduced_version: String,
-    /// `IsEnabledForMobileClient`.
-    pub mobile_client: bool,
-    /// `IsAvailableForMobileOffline`.
-    pub mobile_offline: bool,
+    /// `IsEnabledForMobileClient`; `None` leaves the element out (packages before 9.0).
+    pub mobile_client: Option<bool>,
+    /// `IsAvailableForMobileOffline`; `None` leaves the element out (packages before 9.0).
+    pub mobile_offline: Option<bool>,
     /// The raw (unescaped) `DependencyXml`, when it has dependencies.
     pub dependency_xml: Option<String>,
     /// `IsCustomizable`.
@@ -68,6 +68,11 @@ impl WebResource {
             Some("0") => Ok(false),
             Some(other) => Err(format!("{what}: <{name}> is `{other}`, not 0 or 1")),
         };
+        let optional_flag = |name: &str| {
+            xml::child(node, name)
+                .map(|_| flag(name, false))
+                .transpose()
+        };
         let number = |name: &str, default: u32| match xml::child_text(node, name) {
             None => Ok(default),
             Some(t) => t
@@ -85,8 +90,8 @@ impl WebResource {
             language_code: number("LanguageCode", 0)?,
             kind: number("WebResourceType", 0)?,
             introduced_version: text("IntroducedVersion").unwrap_or_else(|| "1.0".into()),
-            mobile_client: flag("IsEnabledForMobileClient", false)?,
-            mobile_offline: flag("IsAvailableForMobileOffline", false)?,
+            mobile_client: optional_flag("IsEnabledForMobileClient")?,
+            mobile_offline: optional_flag("IsAvailableForMobileOffline")?,
             dependency_xml: text("DependencyXml").filter(|d| !d.is_empty()),
             customizable: flag("IsCustomizable", true)?,
             can_be_deleted: flag("CanBeDeleted", true)?,
@@ -111,12 +116,13 @@ impl WebResource {
             ("LanguageCode", self.language_code.to_string()),
             ("WebResourceType", self.kind.to_string()),
             ("IntroducedVersion", self.introduced_version.clone()),
-            ("IsEnabledForMobileClient", flag(self.mobile_client).into()),
-            (
-                "IsAvailableForMobileOffline",
-                flag(self.mobile_offline).into(),
-            ),
         ]);
+        if let Some(mobile) = self.mobile_client {
+            fields.push(("IsEnabledForMobileClient", flag(mobile).into()));
+        }
+        if let Some(offline) = self.mobile_offline {
+            fields.push(("IsAvailableForMobileOffline", flag(offline).into()));
+        }
         if let Some(dependencies) = &self.dependency_xml {
             fields.push(("DependencyXml", dependencies.clone()));
         }
@@ -195,8 +201,8 @@ mod tests {
             language_code: lcid,
             kind: names::RESX,
             introduced_version: "0.1.0.0".into(),
-            mobile_client: false,
-            mobile_offline: false,
+            mobile_client: Some(false),
+            mobile_offline: Some(false),
             dependency_xml: None,
             customizable: true,
             can_be_deleted: true,
@@ -224,6 +230,21 @@ mod tests {
         );
         assert!(text.find("<LanguageCode>").unwrap() < text.find("<WebResourceType>").unwrap());
         assert!(text.find("<DependencyXml>").unwrap() < text.find("<IsCustomizable>").unwrap());
+    }
+
+    /// A package for a version before 9.0 leaves the mobile flags out; read back, they stay out.
+    #[test]
+    fn leaves_out_the_mobile_flags_when_unset() {
+        let mut strings = resx(1033, "{2b0c9a57-0c1e-4a43-9e1e-8a7f3b6d1033}");
+        strings.mobile_client = None;
+        strings.mobile_offline = None;
+        let text = strings.to_xml("", "");
+        assert!(!text.contains("Mobile"), "{text}");
+        let doc = xml::parse("t", &text).unwrap();
+        assert_eq!(
+            WebResource::from_element(doc.root_element(), "t"),
+            Ok(strings)
+        );
     }
 
     #[test]
