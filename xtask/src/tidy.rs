@@ -71,7 +71,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &mut sources,
     )?;
     let mut emulator = Vec::new();
-    collect(&root, &root.join("emulator").join("src"), &["rs"], &mut emulator)?;
+    collect(
+        &root,
+        &root.join("emulator").join("src"),
+        &["rs"],
+        &mut emulator,
+    )?;
     let mut report = check(&sources);
     report.violations.extend(emulator_circles(&emulator));
     if args.iter().any(|a| a == "--graph") {
@@ -1029,9 +1034,11 @@ mod tests {
         ];
         assert_eq!(
             emulator_circles(&sources),
-            ["an import circle in emulator/src/ (its modules must be acyclic): \
+            [
+                "an import circle in emulator/src/ (its modules must be acyclic): \
               {a, b, c}, e.g. a (emulator/src/a.rs:1) → b (emulator/src/b.rs:2) → \
-              c (emulator/src/c.rs:1) → a"]
+              c (emulator/src/c.rs:1) → a"
+            ]
         );
         let acyclic = [
             source("emulator/src/lib.rs", lib),
