@@ -4,10 +4,12 @@
 //! 2. measures every shipped web resource under `target/dist/webresources/` (files whose name
 //!    starts with the publisher prefix, as the package takes them): bytes and gzip -9 bytes,
 //! 3. measures the reference point: the minified browser bundle of `dynamics-web-api` from npm
-//!    (`tools/bench/`, lock file committed, `npm ci` on first use),
+//!    (`tools/bench/`, lock file committed, `npm ci` on first use); the binary also times it
+//!    loading as a form library,
 //! 4. writes them to `target/bench/sizes.json` and runs the benchmark binary of the e2e crate
 //!    (`e2e/src/bin/bench.rs`), which times the demo form in headless Chromium against the
-//!    emulator, prints the table and writes `target/bench/report.json`.
+//!    emulator (and the library's start in Firefox and WebKit where they are installed), prints
+//!    the table and writes `target/bench/report.json`.
 //!
 //! The binary is built with `--release`: the emulator runs inside it and answers the plugin's
 //! `$batch` within the timed interval, so an unoptimised emulator would add its own slowness
@@ -158,7 +160,8 @@ fn ensure_reference() -> Result<PathBuf, String> {
     Ok(package)
 }
 
-/// The reference bundle's name, version, bytes and gzip -9 bytes.
+/// The reference bundle's name, version, path (from the workspace root, for the benchmark
+/// binary to load it), bytes and gzip -9 bytes.
 fn reference_size() -> Result<Value, String> {
     let package = ensure_reference()?;
     let manifest = package.join("package.json");
@@ -167,10 +170,18 @@ fn reference_size() -> Result<Value, String> {
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))?;
     let file = package.join(REFERENCE_FILE);
     let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let path = file
+        .strip_prefix(paths::root())
+        .unwrap_or(&file)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
     Ok(json!({
         "package": REFERENCE_PACKAGE,
         "version": manifest["version"],
         "file": REFERENCE_FILE,
+        "path": path,
         "bytes": bytes.len(),
         "gzip_bytes": bundle::gzip_size(&bytes),
     }))

@@ -35,6 +35,16 @@
 //!   save is refused, each call redrawing its notifications through the host's Client API.
 //! - **Round trips**: the plugin's Web API requests per load in the emulator's request log
 //!   (every Web API request the demo host did not mark as its own with `X-Demo-Host`).
+//! - **Reference start** (`reference_start_ms`): `dynamics-web-api`'s minified browser bundle
+//!   (the library a JavaScript customizer would ship instead) loaded the way a form library
+//!   loads, by `<script src>` into the demo form's `ClientApiFrame_0`, on the baseline page (no
+//!   library of ours loaded). It has no module to start, so what is timed is its script from
+//!   its first statement (a `ref:library-start` mark put before the bundle in the copy served)
+//!   until `new DynamicsWebApi(...)` has returned (a `ref:ready` mark after it): the equivalent
+//!   of our library start. Cold and warm as for our loads.
+//! - **Library start by engine** (`library_start_ms_by_engine`): the library start in Firefox
+//!   ESR and WebKitGTK too (a few cold and warm loads each, the drivers of the engines smoke
+//!   suite); an engine that cannot be driven is reported as not measured, with the reason.
 //!
 //! Rounds interleave baseline, cold, warm and Contact loads so that drift affects all three alike; the
 //! first rounds warm the browser up and are not counted.
@@ -44,7 +54,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use e2e::emulator::LocalEmulator;
-use e2e::{seed, E2e, Failure, Method, Outcome};
+use e2e::{seed, E2e, Engine, Failure, Method, Outcome};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage: bench --sizes FILE [--loads N] [--warmup N] [--save-calls N]
@@ -62,6 +72,18 @@ const GZIP_TARGET_AIM: usize = 30_000;
 const ONLOAD_ADDED_TARGET_MS: f64 = 5.0;
 const SAVE_TARGET_US: f64 = 200.0;
 const ROUND_TRIPS_TARGET: usize = 1;
+
+/// Cold and warm loads of the reference, and of each other engine (fewer when `--loads` is).
+const REFERENCE_LOADS: usize = 10;
+const ENGINE_LOADS: usize = 5;
+/// The web resource name the reference is served under.
+const REFERENCE_NAME: &str = "ref_/dynamics-web-api.min.js";
+/// Put before and after the reference bundle in the copy served: a mark at its first statement
+/// (keeping the bundle's `"use strict"` directive first), and after it the client constructed
+/// and a mark once the constructor has returned.
+const REFERENCE_BEFORE: &str = "\"use strict\";performance.mark(\"ref:library-start\");\n";
+const REFERENCE_AFTER: &str =
+    "\n;new DynamicsWebApi({ dataApi: { version: \"9.2\" } });\nperformance.mark(\"ref:ready\");\n";
 
 /// Calls timed together when `performance.now()` is too coarse to time one call.
 const SAVE_BLOCK: usize = 20;
@@ -125,6 +147,55 @@ const LOAD_MARKS_JS: &str = r#"
     onPage.observe({ type: "mark" });
     observers.push(onPage);
     check();
+"#;
+
+/// Loads the script at `arguments[0]` into the form libraries' frame (`ClientApiFrame_0`) as the
+/// demo host loads a form library (`<script src>`, not async); resolves with the time from its
+/// `ref:library-start` mark to its `ref:ready` mark (`null` when one is missing) and whether
+/// the frame then has `DynamicsWebApi`.
+const REFERENCE_JS: &str = r#"
+    const url = arguments[0], done = arguments[arguments.length - 1];
+    const w = window.DemoHost && DemoHost.scriptWindow ? DemoHost.scriptWindow() : null;
+    if (!w || !w.frameElement || w.frameElement.id !== "ClientApiFrame_0") {
+        done({ error: "the demo form has no ClientApiFrame_0 frame" });
+        return;
+    }
+    if (typeof w.DynamicsWebApi !== "undefined") {
+        done({ error: "the frame has DynamicsWebApi before the reference was loaded" });
+        return;
+    }
+    const errors = [];
+    const onError = (event) => { errors.push(event.message || String(event.error)); };
+    w.addEventListener("error", onError);
+    const doc = w.document;
+    const script = doc.createElement("script");
+    script.src = url;
+    script.async = false;
+    function finish(error) {
+        w.removeEventListener("error", onError);
+        const start = w.performance.getEntriesByName("ref:library-start", "mark")[0];
+        const ready = w.performance.getEntriesByName("ref:ready", "mark")[0];
+        done({
+            error: error || (errors.length ? errors.join("; ") : null),
+            ms: start && ready ? ready.startTime - start.startTime : null,
+            loaded: typeof w.DynamicsWebApi === "function"
+        });
+    }
+    script.addEventListener("load", () => finish(null));
+    script.addEventListener("error", () => finish("the script could not be loaded from " + url));
+    (doc.head || doc.documentElement).appendChild(script);
+"#;
+
+/// The smallest step of `performance.now()` in the page, in milliseconds (browsers coarsen it;
+/// a mark's time has the same steps).
+const CLOCK_JS: &str = r#"
+    let step = Infinity;
+    let last = performance.now();
+    for (let i = 0; i < 2000000 && step > 0.001; i += 1) {
+        const t = performance.now();
+        if (t !== last) { step = Math.min(step, t - last); last = t; }
+    }
+    return step === Infinity ? null : step;
 "#;
 
 /// Times `arguments[0]` synchronous save decisions one by one and `arguments[0]` more in blocks
@@ -256,12 +327,19 @@ async fn run(options: &Options) -> Outcome {
     let load_before = load_average();
     let t = E2e::start("bench").await?;
     let measured = measure(&t, options).await;
+    let reference = match &measured {
+        Ok(_) => measure_reference(&t, &sizes, options).await,
+        Err(failure) => Err(clone(failure)),
+    };
     let measured = t
-        .finish(measured.as_ref().map(drop).map_err(clone))
+        .finish(reference.as_ref().map(drop).map_err(clone))
         .await
         .and(measured)?;
+    let reference = reference?;
+    let engines = measure_engines(options).await;
 
     let mut report = report(&sizes, &measured, options)?;
+    add_start_comparison(&mut report, reference, engines);
     report["machine"]["load_average_1min"] =
         json!({ "before": load_before, "after": load_average() });
     print_table(&report);
@@ -457,6 +535,226 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
         batch_parts,
         batch_server_ms,
     })
+}
+
+/// The reference's start as a form library: `dynamics-web-api`'s bundle (its path from the
+/// workspace root in the sizes file), with the marks of [`REFERENCE_BEFORE`] and
+/// [`REFERENCE_AFTER`] around it, served as a web resource by a second emulator of the same
+/// static file server (another port), loaded into `ClientApiFrame_0` of the baseline page (no
+/// library of ours). Cold and warm loads alternate after one untimed round.
+async fn measure_reference(t: &E2e, sizes: &Value, options: &Options) -> Outcome<Value> {
+    let relative = sizes["reference"]["path"].as_str().ok_or_else(|| {
+        Failure::new("the sizes file names no reference path; run `cargo xtask bench`")
+    })?;
+    let bundle_path = e2e::paths::root().join(relative);
+    let bundle = std::fs::read_to_string(&bundle_path)
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", bundle_path.display())))?;
+    let dir = e2e::paths::target_dir().join("bench").join("reference");
+    let file = dir.join(REFERENCE_NAME);
+    if let Some(parent) = file.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Failure::new(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::write(&file, [REFERENCE_BEFORE, &bundle, REFERENCE_AFTER].concat())
+        .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display())))?;
+    let config = dataverse_emulator::EmulatorConfig {
+        webresources_dir: Some(dir),
+        www_dir: None,
+        ..dataverse_emulator::EmulatorConfig::default()
+    };
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = dataverse_emulator::serve(address, config)
+        .await
+        .map_err(|e| Failure::new(format!("cannot serve the reference: {e}")))?;
+    let url = format!("{}/WebResources/{REFERENCE_NAME}", server.url());
+    let loads = options.loads.min(REFERENCE_LOADS);
+    println!(
+        "timing the reference as a form library ({loads} cold and {loads} warm loads, one round not counted) …"
+    );
+    let timed = async {
+        let (mut cold, mut warm) = (Vec::new(), Vec::new());
+        for round in 0..=loads {
+            let c = reference_once(t, &url, true).await?;
+            let w = reference_once(t, &url, false).await?;
+            if round > 0 {
+                cold.push(c);
+                warm.push(w);
+            }
+        }
+        Ok(json!({ "cold": stats(&cold), "warm": stats(&warm) }))
+    }
+    .await;
+    server.shutdown().await;
+    timed
+}
+
+/// One new navigation to the baseline page (`sessionStorage` cleared first when `cold`), then
+/// the reference loaded into its frame: the milliseconds from its first statement to its
+/// client constructed.
+async fn reference_once(t: &E2e, url: &str, cold: bool) -> Outcome<f64> {
+    if cold {
+        t.page
+            .execute("sessionStorage.clear(); return true;", vec![])
+            .await?;
+    }
+    load_once(t, Kind::Baseline).await?;
+    let loaded = t
+        .page
+        .client()
+        .execute_async(REFERENCE_JS, vec![json!(url)])
+        .await?;
+    let ms = loaded["ms"].as_f64();
+    e2e::ensure!(
+        loaded["error"].is_null() && loaded["loaded"] == json!(true) && ms.is_some(),
+        "the reference did not load as a form library (first statement to `new DynamicsWebApi()` returned): {loaded}"
+    );
+    Ok(ms.unwrap_or(f64::NAN))
+}
+
+/// The library start in Firefox and WebKit, by engine name (`firefox`, `webkit`): cold and
+/// warm statistics, or why the engine was not measured.
+async fn measure_engines(options: &Options) -> Vec<(Engine, Value)> {
+    let mut out = Vec::new();
+    for engine in [Engine::Firefox, Engine::WebKit] {
+        let measured = match engine.missing() {
+            Some(missing) => json!({ "not_measured": missing }),
+            None => engine_start(engine, options)
+                .await
+                .unwrap_or_else(|failure| json!({ "not_measured": failure.message() })),
+        };
+        out.push((engine, measured));
+    }
+    out
+}
+
+/// Cold and warm loads of the record in `engine` after one untimed round: the library start of
+/// each, and the browser's user agent.
+async fn engine_start(engine: Engine, options: &Options) -> Outcome<Value> {
+    let loads = options.loads.min(ENGINE_LOADS);
+    println!(
+        "timing the library start in {} ({loads} cold and {loads} warm loads, one round not counted) …",
+        engine.name()
+    );
+    let _turn = engine.exclusive().await;
+    let name = format!("bench-{}", engine.name().to_ascii_lowercase());
+    let t = E2e::start_in(engine, &name).await?;
+    let timed = async {
+        // On the emulator's page first: a new session's blank page has no sessionStorage.
+        t.page.open_record(ENTITY, RECORD).await?;
+        let (mut cold, mut warm) = (Vec::new(), Vec::new());
+        for round in 0..=loads {
+            let c = load_once(&t, Kind::Cold).await?.library_ms;
+            let w = load_once(&t, Kind::Warm).await?.library_ms;
+            if round > 0 {
+                cold.push(c);
+                warm.push(w);
+            }
+        }
+        let agent = t
+            .page
+            .execute("return navigator.userAgent;", vec![])
+            .await?;
+        let clock = t.page.execute(CLOCK_JS, vec![]).await?;
+        Ok(json!({
+            "cold": stats(&cold),
+            "warm": stats(&warm),
+            "user_agent": agent,
+            "timer_granularity_ms": clock,
+        }))
+    }
+    .await;
+    t.finish(timed.as_ref().map(drop).map_err(clone))
+        .await
+        .and(timed)
+}
+
+/// Adds the reference's start and the library start by engine (Chromium's from the cold and
+/// warm series) to the report, with their definitions.
+fn add_start_comparison(report: &mut Value, reference: Value, engines: Vec<(Engine, Value)>) {
+    let mut by_engine = Map::new();
+    by_engine.insert(
+        "chromium".into(),
+        json!({
+            "engine": Engine::Chromium.name(),
+            "browser": report["machine"]["browser"],
+            "cold": report["library_start_ms"]["cold"],
+            "warm": report["library_start_ms"]["warm"],
+            "timer_granularity_ms": round3(num(&report["onsave_decision_us"]["timer_granularity_us"]) / 1000.0),
+        }),
+    );
+    for (engine, mut measured) in engines {
+        measured["engine"] = json!(engine.name());
+        if let Some(agent) = measured["user_agent"].as_str() {
+            measured["browser"] = json!(browser_of(agent, engine));
+        }
+        by_engine.insert(engine.name().to_ascii_lowercase(), measured);
+    }
+    report["library_start_ms_by_engine"] = Value::Object(by_engine);
+    let mut reference = reference;
+    reference["served_as"] = json!(REFERENCE_NAME);
+    report["reference_start_ms"] = reference;
+    let definitions = &mut report["definitions"];
+    definitions["library_start_ms_by_engine"] = json!(
+        "library_start_ms (rsub:library-start to rsub:module-started) in each engine: Chromium from the cold and warm series above; Firefox ESR (geckodriver) and WebKitGTK (WebKitWebDriver under xvfb-run) from a few cold and warm loads each after one untimed round, with timer_granularity_ms, the smallest step of the page's performance.now() in that browser (marks have the same steps), or not_measured with the reason when the engine cannot be driven"
+    );
+    definitions["reference_start_ms"] = json!(
+        "dynamics-web-api's minified browser bundle loaded as a form library: by <script src> (not async) into the demo form's ClientApiFrame_0 frame on the baseline page (no library of ours), served as a web resource by a second emulator of the same static file server on another port; from a ref:library-start mark put before its first statement to a ref:ready mark put after `new DynamicsWebApi({ dataApi: { version: \"9.2\" } })` has returned (it has no module to start: script evaluation plus constructing its client; like library_start_ms, the parse before the first statement is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab"
+    );
+}
+
+/// The browser's name and version from its user agent (`Firefox/128.0`), else the engine's name.
+fn browser_of(agent: &str, engine: Engine) -> String {
+    agent
+        .split_whitespace()
+        .find(|w| w.starts_with("Firefox/"))
+        .map_or_else(|| engine.name().to_string(), str::to_string)
+}
+
+/// The library start by engine and the reference's start, under the timings.
+fn print_start_comparison(r: &Value) {
+    let row = |label: &str, s: &Value| {
+        println!(
+            "{:<46} {:>7.2} ms {:>7.2} ms   ({} loads)",
+            label,
+            num(&s["median"]),
+            num(&s["p95"]),
+            s["n"]
+        );
+    };
+    println!();
+    println!(
+        "library start by engine (first statement → module started; parse before it not included)"
+    );
+    for key in ["chromium", "firefox", "webkit"] {
+        let engine = &r["library_start_ms_by_engine"][key];
+        let name = engine["browser"]
+            .as_str()
+            .or(engine["engine"].as_str())
+            .unwrap_or(key);
+        match engine["not_measured"].as_str() {
+            Some(reason) => println!(
+                "  {name}: not measured: {}",
+                reason.lines().next().unwrap_or_default()
+            ),
+            None => {
+                row(&format!("  {name}, cold"), &engine["cold"]);
+                row(&format!("  {name}, warm"), &engine["warm"]);
+                if let Some(step) = engine["timer_granularity_ms"].as_f64() {
+                    println!("    (this browser's clock steps by {step:.3} ms)");
+                }
+            }
+        }
+    }
+    let reference = &r["reference"];
+    println!(
+        "reference: {} {} as a form library in ClientApiFrame_0,",
+        reference["package"].as_str().unwrap_or("?"),
+        reference["version"].as_str().unwrap_or("?")
+    );
+    println!("first statement → `new DynamicsWebApi()` returned (parse before it not included)");
+    let start = &r["reference_start_ms"];
+    row("  cold (Chromium)", &start["cold"]);
+    row("  warm (Chromium)", &start["warm"]);
 }
 
 /// The plugin's Web API requests in the log since it was cleared (every Web API request the
@@ -859,6 +1157,7 @@ fn print_table(r: &Value) {
         "Web API round trips per Contact form load",
         whole(&r["contact_round_trips"])
     );
+    print_start_comparison(r);
 
     println!();
     println!("targets (a miss is reported, not an error)");
