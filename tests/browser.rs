@@ -62,6 +62,16 @@ export function loadInNewFrame(text, refuseSyncCompile) {
     const started = win.performance.getEntriesByName("rsub:module-started", "mark").length > 0;
     return { ns: win.Rsub, started, win };
 }
+export function loadWithoutGlobal(text, name) {
+    const frame = document.createElement("iframe");
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    win[name] = undefined;
+    const script = win.document.createElement("script");
+    script.text = text;
+    win.document.head.appendChild(script);
+    return win.Rsub;
+}
 export function mainThreadSlices(win) {
     return win.performance.getEntriesByName("rsub:main-thread", "measure").length;
 }
@@ -112,6 +122,9 @@ extern "C" {
     /// `refuse_sync_compile`) as a browser with a main-thread size limit does: `{ns, started, win}`.
     #[wasm_bindgen(js_name = loadInNewFrame)]
     fn load_in_new_frame(text: &str, refuse_sync_compile: bool) -> JsValue;
+    /// Loads the library into a new frame whose global `name` is missing; returns its `Rsub`.
+    #[wasm_bindgen(js_name = loadWithoutGlobal)]
+    fn load_without_global(text: &str, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = mainThreadSlices)]
     fn main_thread_slices(win: &JsValue) -> u32;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
@@ -251,6 +264,42 @@ async fn the_module_starts_off_the_main_thread_while_the_library_loads() {
         "{}",
         main_thread_slices(&win)
     );
+}
+
+#[wasm_bindgen_test]
+async fn without_decompression_streams_the_failure_is_shown_and_a_ticked_save_refused() {
+    let ns = load_without_global(FORM_LIBRARY, "DecompressionStream");
+    let log = js_sys::Array::new();
+    load_outside_dynamics(&ns, "EmailSuppressionForm.onLoad", &log).await;
+    let shown = json(&log);
+    assert!(
+        shown.contains(r#"["ERROR","rsub.module","The resubscription checks could not start."]"#),
+        "{shown}"
+    );
+    let refused = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&refused, true)],
+    )
+    .unwrap();
+    let shown = json(&refused);
+    assert!(
+        shown.contains(r#"["PREVENTED"]"#),
+        "the save went through: {shown}"
+    );
+    assert!(
+        shown.contains("cannot be saved while the checks are not running"),
+        "{shown}"
+    );
+    let other = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&other, false)],
+    )
+    .unwrap();
+    assert!(!json(&other).contains("PREVENTED"), "{}", json(&other));
 }
 
 #[wasm_bindgen_test]

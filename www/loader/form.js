@@ -156,11 +156,17 @@ var Rsub = (function (namespace) {
 
     /** Resolves with the module's bytes, inflated by the browser's own DecompressionStream. */
     function moduleBytes() {
-        if (typeof DecompressionStream !== "function" || typeof Blob !== "function" || typeof Response !== "function") {
+        if (typeof DecompressionStream !== "function" || typeof Response !== "function") {
             throw new Error("this browser has no DecompressionStream to restore the embedded module");
         }
-        var inflating = new Blob([compressedBytes()]).stream().pipeThrough(new DecompressionStream("deflate"));
-        return new Response(inflating).arrayBuffer();
+        /* Written straight into the stream: a Blob would cost a round trip to the blob store. */
+        var inflating = new DecompressionStream("deflate");
+        var writer = inflating.writable.getWriter();
+        var ignore = function () { return undefined; };
+        /* A corrupt module fails the read below; the writer's own promises fail with it. */
+        writer.write(compressedBytes()).then(undefined, ignore);
+        writer.close().then(undefined, ignore);
+        return new Response(inflating.readable).arrayBuffer();
     }
 
     /** A readable Error for a module that could not be compiled or started. */

@@ -108,11 +108,14 @@ const LOAD_MARKS_JS: &str = r#"
         /* The library's main-thread slices so far (it measures each one it runs). */
         const slices = w ? w.performance.getEntriesByName("rsub:main-thread", "measure") : [];
         const inflate = w ? w.performance.getEntriesByName("rsub:inflate", "measure") : [];
+        const decided = w ? w.performance.getEntriesByName(ends[0], "mark")[0] : undefined;
+        const toDecision = decided ? slices.filter((m) => m.startTime <= decided.startTime) : [];
         return {
             ms,
             libraryMs: start !== undefined && started !== undefined ? started - start : null,
             mainMs: slices.length > 0 ? slices.reduce((sum, m) => sum + m.duration, 0) : null,
             inflateMs: inflate.length > 0 ? inflate[0].duration : null,
+            decisionMainMs: toDecision.length > 0 ? toDecision.reduce((sum, m) => sum + m.duration, 0) : null,
             search: location.search,
             library: !!w && typeof w.Rsub === "object" && w.Rsub !== null
         };
@@ -309,6 +312,7 @@ struct Series {
     verified_ms: Vec<f64>,
     library_ms: Vec<f64>,
     main_thread_ms: Vec<f64>,
+    decision_main_ms: Vec<f64>,
     inflate_ms: Vec<f64>,
     round_trips: Vec<usize>,
     batch_parts: Vec<usize>,
@@ -324,6 +328,8 @@ struct Load {
     library_ms: f64,
     /// The library's main-thread slices up to the last end mark (plugin loads only).
     main_thread_ms: f64,
+    /// The same up to the first decision drawn (plugin loads only).
+    decision_main_ms: f64,
     /// The browser's inflate of the module, wall time (plugin loads only).
     inflate_ms: f64,
     round_trips: usize,
@@ -373,6 +379,7 @@ async fn measure(t: &E2e, options: &Options) -> Outcome<Measured> {
             series.verified_ms.push(load.verified_ms);
             series.library_ms.push(load.library_ms);
             series.main_thread_ms.push(load.main_thread_ms);
+            series.decision_main_ms.push(load.decision_main_ms);
             series.inflate_ms.push(load.inflate_ms);
             series.round_trips.push(load.round_trips);
             series.batch_parts.push(load.batch_parts);
@@ -467,6 +474,7 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
     let library_ms = marks["libraryMs"].as_f64().unwrap_or(f64::NAN);
     let main_thread_ms = marks["mainMs"].as_f64().unwrap_or(f64::NAN);
     let inflate_ms = marks["inflateMs"].as_f64().unwrap_or(f64::NAN);
+    let decision_main_ms = marks["decisionMainMs"].as_f64().unwrap_or(f64::NAN);
     e2e::ensure!(
         matches!(kind, Kind::Baseline | Kind::Contact) || library_ms.is_finite(),
         "the form library put no rsub:library-start and rsub:module-started marks"
@@ -476,6 +484,7 @@ async fn load_once(t: &E2e, kind: Kind) -> Outcome<Load> {
         verified_ms,
         library_ms,
         main_thread_ms,
+        decision_main_ms,
         inflate_ms,
         round_trips,
         batch_parts,
@@ -540,6 +549,7 @@ fn series_json(series: &Series) -> Value {
         "library_ms": stats(&series.library_ms),
         "main_thread_ms": stats(&series.main_thread_ms),
         "inflate_ms": stats(&series.inflate_ms),
+        "decision_main_ms": stats(&series.decision_main_ms),
         "round_trips": stats(&trips),
         "batch_parts": stats(&parts),
         "batch_server_ms": stats(&series.batch_server_ms),
@@ -675,6 +685,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
         "onload_verified_added_ms": { "cold": verified_added(&cold), "warm": verified_added(&warm) },
         "library_start_ms": { "cold": cold["library_ms"], "warm": warm["library_ms"] },
         "main_thread_ms": { "cold": cold["main_thread_ms"], "warm": warm["main_thread_ms"] },
+        "main_thread_to_decision_ms": { "cold": cold["decision_main_ms"], "warm": warm["decision_main_ms"] },
         "inflate_wall_ms": { "cold": cold["inflate_ms"], "warm": warm["inflate_ms"] },
         "onsave_decision_us": {
             "median": save_stats["median"],
@@ -703,6 +714,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "onload_verified_added_ms": "median onload_verified_ms minus median baseline_onload_ms",
             "library_start_ms": "from rsub:library-start (the form library's first statement) to rsub:module-started: inflating, compiling and instantiating the embedded module while the library loads, before OnLoad is called (main-thread time outside the OnLoad figures)",
             "main_thread_ms": "main-thread work the library adds to a form load (library start + OnLoad): the sum of the User Timing measures rsub:main-thread the library puts for each synchronous slice it runs (its script, the callbacks of its start, each handler call into the module, each task of the module's futures), up to the rsub:state-rendered mark; the browser's own inflate and compile of the module run outside these slices",
+            "main_thread_to_decision_ms": "the same sum over the slices that began by the rsub:first-decision mark: library start and OnLoad up to the first decision drawn, without the drawing of the $batch's answer",
             "inflate_wall_ms": "the browser's inflate of the embedded module (DecompressionStream), wall time from its start to the bytes (User Timing measure rsub:inflate): an upper bound of the main-thread time it takes outside main_thread_ms",
             "baseline_onload_ms": "the same page with &bench=baseline: an empty OnLoad handler instead of the library's, no library loaded; from demo:onload-call to demo:baseline-done (the handler's only statement)",
             "onload_added_ms": "median onload_ready_ms minus median baseline_onload_ms",
@@ -871,6 +883,14 @@ fn print_table(r: &Value) {
         (
             "  (library start + OnLoad), warm",
             &r["main_thread_ms"]["warm"],
+        ),
+        (
+            "  of which up to the first decision, cold",
+            &r["main_thread_to_decision_ms"]["cold"],
+        ),
+        (
+            "  of which up to the first decision, warm",
+            &r["main_thread_to_decision_ms"]["warm"],
         ),
         (
             "  besides: the browser's inflate, wall time, cold",
