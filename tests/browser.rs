@@ -60,7 +60,20 @@ export function loadInNewFrame(text, refuseSyncCompile) {
     script.text = text;
     win.document.head.appendChild(script);
     const started = win.performance.getEntriesByName("rsub:module-started", "mark").length > 0;
-    return { ns: win.Rsub, started };
+    return { ns: win.Rsub, started, win };
+}
+export function loadWithoutGlobal(text, name) {
+    const frame = document.createElement("iframe");
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    win[name] = undefined;
+    const script = win.document.createElement("script");
+    script.text = text;
+    win.document.head.appendChild(script);
+    return win.Rsub;
+}
+export function mainThreadSlices(win) {
+    return win.performance.getEntriesByName("rsub:main-thread", "measure").length;
 }
 export function path(root, dotted) {
     return dotted.split(".").reduce((o, k) => (o == null ? undefined : o[k]), root);
@@ -105,8 +118,15 @@ extern "C" {
     fn load_both_in_new_frame(first: &str, second: &str) -> JsValue;
     #[wasm_bindgen(js_name = startedModules)]
     fn started_modules(win: &JsValue) -> u32;
+    /// Loads the library into a new frame whose `new WebAssembly.Module` refuses (when
+    /// `refuse_sync_compile`) as a browser with a main-thread size limit does: `{ns, started, win}`.
     #[wasm_bindgen(js_name = loadInNewFrame)]
     fn load_in_new_frame(text: &str, refuse_sync_compile: bool) -> JsValue;
+    /// Loads the library into a new frame whose global `name` is missing; returns its `Rsub`.
+    #[wasm_bindgen(js_name = loadWithoutGlobal)]
+    fn load_without_global(text: &str, name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = mainThreadSlices)]
+    fn main_thread_slices(win: &JsValue) -> u32;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
     #[wasm_bindgen(js_name = fakeSaveContext)]
     fn fake_save_context(log: &js_sys::Array, ticked: bool) -> JsValue;
@@ -116,6 +136,21 @@ extern "C" {
 
 fn rsub() -> JsValue {
     load_classic_script(FORM_LIBRARY)
+}
+
+/// Waits until the module of the namespace `ns` has started (`ns.ready()`).
+async fn ready(ns: &JsValue) {
+    let promise = call_in(ns, "ready", &[]).expect("ready() returns");
+    JsFuture::from(js_sys::Promise::from(promise))
+        .await
+        .expect("module starts");
+}
+
+/// The page's `Rsub`, its module started.
+async fn started_rsub() -> JsValue {
+    let ns = rsub();
+    ready(&ns).await;
+    ns
 }
 
 /// Calls `function` (a dotted path in the page's `Rsub`) with its owner as `this`.
@@ -201,14 +236,131 @@ fn compatibility_kind(ns: &JsValue, org: &str, connector: &str) -> Option<String
 }
 
 #[wasm_bindgen_test]
-fn the_module_starts_while_the_library_loads() {
-    // The embedded module is inflated by the library's own inflate and compiled before the
-    // script ends, so OnLoad can decide at once.
-    let loaded = load_in_new_frame(FORM_LIBRARY, false);
-    assert_eq!(path(&loaded, "started").as_bool(), Some(true));
+async fn the_module_starts_off_the_main_thread_while_the_library_loads() {
+    // The browser inflates the embedded module and compiles it asynchronously, started while
+    // the script loads: nothing compiles on the main thread (a synchronous compile would throw
+    // here), and the script ends before the module has started.
+    let loaded = load_in_new_frame(FORM_LIBRARY, true);
+    assert_eq!(path(&loaded, "started").as_bool(), Some(false));
+    let (ns, win) = (path(&loaded, "ns"), path(&loaded, "win"));
+    assert!(
+        call_in(
+            &ns,
+            "diagnostics.checkCompatibility",
+            &["9.2".into(), "7.0".into()]
+        )
+        .is_err(),
+        "the diagnostics answered before the module started"
+    );
+    ready(&ns).await;
+    assert_eq!(started_modules(&win), 1);
     assert_eq!(
-        compatibility_kind(&path(&loaded, "ns"), "9.2.25093.00168", "7.0.1.129").as_deref(),
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),
         Some("tooOld")
+    );
+    // Its main-thread work is measured slice by slice: the script, the start's callbacks.
+    assert!(
+        main_thread_slices(&win) >= 2,
+        "{}",
+        main_thread_slices(&win)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_decompression_streams_the_failure_is_shown_and_a_ticked_save_refused() {
+    let ns = load_without_global(FORM_LIBRARY, "DecompressionStream");
+    let log = js_sys::Array::new();
+    load_outside_dynamics(&ns, "EmailSuppressionForm.onLoad", &log).await;
+    let shown = json(&log);
+    assert!(
+        shown.contains(r#"["ERROR","rsub.module","The resubscription checks could not start."]"#),
+        "{shown}"
+    );
+    let refused = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&refused, true)],
+    )
+    .unwrap();
+    let shown = json(&refused);
+    assert!(
+        shown.contains(r#"["PREVENTED"]"#),
+        "the save went through: {shown}"
+    );
+    assert!(
+        shown.contains("cannot be saved while the checks are not running"),
+        "{shown}"
+    );
+    let other = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&other, false)],
+    )
+    .unwrap();
+    assert!(!json(&other).contains("PREVENTED"), "{}", json(&other));
+}
+
+#[wasm_bindgen_test]
+async fn before_the_module_starts_a_ticked_save_is_refused_and_calls_wait() {
+    let loaded = load_in_new_frame(FORM_LIBRARY, false);
+    let (ns, win) = (path(&loaded, "ns"), path(&loaded, "win"));
+    // OnLoad before the module has started: it waits, and runs when the module has.
+    let log = js_sys::Array::new();
+    let load = call_in(
+        &ns,
+        "EmailSuppressionForm.onLoad",
+        &[fake_execution_context(&log)],
+    )
+    .expect("onLoad returns");
+    assert_eq!(
+        log.length(),
+        0,
+        "OnLoad ran before the module: {}",
+        json(&log)
+    );
+    // A save that ticks Request Resubscribe is refused, saying why; another goes through.
+    let refused = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&refused, true)],
+    )
+    .unwrap();
+    let shown = json(&refused);
+    assert!(
+        shown.contains(r#"["PREVENTED"]"#),
+        "the save went through: {shown}"
+    );
+    assert!(shown.contains("still starting"), "{shown}");
+    let other = js_sys::Array::new();
+    call_in(
+        &ns,
+        "EmailSuppressionForm.onSave",
+        &[fake_save_context(&other, false)],
+    )
+    .unwrap();
+    assert_eq!(
+        other.length(),
+        0,
+        "a save without a request was touched: {}",
+        json(&other)
+    );
+    assert_eq!(
+        started_modules(&win),
+        0,
+        "the module started on the main thread"
+    );
+    // The waiting OnLoad ran once the module started: outside Dynamics it says what is missing.
+    JsFuture::from(js_sys::Promise::from(load))
+        .await
+        .expect("onLoad resolves");
+    assert_eq!(started_modules(&win), 1);
+    assert!(
+        json(&log).contains(r#"["ERROR","rsub.config","#),
+        "{}",
+        json(&log)
     );
 }
 
@@ -218,10 +370,11 @@ async fn both_libraries_on_one_page_share_the_namespace_and_keep_their_own_modul
     // suppression record and then a contact has both libraries in one window.
     let loaded = load_both_in_new_frame(FORM_LIBRARY, CONTACT_LIBRARY);
     let win = path(&loaded, "win");
-    // Only the Email Suppressions form's library starts its module while it loads; the
-    // Contact form's compiles off the main thread when its OnLoad asks.
-    assert_eq!(started_modules(&win), 1, "form.js started its module");
     let ns = path(&loaded, "ns");
+    // Only the Email Suppressions form's library starts its module while it loads; the
+    // Contact form's starts when its OnLoad asks.
+    ready(&ns).await;
+    assert_eq!(started_modules(&win), 1, "form.js started its module");
     for handler in [
         "EmailSuppressionForm.onLoad",
         "EmailSuppressionForm.onSave",
@@ -245,23 +398,8 @@ async fn both_libraries_on_one_page_share_the_namespace_and_keep_their_own_modul
 }
 
 #[wasm_bindgen_test]
-async fn a_browser_that_refuses_a_synchronous_compile_gets_the_module_asynchronously() {
-    let loaded = load_in_new_frame(FORM_LIBRARY, true);
-    assert_eq!(path(&loaded, "started").as_bool(), Some(false));
-    let ns = path(&loaded, "ns");
-    let ready: js_sys::Function = path(&ns, "ready").dyn_into().unwrap();
-    let promise = ready.call0(&ns).unwrap();
-    JsFuture::from(js_sys::Promise::from(promise))
-        .await
-        .expect("module starts");
-    assert_eq!(
-        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.721").as_deref(),
-        Some("ok")
-    );
-}
-
-#[wasm_bindgen_test]
-fn compatibility_matches_natively_for_real_versions() {
+async fn compatibility_matches_natively_for_real_versions() {
+    started_rsub().await;
     for (org, connector) in [
         ("9.2.25093.00168", Some("7.0.1.721")),
         ("8.2.2.112", Some("7.0.1.129")),
@@ -299,7 +437,8 @@ fn compatibility_matches_natively_for_real_versions() {
 }
 
 #[wasm_bindgen_test]
-fn malformed_versions_give_a_typed_verdict_not_a_crash() {
+async fn malformed_versions_give_a_typed_verdict_not_a_crash() {
+    started_rsub().await;
     for (org, connector) in [("", "7.0.1.721"), ("9.2", "7..1"), ("9.2.25093.00168", "x")] {
         let verdict = call(
             "diagnostics.checkCompatibility",

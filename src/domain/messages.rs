@@ -187,6 +187,7 @@ message_table! {
     PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";
     PluginModuleFailed = "plugin.moduleFailed" => "The resubscription checks could not start ({detail}).";
     PluginRequestRefusedWithoutChecks = "plugin.requestRefusedWithoutChecks" => "A resubscribe request cannot be saved while the checks are not running. Other changes save normally.";
+    PluginChecksStarting = "plugin.checksStarting" => "The resubscription checks are still starting, so the resubscribe request was not saved: save again in a moment. Other changes save normally.";
 
     // Web API failures, in the user's words (the server's text is kept as details).
     ApiBadRequest = "api.badRequest" => "Dynamics refused the request as malformed (details: {detail}).";

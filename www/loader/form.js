@@ -10,8 +10,9 @@
  *   Request Resubscribe OnChange  Rsub.EmailSuppressionForm.onRequestResubscribeChange
  * The Contact form's history has its own library, rsub_/resubscribe/contact.js.
  *
- * The WebAssembly module is embedded below and instantiated from bytes: Dataverse has no
- * WebAssembly web resource type and does not serve application/wasm.
+ * The WebAssembly module is embedded below, inflated by the browser (DecompressionStream) and
+ * compiled off the main thread: Dataverse has no WebAssembly web resource type and does not
+ * serve application/wasm.
  */
 /*@END@*/
 /*@IF contact-form@*/
@@ -24,8 +25,9 @@
  * passExecutionContext="true":
  *   OnLoad                        Rsub.ContactForm.onLoad
  *
- * The WebAssembly module is embedded below and instantiated from bytes: Dataverse has no
- * WebAssembly web resource type and does not serve application/wasm.
+ * The WebAssembly module is embedded below, inflated by the browser (DecompressionStream) and
+ * compiled off the main thread: Dataverse has no WebAssembly web resource type and does not
+ * serve application/wasm.
  */
 /*@END@*/
 /*@IF setup-page@*/
@@ -42,17 +44,61 @@
 var Rsub = (function (namespace) {
     "use strict";
 
+    /*
+     * Main-thread time: each synchronous slice the library runs (this script, the callbacks of
+     * its start, each handler call into the module and each task of the module's own futures)
+     * is one User Timing measure of this name, which `cargo xtask bench` sums. Slices inside a
+     * slice are not counted twice.
+     */
+    var MAIN_THREAD = "rsub:main-thread";
+    var clock = typeof performance === "object" && performance !== null && typeof performance.now === "function"
+        ? performance : null;
+    var depth = 1;
+    var scriptStart = clock !== null ? clock.now() : 0;
+
     mark("rsub:library-start");
+
+    /** Puts a measure `name` from `begin` to now; nothing where User Timing is missing. */
+    function measureSince(begin, name) {
+        try {
+            clock.measure(name, { start: begin, end: clock.now() });
+        } catch (ignored) {
+            /* User Timing Level 3 missing: nothing to record. */
+        }
+    }
+
+    /** `work(argument)`, measured as one main-thread slice unless a slice is already running. */
+    function slice(work, argument) {
+        if (depth > 0 || clock === null) {
+            return work(argument);
+        }
+        depth = 1;
+        var begin = clock.now();
+        try {
+            return work(argument);
+        } finally {
+            depth = 0;
+            measureSince(begin, MAIN_THREAD);
+        }
+    }
+
+    /*
+     * The glue's `queueMicrotask` (how the module's futures run their tasks), each task a
+     * measured slice.
+     */
+    function queueMicrotask(task) {
+        Promise.resolve(task).then(function (run) { slice(run); });
+    }
 
     /* ---- wasm-bindgen glue (no-modules target, fetch loader removed) ---- */
     /*@GLUE@*/
     /* ---- end of glue ---- */
 
-    /* The WebAssembly module: zlib-compressed (gzip cannot shrink base64 text much), base64. */
+    /*
+     * The WebAssembly module: zlib-compressed (gzip cannot shrink base64 text much), base64.
+     * The browser inflates it (DecompressionStream) and compiles it off the main thread.
+     */
     var WASM_ZLIB_BASE64 = "/*@WASM_ZLIB_BASE64@*/";
-    var WASM_SIZE = /*@WASM_SIZE@*/;
-    /* The inflate tool that restores it: a WebAssembly module of a few kilobytes, base64. */
-    var INFLATE_BASE64 = "/*@INFLATE_BASE64@*/";
     var RESX = "rsub_/strings/Resubscribe";
     var NOTIFICATION_ID = "rsub.module";
     var CSP_HINT = /unsafe-eval|Content Security Policy|CSP/i;
@@ -72,8 +118,8 @@ var Rsub = (function (namespace) {
 
     /** A User Timing mark (what `cargo xtask bench` reads); nothing where User Timing is missing. */
     function mark(name) {
-        if (typeof performance === "object" && performance !== null && typeof performance.mark === "function") {
-            performance.mark(name);
+        if (clock !== null && typeof clock.mark === "function") {
+            clock.mark(name);
         }
     }
 
@@ -95,9 +141,12 @@ var Rsub = (function (namespace) {
             : template.replace("{detail}", detail);
     }
 
-    /** Bytes from base64 text. */
-    function base64Bytes(text) {
-        var binary = atob(text);
+    /** The embedded module's compressed bytes. */
+    function compressedBytes() {
+        if (typeof Uint8Array.fromBase64 === "function") {
+            return Uint8Array.fromBase64(WASM_ZLIB_BASE64);
+        }
+        var binary = atob(WASM_ZLIB_BASE64);
         var bytes = new Uint8Array(binary.length);
         for (var i = 0; i < binary.length; i += 1) {
             bytes[i] = binary.charCodeAt(i);
@@ -105,38 +154,19 @@ var Rsub = (function (namespace) {
         return bytes;
     }
 
-    /**
-     * The module's bytes, restored by the inflate tool (`inflate/` in the source: base64 and
-     * zlib inflate at native speed, no allocator): the text goes into the tool's memory as
-     * ASCII, is decoded in place and inflated beside it.
-     */
-    function inflateWith(tool) {
-        var text = WASM_ZLIB_BASE64;
-        var at = tool.reserve(text.length + WASM_SIZE);
-        if (at === 0) {
-            throw new Error("no memory to restore the embedded module");
+    /** Resolves with the module's bytes, inflated by the browser's own DecompressionStream. */
+    function moduleBytes() {
+        if (typeof DecompressionStream !== "function" || typeof Response !== "function") {
+            throw new Error("this browser has no DecompressionStream to restore the embedded module");
         }
-        var memory = new Uint8Array(tool.memory.buffer);
-        /* Base64 is ASCII: its UTF-8 bytes are its chars. */
-        new TextEncoder().encodeInto(text, memory.subarray(at, at + text.length));
-        var output = at + text.length;
-        if (tool.decode(at, text.length, output, WASM_SIZE) !== WASM_SIZE) {
-            throw new Error("the embedded module is corrupt");
-        }
-        return memory.subarray(output, output + WASM_SIZE);
-    }
-
-    /** The module's bytes, now. */
-    function decodeBytes() {
-        var tool = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(INFLATE_BASE64)), {});
-        return inflateWith(tool.exports);
-    }
-
-    /** The module's bytes, without compiling anything synchronously. */
-    function decodeBytesAsync() {
-        return WebAssembly.instantiate(base64Bytes(INFLATE_BASE64), {}).then(function (tool) {
-            return inflateWith(tool.instance.exports);
-        });
+        /* Written straight into the stream: a Blob would cost a round trip to the blob store. */
+        var inflating = new DecompressionStream("deflate");
+        var writer = inflating.writable.getWriter();
+        var ignore = function () { return undefined; };
+        /* A corrupt module fails the read below; the writer's own promises fail with it. */
+        writer.write(compressedBytes()).then(undefined, ignore);
+        writer.close().then(undefined, ignore);
+        return new Response(inflating.readable).arrayBuffer();
     }
 
     /** A readable Error for a module that could not be compiled or started. */
@@ -150,54 +180,46 @@ var Rsub = (function (namespace) {
         return described;
     }
 
-    /**
-     * Starts the module from what `source()` gives (its bytes, or a compiled module) unless it
-     * started or failed before; a failure, restoring the bytes included, is kept described.
-     * With `synchronous`, a browser that refuses to compile this size on the main thread
-     * (RangeError) is not a failure: the asynchronous compile serves instead.
-     */
-    function start(source, synchronous) {
-        if (loaded === null && failure === null) {
-            try {
-                wasm_bindgen.initSync({ module: source() });
-                loaded = wasm_bindgen;
-                mark("rsub:module-started");
-            } catch (error) {
-                if (synchronous && error instanceof RangeError) {
-                    throw error;
-                }
-                failure = describe(error);
-            }
-        }
-        if (failure !== null) {
-            throw failure;
-        }
+    /** Starts the compiled module (instantiating it is quick once compiled). */
+    function start(compiled) {
+        wasm_bindgen.initSync({ module: compiled });
+        loaded = wasm_bindgen;
+        mark("rsub:module-started");
         return loaded;
     }
 
-    /** The started module, compiling synchronously if it has not started yet. */
-    function moduleNow() {
-        return loaded !== null ? loaded : start(decodeBytes, true);
-    }
-
-    /** Resolves with the started module; compiles asynchronously if it has not started yet. */
+    /**
+     * Resolves with the started module, rejects with a described Error. The first call starts
+     * it: the bytes inflated and compiled off the main thread, then instantiated; a failure,
+     * restoring the bytes included, is kept.
+     */
     function moduleReady() {
-        if (loaded !== null || failure !== null) {
-            return new Promise(function (resolve) { resolve(moduleNow()); });
-        }
         if (compiling === null) {
+            var inflating = clock !== null ? clock.now() : 0;
             compiling = new Promise(function (resolve) {
-                resolve(decodeBytesAsync());
+                resolve(slice(moduleBytes));
             }).then(function (bytes) {
+                /* The browser's inflate, wall time: an upper bound of its main-thread part. */
+                if (clock !== null) {
+                    measureSince(inflating, "rsub:inflate");
+                }
                 return WebAssembly.compile(bytes);
-            }).then(function (module) {
-                return start(function () { return module; }, false);
-            }, function (error) {
+            }).then(function (compiled) {
+                return slice(start, compiled);
+            }).then(undefined, function (error) {
                 failure = failure || describe(error);
                 throw failure;
             });
         }
         return compiling;
+    }
+
+    /** The started module; throws the kept failure, or null while it is still starting. */
+    function moduleNow() {
+        if (failure !== null) {
+            throw failure;
+        }
+        return loaded;
     }
 
     function formContextOf(executionContext) {
@@ -220,19 +242,71 @@ var Rsub = (function (namespace) {
 
 /*@IF suppression-form@*/
     FALLBACK["plugin.requestRefusedWithoutChecks"] = "A resubscribe request cannot be saved while the checks are not running. Other changes save normally.";
+    FALLBACK["plugin.checksStarting"] = "The resubscription checks are still starting, so the resubscribe request was not saved: save again in a moment. Other changes save normally.";
 
-    /* The arguments of an OnLoad waiting for the module, and the load it started. */
-    var pendingLoad = null;
+    /*
+     * OnLoad and OnChange calls that came before the module started, in order, each
+     * [handler, executionContext, parameters, resolve]; and the load the module runs.
+     */
+    var waiting = [];
     var loading = null;
 
-    /** Runs a waiting OnLoad in the module (once); returns the load's promise. */
-    function runPendingLoad(module) {
-        if (pendingLoad !== null) {
-            var args = pendingLoad;
-            pendingLoad = null;
-            loading = module.onLoad(args[0], args[1]);
+    /** Runs one call in the module: OnLoad starts the load, OnChange asks for the request. */
+    function run(module, call) {
+        if (call[0] === "onLoad") {
+            loading = module.onLoad(call[1], call[2]);
+            return loading;
         }
-        return loading;
+        return module.onRequestResubscribeChange(call[1]);
+    }
+
+    /** Runs the calls that waited for the module, in order, or reports its failure to each. */
+    function runWaiting(module, error) {
+        var calls = waiting;
+        waiting = [];
+        calls.forEach(function (call) {
+            if (error) {
+                reportFailure(call[1], error);
+                call[3](undefined);
+                return;
+            }
+            try {
+                call[3](run(module, call));
+            } catch (thrown) {
+                call[3](Promise.reject(thrown));
+            }
+        });
+    }
+
+    /** The started module with the calls that waited for it run; null while it starts. */
+    function moduleWithWaiting() {
+        var module = moduleNow();
+        if (module !== null && waiting.length > 0) {
+            runWaiting(module, null);
+        }
+        return module;
+    }
+
+    /**
+     * A handler call: runs in the module when it has started; waits for it otherwise (the
+     * returned promise settles when the call has run); a failure is reported on the form.
+     */
+    function handle(name, executionContext, parameters) {
+        return slice(function () {
+            var module;
+            try {
+                module = moduleWithWaiting();
+            } catch (error) {
+                reportFailure(executionContext, error);
+                return Promise.resolve(undefined);
+            }
+            if (module !== null) {
+                return run(module, [name, executionContext, parameters]);
+            }
+            return new Promise(function (resolve) {
+                waiting.push([name, executionContext, parameters, resolve]);
+            });
+        });
     }
 
     /** The Request Resubscribe column: from the mapping parameter, else by its name. */
@@ -254,11 +328,12 @@ var Rsub = (function (namespace) {
     }
 
     /**
-     * When nothing can check a request (the module cannot start, or the plugin switched itself
-     * off for a configuration problem it already reported), a save that ticks Request
-     * Resubscribe is refused; every other save goes through.
+     * When nothing can check a request (the module is still starting or cannot start, or the
+     * plugin switched itself off for a configuration problem it already reported), a save
+     * that ticks Request Resubscribe is refused with `reason` (the key of its text); every
+     * other save goes through.
      */
-    function refuseUncheckedRequest(executionContext, parameters, error) {
+    function refuseUncheckedRequest(executionContext, parameters, error, reason) {
         if (error) {
             reportFailure(executionContext, error);
         }
@@ -268,7 +343,7 @@ var Rsub = (function (namespace) {
         if (attribute && attribute.getValue() === true && attribute.getIsDirty()) {
             executionContext.getEventArgs().preventDefault();
             formContext.ui.setFormNotification(
-                (error ? error.message + " " : "") + text("plugin.requestRefusedWithoutChecks"),
+                (error ? error.message + " " : "") + text(reason),
                 "ERROR", NOTIFICATION_ID);
         }
     }
@@ -281,69 +356,61 @@ var Rsub = (function (namespace) {
     namespace.EmailSuppressionForm = {
         /**
          * OnLoad (parameter: the mapping JSON). Draws what the form's values decide, then reads
-         * the record; a module that could not start is reported on the form.
+         * the record; before the module has started, it runs when the module has; a module
+         * that could not start is reported on the form.
          */
         onLoad: function (executionContext, parameters) {
-            pendingLoad = [executionContext, parameters];
-            if (loaded !== null) {
-                /* Started while the library loaded: the first decision is drawn now. */
-                try {
-                    return runPendingLoad(loaded);
-                } catch (error) {
-                    return Promise.reject(error);
-                }
-            }
-            return moduleReady().then(runPendingLoad, function (error) {
-                reportFailure(executionContext, error);
-            });
+            return handle("onLoad", executionContext, parameters);
         },
-        /** OnSave: decides synchronously, starting the module now if it is not running yet. */
+        /**
+         * OnSave: decided synchronously. Before the module has started (or when it cannot),
+         * a save that ticks Request Resubscribe is refused and every other save goes through.
+         */
         onSave: function (executionContext, parameters) {
-            var module;
-            try {
-                module = moduleNow();
-            } catch (error) {
-                refuseUncheckedRequest(executionContext, parameters, error);
-                return;
-            }
-            runPendingLoad(module);
-            if (!module.onSave(executionContext)) {
-                refuseUncheckedRequest(executionContext, parameters, null);
-            }
+            slice(function () {
+                var module;
+                try {
+                    module = moduleWithWaiting();
+                } catch (error) {
+                    refuseUncheckedRequest(executionContext, parameters, error, "plugin.requestRefusedWithoutChecks");
+                    return;
+                }
+                if (module === null) {
+                    refuseUncheckedRequest(executionContext, parameters, null, "plugin.checksStarting");
+                } else if (!module.onSave(executionContext)) {
+                    refuseUncheckedRequest(executionContext, parameters, null, "plugin.requestRefusedWithoutChecks");
+                }
+            });
         },
         /** OnChange of Request Resubscribe: asks for the contact's request when ticked. */
         onRequestResubscribeChange: function (executionContext) {
-            var module;
-            try {
-                module = moduleNow();
-            } catch (error) {
-                reportFailure(executionContext, error);
-                return undefined;
-            }
-            runPendingLoad(module);
-            return module.onRequestResubscribeChange(executionContext);
+            return handle("onRequestResubscribeChange", executionContext, undefined);
         }
     };
 
-    /** Pure decisions, exposed for support and tests: the same code the handlers run. */
+    /**
+     * Pure decisions, exposed for support and tests: the same code the handlers run (after
+     * `Rsub.ready()` has resolved).
+     */
     namespace.diagnostics = {
         checkCompatibility: function (orgVersion, connector) {
-            return moduleNow().checkCompatibility(orgVersion, connector);
+            var module = moduleNow();
+            if (module === null) {
+                throw new Error("the module is still starting: call Rsub.ready() first");
+            }
+            return module.checkCompatibility(orgVersion, connector);
         }
     };
 
     /*
-     * Start the module now, while the library loads: Dynamics loads form libraries before it
-     * calls OnLoad, so OnLoad can decide at once instead of waiting for an asynchronous compile
-     * (tens of milliseconds on a busy form). A browser that refuses a synchronous compile this
-     * large compiles asynchronously instead. A failure is kept and reported by the first
-     * handler, on the form.
+     * Start the module now, while the library loads (Dynamics loads form libraries before it
+     * calls OnLoad), off the main thread; calls that come earlier wait for it.
      */
-    try {
-        moduleNow();
-    } catch (error) {
-        moduleReady().then(undefined, function () { return undefined; });
-    }
+    moduleReady().then(function () {
+        slice(moduleWithWaiting);
+    }, function (error) {
+        slice(function () { runWaiting(null, error); });
+    });
 
 /*@END@*/
 /*@IF contact-form@*/
@@ -355,7 +422,9 @@ var Rsub = (function (namespace) {
         /** OnLoad of the Contact form: draws the contact's resubscription history in the panel. */
         onLoad: function (executionContext, parameters) {
             return moduleReady().then(function (module) {
-                return module.onContactLoad(executionContext, parameters);
+                return slice(function () {
+                    return module.onContactLoad(executionContext, parameters);
+                });
             }, function (error) {
                 reportFailure(executionContext, error);
             });
@@ -402,7 +471,7 @@ var Rsub = (function (namespace) {
             var lcid = userLanguage(xrm);
             /* The module reads the page's strings itself, through its one transport. */
             return moduleReady().then(function (module) {
-                return module.runSetupPage(page, lcid);
+                return slice(function () { return module.runSetupPage(page, lcid); });
             }).then(undefined, function (error) {
                 var detail = error && error.message ? String(error.message) : String(error);
                 throw new Error(text("setup.moduleFailed", detail));
@@ -411,5 +480,10 @@ var Rsub = (function (namespace) {
     };
 
 /*@END@*/
+    /* The script's own slice ends here. */
+    depth = 0;
+    if (clock !== null) {
+        measureSince(scriptStart, MAIN_THREAD);
+    }
     return namespace;
 })(typeof Rsub === "object" && Rsub !== null ? Rsub : {});

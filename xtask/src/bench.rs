@@ -52,7 +52,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "form_library_parts": {
             "module_bytes": parts.module_bytes,
             "module_compressed_bytes": parts.module_compressed_bytes,
-            "inflate_tool_bytes": parts.inflate_tool_bytes,
             "script_gzip_bytes": parts.script_gzip_bytes,
         },
         "webresources": webresources,

@@ -8,8 +8,6 @@ use crate::{bundle, cmd, compact, manifest, paths, resx, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
-/// The loader's inflate tool (`inflate/`), embedded beside the module.
-const INFLATE_CRATE: &str = "rsub-inflate";
 
 /// A form library: the Cargo feature that picks its module's handlers and its loader sections
 /// (the same name), and its web resource.
@@ -49,22 +47,18 @@ pub struct FormLibraryParts {
     pub module_bytes: usize,
     /// The same, compressed as embedded (before base64).
     pub module_compressed_bytes: usize,
-    /// The inflate tool, embedded as it is.
-    pub inflate_tool_bytes: usize,
-    /// gzip -9 of the script without the two embedded modules: loader and glue.
+    /// gzip -9 of the script without the embedded module: loader and glue.
     pub script_gzip_bytes: usize,
 }
 
 /// Builds every web resource: the form libraries (returned in [`LIBRARIES`] order, with where
 /// their bytes go), the pages and the English strings.
 pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
-    let bindgen_dir = paths::target().join("wasm-bindgen");
-    let inflater = inflate_tool(&bindgen_dir)?;
     let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
     let version = format!("\"{}\"", manifest::package_version()?);
     let libraries = LIBRARIES
         .iter()
-        .map(|library| form_library(library, &template, &inflater, &version))
+        .map(|library| form_library(library, &template, &version))
         .collect::<Result<Vec<_>, _>>()?;
 
     let pages = paths::root().join("www").join("webresources");
@@ -77,12 +71,10 @@ pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
     Ok(libraries)
 }
 
-/// Builds one form library from the template, with the inflate tool and the version, and
-/// returns where its bytes go.
+/// Builds one form library from the template and the version, and returns where its bytes go.
 fn form_library(
     library: &Library,
     template: &str,
-    inflater: &[u8],
     version: &str,
 ) -> Result<FormLibraryParts, String> {
     let raw = release_wasm(CRATE, &["--features", library.form])?;
@@ -108,22 +100,16 @@ fn form_library(
     let wasm = compact::drop_custom_sections(&optimised_wasm(&bindgen_wasm, &optimised)?)?;
     let shortened = compact::shorten_names(&wasm, &bundle::trim_glue(&glue)?)?;
     let module_zlib = bundle::zlib(&shortened.wasm);
-    let script = |module_zlib: &[u8], inflater: &[u8]| {
-        let embedded = bundle::Embedded {
-            module_zlib,
-            module_size: shortened.wasm.len(),
-            inflater,
-        };
-        let js = bundle::assemble(&template, &shortened.glue, &embedded, version)?;
+    let script = |module_zlib: &[u8]| {
+        let js = bundle::assemble(&template, &shortened.glue, module_zlib, version)?;
         compact::strip_comments(&js)
     };
-    let js = script(&module_zlib, inflater)?;
+    let js = script(&module_zlib)?;
     let parts = FormLibraryParts {
         path: paths::webresources().join(library.name),
         module_bytes: shortened.wasm.len(),
         module_compressed_bytes: module_zlib.len(),
-        inflate_tool_bytes: inflater.len(),
-        script_gzip_bytes: bundle::gzip_size(script(&[], &[])?.as_bytes()),
+        script_gzip_bytes: bundle::gzip_size(script(&[])?.as_bytes()),
     };
     let findings = bundle::forbidden_findings(&js);
     if !findings.is_empty() {
@@ -146,7 +132,6 @@ fn form_library(
         "  module embedded  {:>9} bytes compressed",
         parts.module_compressed_bytes
     );
-    println!("  inflate tool     {:>9} bytes", parts.inflate_tool_bytes);
     println!(
         "  script gzip -9   {:>9} bytes (loader and glue)",
         parts.script_gzip_bytes
@@ -214,17 +199,6 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
         println!("  repaired {repaired} table export(s) that wasm-opt mis-numbered");
     }
     Ok(wasm)
-}
-
-/// Builds the inflate tool (no wasm-bindgen: a plain C-ABI module) and returns its optimised
-/// bytes.
-fn inflate_tool(out_dir: &Path) -> Result<Vec<u8>, String> {
-    let raw = release_wasm(INFLATE_CRATE, &[])?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
-    let optimised = out_dir.join(raw.file_name().unwrap_or_default());
-    wasm_opt(&raw, &optimised, &["--strip-debug"])?;
-    compact::drop_custom_sections(&read(&optimised)?)
 }
 
 /// Builds `package`'s library for the browser (release, with `extra` options) and returns the

@@ -119,18 +119,8 @@ fn block_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// The WebAssembly the library embeds.
-pub struct Embedded<'a> {
-    /// The form library's module, compressed by [`zlib`].
-    pub module_zlib: &'a [u8],
-    /// Its size before compression.
-    pub module_size: usize,
-    /// The inflate tool that restores it (`inflate/`).
-    pub inflater: &'a [u8],
-}
-
-/// Fills the loader template: the trimmed glue, the module (zlib-compressed, then base64) and
-/// its size, the inflate tool (base64), and the version.
+/// Fills the loader template: the trimmed glue, the module (`module_zlib`: compressed by
+/// [`zlib`], then base64 here) and the version.
 ///
 /// Compressing before base64 matters: gzip on the wire shrinks base64 text of a module by
 /// only about a quarter, but base64 of already-deflated bytes stays the size of the deflated
@@ -138,7 +128,7 @@ pub struct Embedded<'a> {
 pub fn assemble(
     template: &str,
     glue: &str,
-    embedded: &Embedded,
+    module_zlib: &[u8],
     version: &str,
 ) -> Result<String, String> {
     let base64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
@@ -146,9 +136,7 @@ pub fn assemble(
     for (marker, value) in [
         ("/*@VERSION@*/", version.to_owned()),
         ("/*@GLUE@*/", glue.to_owned()),
-        ("/*@WASM_ZLIB_BASE64@*/", base64(embedded.module_zlib)),
-        ("/*@WASM_SIZE@*/", embedded.module_size.to_string()),
-        ("/*@INFLATE_BASE64@*/", base64(embedded.inflater)),
+        ("/*@WASM_ZLIB_BASE64@*/", base64(module_zlib)),
     ] {
         if out.matches(marker).count() != 1 {
             return Err(format!(
@@ -303,21 +291,13 @@ mod tests {
     fn assemble_fills_every_marker_once() {
         let wasm = [0, 97, 115, 109];
         let js = assemble(
-            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/';n=/*@WASM_SIZE@*/;i='/*@INFLATE_BASE64@*/'",
+            "v=/*@VERSION@*/;/*@GLUE@*/;b='/*@WASM_ZLIB_BASE64@*/'",
             "g()",
-            &Embedded {
-                module_zlib: &zlib(&wasm),
-                module_size: wasm.len(),
-                inflater: &[1, 2, 3],
-            },
+            &zlib(&wasm),
             "\"1.2.3\"",
         )
         .unwrap();
-        let (head, tool) = js.split_once(";i='").unwrap();
-        assert_eq!(tool, "AQID'");
-        let (head, size) = head.split_once("';n=").unwrap();
-        assert_eq!(size, "4");
-        let (head, b64) = head.split_once(";b='").unwrap();
+        let (head, b64) = js.strip_suffix('\'').unwrap().split_once(";b='").unwrap();
         assert_eq!(head, "v=\"1.2.3\";g()");
         let zlib = base64::engine::general_purpose::STANDARD
             .decode(b64)
@@ -332,12 +312,7 @@ mod tests {
 
     #[test]
     fn assemble_refuses_a_template_without_markers() {
-        let none = Embedded {
-            module_zlib: &[],
-            module_size: 0,
-            inflater: &[],
-        };
-        assert!(assemble("nothing here", "g()", &none, "1").is_err());
+        assert!(assemble("nothing here", "g()", &[], "1").is_err());
     }
 
     #[test]

@@ -120,12 +120,11 @@ fn browser(libraries: &[build::FormLibraryParts]) -> Result<(), String> {
         .env("FORM_LIBRARY_JS", &form.path)
         .env("CONTACT_LIBRARY_JS", &contact.path);
     cmd::run_with(&mut lints)?;
-    // The shipped modules (no `std`, one form's handlers each) and the inflate tool's exports
-    // exist only in wasm32 builds.
+    // The shipped modules (no `std`, one form's handlers each) exist only in wasm32 builds.
     let modules = build::LIBRARIES
         .iter()
         .map(|l| vec!["--package", "resubscribe", "--lib", "--features", l.form]);
-    for shipped in modules.chain([vec!["--package", "rsub-inflate"]]) {
+    for shipped in modules {
         let target = ["clippy", "--quiet", "--target", WASM_TARGET];
         cmd::run(
             "cargo",
