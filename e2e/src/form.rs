@@ -163,7 +163,7 @@ pub fn stored(t: &crate::E2e, record: &str) -> Value {
     t.emulator.row(SUPPRESSION, record).unwrap_or(Value::Null)
 }
 
-/// The plugin's audit notes (the subject carries the request marker) on `object` in the
+/// The plugin's audit notes (the subject starts "Resubscribe request") on `object` in the
 /// emulator `state`, as (subject, text).
 pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
     state["tables"]["annotation"]
@@ -171,7 +171,11 @@ pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
         .into_iter()
         .flatten()
         .filter(|n| n["_objectid_value"].as_str() == Some(object))
-        .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
+        .filter(|n| {
+            n["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Resubscribe request"))
+        })
         .map(|n| {
             let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
             (text("subject"), text("notetext"))

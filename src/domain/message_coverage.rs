@@ -107,6 +107,7 @@ fn produced_messages() -> Vec<Message> {
     }
 
     let note = |subject: &str| NoteFact {
+        id: String::new(),
         subject: subject.into(),
         text: String::new(),
         created_on: Timestamp(NOW.0 + 1),

@@ -316,7 +316,7 @@ fn step_date(
     email_sent: Option<Timestamp>,
 ) -> Option<Timestamp> {
     match (step.kind, request) {
-        (StepKind::Requested, Some(request)) => Some(request.marker.requested_at),
+        (StepKind::Requested, Some(request)) => Some(request.key.requested_at),
         (StepKind::Requested, None) => step.date.filter(|on| email_sent.is_none_or(|s| *on <= s)),
         _ => step.date,
     }
@@ -1031,7 +1031,7 @@ mod tests {
         let recorded = recorded();
         assert_eq!(
             requested(&panel(&processed, Some(&recorded))),
-            Some(utc(recorded.marker.requested_at)),
+            Some(utc(recorded.key.requested_at)),
             "the recorded request knows its own date"
         );
         let in_order = Lifecycle::Complete {
@@ -1060,6 +1060,7 @@ mod tests {
         };
         let patterns = LifecyclePatterns::default();
         let note = |subject: &str, hours| NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -1111,6 +1112,7 @@ mod tests {
     fn history_lists_each_request_with_evidence_and_outcome_newest_first() {
         let patterns = LifecyclePatterns::default();
         let note = |subject: &str, hours| NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -1159,6 +1161,7 @@ mod tests {
     #[test]
     fn connector_activity_without_our_note_is_shown_as_unrecorded() {
         let notes = vec![NoteFact {
+            id: String::new(),
             subject: "Resubscription confirmation email sent".into(),
             text: String::new(),
             created_on: at(-10),
