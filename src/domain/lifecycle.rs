@@ -204,6 +204,18 @@ impl StepKind {
             StepKind::Failed => MessageKey::StepFailed,
         }
     }
+
+    /// The key of the step's label while it is still to come: what is to be done, not a past
+    /// tense ("Send the confirmation email"); the request and a failure are only ever shown
+    /// done.
+    pub fn todo_key(self) -> MessageKey {
+        match self {
+            StepKind::ConfirmationSent => MessageKey::StepToSendConfirmation,
+            StepKind::Resubscribed => MessageKey::StepToResubscribe,
+            StepKind::BulkRestrictionLifted => MessageKey::StepToLiftBulkRestriction,
+            StepKind::Requested | StepKind::Failed => self.label_key(),
+        }
+    }
 }
 
 impl Actor {
@@ -213,6 +225,15 @@ impl Actor {
             Actor::User => MessageKey::ActorUser,
             Actor::ConnectorSync => MessageKey::ActorConnectorSync,
             Actor::Contact => MessageKey::ActorContact,
+        }
+    }
+
+    /// The key of "Waiting for …" while the process waits for this actor.
+    pub fn waiting_key(self) -> MessageKey {
+        match self {
+            Actor::User => MessageKey::PanelWaitingUser,
+            Actor::ConnectorSync => MessageKey::PanelWaitingSync,
+            Actor::Contact => MessageKey::PanelWaitingContact,
         }
     }
 }
