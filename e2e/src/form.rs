@@ -55,12 +55,13 @@ pub async fn submit_evidence(page: &Page, channel: &str, details: &str) -> Outco
     Ok(())
 }
 
-/// Ticks the box and records the contact's request; the form then says "Save to submit it"
-/// (in English).
+/// Ticks the box and records the contact's request; the form then says "Save the record to
+/// submit the request" (in English).
 pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
     open_evidence_dialog(page).await?;
     fill_evidence(page, channel, details).await?;
-    page.wait_for_text(NOTES, "Save to submit it").await?;
+    page.wait_for_text(NOTES, "Save the record to submit the request")
+        .await?;
     Ok(())
 }
 
@@ -252,6 +253,7 @@ pub async fn request_with_evidence_in_window(page: &Page, channel: &str, details
     let form = open_evidence_window(page).await?;
     submit_evidence_in_window(page, channel, details).await?;
     back_to_form(page, form).await?;
-    page.wait_for_text(NOTES, "Save to submit it").await?;
+    page.wait_for_text(NOTES, "Save the record to submit the request")
+        .await?;
     Ok(())
 }

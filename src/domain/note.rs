@@ -297,7 +297,7 @@ impl RequestKey {
         }
         let [high, low] = words;
         let ours = high >> 48 == ID_TAG && (high >> 12) & 0xf == 8 && low >> 62 == 0b10;
-        ours.then(|| RequestKey {
+        ours.then_some(RequestKey {
             requested_at: Timestamp((((high >> 16) & 0xffff_ffff) << 12 | (high & 0xfff)) as i64),
             record: RecordKey::Hash(low & HASH_MASK),
         })

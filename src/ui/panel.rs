@@ -112,11 +112,13 @@ impl Builder<'_> {
     }
 
     /// A `<details>` (closed) whose `<summary>` is `title`, holding `rows`: a longer part that
-    /// only who wants it opens, so the frame fits its content without a scrollbar.
-    fn collapsed(&self, parent: &Element, title: &str, rows: &[Row]) -> Drawn {
+    /// only who wants it opens, so the frame fits its content without a scrollbar. Returns the
+    /// summary (to name a section by).
+    fn collapsed(&self, parent: &Element, title: &str, rows: &[Row]) -> Drawn<Element> {
         let block = self.add(parent, "details", "more", None)?;
-        self.add(&block, "summary", "more-title", Some(title))?;
-        self.rows(&block, rows)
+        let summary = self.add(&block, "summary", "more-title", Some(title))?;
+        self.rows(&block, rows)?;
+        Ok(summary)
     }
 
     /// A `<section>` with its heading (labelling it), rows and note.
@@ -220,8 +222,11 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
         if evidence.rows.is_empty() {
             builder.section(&body, "rsub-evidence", evidence)?;
         } else {
-            let block = builder.add(&body, "div", "section", None)?;
-            builder.collapsed(&block, &evidence.title, &evidence.rows)?;
+            // A section named by its summary, the request's details collapsed inside it.
+            let block = builder.add(&body, "section", "section", None)?;
+            let summary = builder.collapsed(&block, &evidence.title, &evidence.rows)?;
+            summary.set_id("rsub-evidence-title");
+            block.set_attribute("aria-labelledby", "rsub-evidence-title")?;
         }
     }
     if let Some(consent) = &model.consent {
