@@ -248,7 +248,7 @@ pub async fn back_to_form(page: &Page, form: fantoccini::wd::WindowHandle) -> Ou
 }
 
 /// Ticks the box and records the contact's request in the evidence window; the form then says
-/// "Save to submit it" (in English).
+/// "Save the record to submit the request" (in English).
 pub async fn request_with_evidence_in_window(page: &Page, channel: &str, details: &str) -> Outcome {
     let form = open_evidence_window(page).await?;
     submit_evidence_in_window(page, channel, details).await?;
