@@ -11,8 +11,8 @@ use crate::{Outcome, Page};
 pub const PANEL_FRAME: &str = "[data-control=WebResource_rsub_status] iframe";
 
 /// The drawn panel once it shows `data-state` `arguments[1]`: its steps (label, status,
-/// whether current), the headings of its history entries, the page's height against the
-/// frame's, and how far down the last history heading ends; `null` until then.
+/// whether current), the headings of its history entries, the page's scroll height against
+/// the frame's, how far down the panel and the last history heading end; `null` until then.
 const LAYOUT_JS: &str = r#"
     const frame = document.querySelector(arguments[0]);
     const d = frame && frame.contentDocument;
@@ -31,6 +31,7 @@ const LAYOUT_JS: &str = r#"
         })),
         history: headings.map(text),
         contentHeight: d.documentElement.scrollHeight,
+        usedHeight: Math.ceil(main.getBoundingClientRect().bottom),
         frameHeight: frame.contentWindow.innerHeight,
         lastHeadingBottom: last,
     };

@@ -166,7 +166,7 @@ async fn the_panel_fits_its_frame_and_passes_axe_with_the_request_open() -> Outc
             ensure!(
                 status::fits(&shown),
                 "the panel scrolls inside its frame: {} px of content in {} px",
-                shown["contentHeight"],
+                shown["usedHeight"],
                 shown["frameHeight"]
             );
             ensure!(
