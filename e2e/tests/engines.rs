@@ -100,7 +100,7 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
              const d = f && f.contentDocument;
              const text = d && d.body ? d.body.innerText : '';
              return text.includes('No resubscribe request is pending')
-                 && text.includes('ready for resubscribe requests') ? text : null;",
+                 && text.includes('Ready for resubscribe requests') ? text : null;",
             vec![json!(PANEL_FRAME)],
         )
         .await?;

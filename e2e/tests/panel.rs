@@ -375,7 +375,7 @@ async fn lifecycle_states_from_request_to_restriction_lifted_render_in_the_panel
                 "{consent:?}"
             );
             ensure!(
-                row(&p.rows, "Connector")? == "Version 7.0.1.721, ready for resubscribe requests",
+                row(&p.rows, "Connector")? == "Ready for resubscribe requests",
                 "{:?}",
                 p.rows
             );
@@ -941,7 +941,7 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
             let consent = p.section("E-Mail-Einstellungen des Kontakts")?;
             ensure!(row(&consent.rows, "Massen-E-Mail")? == "Nicht zugelassen", "{consent:?}");
             ensure!(
-                row(&p.rows, "Connector")? == "Version 7.0.1.721, bereit für Anfragen zur Wiederanmeldung",
+                row(&p.rows, "Connector")? == "Bereit für Anfragen zur Wiederanmeldung",
                 "{:?}",
                 p.rows
             );

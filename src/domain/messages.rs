@@ -251,7 +251,7 @@ message_table! {
     PanelEvidenceNotGiven = "panel.evidence.notGiven" => "Not recorded";
     PanelEvidenceMissing = "panel.evidence.missing" => "No note recording the contact's request was found for this request.";
     PanelCompatLabel = "panel.compat.label" => "Connector";
-    PanelCompatOk = "panel.compat.ok" => "Version {found}, ready for resubscribe requests";
+    PanelCompatOk = "panel.compat.ok" => "Ready for resubscribe requests";
     PanelCompatBlocked = "panel.compat.blocked" => "Not ready for resubscribe requests; an administrator needs to install or update it";
     PanelCompatUnknown = "panel.compat.unknown" => "Version could not be checked";
     PanelConsentTitle = "panel.consent.title" => "The contact's email preferences";

@@ -396,10 +396,8 @@ fn evidence_rows(
 
 fn compatibility_row(compatibility: &Compatibility, text: &impl Fn(&Message) -> String) -> Row {
     let (value, tone) = match compatibility {
-        Compatibility::Ok { found, .. } => (
-            text(&Message::new(MessageKey::PanelCompatOk).with("found", found.text())),
-            Tone::Success,
-        ),
+        // The version is an administrator's detail, said in their notification only.
+        Compatibility::Ok { .. } => (say(text, MessageKey::PanelCompatOk), Tone::Success),
         Compatibility::Unknown { .. } => (say(text, MessageKey::PanelCompatUnknown), Tone::Warning),
         Compatibility::TooOld { .. }
         | Compatibility::LineMismatch { .. }
@@ -1128,10 +1126,7 @@ mod tests {
         let model = panel(&Lifecycle::NotRequested, None);
         let compat = model.compatibility.unwrap();
         assert_eq!(compat.label, "Connector");
-        assert_eq!(
-            compat.value,
-            "Version 7.0.1.721, ready for resubscribe requests"
-        );
+        assert_eq!(compat.value, "Ready for resubscribe requests");
         assert_eq!(compat.tone, Tone::Success);
         let consent: Vec<(&str, &str, Tone)> = model
             .consent
