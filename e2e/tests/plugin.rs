@@ -586,7 +586,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
                 .expect_status(204)?;
             e2e::form::save(&t.page).await?;
             t.page.click_button("OK").await?;
-            let told = t.page.wait_for_text(NOTES, "Someone else changed this record").await?;
+            let told = t.page.wait_for_text(NOTES, "someone else changed this record").await?;
             ensure!(
                 told.contains("It now holds a resubscribe request from Nov 26, 2026, 9:15"),
                 "the colleague's request is not named: {told}"

@@ -81,8 +81,8 @@ message_table! {
 
     // Connector compatibility.
     CompatOk = "compat.ok" => "Connector {found} meets the minimum version {required} for {line}.";
-    CompatTooOld = "compat.tooOld" => "The installed connector version {found} is older than {required}, the minimum for manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests cannot be saved.";
-    CompatLineMismatch = "compat.lineMismatch" => "The installed connector version {found} is made for a different Dynamics release than this organization ({line}). Install the connector made for {line}, version {required} or later; until then resubscribe requests cannot be saved.";
+    CompatTooOld = "compat.tooOld" => "Upgrade the connector: the installed version {found} is older than {required}, the minimum for manual resubscribe on {line}, so resubscribe requests cannot be saved until then.";
+    CompatLineMismatch = "compat.lineMismatch" => "Install the connector made for {line}, version {required} or later: the installed version {found} is made for a different Dynamics release than this organization, so resubscribe requests cannot be saved until then.";
     CompatNotInstalled = "compat.notInstalled" => "The email-marketing connector is not installed in this organization, so resubscribe requests cannot be processed. {line} needs connector {required} or later.";
     CompatUnknownUnreadable = "compat.unknown.unreadable" => "Could not verify the connector version ({detail}). The request can be saved, but ask an administrator to check that the connector is installed and up to date.";
     CompatUnknownOrgVersion = "compat.unknown.orgVersion" => "Could not verify the connector version: the Dynamics version “{value}” could not be read. {problem}";
@@ -172,7 +172,7 @@ message_table! {
     // The plugin on the form (produced by the edge, not the domain).
     PluginNoClientApi = "plugin.noClientApi" => "Resubscribe checks are off: this page does not provide the Dynamics Client API ({detail}).";
     PluginNoWebApi = "plugin.noWebApi" => "Resubscribe checks need Dynamics CRM 2016 or later: this organization runs {version}, which has no Web API.";
-    PluginUnavailable = "plugin.unavailable" => "Resubscription is not available in this organization at the moment. Ask your administrator.";
+    PluginUnavailable = "plugin.unavailable" => "Ask your administrator: resubscription is not available in this organization at the moment.";
     PluginEntitySetWrong = "plugin.entitySetWrong" => "Resubscribe checks cannot read this record through the Web API as “{set}”. An administrator can set \"entitySet\" in the handler parameter.";
     PluginLoadFailed = "plugin.loadFailed" => "Could not read where this resubscription stands: {problem}";
     PluginChecking = "plugin.checking" => "Checking the resubscription rules; the save continues in a moment.";
@@ -185,8 +185,8 @@ message_table! {
     PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";
     PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
     PluginNoteNotRecorded = "plugin.noteNotRecorded" => "Save again to try again: the contact's request could not be recorded in a note, so the resubscribe request was not saved. {problem}";
-    PluginConflict = "plugin.conflict" => "Someone else changed this record while you were editing it, so your changes were not saved. {what}Refresh the form to see the current values.";
-    PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}. ";
+    PluginConflict = "plugin.conflict" => "Refresh the form to see the current values: someone else changed this record while you were editing it, so your changes were not saved. {what}";
+    PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}.";
     PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";
     PluginModuleFailed = "plugin.moduleFailed" => "The resubscription checks could not start ({detail}).";
     PluginRequestRefusedWithoutChecks = "plugin.requestRefusedWithoutChecks" => "A resubscribe request cannot be saved while the checks are not running. Other changes save normally.";
@@ -223,7 +223,7 @@ message_table! {
     EvidenceErrorStorage = "evidence.error.storage" => "The request could not be handed back to the form (the browser refused to store it). Check that the browser allows site data, then try again.";
     EvidenceInvalidOpen = "evidence.invalidOpen" => "This dialog opens from the Request Resubscribe box on an Email Suppression record.";
     EvidenceDoneSaved = "evidence.doneSaved" => "Close this dialog, then save the record to submit the request.";
-    EvidenceDoneCancelled = "evidence.doneCancelled" => "Nothing was recorded. Close this dialog to go back to the form.";
+    EvidenceDoneCancelled = "evidence.doneCancelled" => "Close this dialog to go back to the form: nothing was recorded.";
 
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
 
@@ -602,9 +602,9 @@ pub(crate) mod tests {
             .with("required", "7.0.1.721");
         assert_eq!(
             message.render_english(),
-            "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
-             manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests \
-             cannot be saved."
+            "Upgrade the connector: the installed version 7.0.1.129 is older than 7.0.1.721, the \
+             minimum for manual resubscribe on {line}, so resubscribe requests cannot be saved \
+             until then."
         );
     }
 
