@@ -184,11 +184,7 @@ fn audit_note(hours: i64, details: &str) -> NoteFact {
         &SuppressionReason::Unsubscribed,
         &marker,
     );
-    NoteFact {
-        subject: note.subject,
-        text: note.text,
-        created_on: at(hours),
-    }
+    note.as_fact()
 }
 
 fn model(lifecycle: &Lifecycle, request: Option<&RecordedRequest>) -> PanelModel {
@@ -218,7 +214,7 @@ fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
                 requested_on: Some(REQUESTED),
                 confirmation_email: true,
             },
-            Some("Confirmation email sent"),
+            Some("Send the confirmation email"),
         ),
         (
             "awaitingConfirmation",
@@ -226,7 +222,7 @@ fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
                 requested_on: Some(REQUESTED),
                 email_sent_on: at(12),
             },
-            Some("Resubscribed"),
+            Some("Resubscribe the address"),
         ),
         (
             "resubscribed",
@@ -237,7 +233,7 @@ fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
                 bulk_restriction_on: true,
                 path: ResubscribePath::Confirmation,
             },
-            Some("Bulk email restriction lifted"),
+            Some("Lift the bulk email restriction"),
         ),
         (
             "complete",
@@ -247,7 +243,8 @@ fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
                 confirmed_on: Some(at(30)),
                 path: ResubscribePath::Confirmation,
             },
-            Some("Bulk email restriction lifted"),
+            // Finished: every step done, none is waited for.
+            None,
         ),
         (
             "failed",
@@ -286,6 +283,9 @@ async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
         let steps = texts(&doc, "ol.timeline > li .step-label");
         assert_eq!(steps.len(), model.timeline.len(), "{state}");
         match current {
+            None if !steps.is_empty() => {
+                assert_eq!(count(&doc, "[aria-current]"), 0, "{state}");
+            }
             None => {
                 assert_eq!(
                     count(&doc, "ol"),
@@ -304,9 +304,14 @@ async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
                 // Each step says its state in words, not only by colour.
                 let words = texts(&doc, "ol.timeline > li .step-status");
                 assert!(
-                    words
-                        .iter()
-                        .all(|w| ["Done", "In progress", "Not yet", "Failed"].contains(&w.as_str())),
+                    words.iter().all(|w| [
+                        "Done",
+                        "Waiting for the next sync",
+                        "Waiting for the contact to confirm",
+                        "Not yet",
+                        "Failed"
+                    ]
+                    .contains(&w.as_str())),
                     "{state}: {words:?}"
                 );
                 assert_eq!(
@@ -337,13 +342,13 @@ async fn suppressed_by_you_shows_no_email_step() {
         texts(&doc, "ol.timeline .step-label"),
         vec![
             "Resubscribe requested".to_owned(),
-            "Resubscribed".to_owned(),
-            "Bulk email restriction lifted".to_owned()
+            "Resubscribe the address".to_owned(),
+            "Lift the bulk email restriction".to_owned()
         ]
     );
     assert_eq!(
-        texts(&doc, "[aria-current=step] .step-actor"),
-        vec!["Waiting for the connector sync".to_owned()]
+        texts(&doc, "[aria-current=step] .step-status"),
+        vec!["Waiting for the next sync".to_owned()]
     );
     remove_frame(&frame);
 }
@@ -421,11 +426,11 @@ async fn evidence_markup_is_shown_as_text_never_parsed() {
     assert!(pairs.contains(&("Bulk email".to_owned(), "Not allowed".to_owned())));
     assert!(pairs.contains(&(
         "Connector".to_owned(),
-        "Version 7.0.1.721, ready for resubscribe requests".to_owned()
+        "Ready for resubscribe requests".to_owned()
     )));
     assert_eq!(
-        texts(&doc, "[aria-current=step] .step-actor"),
-        vec!["Waiting for the connector sync".to_owned()]
+        texts(&doc, "[aria-current=step] .step-status"),
+        vec!["Waiting for the next sync".to_owned()]
     );
     assert_eq!(
         texts(&doc, "ol.timeline > li:first-child .step-actor"),
@@ -444,6 +449,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
     let frame = frame().await;
     let doc = frame_document(&frame);
     let connector = |subject: &str, hours| NoteFact {
+        id: String::new(),
         subject: subject.into(),
         text: String::new(),
         created_on: at(hours),
@@ -484,10 +490,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
     assert!(texts(&doc, "dd").contains(&HOSTILE.to_owned()));
     assert_eq!(
         texts(&doc, "[role=status]"),
-        vec![
-            "Resubscribe requests and connector activity found in this contact's notes: 2."
-                .to_owned()
-        ]
+        vec!["This contact's notes record 2 resubscriptions, newest first.".to_owned()]
     );
 
     panel::render_history(&doc, &HistoryModel::build(&[], english, utc)).unwrap();

@@ -55,12 +55,13 @@ pub async fn submit_evidence(page: &Page, channel: &str, details: &str) -> Outco
     Ok(())
 }
 
-/// Ticks the box and records the contact's request; the form then says "Save to submit it"
-/// (in English).
+/// Ticks the box and records the contact's request; the form then says "Save the record to
+/// submit the request" (in English).
 pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) -> Outcome {
     open_evidence_dialog(page).await?;
     fill_evidence(page, channel, details).await?;
-    page.wait_for_text(NOTES, "Save to submit it").await?;
+    page.wait_for_text(NOTES, "Save the record to submit the request")
+        .await?;
     Ok(())
 }
 
@@ -163,7 +164,7 @@ pub fn stored(t: &crate::E2e, record: &str) -> Value {
     t.emulator.row(SUPPRESSION, record).unwrap_or(Value::Null)
 }
 
-/// The plugin's audit notes (the subject carries the request marker) on `object` in the
+/// The plugin's audit notes (the subject starts "Resubscribe request") on `object` in the
 /// emulator `state`, as (subject, text).
 pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
     state["tables"]["annotation"]
@@ -171,7 +172,11 @@ pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
         .into_iter()
         .flatten()
         .filter(|n| n["_objectid_value"].as_str() == Some(object))
-        .filter(|n| n["subject"].as_str().is_some_and(|s| s.contains("(rsub:")))
+        .filter(|n| {
+            n["subject"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Resubscribe request"))
+        })
         .map(|n| {
             let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
             (text("subject"), text("notetext"))
@@ -243,11 +248,12 @@ pub async fn back_to_form(page: &Page, form: fantoccini::wd::WindowHandle) -> Ou
 }
 
 /// Ticks the box and records the contact's request in the evidence window; the form then says
-/// "Save to submit it" (in English).
+/// "Save the record to submit the request" (in English).
 pub async fn request_with_evidence_in_window(page: &Page, channel: &str, details: &str) -> Outcome {
     let form = open_evidence_window(page).await?;
     submit_evidence_in_window(page, channel, details).await?;
     back_to_form(page, form).await?;
-    page.wait_for_text(NOTES, "Save to submit it").await?;
+    page.wait_for_text(NOTES, "Save the record to submit the request")
+        .await?;
     Ok(())
 }

@@ -20,7 +20,8 @@
 //! side: waits, text, clicks, typing, scripts), [`emulator`] (the emulator side: state, request
 //! log, HTTP calls), [`chromedriver`] (the shared driver process), [`a11y`] (computed roles
 //! and accessible names, the axe-core audit), [`demo`] (the organization the demo plays, the
-//! form libraries' frame, deprecated calls), [`paths`], [`failure`].
+//! form libraries' frame, deprecated calls), [`status`] (the status panel in its frame), [`paths`],
+//! [`failure`].
 //! Nothing here touches the plugin's code: it only drives the page as a user and a test would.
 
 #![forbid(unsafe_code)]
@@ -36,6 +37,7 @@ pub mod form;
 pub mod page;
 pub mod paths;
 pub mod session;
+pub mod status;
 
 pub use dataverse_emulator::seed;
 pub use driver::Engine;

@@ -100,7 +100,7 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
              const d = f && f.contentDocument;
              const text = d && d.body ? d.body.innerText : '';
              return text.includes('No resubscribe request is pending')
-                 && text.includes('ready for resubscribe requests') ? text : null;",
+                 && text.includes('Ready for resubscribe requests') ? text : null;",
             vec![json!(PANEL_FRAME)],
         )
         .await?;
@@ -139,7 +139,7 @@ async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
         .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
         .await?;
     let text = e2e::form::saved_with_one_note(t)?;
-    for expected in ["Channel: Phone", "CAS-0042"] {
+    for expected in [" asked by phone on ", "CAS-0042"] {
         ensure!(
             text.contains(expected),
             "the note lacks {expected:?}:\n{text}"

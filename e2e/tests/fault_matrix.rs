@@ -135,7 +135,7 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
             "Email from the contact asking to be resubscribed, ref M-1.",
         )
         .await?;
-        wait_notes(t, &["Save to submit it"]).await?;
+        wait_notes(t, &["Save the record to submit the request"]).await?;
         t.page.click("#cmd-save").await?;
         let after_save = wait_notes(
             t,

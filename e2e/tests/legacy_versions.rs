@@ -251,7 +251,8 @@ async fn a_window_closed_or_cancelled_mid_way_unticks_the_box_and_writes_nothing
                 box_unticked(t).await?;
                 let shown = e2e::form::notifications(&t.page).await?;
                 ensure!(
-                    !shown.contains("Save to submit it") && !shown.contains("could not"),
+                    !shown.contains("Save the record to submit the request")
+                        && !shown.contains("could not"),
                     "{version}: {shown}"
                 );
                 nothing_written(t, version).await?;

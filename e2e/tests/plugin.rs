@@ -118,7 +118,10 @@ async fn ticking_back_a_saved_request_asks_for_nothing() -> Outcome {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             ensure!(!dialog_open(t).await?, "{record}: the dialog asks again");
             let shown = e2e::form::notifications(&t.page).await?;
-            ensure!(!shown.contains("Save to submit it"), "{record}: {shown}");
+            ensure!(
+                !shown.contains("Save the record to submit the request"),
+                "{record}: {shown}"
+            );
             let ticked = flag_is(t, "checked").await?;
             ensure!(ticked, "{record}: the box is not ticked back");
         }
@@ -152,7 +155,10 @@ async fn a_reason_changed_after_the_request_was_noted_updates_the_notice() -> Ou
                 .page
                 .wait_for_text(NOTES, "complained about your email as spam or abuse")
                 .await?;
-            ensure!(!shown.contains("Save to submit it"), "{shown}");
+            ensure!(
+                !shown.contains("Save the record to submit the request"),
+                "{shown}"
+            );
             Ok(())
         },
     )
@@ -267,12 +273,16 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "expected one audit note, found {notes:?}");
             let (subject, text) = &notes[0];
-            ensure!(subject.contains("maria.campbell@contoso.com"), "{subject}");
+            ensure!(
+                subject.ends_with(", by phone") && !subject.contains("rsub"),
+                "{subject}"
+            );
             for expected in [
-                "Channel: Phone",
+                " asked by phone on ",
+                "to receive email again at maria.campbell@contoso.com.",
                 "CAS-0042",
                 "<b>please</b>",
-                "Recorded by: Alex Admin",
+                "Alex Admin recorded the request on ",
             ] {
                 ensure!(text.contains(expected), "note lacks {expected:?}:\n{text}");
             }
@@ -314,7 +324,7 @@ async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts(
                 .await?;
             let said = said.as_str().unwrap_or_default();
             ensure!(
-                said == "The request is ready. Close this dialog, then save to submit it.",
+                said == "Close this dialog, then save the record to submit the request.",
                 "{said}"
             );
             // Escape now must not turn the stored request into a cancellation.
@@ -337,7 +347,7 @@ async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts(
                 .await?;
             ensure!(after.as_str() == Some(said), "after Escape: {after}");
             t.page.click("dialog[open] .dlg-x").await?;
-            t.page.wait_for_text(NOTES, "Save to submit it").await?;
+            t.page.wait_for_text(NOTES, "Save the record to submit the request").await?;
             e2e::form::save(&t.page).await?;
             t.page
                 .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
@@ -377,7 +387,7 @@ async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_it
             t.page.click(FLAG_INPUT).await?;
             let refused = t
                 .page
-                .wait_for_text(NOTES, "wait for the contact to confirm before asking again")
+                .wait_for_text(NOTES, "Wait for the contact to confirm before asking again")
                 .await?;
             ensure!(
                 refused.contains("the request of Mar 3, 2025"),
@@ -576,7 +586,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
                 .expect_status(204)?;
             e2e::form::save(&t.page).await?;
             t.page.click_button("OK").await?;
-            let told = t.page.wait_for_text(NOTES, "Someone else changed this record").await?;
+            let told = t.page.wait_for_text(NOTES, "someone else changed this record").await?;
             ensure!(
                 told.contains("It now holds a resubscribe request from Nov 26, 2026, 9:15"),
                 "the colleague's request is not named: {told}"

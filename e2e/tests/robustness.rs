@@ -108,7 +108,7 @@ async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
             t.page
                 .wait_for_text(
                     NOTES,
-                    "Whether a resubscribe request is already pending could not be read",
+                    "whether a resubscribe request is already pending could not be read",
                 )
                 .await?;
             let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);

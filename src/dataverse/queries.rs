@@ -89,13 +89,13 @@ pub fn load_batch(request: &LoadRequest<'_>) -> (Vec<BatchPart>, Vec<LoadPart>) 
         .unzip()
 }
 
-/// The newest `top` notes on a record (subject, text, creation date), newest first; read
+/// The newest `top` notes on a record (id, subject, text, creation date), newest first; read
 /// with [`read_notes`].
 pub fn notes_of(record: &Guid, top: u32) -> ApiRequest {
     ApiRequest::get(
         &Query::new("annotations")
             .filter(["_objectid_value eq ", record.as_str()].concat())
-            .select(&["subject", "notetext", "createdon"])
+            .select(&["annotationid", "subject", "notetext", "createdon"])
             .order_by("createdon desc")
             .top(top),
     )
@@ -367,6 +367,7 @@ pub fn read_notes(response: &ApiResponse) -> Result<Vec<NoteFact>, ApiError> {
         .filter_map(|note| {
             let text = |name: &str| note.field(name).and_then(|v| v.text()).unwrap_or_default();
             Some(NoteFact {
+                id: text("annotationid"),
                 subject: text("subject"),
                 text: text("notetext"),
                 created_on: Timestamp::parse_iso(&note.field("createdon")?.text()?).ok()?,
@@ -400,7 +401,8 @@ impl NoteTarget {
     }
 }
 
-/// Finds a note carrying `marker` on `target` (at most one id is asked for).
+/// Finds the note of request `marker` on `target`: by its id, or by the marker in the subject
+/// of a note written before the id named the request (at most one id is asked for).
 pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest {
     ApiRequest::get(
         &Query::new("annotations")
@@ -540,7 +542,7 @@ mod tests {
             paths[2],
             format!(
                 "annotations?$filter=_objectid_value%20eq%20{CONTACT}\
-                 &$select=subject,notetext,createdon&$orderby=createdon%20desc&$top=50"
+                 &$select=annotationid,subject,notetext,createdon&$orderby=createdon%20desc&$top=50"
             )
         );
         assert_eq!(
@@ -730,8 +732,10 @@ mod tests {
         assert_eq!(
             lookup.path,
             format!(
-                "annotations?$filter=_objectid_value%20eq%20{CONTACT}%20and%20contains(subject,\
-                 '(rsub:{RECORD}:1795701780000)')&$select=annotationid&$top=1"
+                "annotations?$filter=_objectid_value%20eq%20{CONTACT}%20and%20(annotationid%20eq%20\
+                 {}%20or%20contains(subject,'(rsub:{RECORD}:1795701780000)'))\
+                 &$select=annotationid&$top=1",
+                marker.note_id()
             )
         );
         assert!(read_note_found(&ok(r#"{"value":[{"annotationid":"a"}]}"#)).unwrap());

@@ -364,9 +364,9 @@ mod tests {
         assert!(verdict.blocks_request());
         assert_eq!(
             verdict.message().render_english(),
-            "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
-             manual resubscribe on Dynamics CRM 2015. Upgrade the connector; until then \
-             resubscribe requests cannot be saved."
+            "Upgrade the connector: the installed version 7.0.1.129 is older than 7.0.1.721, the \
+             minimum for manual resubscribe on Dynamics CRM 2015, so resubscribe requests cannot \
+             be saved until then."
         );
     }
 

@@ -1,6 +1,6 @@
 //! The contact's resubscription history, read back from notes: our audit notes (written by
-//! [`super::note::ResubscribeNote::compose`], identified by their [`RequestMarker`]) give each
-//! request and its evidence; the connector's notes after a request give its outcome.
+//! [`super::note::ResubscribeNote::compose`], recognised by [`RequestKey::of`], including notes
+//! in the earlier layout with the marker in the subject) give each request and its evidence; the connector's notes after a request give its outcome.
 //! Owns the reading only; fetching the notes is the edge's job.
 //!
 //! Decisions **(assumed)**:
@@ -17,7 +17,7 @@ use super::eligibility::SuppressionReason;
 use super::evidence::Channel;
 use super::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns, NoteFact};
 use super::messages::english;
-use super::note::{normalize_guid, RequestMarker};
+use super::note::{self as audit, normalize_guid, RequestKey, RequestMarker};
 use super::text::{self, bounded};
 use super::time::Timestamp;
 
@@ -38,7 +38,7 @@ const REASON: &str = "Suppression reason: ";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// Which request (suppression record and request time).
-    pub marker: RequestMarker,
+    pub key: RequestKey,
     /// When the note was created.
     pub noted_on: Timestamp,
     /// Who asked (empty when the note does not say).
@@ -86,20 +86,70 @@ fn channel_of(label: &str) -> Option<Channel> {
 impl RecordedRequest {
     /// Reads one of our audit notes back; `None` for any other note.
     pub fn from_note(note: &NoteFact) -> Option<RecordedRequest> {
-        let marker = RequestMarker::find_in(&note.subject)?;
+        let key = RequestKey::of(note)?;
+        if RequestMarker::find_in(&note.subject).is_some() {
+            Some(Self::from_labelled_lines(note, key))
+        } else {
+            Some(Self::from_sentences(note, key))
+        }
+    }
+
+    /// A note in the current layout: sentences with the user's words in fixed places
+    /// ([`super::note::ResubscribeNote::compose`]); the details come last, after the first blank
+    /// line, so nothing typed there is read as anything else.
+    fn from_sentences(note: &NoteFact, key: RequestKey) -> RecordedRequest {
+        let lead = ["\n\n", audit::DETAILS_LEAD].concat();
+        let text = note.text.as_str();
+        let (head, details) = text::split_once(text, &lead).unwrap_or((text, ""));
+        let mut lines = head.lines();
+        let asked = lines.next().unwrap_or_default();
+        let (rest, email) = asked
+            .strip_suffix('.')
+            .and_then(|a| text::rsplit_once(a, audit::TO_RECEIVE))
+            .unwrap_or_default();
+        let (rest, when) = text::rsplit_once(rest, audit::ON).unwrap_or_default();
+        let (who, how) = text::rsplit_once(rest, audit::ASKED).unwrap_or_default();
+        let channel = Channel::ALL
+            .into_iter()
+            .find(|c| audit::channel_phrase(*c) == how);
+        let reason = lines
+            .next()
+            .and_then(|l| l.strip_prefix(audit::REASON_OPEN))
+            .and_then(|l| l.strip_suffix(audit::REASON_CLOSE))
+            .filter(|r| !r.is_empty());
+        let recorded = lines.next().unwrap_or_default();
+        let recorded_by = text::rsplit_once(recorded, audit::RECORDED_BY_ID)
+            .map(|(_, id)| id.strip_suffix('.').unwrap_or(id))
+            .or_else(|| text::rsplit_once(recorded, audit::RECORDED).map(|(name, _)| name))
+            .unwrap_or_default();
+        RecordedRequest {
+            noted_on: note.created_on,
+            who: bounded(who, MAX_NAME),
+            channel,
+            channel_text: bounded(channel.map_or(how, |c| english(c.label_key())), MAX_NAME),
+            asked_at: Timestamp::parse_display_utc(when),
+            details: bounded(details.trim(), MAX_DETAILS),
+            recorded_by: bounded(recorded_by, MAX_NAME),
+            email: bounded(email, MAX_NAME),
+            reason: reason.map(SuppressionReason::parse),
+            key,
+        }
+    }
+
+    /// A note in the earlier layout: one labelled line per fact, the marker in the subject.
+    fn from_labelled_lines(note: &NoteFact, key: RequestKey) -> RecordedRequest {
         let text = note.text.as_str();
         // The tail is fixed; details typed by the user may hold anything, even "Recorded by:".
         // `get` instead of indexing: the cuts are at found text, so they always succeed, and
         // the module keeps no string-slicing panic path.
-        let (head, tail) = match text::rfind(text, RECORDED_BY) {
-            Some(at) => (text.get(..at)?, text.get(at + 1..)?),
-            None => (text, ""),
-        };
+        let (head, tail) = text::rfind(text, RECORDED_BY)
+            .and_then(|at| Some((text.get(..at)?, text.get(at + 1..)?)))
+            .unwrap_or((text, ""));
         let details = text::find(head, DETAILS)
             .and_then(|at| head.get(at + DETAILS.len()..))
             .unwrap_or_default();
         let channel_text = line_value(head, CHANNEL).unwrap_or_default();
-        Some(RecordedRequest {
+        RecordedRequest {
             noted_on: note.created_on,
             who: bounded(line_value(head, WHO).unwrap_or_default(), MAX_NAME),
             channel: channel_of(channel_text),
@@ -113,8 +163,8 @@ impl RecordedRequest {
             reason: line_value(tail, REASON)
                 .filter(|r| !r.is_empty())
                 .map(SuppressionReason::parse),
-            marker,
-        })
+            key,
+        }
     }
 }
 
@@ -125,18 +175,18 @@ pub fn request_for(
     suppression_id: &str,
     requested_at: Option<Timestamp>,
 ) -> Option<RecordedRequest> {
-    let record = normalize_guid(suppression_id)?;
+    normalize_guid(suppression_id)?;
     let mut ours: Vec<RecordedRequest> = notes
         .iter()
         .filter_map(RecordedRequest::from_note)
-        .filter(|r| r.marker.suppression_id == record)
+        .filter(|r| r.key.is_for(suppression_id))
         .collect();
-    sort_by_key(&mut ours, |r| r.marker.requested_at);
+    sort_by_key(&mut ours, |r| r.key.requested_at);
     let second = |t: Timestamp| t.millis().div_euclid(1000);
     match requested_at {
         Some(at) => ours
             .iter()
-            .rfind(|r| second(r.marker.requested_at) == second(at))
+            .rfind(|r| second(r.key.requested_at) == second(at))
             .cloned(),
         None => ours.pop(),
     }
@@ -150,13 +200,13 @@ pub fn latest_request(
     suppression_id: &str,
     until: Option<Timestamp>,
 ) -> Option<RecordedRequest> {
-    let record = normalize_guid(suppression_id)?;
+    normalize_guid(suppression_id)?;
     notes
         .iter()
         .filter_map(RecordedRequest::from_note)
-        .filter(|r| r.marker.suppression_id == record)
-        .filter(|r| until.is_none_or(|end| r.marker.requested_at <= end))
-        .max_by_key(|r| r.marker.requested_at)
+        .filter(|r| r.key.is_for(suppression_id))
+        .filter(|r| until.is_none_or(|end| r.key.requested_at <= end))
+        .max_by_key(|r| r.key.requested_at)
 }
 
 /// What became of a request, as far as the notes tell.
@@ -255,14 +305,14 @@ pub fn history(notes: &[NoteFact], patterns: &LifecyclePatterns) -> Vec<HistoryE
     let mut sorted: Vec<&NoteFact> = notes.iter().collect();
     sort_by_key(&mut sorted, |n| n.created_on);
     for request in sorted.iter().filter_map(|n| RecordedRequest::from_note(n)) {
-        if !requests.iter().any(|r| r.marker == request.marker) {
+        if !requests.iter().any(|r| r.key == request.key) {
             requests.push(request);
         }
     }
-    sort_by_key(&mut requests, |r| r.marker.requested_at);
+    sort_by_key(&mut requests, |r| r.key.requested_at);
 
     let mut entries = Vec::with_capacity(requests.len() + 1);
-    let first_request = requests.first().map(|r| r.marker.requested_at);
+    let first_request = requests.first().map(|r| r.key.requested_at);
     // Connector activity before the first recorded request (or with none at all).
     let unrecorded = notes
         .iter()
@@ -293,8 +343,8 @@ pub fn history(notes: &[NoteFact], patterns: &LifecyclePatterns) -> Vec<HistoryE
         });
     }
     for (index, request) in requests.iter().enumerate() {
-        let since = request.marker.requested_at;
-        let until = requests.get(index + 1).map(|next| next.marker.requested_at);
+        let since = request.key.requested_at;
+        let until = requests.get(index + 1).map(|next| next.key.requested_at);
         let reason = request
             .reason
             .clone()
@@ -347,15 +397,12 @@ pub(crate) mod tests {
             &SuppressionReason::Unsubscribed,
             &marker,
         );
-        NoteFact {
-            subject: note.subject,
-            text: note.text,
-            created_on: at(hours),
-        }
+        note.as_fact()
     }
 
     fn connector(subject: &str, hours: i64) -> NoteFact {
         NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -366,7 +413,9 @@ pub(crate) mod tests {
     fn reads_the_evidence_back_from_our_audit_note() {
         let note = audit_note(0, "Called the service desk.\nTicket CAS-01234.");
         let request = RecordedRequest::from_note(&note).unwrap();
-        assert_eq!(request.marker, RequestMarker::new(RECORD, NOW).unwrap());
+        assert_eq!(request.key.requested_at, NOW);
+        assert!(request.key.is_for(RECORD));
+        assert!(!request.key.is_for("8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5f"));
         assert_eq!(request.who, "Jane Doe");
         assert_eq!(request.channel, Some(Channel::Phone));
         assert_eq!(
@@ -384,8 +433,50 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn reads_a_note_in_the_earlier_layout_with_the_marker_in_its_subject() {
+        let note = NoteFact {
+            id: "0d7e3a52-6b8f-4c1e-9f20-3a4b5c6d7e8f".into(),
+            subject: format!(
+                "Resubscribe request: jane.doe@example.com {}",
+                RequestMarker::new(RECORD, NOW).unwrap()
+            ),
+            text: "Resubscribe requested on the contact's explicit request.\n\
+                   Who asked: Jane Doe\n\
+                   Channel: Phone\n\
+                   When they asked: 2026-11-26T13:33:00Z\n\
+                   Details / reference: Ticket CAS-01234.\n\
+                   Recorded by: Sam Agent (0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c)\n\
+                   Email address: jane.doe@example.com\n\
+                   Suppression reason: Unsubscribed\n\
+                   Requested at: 2026-11-26T14:03:00Z"
+                .into(),
+            created_on: NOW,
+        };
+        let request = RecordedRequest::from_note(&note).unwrap();
+        assert_eq!(request.key.requested_at, NOW);
+        assert!(request.key.is_for(RECORD));
+        assert_eq!(request.who, "Jane Doe");
+        assert_eq!(request.channel, Some(Channel::Phone));
+        assert_eq!(
+            request.asked_at,
+            Some(Timestamp(NOW.millis() - 30 * 60_000))
+        );
+        assert_eq!(request.details, "Ticket CAS-01234.");
+        assert_eq!(request.recorded_by, "Sam Agent");
+        assert_eq!(request.email, "jane.doe@example.com");
+        assert_eq!(request.reason, Some(SuppressionReason::Unsubscribed));
+        assert_eq!(
+            request_for(&[note], RECORD, Some(NOW))
+                .map(|r| r.who)
+                .as_deref(),
+            Some("Jane Doe")
+        );
+    }
+
+    #[test]
     fn details_that_mimic_the_note_layout_stay_details() {
-        let sneaky = "Asked again.\nRecorded by: Mallory\nChannel: Letter <b>bold</b>";
+        let sneaky = "Asked again.\nRecorded by: Mallory\nChannel: Letter <b>bold</b>\n\n\
+                      Details: x\nMallory recorded the request on 2026-01-01 00:00 UTC.";
         let request = RecordedRequest::from_note(&audit_note(0, sneaky)).unwrap();
         assert_eq!(request.details, sneaky);
         assert_eq!(request.recorded_by, "Sam Agent");
@@ -399,6 +490,7 @@ pub(crate) mod tests {
             None
         );
         let unknown_layout = NoteFact {
+            id: String::new(),
             subject: format!("Something {}", RequestMarker::new(RECORD, NOW).unwrap()),
             text: "free text".into(),
             created_on: NOW,

@@ -13,8 +13,8 @@
 //!   [`LifecyclePatterns`] (case-insensitive substrings of subject or text). A note matching
 //!   several kinds counts as failed before resubscribed before confirmation sent.
 //! - Only notes created on or after the request date count; without a request date no note
-//!   counts (it could belong to an earlier request). Our own audit notes (carrying a
-//!   [`RequestMarker`]) never count.
+//!   counts (it could belong to an earlier request). Our own audit notes (recognised by
+//!   [`RequestKey::of`]) never count.
 //! - An inactive suppression record means the address left the list: resubscribed (by the
 //!   contact through a signup form when no request was made), unless a failure note is the
 //!   latest outcome. Between a failure and a resubscribed note, the later one wins.
@@ -27,7 +27,7 @@ use crate::prelude::*;
 
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
-use super::note::RequestMarker;
+use super::note::RequestKey;
 pub use super::note_fact::NoteFact;
 use super::text::{self, bounded, fold_case};
 use super::time::Timestamp;
@@ -204,6 +204,18 @@ impl StepKind {
             StepKind::Failed => MessageKey::StepFailed,
         }
     }
+
+    /// The key of the step's label while it is still to come: what is to be done, not a past
+    /// tense ("Send the confirmation email"); the request and a failure are only ever shown
+    /// done.
+    pub fn todo_key(self) -> MessageKey {
+        match self {
+            StepKind::ConfirmationSent => MessageKey::StepToSendConfirmation,
+            StepKind::Resubscribed => MessageKey::StepToResubscribe,
+            StepKind::BulkRestrictionLifted => MessageKey::StepToLiftBulkRestriction,
+            StepKind::Requested | StepKind::Failed => self.label_key(),
+        }
+    }
 }
 
 impl Actor {
@@ -213,6 +225,15 @@ impl Actor {
             Actor::User => MessageKey::ActorUser,
             Actor::ConnectorSync => MessageKey::ActorConnectorSync,
             Actor::Contact => MessageKey::ActorContact,
+        }
+    }
+
+    /// The key of "Waiting for …" while the process waits for this actor.
+    pub fn waiting_key(self) -> MessageKey {
+        match self {
+            Actor::User => MessageKey::PanelWaitingUser,
+            Actor::ConnectorSync => MessageKey::PanelWaitingSync,
+            Actor::Contact => MessageKey::PanelWaitingContact,
         }
     }
 }
@@ -232,7 +253,7 @@ fn matches_any(haystack: &str, patterns: &[String]) -> bool {
 }
 
 fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
-    if RequestMarker::find_in(&note.subject).is_some() {
+    if RequestKey::of(note).is_some() {
         return None;
     }
     let haystack = fold_case(&[note.subject.as_str(), "\n", &note.text].concat());
@@ -259,8 +280,8 @@ fn request_start(facts: &LifecycleFacts) -> Option<Timestamp> {
     let recorded = facts
         .notes
         .iter()
-        .filter_map(|note| RequestMarker::find_in(&note.subject))
-        .map(|marker| marker.requested_at)
+        .filter_map(RequestKey::of)
+        .map(|key| key.requested_at)
         .filter(|at| *at <= date)
         .max();
     Some(recorded.unwrap_or(date))
@@ -595,6 +616,7 @@ mod tests {
 
     fn note(subject: &str, hours: i64) -> NoteFact {
         NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -867,7 +889,11 @@ mod tests {
     fn the_confirmation_email_date_survives_the_connector_moving_the_request_date() {
         // Our audit note records the request at REQUESTED; the connector later moved the
         // record's request date to the confirmation (hour 5).
-        let marker = RequestMarker::new("7d4c0f0e-1b2a-4f3e-9a10-00000000a001", REQUESTED).unwrap();
+        let marker = crate::domain::note::RequestMarker::new(
+            "7d4c0f0e-1b2a-4f3e-9a10-00000000a001",
+            REQUESTED,
+        )
+        .unwrap();
         let facts = LifecycleFacts {
             request_date: Some(at(5)),
             suppression_active: false,
@@ -888,6 +914,49 @@ mod tests {
             } => {
                 assert_eq!(email_sent_on, Some(at(1)));
                 assert_eq!(confirmed_on, Some(at(5)));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn our_note_recognised_by_its_id_gives_the_request_time_and_never_counts_as_progress() {
+        use crate::domain::evidence::tests::phone_call;
+        let marker = crate::domain::note::RequestMarker::new(
+            "7d4c0f0e-1b2a-4f3e-9a10-00000000a001",
+            REQUESTED,
+        )
+        .unwrap();
+        let mut evidence = phone_call();
+        evidence.details = "Resubscribed? Confirmation email sent? Failed before.".into();
+        let ours = crate::domain::note::ResubscribeNote::compose(
+            &evidence,
+            &crate::domain::email::EmailAddress::parse("a@b.com").unwrap(),
+            &SuppressionReason::Unsubscribed,
+            &marker,
+        )
+        .as_fact();
+        let waiting = requested(SuppressionReason::Unsubscribed, vec![ours.clone()]);
+        assert!(
+            matches!(state(&waiting), Lifecycle::AwaitingSync { .. }),
+            "{:?}",
+            state(&waiting)
+        );
+        let moved = LifecycleFacts {
+            request_date: Some(at(5)),
+            suppression_active: false,
+            ..requested(
+                SuppressionReason::Unsubscribed,
+                vec![
+                    ours,
+                    note("Resubscription confirmation email sent", 1),
+                    note("Resubscribed", 5),
+                ],
+            )
+        };
+        match state(&moved) {
+            Lifecycle::Resubscribed { email_sent_on, .. } => {
+                assert_eq!(email_sent_on, Some(at(1)));
             }
             other => panic!("{other:?}"),
         }
@@ -954,6 +1023,7 @@ mod tests {
         let facts = requested(
             SuppressionReason::Unsubscribed,
             vec![NoteFact {
+                id: String::new(),
                 subject: String::new(),
                 text: "Status: DOUBLE OPT-IN MAIL VERSENDET".into(),
                 created_on: at(1),

@@ -107,6 +107,7 @@ fn produced_messages() -> Vec<Message> {
     }
 
     let note = |subject: &str| NoteFact {
+        id: String::new(),
         subject: subject.into(),
         text: String::new(),
         created_on: Timestamp(NOW.0 + 1),
@@ -160,6 +161,7 @@ fn produced_messages() -> Vec<Message> {
         all.push(lifecycle.message());
         for step in lifecycle.steps() {
             all.push(Message::new(step.kind.label_key()));
+            all.push(Message::new(step.kind.todo_key()));
             all.push(Message::new(step.by.label_key()));
         }
         lifecycles.push(lifecycle);

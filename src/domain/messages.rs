@@ -81,8 +81,8 @@ message_table! {
 
     // Connector compatibility.
     CompatOk = "compat.ok" => "Connector {found} meets the minimum version {required} for {line}.";
-    CompatTooOld = "compat.tooOld" => "The installed connector version {found} is older than {required}, the minimum for manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests cannot be saved.";
-    CompatLineMismatch = "compat.lineMismatch" => "The installed connector version {found} is made for a different Dynamics release than this organization ({line}). Install the connector made for {line}, version {required} or later; until then resubscribe requests cannot be saved.";
+    CompatTooOld = "compat.tooOld" => "Upgrade the connector: the installed version {found} is older than {required}, the minimum for manual resubscribe on {line}, so resubscribe requests cannot be saved until then.";
+    CompatLineMismatch = "compat.lineMismatch" => "Install the connector made for {line}, version {required} or later: the installed version {found} is made for a different Dynamics release than this organization, so resubscribe requests cannot be saved until then.";
     CompatNotInstalled = "compat.notInstalled" => "The email-marketing connector is not installed in this organization, so resubscribe requests cannot be processed. {line} needs connector {required} or later.";
     CompatUnknownUnreadable = "compat.unknown.unreadable" => "Could not verify the connector version ({detail}). The request can be saved, but ask an administrator to check that the connector is installed and up to date.";
     CompatUnknownOrgVersion = "compat.unknown.orgVersion" => "Could not verify the connector version: the Dynamics version “{value}” could not be read. {problem}";
@@ -117,7 +117,7 @@ message_table! {
     EvidenceDetailsTooLong = "evidence.detailsTooLong" => "The details are {length} characters long; the maximum is {max}.";
     EvidenceRequestedInFuture = "evidence.requestedInFuture" => "The time the contact asked ({date}) is in the future.";
     EvidenceRequestedBeforeSuppression = "evidence.requestedBeforeSuppression" => "The contact's request ({date}) is earlier than the suppression ({suppressedOn}); only a request made after the address was suppressed counts.";
-    EvidenceMissingRecorder = "evidence.missingRecorder" => "The Dynamics user recording the request is not known; reload the form and try again.";
+    EvidenceMissingRecorder = "evidence.missingRecorder" => "Reload the form and try again: the Dynamics user recording the request is not known.";
 
     // Channels the contact used.
     ChannelPhone = "channel.phone" => "Phone";
@@ -141,6 +141,9 @@ message_table! {
     StepResubscribed = "lifecycle.step.resubscribed" => "Resubscribed";
     StepBulkRestrictionLifted = "lifecycle.step.bulkRestrictionLifted" => "Bulk email restriction lifted";
     StepFailed = "lifecycle.step.failed" => "Resubscription failed";
+    StepToSendConfirmation = "lifecycle.step.todo.confirmationSent" => "Send the confirmation email";
+    StepToResubscribe = "lifecycle.step.todo.resubscribed" => "Resubscribe the address";
+    StepToLiftBulkRestriction = "lifecycle.step.todo.bulkRestrictionLifted" => "Lift the bulk email restriction";
     ActorUser = "lifecycle.actor.user" => "a Dynamics user";
     ActorConnectorSync = "lifecycle.actor.connectorSync" => "the connector sync";
     ActorContact = "lifecycle.actor.contact" => "the contact";
@@ -149,16 +152,16 @@ message_table! {
     // Save check.
     SaveRefusedNotSaved = "save.refused.notSaved" => "Save the suppression record first, then tick Request Resubscribe.";
     SaveRefusedReadOnly = "save.refused.readOnly" => "This record is read-only, so a resubscribe request cannot be saved.";
-    SaveRefusedBulkEdit = "save.refused.bulkEdit" => "Resubscribe requests cannot be made in bulk edit; open one suppression record at a time.";
-    SaveRefusedUnsupportedForm = "save.refused.unsupportedForm" => "Resubscribe requests cannot be made in this kind of form (form type {code}); open the saved suppression record.";
-    SaveRefusedNoPrivilege = "save.refused.noPrivilege" => "You do not have permission to change this suppression record; ask an administrator for a role that can edit email suppressions.";
+    SaveRefusedBulkEdit = "save.refused.bulkEdit" => "Open one suppression record at a time: resubscribe requests cannot be made in bulk edit.";
+    SaveRefusedUnsupportedForm = "save.refused.unsupportedForm" => "Open the saved suppression record: resubscribe requests cannot be made in this kind of form (form type {code}).";
+    SaveRefusedNoPrivilege = "save.refused.noPrivilege" => "Ask an administrator for a role that can edit email suppressions: you do not have permission to change this suppression record.";
     SaveRefusedEmailMissing = "save.refused.emailMissing" => "The suppression record has no email address.";
     SaveRefusedReasonMissing = "save.refused.reasonMissing" => "The suppression reason is empty, so it is not known whether this address can be resubscribed.";
     SaveRefusedPendingRequest = "save.refused.pendingRequest" => "A resubscribe request from {date} is still waiting for the next sync; a second request is not allowed.";
-    SaveRefusedConfirmationPending = "save.refused.confirmationPending" => "A confirmation email for the request of {date} was sent on {sentOn}; wait for the contact to confirm before asking again.";
-    SaveRefusedUnverified = "save.refused.unverified" => "Whether a resubscribe request is already pending could not be read, so a new one cannot be saved now. Refresh the form and try again.";
+    SaveRefusedConfirmationPending = "save.refused.confirmationPending" => "Wait for the contact to confirm before asking again: a confirmation email for the request of {date} was sent on {sentOn}.";
+    SaveRefusedUnverified = "save.refused.unverified" => "Refresh the form and try again: whether a resubscribe request is already pending could not be read, so a new one cannot be saved now.";
     SaveRefusedEvidenceMissing = "save.refused.evidenceMissing" => "Record who asked to be resubscribed, how and when, before saving.";
-    SaveRefusedAutoSave = "save.refused.autoSave" => "Autosave cannot submit a resubscribe request. Record the contact's request, then save.";
+    SaveRefusedAutoSave = "save.refused.autoSave" => "Record the contact's request, then save the record yourself: autosave does not submit a resubscribe request.";
     SaveWarningRequestWithdrawn = "save.warning.requestWithdrawn" => "Unticking Request Resubscribe withdraws the request of {date}; no confirmation email will be sent.";
     SaveWarningConfirmationAlreadySent = "save.warning.confirmationAlreadySent" => "The confirmation email was already sent on {date}; unticking does not recall it, and the contact can still confirm.";
     // Configuration of the form (admin-facing).
@@ -169,21 +172,21 @@ message_table! {
     // The plugin on the form (produced by the edge, not the domain).
     PluginNoClientApi = "plugin.noClientApi" => "Resubscribe checks are off: this page does not provide the Dynamics Client API ({detail}).";
     PluginNoWebApi = "plugin.noWebApi" => "Resubscribe checks need Dynamics CRM 2016 or later: this organization runs {version}, which has no Web API.";
-    PluginUnavailable = "plugin.unavailable" => "Resubscription is not available in this organization at the moment. Ask your administrator.";
+    PluginUnavailable = "plugin.unavailable" => "Ask your administrator: resubscription is not available in this organization at the moment.";
     PluginEntitySetWrong = "plugin.entitySetWrong" => "Resubscribe checks cannot read this record through the Web API as “{set}”. An administrator can set \"entitySet\" in the handler parameter.";
     PluginLoadFailed = "plugin.loadFailed" => "Could not read where this resubscription stands: {problem}";
     PluginChecking = "plugin.checking" => "Checking the resubscription rules; the save continues in a moment.";
     PluginBusy = "plugin.busy" => "The previous request is still being recorded; wait until it is done before making another.";
-    PluginEvidenceRecorded = "plugin.evidenceRecorded" => "Request of {date} by {channel} noted. {next} Save to submit it.";
+    PluginEvidenceRecorded = "plugin.evidenceRecorded" => "Save the record to submit the request of {date} ({channel}). {next}";
     PluginDialogFailed = "plugin.dialogFailed" => "The request form could not be opened ({detail}), so Request Resubscribe was unticked.";
-    PluginPopupBlocked = "plugin.popupBlocked" => "The request form opens in a new window, and the browser blocked it, so Request Resubscribe was unticked. Allow pop-ups for {site}, then tick it again.";
+    PluginPopupBlocked = "plugin.popupBlocked" => "Allow pop-ups for {site}, then tick Request Resubscribe again: the request form opens in a new window and the browser blocked it, so the box was unticked.";
     PluginNoteWriting = "plugin.noteWriting" => "Recording the request in the contact's notes…";
     PluginNoteWritingRecord = "plugin.noteWritingRecord" => "Recording the request in a note on this suppression record (no contact is linked)…";
     PluginNoteWrittenContact = "plugin.noteWrittenContact" => "The request is recorded in a note on {name}.";
     PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
-    PluginNoteNotRecorded = "plugin.noteNotRecorded" => "The contact's request could not be recorded in a note, so the resubscribe request was not saved: {problem} Save again to try again.";
-    PluginConflict = "plugin.conflict" => "Someone else changed this record while you were editing it, so your changes were not saved. {what}Refresh the form to see the current values.";
-    PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}. ";
+    PluginNoteNotRecorded = "plugin.noteNotRecorded" => "Save again to try again: the contact's request could not be recorded in a note, so the resubscribe request was not saved. {problem}";
+    PluginConflict = "plugin.conflict" => "Refresh the form to see the current values: someone else changed this record while you were editing it, so your changes were not saved. {what}";
+    PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}.";
     PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";
     PluginModuleFailed = "plugin.moduleFailed" => "The resubscription checks could not start ({detail}).";
     PluginRequestRefusedWithoutChecks = "plugin.requestRefusedWithoutChecks" => "A resubscribe request cannot be saved while the checks are not running. Other changes save normally.";
@@ -191,11 +194,11 @@ message_table! {
 
     // Web API failures, in the user's words (the server's text is kept as details).
     ApiBadRequest = "api.badRequest" => "Dynamics refused the request as malformed (details: {detail}).";
-    ApiUnauthorized = "api.unauthorized" => "Your Dynamics session has expired; reload the page and sign in again.";
+    ApiUnauthorized = "api.unauthorized" => "Reload the page and sign in again: your Dynamics session has expired.";
     ApiForbidden = "api.forbidden" => "You do not have the permission this needs (details: {detail}).";
     ApiNotFound = "api.notFound" => "The record was not found; it may have been deleted (details: {detail}).";
     ApiConflict = "api.conflict" => "The record was changed by someone else in the meantime.";
-    ApiThrottled = "api.throttled" => "Dynamics is busy (too many requests right now); try again in a minute.";
+    ApiThrottled = "api.throttled" => "Try again in a minute: Dynamics is busy (too many requests right now).";
     ApiServer = "api.server" => "Dynamics could not process the request right now (details: {detail}).";
     ApiNetwork = "api.network" => "The connection to Dynamics failed (details: {detail}).";
     ApiUnexpected = "api.unexpected" => "Dynamics gave an answer this form cannot read (details: {detail}).";
@@ -220,23 +223,25 @@ message_table! {
     EvidenceErrorRequestedAt = "evidence.error.requestedAt" => "Enter the date and time the contact asked.";
     EvidenceErrorStorage = "evidence.error.storage" => "The request could not be handed back to the form (the browser refused to store it). Check that the browser allows site data, then try again.";
     EvidenceInvalidOpen = "evidence.invalidOpen" => "This dialog opens from the Request Resubscribe box on an Email Suppression record.";
-    EvidenceDoneSaved = "evidence.doneSaved" => "The request is ready. Close this dialog, then save to submit it.";
-    EvidenceDoneCancelled = "evidence.doneCancelled" => "Nothing was recorded. Close this dialog to go back to the form.";
+    EvidenceDoneSaved = "evidence.doneSaved" => "Close this dialog, then save the record to submit the request.";
+    EvidenceDoneCancelled = "evidence.doneCancelled" => "Close this dialog to go back to the form: nothing was recorded.";
 
     SaveWarningPreviousFailed = "save.warning.previousFailed" => "The previous resubscription failed on {date} ({why}). Only request again if the contact asked again.";
 
     // The status panel on the form (rendered by the edge, `crate::ui`).
     PanelTitle = "panel.title" => "Resubscription status";
-    PanelUnread = "panel.unread" => "Where this resubscription stands could not be read. Refresh the form to try again.";
+    PanelLoading = "panel.loading" => "Reading the record…";
+    PanelUnread = "panel.unread" => "Refresh the form to try again: where this resubscription stands could not be read.";
     PanelTimeline = "panel.timeline" => "Progress";
     PanelStateDone = "panel.state.done" => "Done";
-    PanelStateCurrent = "panel.state.current" => "In progress";
     PanelStatePending = "panel.state.pending" => "Not yet";
     PanelStateFailed = "panel.state.failed" => "Failed";
     PanelStepBy = "panel.step.by" => "By {actor}";
-    PanelStepWaitingFor = "panel.step.waitingFor" => "Waiting for {actor}";
-    PanelStepNoDate = "panel.step.noDate" => "Date not recorded";
+    PanelWaitingUser = "panel.waiting.user" => "Waiting for a Dynamics user";
+    PanelWaitingSync = "panel.waiting.sync" => "Waiting for the next sync";
+    PanelWaitingContact = "panel.waiting.contact" => "Waiting for the contact to confirm";
     PanelEvidenceTitle = "panel.evidence.title" => "The contact's request";
+    PanelEvidenceOpen = "panel.evidence.open" => "Details of the request";
     PanelEvidenceWho = "panel.evidence.who" => "Who asked";
     PanelEvidenceChannel = "panel.evidence.channel" => "Channel";
     PanelEvidenceWhen = "panel.evidence.when" => "When they asked";
@@ -247,7 +252,7 @@ message_table! {
     PanelEvidenceNotGiven = "panel.evidence.notGiven" => "Not recorded";
     PanelEvidenceMissing = "panel.evidence.missing" => "No note recording the contact's request was found for this request.";
     PanelCompatLabel = "panel.compat.label" => "Connector";
-    PanelCompatOk = "panel.compat.ok" => "Version {found}, ready for resubscribe requests";
+    PanelCompatOk = "panel.compat.ok" => "Ready for resubscribe requests";
     PanelCompatBlocked = "panel.compat.blocked" => "Not ready for resubscribe requests; an administrator needs to install or update it";
     PanelCompatUnknown = "panel.compat.unknown" => "Version could not be checked";
     PanelConsentTitle = "panel.consent.title" => "The contact's email preferences";
@@ -258,10 +263,12 @@ message_table! {
     PanelConsentUnknown = "panel.consent.unknown" => "Could not be read";
     PanelConsentNoContact = "panel.consent.noContact" => "No contact is linked to this suppression.";
     PanelHistoryTitle = "panel.history.title" => "Resubscription history";
+    PanelHistoryLoading = "panel.history.loading" => "Reading the contact's notes…";
+    PanelHistorySummaryOne = "panel.history.summaryOne" => "This contact's notes record one resubscription.";
     PanelHistoryEmpty = "panel.history.empty" => "No resubscribe requests are recorded in this contact's notes.";
-    PanelHistorySummary = "panel.history.summary" => "Resubscribe requests and connector activity found in this contact's notes: {count}.";
+    PanelHistorySummary = "panel.history.summary" => "This contact's notes record {count} resubscriptions, newest first.";
     PanelHistoryRequest = "panel.history.request" => "Request of {date}";
-    PanelHistoryUnrecorded = "panel.history.unrecorded" => "Connector activity from {date}, not recorded with this form";
+    PanelHistoryUnrecorded = "panel.history.unrecorded" => "Resubscription of {date}, not requested through this form";
     PanelHistoryOutcome = "panel.history.outcome" => "Outcome";
     PanelHistoryLoadFailed = "panel.history.loadFailed" => "The contact's notes could not be read: {problem}";
     PanelOutcomeNone = "panel.outcome.none" => "No connector note yet";
@@ -596,9 +603,9 @@ pub(crate) mod tests {
             .with("required", "7.0.1.721");
         assert_eq!(
             message.render_english(),
-            "The installed connector version 7.0.1.129 is older than 7.0.1.721, the minimum for \
-             manual resubscribe on {line}. Upgrade the connector; until then resubscribe requests \
-             cannot be saved."
+            "Upgrade the connector: the installed version 7.0.1.129 is older than 7.0.1.721, the \
+             minimum for manual resubscribe on {line}, so resubscribe requests cannot be saved \
+             until then."
         );
     }
 

@@ -8,6 +8,8 @@ use super::time::Timestamp;
 /// A note on the contact, as read from `annotation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteFact {
+    /// `annotationid` (empty when not read).
+    pub id: String,
     /// `subject` (empty when null).
     pub subject: String,
     /// `notetext` (empty when null).

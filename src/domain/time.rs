@@ -155,6 +155,12 @@ impl Timestamp {
         out
     }
 
+    /// Reads back [`Timestamp::to_display_utc`]'s form (`2026-11-26 14:03 UTC`).
+    pub fn parse_display_utc(text: &str) -> Option<Timestamp> {
+        let (date, time) = text.trim().strip_suffix(" UTC")?.split_once(' ')?;
+        Timestamp::parse_iso(&[date, "T", time, ":00Z"].concat()).ok()
+    }
+
     /// Short readable UTC form for messages: `2026-11-26 14:03 UTC`.
     pub fn to_display_utc(self) -> String {
         let (year, month, day, hour, minute, _, _) = self.civil();

@@ -4,6 +4,7 @@
 //! these texts into the page.
 
 use crate::domain::compatibility::Compatibility;
+use crate::domain::eligibility::Eligibility;
 use crate::domain::history::{HistoryEntry, Outcome, RecordedRequest};
 use crate::domain::lifecycle::{Actor, Lifecycle, Step, StepKind};
 use crate::domain::messages::{Message, MessageKey};
@@ -67,19 +68,21 @@ impl ItemState {
 /// One step of the timeline, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineItem {
+    /// "Confirmation email sent" once done, "Send the confirmation email" before.
+    pub label: String,
     /// Which step.
     pub kind: StepKind,
-    /// "Confirmation email sent".
-    pub label: String,
-    /// The status word ("Done", "In progress", "Not yet", "Failed").
+    /// "Done", "Waiting for the next sync", "Not yet", "Failed".
     pub status: String,
-    /// The date, for a step that happened ("Date not recorded" when unknown).
+    /// The date, for a step that happened on a known date (no line otherwise).
     pub date: Option<String>,
-    /// "By the connector sync", "Waiting for the contact".
+    /// "By the connector sync"; empty for the step being waited for (its status says for
+    /// whom).
     pub actor: String,
     /// Where it stands.
     pub state: ItemState,
-    /// Whether this is the step the process is at (`aria-current="step"`).
+    /// Whether this is the step the process waits at (`aria-current="step"`); no step once
+    /// the last one is done.
     pub current: bool,
 }
 
@@ -149,8 +152,8 @@ pub struct PanelModel {
     pub evidence: Option<Section>,
     /// The connector line.
     pub compatibility: Option<Row>,
-    /// The contact's email preferences.
-    pub consent: Section,
+    /// The contact's email preferences (none while the record is read).
+    pub consent: Option<Section>,
 }
 
 /// One entry of the contact's history, ready to show.
@@ -176,6 +179,8 @@ pub struct HistoryModel {
     pub entries: Vec<HistoryItem>,
     /// The panel's tone: an error when the notes could not be read.
     pub tone: Tone,
+    /// What opens an entry's evidence ("Details of the request").
+    pub details_label: String,
 }
 
 fn say(text: &impl Fn(&Message) -> String, key: MessageKey) -> String {
@@ -247,10 +252,10 @@ fn timeline(
     text: &impl Fn(&Message) -> String,
     date: &impl Fn(Timestamp) -> String,
 ) -> Vec<TimelineItem> {
+    // The step waited for; a failure is where the process stopped; a finished process has none.
     let current = steps
         .iter()
-        .position(|s| !s.done)
-        .or_else(|| steps.len().checked_sub(1));
+        .position(|s| !s.done || s.kind == StepKind::Failed);
     let email_sent = steps
         .iter()
         .find(|s| s.kind == StepKind::ConfirmationSent && s.done)
@@ -276,30 +281,33 @@ fn timeline(
                 Some(name) => name.to_owned(),
                 None => say(text, step.by.label_key()),
             };
-            let actor_key = if state == ItemState::Current {
-                MessageKey::PanelStepWaitingFor
-            } else {
-                MessageKey::PanelStepBy
+            let status = match state {
+                ItemState::Done => MessageKey::PanelStateDone,
+                ItemState::Current => step.by.waiting_key(),
+                ItemState::Pending => MessageKey::PanelStatePending,
+                ItemState::Failed => MessageKey::PanelStateFailed,
             };
             TimelineItem {
                 kind: step.kind,
-                label: say(text, step.kind.label_key()),
-                status: say(
+                label: say(
                     text,
-                    match state {
-                        ItemState::Done => MessageKey::PanelStateDone,
-                        ItemState::Current => MessageKey::PanelStateCurrent,
-                        ItemState::Pending => MessageKey::PanelStatePending,
-                        ItemState::Failed => MessageKey::PanelStateFailed,
+                    if step.done {
+                        step.kind.label_key()
+                    } else {
+                        step.kind.todo_key()
                     },
                 ),
+                status: say(text, status),
                 date: step
                     .done
-                    .then(|| match step_date(step, request, email_sent) {
-                        Some(on) => date(on),
-                        None => say(text, MessageKey::PanelStepNoDate),
-                    }),
-                actor: text(&Message::new(actor_key).with("actor", actor)),
+                    .then(|| step_date(step, request, email_sent))
+                    .flatten()
+                    .map(date),
+                actor: if state == ItemState::Current {
+                    String::new()
+                } else {
+                    text(&Message::new(MessageKey::PanelStepBy).with("actor", actor))
+                },
                 state,
                 current: is_current,
             }
@@ -316,7 +324,7 @@ fn step_date(
     email_sent: Option<Timestamp>,
 ) -> Option<Timestamp> {
     match (step.kind, request) {
-        (StepKind::Requested, Some(request)) => Some(request.marker.requested_at),
+        (StepKind::Requested, Some(request)) => Some(request.key.requested_at),
         (StepKind::Requested, None) => step.date.filter(|on| email_sent.is_none_or(|s| *on <= s)),
         _ => step.date,
     }
@@ -388,10 +396,8 @@ fn evidence_rows(
 
 fn compatibility_row(compatibility: &Compatibility, text: &impl Fn(&Message) -> String) -> Row {
     let (value, tone) = match compatibility {
-        Compatibility::Ok { found, .. } => (
-            text(&Message::new(MessageKey::PanelCompatOk).with("found", found.text())),
-            Tone::Success,
-        ),
+        // The version is an administrator's detail, said in their notification only.
+        Compatibility::Ok { .. } => (say(text, MessageKey::PanelCompatOk), Tone::Success),
         Compatibility::Unknown { .. } => (say(text, MessageKey::PanelCompatUnknown), Tone::Warning),
         Compatibility::TooOld { .. }
         | Compatibility::LineMismatch { .. }
@@ -452,7 +458,7 @@ impl PanelModel {
                 timeline: Vec::new(),
                 evidence: None,
                 compatibility: inputs.compatibility.map(|c| compatibility_row(c, &text)),
-                consent: consent(inputs.contact, &text),
+                consent: Some(consent(inputs.contact, &text)),
             };
         }
         let tone = match lifecycle {
@@ -489,7 +495,47 @@ impl PanelModel {
             timeline: timeline(&steps, inputs.request, &text, &date),
             evidence,
             compatibility: inputs.compatibility.map(|c| compatibility_row(c, &text)),
-            consent: consent(inputs.contact, &text),
+            consent: Some(consent(inputs.contact, &text)),
+        }
+    }
+
+    /// The panel while the record is being read ("Reading the record…"): what the shell shows
+    /// before the facts are in, instead of an empty frame.
+    pub fn loading(text: impl Fn(&Message) -> String) -> PanelModel {
+        PanelModel {
+            title: say(&text, MessageKey::PanelTitle),
+            summary: say(&text, MessageKey::PanelLoading),
+            tone: Tone::Neutral,
+            state: "loading",
+            timeline_label: say(&text, MessageKey::PanelTimeline),
+            timeline: Vec::new(),
+            evidence: None,
+            compatibility: None,
+            consent: None,
+        }
+    }
+
+    /// The panel for the record's suppression reason: when the address cannot be resubscribed
+    /// (an ISP complaint, a global suppression, a hard bounce…) and nothing was requested, the
+    /// refusal ("This address cannot be resubscribed: …") is said instead of "No resubscribe
+    /// request is pending", and the connector is not said to be ready for a request that
+    /// cannot be made. Otherwise the panel is kept as built (a request under way or its
+    /// outcome says more than the reason).
+    pub fn with_eligibility(
+        self,
+        eligibility: &Eligibility,
+        text: impl Fn(&Message) -> String,
+    ) -> PanelModel {
+        if eligibility.is_allowed() || self.state != "notRequested" {
+            return self;
+        }
+        let why = eligibility.message();
+        PanelModel {
+            summary: text(&why),
+            tone: Tone::Warning,
+            state: "cannotResubscribe",
+            compatibility: None,
+            ..self
         }
     }
 }
@@ -555,19 +601,30 @@ impl HistoryModel {
                 }
             })
             .collect();
-        let summary = if items.is_empty() {
-            say(&text, MessageKey::PanelHistoryEmpty)
-        } else {
-            text(
-                &Message::new(MessageKey::PanelHistorySummary)
-                    .with("count", decimal(items.len() as i64)),
-            )
+        let summary = match items.len() {
+            0 => say(&text, MessageKey::PanelHistoryEmpty),
+            1 => say(&text, MessageKey::PanelHistorySummaryOne),
+            count => text(
+                &Message::new(MessageKey::PanelHistorySummary).with("count", decimal(count as i64)),
+            ),
         };
         HistoryModel {
             title: say(&text, MessageKey::PanelHistoryTitle),
             summary,
             entries: items,
             tone: Tone::Neutral,
+            details_label: say(&text, MessageKey::PanelEvidenceOpen),
+        }
+    }
+
+    /// The history while the contact's notes are being read.
+    pub fn loading(text: impl Fn(&Message) -> String) -> HistoryModel {
+        HistoryModel {
+            title: say(&text, MessageKey::PanelHistoryTitle),
+            summary: say(&text, MessageKey::PanelHistoryLoading),
+            entries: Vec::new(),
+            tone: Tone::Neutral,
+            details_label: say(&text, MessageKey::PanelEvidenceOpen),
         }
     }
 
@@ -580,6 +637,7 @@ impl HistoryModel {
             summary: message,
             entries: Vec::new(),
             tone: Tone::Error,
+            details_label: say(&text, MessageKey::PanelEvidenceOpen),
         }
     }
 }
@@ -703,7 +761,7 @@ mod tests {
         );
         assert_eq!(
             unread.summary,
-            "Where this resubscription stands could not be read. Refresh the form to try again."
+            "Refresh the form to try again: where this resubscription stands could not be read."
         );
         assert_eq!((unread.tone, unread.state), (Tone::Warning, "unread"));
         assert!(unread.timeline.is_empty() && unread.evidence.is_none());
@@ -711,6 +769,94 @@ mod tests {
             unread.compatibility.is_some(),
             "the connector line still shows"
         );
+    }
+
+    #[test]
+    fn while_the_record_is_read_the_panel_says_so() {
+        let loading = PanelModel::loading(english_text);
+        assert_eq!(loading.summary, "Reading the record…");
+        assert_eq!((loading.state, loading.tone), ("loading", Tone::Neutral));
+        assert!(loading.timeline.is_empty() && loading.evidence.is_none());
+        assert!(loading.consent.is_none() && loading.compatibility.is_none());
+        let history = HistoryModel::loading(english_text);
+        assert_eq!(history.summary, "Reading the contact's notes…");
+        assert!(history.entries.is_empty());
+    }
+
+    #[test]
+    fn an_address_that_cannot_be_resubscribed_says_why_instead_of_ready() {
+        for (label, why) in [
+            (
+                "IspComplained",
+                "complained about your email as spam or abuse",
+            ),
+            ("GlobalSuppression", "it is blocked by dotdigital"),
+            ("HardBounced", "it cannot receive email"),
+        ] {
+            let reason = SuppressionReason::parse(label);
+            let model = panel(&Lifecycle::NotRequested, None)
+                .with_eligibility(&reason.eligibility(), english_text);
+            assert!(
+                model
+                    .summary
+                    .starts_with("This address cannot be resubscribed: ")
+                    && model.summary.contains(why),
+                "{label}: {}",
+                model.summary
+            );
+            assert_eq!(
+                (model.state, model.tone),
+                ("cannotResubscribe", Tone::Warning)
+            );
+            assert_eq!(
+                model.compatibility, None,
+                "{label}: no 'ready for requests'"
+            );
+            assert!(!model.summary.contains("pending"));
+        }
+        let allowed = panel(&Lifecycle::NotRequested, None)
+            .with_eligibility(&SuppressionReason::Unsubscribed.eligibility(), english_text);
+        assert_eq!(allowed, panel(&Lifecycle::NotRequested, None));
+        // A request under way on a record whose reason changed since: its state says more.
+        let waiting = Lifecycle::AwaitingSync {
+            requested_on: Some(REQUESTED),
+            confirmation_email: true,
+        };
+        let under_way = panel(&waiting, None).with_eligibility(
+            &SuppressionReason::parse("HardBounced").eligibility(),
+            english_text,
+        );
+        assert_eq!(under_way, panel(&waiting, None));
+    }
+
+    #[test]
+    fn a_failure_is_the_step_the_process_stopped_at() {
+        let failed = Lifecycle::Failed {
+            requested_on: Some(REQUESTED),
+            email_sent_on: Some(at(1)),
+            on: at(5),
+            why: "Abuse reported".into(),
+        };
+        let model = panel(&failed, None);
+        let current: Vec<_> = model.timeline.iter().filter(|i| i.current).collect();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].state, ItemState::Failed);
+    }
+
+    #[test]
+    fn one_history_entry_is_said_in_the_singular() {
+        let notes = vec![audit_note(0, "Asked by phone.")];
+        let model = HistoryModel::build(
+            &history(&notes, &LifecyclePatterns::default()),
+            english_text,
+            utc,
+        );
+        assert_eq!(
+            model.summary,
+            "This contact's notes record one resubscription."
+        );
+        assert_eq!(model.details_label, "Details of the request");
+        assert!(!model.entries[0].rows.is_empty());
     }
 
     #[test]
@@ -751,11 +897,17 @@ mod tests {
             "the recorder's name is known"
         );
         let sent = &model.timeline[1];
-        assert_eq!(sent.status, "In progress");
-        assert_eq!(sent.actor, "Waiting for the connector sync");
+        assert_eq!(
+            (sent.label.as_str(), sent.status.as_str()),
+            ("Send the confirmation email", "Waiting for the next sync"),
+            "a step not done is named by what is to be done, with what it waits for"
+        );
+        assert_eq!(sent.actor, "", "the status says whom it waits for");
         assert_eq!(sent.date, None);
+        assert_eq!(model.timeline[2].label, "Resubscribe the address");
         assert_eq!(model.timeline[2].actor, "By the contact");
         assert_eq!(model.timeline[2].status, "Not yet");
+        assert_eq!(model.timeline[3].label, "Lift the bulk email restriction");
         assert_eq!(
             model.summary,
             "Resubscribe requested on 2026-11-26 14:03 UTC. A confirmation email will be sent \
@@ -774,7 +926,9 @@ mod tests {
         let current: Vec<_> = model.timeline.iter().filter(|i| i.current).collect();
         assert_eq!(current.len(), 1);
         assert_eq!(current[0].kind, StepKind::Resubscribed);
-        assert_eq!(current[0].actor, "Waiting for the contact");
+        assert_eq!(current[0].status, "Waiting for the contact to confirm");
+        assert_eq!(current[0].label, "Resubscribe the address");
+        assert_eq!(model.timeline[1].label, "Confirmation email sent");
         assert_eq!(
             model.timeline[1].date.as_deref(),
             Some("2026-11-27 02:03 UTC")
@@ -806,7 +960,7 @@ mod tests {
     }
 
     #[test]
-    fn complete_marks_the_last_step_current_and_everything_done() {
+    fn complete_marks_everything_done_and_no_step_current() {
         let lifecycle = Lifecycle::Complete {
             requested_on: Some(REQUESTED),
             email_sent_on: None,
@@ -815,13 +969,15 @@ mod tests {
         };
         let model = panel(&lifecycle, None);
         assert!(model.timeline.iter().all(|i| i.state == ItemState::Done));
-        assert_eq!(model.timeline.iter().filter(|i| i.current).count(), 1);
-        assert!(model.timeline.last().unwrap().current);
-        assert_eq!(
-            model.timeline[1].date.as_deref(),
-            Some("Date not recorded"),
-            "the email step happened but its note is missing"
+        assert!(
+            model.timeline.iter().all(|i| !i.current),
+            "a finished process waits at no step"
         );
+        assert_eq!(
+            model.timeline[1].date, None,
+            "the email step happened but its note is missing: no date line"
+        );
+        assert_eq!(model.timeline[1].label, "Confirmation email sent");
         assert_eq!(model.tone, Tone::Success);
     }
 
@@ -840,7 +996,7 @@ mod tests {
                 (StepKind::BulkRestrictionLifted, ItemState::Pending, false),
             ]
         );
-        assert_eq!(model.timeline[1].actor, "Waiting for the connector sync");
+        assert_eq!(model.timeline[1].status, "Waiting for the next sync");
         assert!(model.summary.contains("no email is sent"));
         let done = Lifecycle::Resubscribed {
             requested_on: Some(REQUESTED),
@@ -970,13 +1126,12 @@ mod tests {
         let model = panel(&Lifecycle::NotRequested, None);
         let compat = model.compatibility.unwrap();
         assert_eq!(compat.label, "Connector");
-        assert_eq!(
-            compat.value,
-            "Version 7.0.1.721, ready for resubscribe requests"
-        );
+        assert_eq!(compat.value, "Ready for resubscribe requests");
         assert_eq!(compat.tone, Tone::Success);
         let consent: Vec<(&str, &str, Tone)> = model
             .consent
+            .as_ref()
+            .unwrap()
             .rows
             .iter()
             .map(|r| (r.label.as_str(), r.value.as_str(), r.tone))
@@ -1000,10 +1155,11 @@ mod tests {
             english_text,
             utc,
         );
-        assert_eq!(no_contact.compatibility.unwrap().tone, Tone::Error);
-        assert!(no_contact.consent.rows.is_empty());
+        assert_eq!(no_contact.compatibility.clone().unwrap().tone, Tone::Error);
+        let no_contact = no_contact.consent.unwrap();
+        assert!(no_contact.rows.is_empty());
         assert_eq!(
-            no_contact.consent.note.as_deref(),
+            no_contact.note.as_deref(),
             Some("No contact is linked to this suppression.")
         );
     }
@@ -1025,13 +1181,13 @@ mod tests {
         };
         assert_eq!(
             requested(&panel(&processed, None)).as_deref(),
-            Some("Date not recorded"),
+            None,
             "a date after the confirmation email it caused"
         );
         let recorded = recorded();
         assert_eq!(
             requested(&panel(&processed, Some(&recorded))),
-            Some(utc(recorded.marker.requested_at)),
+            Some(utc(recorded.key.requested_at)),
             "the recorded request knows its own date"
         );
         let in_order = Lifecycle::Complete {
@@ -1060,6 +1216,7 @@ mod tests {
         };
         let patterns = LifecyclePatterns::default();
         let note = |subject: &str, hours| NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -1111,6 +1268,7 @@ mod tests {
     fn history_lists_each_request_with_evidence_and_outcome_newest_first() {
         let patterns = LifecyclePatterns::default();
         let note = |subject: &str, hours| NoteFact {
+            id: String::new(),
             subject: subject.into(),
             text: String::new(),
             created_on: at(hours),
@@ -1138,7 +1296,7 @@ mod tests {
         assert!(oldest.outcome.value.ends_with(": abuse reported"));
         assert_eq!(
             model.summary,
-            "Resubscribe requests and connector activity found in this contact's notes: 2."
+            "This contact's notes record 2 resubscriptions, newest first."
         );
     }
 
@@ -1159,6 +1317,7 @@ mod tests {
     #[test]
     fn connector_activity_without_our_note_is_shown_as_unrecorded() {
         let notes = vec![NoteFact {
+            id: String::new(),
             subject: "Resubscription confirmation email sent".into(),
             text: String::new(),
             created_on: at(-10),
@@ -1171,7 +1330,7 @@ mod tests {
         assert_eq!(model.entries.len(), 1);
         assert_eq!(
             model.entries[0].heading,
-            "Connector activity from 2026-11-26 04:03 UTC, not recorded with this form"
+            "Resubscription of 2026-11-26 04:03 UTC, not requested through this form"
         );
         assert!(model.entries[0].rows.is_empty());
         assert_eq!(model.entries[0].outcome.tone, Tone::Info);

@@ -111,6 +111,16 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// A `<details>` (closed) whose `<summary>` is `title`, holding `rows`: a longer part that
+    /// only who wants it opens, so the frame fits its content without a scrollbar. Returns the
+    /// summary (to name a section by).
+    fn collapsed(&self, parent: &Element, title: &str, rows: &[Row]) -> Drawn<Element> {
+        let block = self.add(parent, "details", "more", None)?;
+        let summary = self.add(&block, "summary", "more-title", Some(title))?;
+        self.rows(&block, rows)?;
+        Ok(summary)
+    }
+
     /// A `<section>` with its heading (labelling it), rows and note.
     fn section(&self, parent: &Element, id: &str, section: &Section) -> Drawn {
         let block = self.add(parent, "section", "section", None)?;
@@ -196,16 +206,32 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
             let head = builder.add(&text, "div", "step-head", None)?;
             builder.add(&head, "span", "step-label", Some(&item.label))?;
             builder.add(&head, "span", "step-status", Some(&item.status))?;
-            if let Some(date) = &item.date {
-                builder.add(&text, "div", "step-date", Some(date))?;
+            // Date and actor share one line: the timeline stays short.
+            if item.date.is_some() || !item.actor.is_empty() {
+                let meta = builder.add(&text, "div", "step-meta", None)?;
+                if let Some(date) = &item.date {
+                    builder.add(&meta, "span", "step-date", Some(date))?;
+                }
+                if !item.actor.is_empty() {
+                    builder.add(&meta, "span", "step-actor", Some(&item.actor))?;
+                }
             }
-            builder.add(&text, "div", "step-actor", Some(&item.actor))?;
         }
     }
     if let Some(evidence) = &model.evidence {
-        builder.section(&body, "rsub-evidence", evidence)?;
+        if evidence.rows.is_empty() {
+            builder.section(&body, "rsub-evidence", evidence)?;
+        } else {
+            // A section named by its summary, the request's details collapsed inside it.
+            let block = builder.add(&body, "section", "section", None)?;
+            let summary = builder.collapsed(&block, &evidence.title, &evidence.rows)?;
+            summary.set_id("rsub-evidence-title");
+            block.set_attribute("aria-labelledby", "rsub-evidence-title")?;
+        }
     }
-    builder.section(&body, "rsub-consent", &model.consent)?;
+    if let Some(consent) = &model.consent {
+        builder.section(&body, "rsub-consent", consent)?;
+    }
     if let Some(compatibility) = &model.compatibility {
         builder.rows(&body, core::slice::from_ref(compatibility))?;
     }
@@ -233,8 +259,10 @@ pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), P
             article.set_attribute("aria-labelledby", &heading_id)?;
             let heading = builder.add(&article, "h2", "section-title", Some(&entry.heading))?;
             heading.set_id(&heading_id);
-            builder.rows(&article, &entry.rows)?;
             builder.rows(&article, core::slice::from_ref(&entry.outcome))?;
+            if !entry.rows.is_empty() {
+                builder.collapsed(&article, &model.details_label, &entry.rows)?;
+            }
         }
     }
     container_ready(document)?;

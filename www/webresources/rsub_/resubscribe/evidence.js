@@ -35,6 +35,15 @@
     /** How long a host that handles window.close() gets before the page says to close it by hand. */
     var CLOSE_GRACE_MS = 400;
     var LANGUAGES = { 1033: "en", 1031: "de", 1036: "fr", 1043: "nl" };
+    /**
+     * The user's Dynamics language (LCID) as the locale its dates are written in: the date field
+     * follows it, not the browser's own locale (a native date picker would). Any other LCID writes
+     * dates as its language does, or as English.
+     */
+    var DATE_LOCALES = {
+        1031: "de-DE", 1033: "en-US", 1036: "fr-FR", 1043: "nl-NL", 2055: "de-CH", 2057: "en-GB",
+        2067: "nl-BE", 3079: "de-AT", 3081: "en-AU", 3084: "fr-CA", 4105: "en-CA", 4108: "fr-CH"
+    };
     /** Shown only when the page was opened without any strings at all (nothing to localise from). */
     var INVALID_OPEN_WITHOUT_STRINGS =
         "This dialog was opened without the information it needs. Close it and tick Request Resubscribe again.";
@@ -44,6 +53,8 @@
     /** Set once an outcome is written and the dialog asked to close. */
     var finished = false;
     var language = "en";
+    /** The locale dates are written and read in (from the user's LCID). */
+    var dateLocale = "en-US";
     /** "window" when opened in a window of its own (its answer goes to localStorage), else "dialog". */
     var via = "dialog";
 
@@ -149,29 +160,93 @@
         return s;
     }
 
-    /** Epoch ms as a `datetime-local` value ("YYYY-MM-DDTHH:MM") in the user's time zone. */
-    function toLocalValue(ms) {
-        var d = new Date(ms);
-        return pad(d.getFullYear(), 4) + "-" + pad(d.getMonth() + 1, 2) + "-" + pad(d.getDate(), 2) +
-            "T" + pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2);
+    var FIELD_OPTIONS = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+
+    function fieldFormat() {
+        try {
+            return new Intl.DateTimeFormat(dateLocale, FIELD_OPTIONS);
+        } catch (ignored) {
+            return new Intl.DateTimeFormat("en-US", FIELD_OPTIONS);
+        }
     }
 
-    /** A `datetime-local` value (user's time zone) as epoch ms, or null when it is not a real date and time. */
-    function fromLocalValue(value) {
-        var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(value);
-        if (!m) {
-            return null;
+    /**
+     * How the user's locale writes a date and time: the order of day, month, year, hour and minute,
+     * and its words for before and after noon when it counts hours to 12.
+     */
+    function fieldLayout() {
+        var format = fieldFormat();
+        var order = [];
+        var periods = null;
+        format.formatToParts(new Date(2026, 10, 26, 1, 5)).forEach(function (part) {
+            if (part.type === "day" || part.type === "month" || part.type === "year" ||
+                    part.type === "hour" || part.type === "minute") {
+                order.push(part.type);
+            } else if (part.type === "dayPeriod") {
+                periods = { am: part.value.toLowerCase(), pm: null };
+            }
+        });
+        if (periods) {
+            format.formatToParts(new Date(2026, 10, 26, 13, 5)).forEach(function (part) {
+                if (part.type === "dayPeriod") {
+                    periods.pm = part.value.toLowerCase();
+                }
+            });
         }
-        var year = Number(m[1]);
-        var month = Number(m[2]) - 1;
-        var day = Number(m[3]);
-        var millis = m[7] ? Number((m[7] + "00").slice(0, 3)) : 0;
-        var d = new Date(year, month, day, Number(m[4]), Number(m[5]), m[6] ? Number(m[6]) : 0, millis);
-        if (d.getFullYear() !== year || d.getMonth() !== month || d.getDate() !== day) {
-            return null; /* 2026-02-30, or a two-digit year that Date would move to 19xx */
+        return { order: order, periods: periods };
+    }
+
+    /** Epoch ms as the date field shows it: the user's locale, in the user's time zone (26.11.2026, 14:33). */
+    function toLocalValue(ms) {
+        return fieldFormat().format(new Date(ms));
+    }
+
+    /** The local time of the given parts as epoch ms, or null when it is not a real date and time. */
+    function localTime(year, month, day, hour, minute) {
+        var d = new Date(year, month, day, hour, minute, 0, 0);
+        if (year < 1000 || d.getFullYear() !== year || d.getMonth() !== month || d.getDate() !== day ||
+                d.getHours() !== hour || d.getMinutes() !== minute) {
+            return null; /* 30.02.2026, 25:00, or a two-digit year that Date would move to 19xx */
         }
         var ms = d.getTime();
         return isFinite(ms) ? ms : null;
+    }
+
+    /**
+     * The date field's text (user's time zone) as epoch ms, or null when it is not a real date and time:
+     * written as the user's locale writes it (any separators; "pm" where the locale counts hours to 12),
+     * or as an ISO local date-time (2026-11-26T14:33, as a pasted value may be).
+     */
+    function fromLocalValue(value) {
+        var text = String(value).trim();
+        var iso = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(text);
+        if (iso) {
+            return localTime(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3]), Number(iso[4]), Number(iso[5]));
+        }
+        var layout = fieldLayout();
+        var numbers = text.match(/\d+/g) || [];
+        if (numbers.length !== layout.order.length) {
+            return null;
+        }
+        var parts = {};
+        layout.order.forEach(function (type, index) {
+            parts[type] = Number(numbers[index]);
+        });
+        var hour = parts.hour;
+        if (layout.periods) {
+            var lower = text.toLowerCase();
+            var pm = layout.periods.pm !== null && lower.indexOf(layout.periods.pm) !== -1;
+            var am = !pm && lower.indexOf(layout.periods.am) !== -1;
+            if ((pm || am) && (hour < 1 || hour > 12)) {
+                return null;
+            }
+            if (pm && hour < 12) {
+                hour += 12;
+            } else if (am && hour === 12) {
+                hour = 0;
+            }
+        }
+        return localTime(parts.year, parts.month - 1, parts.day, hour, parts.minute);
     }
 
     function floorToMinute(ms) {
@@ -436,15 +511,14 @@
         var value = max;
         if (input.earliest !== null) {
             var min = ceilToMinute(input.earliest);
-            field.min = toLocalValue(min);
             if (min > max) {
                 /* The suppression is less than a minute old: its minute is still within the clock skew. */
                 max = min;
                 value = min;
             }
         }
-        field.max = toLocalValue(max);
         field.value = toLocalValue(value);
+        field.placeholder = toLocalValue(value);
     }
 
     function showForm() {
@@ -554,6 +628,7 @@
         via = data && data.via === "window" ? "window" : "dialog";
         language = languageFor(data ? data.lcid : null);
         document.documentElement.lang = language;
+        dateLocale = data && Object.prototype.hasOwnProperty.call(DATE_LOCALES, data.lcid) ? DATE_LOCALES[data.lcid] : language;
 
         input = normalise(data);
         document.addEventListener("keydown", function (event) {
