@@ -78,7 +78,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
             f.unticked()
         }
     });
-    let open = commands.contains(&Command::OpenDialog);
+    let open = commands.iter().any(|c| matches!(c, Command::OpenDialog));
     flow::run(&record, commands);
     if !open {
         return Ok(());

@@ -8,21 +8,28 @@
 //! ([`crate::domain::request_flow`]).
 
 use super::clock;
-use crate::prelude::*;
 use crate::dataverse::error::{ApiError, ApiErrorKind};
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::{self, NoteTarget};
 use crate::dataverse::retry::RetryPolicy;
 use crate::dataverse::transport::WebApi;
 use crate::domain::note::ResubscribeNote;
+use crate::prelude::*;
 
-/// The note of a request and where it goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The note of a request and where it goes; one request is another when their markers are
+/// (the marker names the record and the moment of the request).
+#[derive(Clone, Debug)]
 pub struct RequestNote {
     /// The note (its marker names the request and dates it).
     pub note: ResubscribeNote,
     /// The contact, or the suppression record when no contact is linked.
     pub target: NoteTarget,
+}
+
+impl PartialEq for RequestNote {
+    fn eq(&self, other: &RequestNote) -> bool {
+        self.note.marker == other.note.marker
+    }
 }
 
 /// Looks for the note, then creates it if it is not there: one attempt.

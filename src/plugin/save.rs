@@ -42,7 +42,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
         return false;
     };
     let commands = flow::dispatch(&record, |f| f.save_attempted(attempt));
-    if commands.contains(&Command::PreventSave) {
+    if commands.iter().any(|c| matches!(c, Command::PreventSave)) {
         let _ = args.prevent_default();
     }
     flow::run(&record, commands);
