@@ -204,7 +204,10 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
 
     /// Whether nothing is left to do (the flow can be forgotten).
     pub fn is_idle(&self) -> bool {
-        *self == RequestFlow::default()
+        matches!(self.stage, Stage::Idle)
+            && self.held.is_none()
+            && !self.closing
+            && self.evidence.is_none()
     }
 
     /// The form was loaded again (another record, or this one reloaded): what this form held

@@ -81,7 +81,9 @@ fn attempt(
     } else {
         FactsRead::Partly
     };
-    if change == RequestTransition::Unchanged || read == FactsRead::Partly {
+    // Nothing to judge: the box as saved, or a request held until the facts are read whole.
+    let held = change == RequestTransition::Ticked && read == FactsRead::Partly;
+    if change == RequestTransition::Unchanged || held {
         return unjudged(change, read);
     }
     let now = clock::now();

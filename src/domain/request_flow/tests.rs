@@ -699,3 +699,22 @@ fn a_note_found_written_already_counts_as_written() {
         }]
     );
 }
+
+#[test]
+fn an_untick_with_facts_read_partly_is_judged_not_held() {
+    let mut flow = Flow::default();
+    let reasons = vec![busy()];
+    let commands = flow.save_attempted(SaveAttempt {
+        change: Unticked,
+        closes: false,
+        facts: FactsRead::Partly,
+        verdict: Verdict::Refuse(reasons.clone()),
+    });
+    assert_eq!(
+        commands,
+        vec![
+            Command::PreventSave,
+            Command::Show(Notice::Refused(reasons))
+        ]
+    );
+}
