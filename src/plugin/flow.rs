@@ -21,9 +21,13 @@ use crate::domain::request_flow::{Command, Notice, RequestFlow, SaveAnswer};
 use crate::domain::time::Timestamp;
 use crate::xrm::form::member;
 use crate::xrm::Level;
+use alloc::rc::Rc;
 
 /// The request flow of one record, its notes those of the Web API.
-pub type Flow = RequestFlow<RequestNote>;
+pub type Flow = RequestFlow<Note>;
+
+/// A request's note as the flow holds it (shared: the flow's commands name it, not copy it).
+pub type Note = Rc<RequestNote>;
 
 // The flows of the page, by record (the empty key: a Create form's).
 super::local::page_local! {
@@ -34,8 +38,8 @@ super::local::page_local! {
 /// to do are forgotten.
 pub fn dispatch(
     record: &str,
-    f: impl FnOnce(&mut Flow) -> Vec<Command<RequestNote>>,
-) -> Vec<Command<RequestNote>> {
+    f: impl FnOnce(&mut Flow) -> Vec<Command<Note>>,
+) -> Vec<Command<Note>> {
     FLOWS.with(|flows| {
         let Ok(mut flows) = flows.try_borrow_mut() else {
             return vec![];
@@ -81,7 +85,7 @@ fn on_form<R>(record: &str, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
 }
 
 /// Runs the commands of `record`'s flow (the save's own cancel is OnSave's).
-pub fn run(record: &str, commands: Vec<Command<RequestNote>>) {
+pub fn run(record: &str, commands: Vec<Command<Note>>) {
     for command in commands {
         match command {
             Command::PreventSave | Command::OpenDialog => {}
@@ -126,7 +130,7 @@ pub fn run(record: &str, commands: Vec<Command<RequestNote>>) {
 }
 
 /// Shows a notice of the flow on its form.
-fn show(s: &Session, record: &str, notice: &Notice<RequestNote>) {
+fn show(s: &Session, record: &str, notice: &Notice<Note>) {
     let flag = &s.mapping.request_resubscribe;
     let save = |level, messages: &[Message]| view::show(s, view::SAVE, level, messages);
     let note = |level, messages: &[Message]| view::show(s, view::NOTE, level, messages);
@@ -198,7 +202,7 @@ fn show(s: &Session, record: &str, notice: &Notice<RequestNote>) {
 
 /// A save went through: the saved values are the form's now; the note of the request it
 /// carried is one of the contact's notes.
-fn saved(s: &mut Session, kept: Option<RequestNote>) {
+fn saved(s: &mut Session, kept: Option<Note>) {
     let flag = s
         .form
         .bool_value(&s.mapping.request_resubscribe)
@@ -225,7 +229,7 @@ fn saved(s: &mut Session, kept: Option<RequestNote>) {
 }
 
 /// Writes the note of the held request and hands the outcome to the flow.
-async fn write(record: String, request: RequestNote) {
+async fn write(record: String, request: Note) {
     let Some(api) = session::with(|s| s.api.clone()) else {
         return;
     };
@@ -271,7 +275,7 @@ async fn save_again(record: String, close: bool, after_note: bool) {
 }
 
 /// Removes a note (one attempt).
-async fn withdraw(request: RequestNote) {
+async fn withdraw(request: Note) {
     if let Some(api) = session::with(|s| s.api.clone()) {
         note::withdraw(&api, &request).await;
     }
@@ -279,7 +283,7 @@ async fn withdraw(request: RequestNote) {
 
 /// After a save that reported a failure: reads whether the note's request is on the record,
 /// and hands that to the flow.
-async fn withdraw_unless_saved(record: String, request: RequestNote) {
+async fn withdraw_unless_saved(record: String, request: Note) {
     let Some((api, entity_set, id, columns)) = on_form(&record, |s| {
         let id = s.record.clone()?;
         Some((

@@ -6,7 +6,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::clock;
-use super::flow;
+use super::flow::{self, Note};
 use super::note::RequestNote;
 use super::session::{self, Session};
 use crate::dataverse::guid::Guid;
@@ -50,11 +50,7 @@ pub fn on_save(execution_context: JsValue) -> bool {
 }
 
 /// What this save is to the request flow: how it changes the box, and the save check's verdict.
-fn attempt(
-    s: &Session,
-    save_mode: SaveMode,
-    evidence: Option<&Evidence>,
-) -> SaveAttempt<RequestNote> {
+fn attempt(s: &Session, save_mode: SaveMode, evidence: Option<&Evidence>) -> SaveAttempt<Note> {
     let closes = save_mode == SaveMode::SaveAndClose;
     let flag = &s.mapping.request_resubscribe;
     let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
@@ -127,12 +123,7 @@ fn attempt(
 }
 
 /// The note of a request made now: on the contact, or on the record without one.
-fn compose(
-    s: &Session,
-    facts: &FormFacts,
-    evidence: &Evidence,
-    now: Timestamp,
-) -> Option<RequestNote> {
+fn compose(s: &Session, facts: &FormFacts, evidence: &Evidence, now: Timestamp) -> Option<Note> {
     let requested_at = Timestamp(now.millis() / 1000 * 1000);
     let record = s.record.as_ref()?;
     let marker = RequestMarker::new(record.as_str(), requested_at).ok()?;
@@ -147,7 +138,7 @@ fn compose(
             id: record.clone(),
         },
     };
-    Some(RequestNote { note, target })
+    Some(Note::new(RequestNote { note, target }))
 }
 
 /// PostSave: a save that carried a request says where its note is; a failed one withdraws the
