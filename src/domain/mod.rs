@@ -16,6 +16,8 @@
 //! - [`lifecycle`]: where the resubscription stands, [`Lifecycle`].
 //! - [`mapping`]: which form columns hold the facts, and the customizer's configuration.
 //! - [`save_check`]: the OnSave [`SaveDecision`].
+//! - [`request_flow`]: a request's way to the record (held save, note, save again), as a
+//!   state machine.
 //! - [`messages`]: [`MessageKey`]s, the English table and the renderer.
 
 pub mod compatibility;
@@ -29,6 +31,7 @@ pub mod mapping;
 pub mod messages;
 pub mod note;
 pub mod note_fact;
+pub mod request_flow;
 pub mod save_check;
 pub mod time;
 pub mod version;

@@ -10,13 +10,14 @@ use wasm_bindgen::JsValue;
 
 use core::cell::RefCell;
 
-use super::session;
 use super::storage;
 use super::{clock, strings, view};
+use super::{flow, session};
 use crate::dataverse::json::{self, Json};
 use crate::domain::evidence::{Channel, Evidence, UserRef};
 use crate::domain::json::JsonValue;
 use crate::domain::messages::{Message, MessageKey, EVIDENCE_DIALOG};
+use crate::domain::request_flow::{Command, DialogAnswer};
 use crate::domain::save_check::pending_refusal;
 use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
@@ -56,43 +57,37 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     // A window still open for an earlier tick is given up: this change supersedes it.
     WAITING.with(|w| w.borrow_mut().take());
     let in_page = has_navigate_to();
-    let Some(opening) = session::with(|s| {
-        let flag = s.mapping.request_resubscribe.clone();
-        s.form.control_notification(&flag, view::SAVE, None);
+    let Some((record, ticked, saved, refusal)) = session::with(|s| {
+        let flag = &s.mapping.request_resubscribe;
+        s.form.control_notification(flag, view::SAVE, None);
         view::show(s, view::SAVE, Level::Error, &[]);
-        let ticked = s.form.bool_value(&flag).ok().flatten().unwrap_or(false);
-        if !ticked {
-            s.evidence = None;
-            super::note::drop_pending(s);
-            view::show(s, view::REQUEST, Level::Info, &[]);
-            return None;
-        }
+        let ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         let facts = s.facts.as_ref();
-        if facts.is_some_and(|f| f.saved_flag) {
-            // Ticked back to what is saved: that request stands, there is nothing to capture.
-            view::show(s, view::REQUEST, Level::Info, &[]);
-            return None;
-        }
-        // A request under way is said now, before the user fills in the dialog for nothing.
-        let refusal = if super::note::under_way(s) {
-            Some(Message::new(MessageKey::PluginBusy))
-        } else {
-            facts
-                .filter(|f| f.verified)
-                .and_then(|f| pending_refusal(&f.lifecycle))
-        };
-        if let Some(refusal) = refusal {
-            let _ = s.form.set_value(&flag, &JsValue::FALSE);
-            view::show(s, view::REQUEST, Level::Warning, &[refusal]);
-            return None;
-        }
-        let site = s.global.client_url.clone();
-        Some((dialog_data(s, in_page), s.record.clone(), site))
-    })
-    .flatten() else {
+        let saved = facts.is_some_and(|f| f.saved_flag);
+        let refusal = facts
+            .filter(|f| f.verified)
+            .and_then(|f| pending_refusal(&f.lifecycle));
+        (s.record_key().to_owned(), ticked, saved, refusal)
+    }) else {
         return Ok(());
     };
-    let ((request_id, data, title), record, site) = opening;
+    let commands = flow::dispatch(&record, |f| {
+        if ticked {
+            f.ticked(saved, refusal)
+        } else {
+            f.unticked()
+        }
+    });
+    let open = commands.iter().any(|c| matches!(c, Command::OpenDialog));
+    flow::run(&record, commands);
+    if !open {
+        return Ok(());
+    }
+    let Some(((request_id, data, title), site)) =
+        session::with(|s| (dialog_data(s, in_page), s.global.client_url.clone()))
+    else {
+        return Ok(());
+    };
     let key = [RESULT_PREFIX, &request_id].concat();
     let outcome = if in_page {
         let opened = open_dialog(DIALOG, &data, &title, 520, 640).await;
@@ -113,53 +108,37 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     };
     // A window may have stayed open while the user went to another record: its answer
     // belongs to the record it was opened for.
-    let _ = match record {
-        Some(record) => session::with_record(record.as_str(), |s| apply(s, &outcome)),
-        None => session::with(|s| apply(s, &outcome)),
+    let Some(answer) =
+        session::with(|s| (s.record_key() == record).then(|| answer(s, outcome))).flatten()
+    else {
+        return Ok(());
     };
+    let commands = flow::dispatch(&record, |f| f.dialog_answered(answer));
+    flow::run(&record, commands);
     Ok(())
 }
 
-/// Takes the page's answer: its evidence, or the box unticked (cancelled, or why it failed).
-fn apply(s: &mut session::Session, outcome: &Result<Option<DialogResult>, Message>) {
-    let flag = s.mapping.request_resubscribe.clone();
-    let evidence = outcome
-        .as_ref()
-        .ok()
-        .and_then(Option::as_ref)
-        .filter(|r| r.outcome == "saved")
-        .and_then(|r| {
-            Some(Evidence {
-                contact_name: r.contact_name.clone().unwrap_or_default(),
-                channel: r.channel?,
-                requested_at: Timestamp(r.requested_at?),
-                details: r.details.clone().unwrap_or_default(),
-                recorded_by: UserRef {
-                    id: s.global.user_id.clone(),
-                    name: s.global.user_name.clone(),
-                },
-            })
-        });
-    match (evidence, outcome) {
-        (Some(evidence), _) => {
-            s.evidence = Some(evidence);
-            super::note::drop_pending(s);
-            show_notice(s);
-        }
-        (None, Err(failed)) => {
-            let _ = s.form.set_value(&flag, &JsValue::FALSE);
-            view::show(
-                s,
-                view::REQUEST,
-                Level::Error,
-                core::slice::from_ref(failed),
-            );
-        }
-        (None, Ok(_)) => {
-            let _ = s.form.set_value(&flag, &JsValue::FALSE);
-            s.evidence = None;
-            view::show(s, view::REQUEST, Level::Info, &[]);
-        }
+/// The page's answer: its evidence, or why there is none.
+fn answer(s: &session::Session, outcome: Result<Option<DialogResult>, Message>) -> DialogAnswer {
+    let result = match outcome {
+        Err(failed) => return DialogAnswer::Failed(failed),
+        Ok(result) => result,
+    };
+    let evidence = result.filter(|r| r.outcome == "saved").and_then(|r| {
+        Some(Evidence {
+            contact_name: r.contact_name.unwrap_or_default(),
+            channel: r.channel?,
+            requested_at: Timestamp(r.requested_at?),
+            details: r.details.unwrap_or_default(),
+            recorded_by: UserRef {
+                id: s.global.user_id.clone(),
+                name: s.global.user_name.clone(),
+            },
+        })
+    });
+    match evidence {
+        Some(evidence) => DialogAnswer::Captured(evidence),
+        None => DialogAnswer::Cancelled,
     }
 }
 
@@ -252,32 +231,6 @@ fn remove_answer(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
     }
-}
-
-/// Shows what the captured request leads to with the reason now on the form: what happens
-/// next and "save to submit it", or, for a reason that cannot be resubscribed, only why.
-pub fn show_notice(s: &session::Session) {
-    let Some(evidence) = s.evidence.as_ref() else {
-        return;
-    };
-    let eligibility = s.form_reason().map(|(reason, _)| reason.eligibility());
-    let (level, notice) = match eligibility {
-        Some(refused) if !refused.is_allowed() => (Level::Warning, refused.message()),
-        allowed => {
-            let next = allowed
-                .map(|e| strings::text(&e.message()))
-                .unwrap_or_default();
-            let noted = Message::new(MessageKey::PluginEvidenceRecorded)
-                .with("date", evidence.requested_at.to_display_utc())
-                .with(
-                    "channel",
-                    strings::text(&Message::new(evidence.channel.label_key())),
-                )
-                .with("next", next);
-            (Level::Info, noted)
-        }
-    };
-    view::show(s, view::REQUEST, level, &[notice]);
 }
 
 /// The request id, the dialog's `data` (JSON) and its title. `in_page`: a `navigateTo`

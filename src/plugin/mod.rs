@@ -1,14 +1,23 @@
 //! The plugin on the Email Suppressions form: OnLoad, OnChange of *Request Resubscribe*,
 //! OnSave and PostSave, orchestrating the domain core, the Web API and the Client API.
 //!
-//! - [`load`]: one round trip at load, then the inline state.
-//! - [`evidence`]: capturing the contact's request before the save.
-//! - [`save`]: the synchronous save decision and what follows the save.
-//! - [`note`]: the audit note, exactly once, written before the request reaches the record.
+//! The handlers turn Client API events into events of the request flow
+//! ([`crate::domain::request_flow`]); [`flow`] runs what it answers. Imports go one way:
+//! handlers → flow → facts, note, view → session.
+//!
+//! - [`load`]: OnLoad, its synchronous half and the read that follows.
+//! - [`evidence`]: OnChange of the box: capturing the contact's request before the save.
+//! - [`save`]: OnSave (the synchronous decision), PostSave, OnChange of email and reason.
+//! - [`flow`]: one request flow per record; runs its commands, hands their outcomes back.
+//! - [`facts`]: the record's facts, read in one Web API round trip.
+//! - [`note`]: the audit note on the Web API (written once, withdrawn).
+//! - [`view`]: the form's notifications and the status panel.
 
 pub mod cache;
 pub mod clock;
 pub mod evidence;
+pub mod facts;
+pub mod flow;
 pub mod load;
 pub mod local;
 pub mod note;

@@ -1,4 +1,5 @@
-//! What the plugin knows about the form it runs on, between handler calls.
+//! What the form library knows about the form it runs on, between handler calls (the
+//! request being made is the flow's: [`super::flow`]).
 //!
 //! One form per page: the session is replaced on each OnLoad. Borrows never span an
 //! `.await` (every access goes through [`with`]).
@@ -6,13 +7,11 @@
 use crate::prelude::*;
 use core::cell::RefCell;
 
-use super::note::PendingNote;
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::ContactFlags;
 use crate::dataverse::transport::WebApi;
 use crate::domain::compatibility::Compatibility;
 use crate::domain::eligibility::SuppressionReason;
-use crate::domain::evidence::Evidence;
 use crate::domain::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns};
 use crate::domain::mapping::{ColumnMapping, MappingConfig};
 use crate::domain::time::Timestamp;
@@ -41,19 +40,14 @@ pub struct Session {
     pub is_admin: bool,
     /// What was read at load; `None` until the load finished.
     pub facts: Option<Facts>,
-    /// A save held back until the facts are read, made again then; `Some(true)` when it was
-    /// Save & Close.
-    pub held_save: Option<bool>,
-    /// A save the library makes again for a Save & Close is under way (`data.save()` reports
-    /// a plain save): a request it holds closes the form after its note too.
-    pub closing: bool,
-    /// The contact's request, captured for the next save.
-    pub evidence: Option<Evidence>,
-    /// The request being saved: its note is written first, then the save carries it.
-    pub pending: Option<PendingNote>,
 }
 
 impl Session {
+    /// The record's id as the request flows know it (empty on a Create form).
+    pub fn record_key(&self) -> &str {
+        self.record.as_ref().map_or("", |r| r.as_str())
+    }
+
     /// The suppression reason on the form now (its value mapped by the configuration) and its
     /// label as the form shows it.
     pub fn form_reason(&self) -> Option<(SuppressionReason, String)> {

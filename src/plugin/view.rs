@@ -5,9 +5,14 @@ use super::session::Session;
 use super::strings;
 use crate::domain::compatibility::Compatibility;
 use crate::domain::eligibility::SuppressionReason;
+use crate::domain::evidence::Evidence;
+use crate::domain::history::{self, RecordedRequest};
 use crate::domain::lifecycle::Lifecycle;
 use crate::domain::messages::{Message, MessageKey};
 use crate::prelude::*;
+use crate::ui::mark;
+use crate::ui::model::{ContactConsent, PanelInputs, PanelModel};
+use crate::ui::{frame, panel, CONTROL};
 use crate::xrm::Level;
 
 /// The User Timing mark put when [`render_decision`] has drawn the first decision at OnLoad
@@ -16,24 +21,6 @@ pub const FIRST_DECISION_MARK: &str = "rsub:first-decision";
 /// The User Timing mark put when [`render_state`] has drawn the state read at load (after the
 /// Web API round trip).
 pub const STATE_RENDERED_MARK: &str = "rsub:state-rendered";
-/// The User Timing mark put when the Contact form's history is drawn in its panel.
-pub const HISTORY_RENDERED_MARK: &str = "rsub:history-rendered";
-
-#[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `performance.mark(name)`; throws nothing out (a page without User Timing is ignored).
-    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
-    fn performance_mark(name: &str) -> Result<(), wasm_bindgen::JsValue>;
-}
-
-/// Puts `name` on the page's performance timeline (no allocation, no panic).
-pub(crate) fn mark(name: &str) {
-    #[cfg(target_arch = "wasm32")]
-    let _ = performance_mark(name);
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = name;
-}
 
 /// Configuration problems (admin-facing).
 pub const CONFIG: &str = "rsub.config";
@@ -157,6 +144,81 @@ pub fn render_state(session: &Session) {
         Level::Info
     };
     show(session, LIFECYCLE, level, &lifecycle);
-    crate::ui::show_panel(session);
+    show_panel(session);
     mark(STATE_RENDERED_MARK);
+}
+
+/// The recorded evidence of the request on the record, from the contact's notes (with the note
+/// of a request saved in this session): the request of the saved date, or for a processed
+/// record its latest one.
+fn current_request(session: &Session) -> Option<RecordedRequest> {
+    let facts = session.facts.as_ref()?;
+    let record = session.record.as_ref()?;
+    if let Some(found) = history::request_for(&facts.notes, record.as_str(), facts.saved_date) {
+        return Some(found);
+    }
+    if facts.saved_flag || facts.lifecycle.is_pending() {
+        return None;
+    }
+    // Processed: the connector may have replaced the request date with its own.
+    history::latest_request(&facts.notes, record.as_str(), facts.saved_date)
+}
+
+/// Draws the status panel from the session's facts, if the form has the panel control.
+/// Builds the model now and draws later: the session is not borrowed across the wait.
+fn show_panel(session: &Session) {
+    let Some(facts) = &session.facts else { return };
+    if !session.form.has_control(CONTROL) {
+        return;
+    }
+    let request = current_request(session);
+    let contact = facts.contact.as_ref().map(|_| {
+        facts
+            .contact_flags
+            .as_ref()
+            .map_or_else(ContactConsent::default, |flags| ContactConsent {
+                donotbulkemail: flags.donotbulkemail,
+                donotemail: flags.donotemail,
+            })
+    });
+    let model = PanelModel::build(
+        &PanelInputs {
+            lifecycle: &facts.lifecycle,
+            verified: facts.verified,
+            request: request.as_ref(),
+            compatibility: Some(&facts.compatibility),
+            contact,
+        },
+        strings::text,
+        frame::date_formatter(session.global.language),
+    );
+    let form = session.form.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
+            let _ = panel::render(&document, &model);
+        }
+    });
+}
+
+/// Shows what the captured request leads to with the reason now on the form: what happens
+/// next and "save to submit it", or, for a reason that cannot be resubscribed, only why.
+pub fn captured(s: &Session, evidence: &Evidence) {
+    let eligibility = s.form_reason().map(|(reason, _)| reason.eligibility());
+    let (level, notice) = match eligibility {
+        Some(refused) if !refused.is_allowed() => (Level::Warning, refused.message()),
+        allowed => {
+            let next = allowed
+                .map(|e| strings::text(&e.message()))
+                .unwrap_or_default();
+            let noted = Message::new(MessageKey::PluginEvidenceRecorded)
+                .with("date", evidence.requested_at.to_display_utc())
+                .with(
+                    "channel",
+                    strings::text(&Message::new(evidence.channel.label_key())),
+                )
+                .with("next", next);
+            (Level::Info, noted)
+        }
+    };
+    show(s, REQUEST, level, &[notice]);
 }

@@ -6,7 +6,8 @@
 //! - [`panel`]: drawing a model into the page's document (web-sys, text only).
 //! - [`frame`]: reaching the page (`getContentWindow`, `setClientApiContext`) and dates.
 //!
-//! Owns no business rule and never blocks the form: a page that cannot be reached is left
+//! The form library's handlers decide what to show (`plugin::view`); this module owns no
+//! business rule and never blocks the form: a page that cannot be reached is left
 //! alone (the form notifications say the same in words).
 
 use crate::prelude::*;
@@ -20,67 +21,34 @@ use crate::dataverse::guid::Guid;
 use crate::dataverse::http::ApiVersion;
 use crate::dataverse::queries;
 use crate::dataverse::transport::WebApi;
-use crate::domain::history::{self, RecordedRequest};
+use crate::domain::history;
 use crate::domain::mapping::MappingConfig;
 use crate::domain::messages::{Message, MessageKey};
-use crate::plugin::session::Session;
 use crate::plugin::strings;
 use crate::xrm::{Form, GlobalContext};
-use model::{ContactConsent, HistoryModel, PanelInputs, PanelModel};
+use model::HistoryModel;
 
 /// The name of the panel's web resource control on both forms.
 pub const CONTROL: &str = "WebResource_rsub_status";
 
-/// The recorded evidence of the request on the record, from the contact's notes (with the note
-/// of a request saved in this session): the request of the saved date, or for a processed
-/// record its latest one.
-fn current_request(session: &Session) -> Option<RecordedRequest> {
-    let facts = session.facts.as_ref()?;
-    let record = session.record.as_ref()?;
-    if let Some(found) = history::request_for(&facts.notes, record.as_str(), facts.saved_date) {
-        return Some(found);
-    }
-    if facts.saved_flag || facts.lifecycle.is_pending() {
-        return None;
-    }
-    // Processed: the connector may have replaced the request date with its own.
-    history::latest_request(&facts.notes, record.as_str(), facts.saved_date)
+/// The User Timing mark put when the Contact form's history is drawn in its panel.
+pub const HISTORY_RENDERED_MARK: &str = "rsub:history-rendered";
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `performance.mark(name)`; throws nothing out (a page without User Timing is ignored).
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn performance_mark(name: &str) -> Result<(), wasm_bindgen::JsValue>;
 }
 
-/// Draws the status panel from the session's facts, if the form has the panel control.
-/// Builds the model now and draws later: the session is not borrowed across the wait.
-pub fn show_panel(session: &Session) {
-    let Some(facts) = &session.facts else { return };
-    if !session.form.has_control(CONTROL) {
-        return;
-    }
-    let request = current_request(session);
-    let contact = facts.contact.as_ref().map(|_| {
-        facts
-            .contact_flags
-            .as_ref()
-            .map_or_else(ContactConsent::default, |flags| ContactConsent {
-                donotbulkemail: flags.donotbulkemail,
-                donotemail: flags.donotemail,
-            })
-    });
-    let model = PanelModel::build(
-        &PanelInputs {
-            lifecycle: &facts.lifecycle,
-            verified: facts.verified,
-            request: request.as_ref(),
-            compatibility: Some(&facts.compatibility),
-            contact,
-        },
-        strings::text,
-        frame::date_formatter(session.global.language),
-    );
-    let form = session.form.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
-            let _ = panel::render(&document, &model);
-        }
-    });
+/// Puts `name` on the page's performance timeline (no allocation, no panic): what
+/// `cargo xtask bench` measures to.
+pub(crate) fn mark(name: &str) {
+    #[cfg(target_arch = "wasm32")]
+    let _ = performance_mark(name);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = name;
 }
 
 /// OnLoad of the Contact form: reads the contact's notes (one request) and draws the
@@ -138,7 +106,7 @@ pub async fn on_contact_load(
     };
     if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
         panel::render_history(&document, &model).map_err(|e| JsValue::from(e.describe()))?;
-        crate::plugin::view::mark(crate::plugin::view::HISTORY_RENDERED_MARK);
+        mark(HISTORY_RENDERED_MARK);
     }
     Ok(())
 }

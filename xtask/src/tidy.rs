@@ -9,10 +9,11 @@
 //! - anything shipped but `src/dataverse/transport.rs` reaches the network (`fetch(`,
 //!   `fetch_with…`, `XMLHttpRequest`, `sendBeacon`, `fetch` bound or looked up by name): the
 //!   Rust of `src/` and the scripts of `www/loader/` and `www/webresources/`;
-//! - the modules of `src/domain/` or of `src/dataverse/` import each other in a circle;
+//! - modules of `src/` import each other in a circle (one module imports another that,
+//!   directly or not, imports it back): each layer, and the crate as a whole, imports one way;
 //! - the modules of the emulator's library (`emulator/src/`) import each other in a circle.
 //!
-//! Import circles elsewhere in `src/` are listed as information. An import is a path in code
+//! An import is a path in code
 //! (comments are left out) that starts with `crate::`, `super::` or `self::`, `use` trees
 //! included; it points at the longest prefix of the path that is a module file of `src/`.
 //! Inline modules (`mod tests { … }`) count as part of their file.
@@ -32,9 +33,6 @@ const BROWSER_MODULES: [&str; 5] = ["xrm", "plugin", "ui", "js_api", "dataverse:
 /// The one file that may reach the network.
 const TRANSPORT: &str = "src/dataverse/transport.rs";
 
-/// The layers whose modules must import each other without a circle.
-const ACYCLIC_LAYERS: [&str; 2] = ["domain", "dataverse"];
-
 /// One source file, its path relative to the workspace root with `/` separators.
 pub struct Source {
     pub path: String,
@@ -46,13 +44,11 @@ pub struct Source {
 pub struct Report {
     /// Broken boundaries: `file:line: what`.
     pub violations: Vec<String>,
-    /// Import circles outside the layers that must be acyclic (not an error yet).
-    pub information: Vec<String>,
     /// The module graph: (importing, imported) → where the first such import is.
     pub graph: BTreeMap<(String, String), String>,
 }
 
-/// Checks the workspace; prints the information, fails on a violation. With `--graph`, prints
+/// Checks the workspace; fails on a violation. With `--graph`, prints
 /// the module graph first (`from -> to  file:line`, one line per edge).
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = paths::root();
@@ -83,9 +79,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         for ((from, to), at) in &report.graph {
             println!("{from} -> {to}  {at}");
         }
-    }
-    for line in &report.information {
-        println!("tidy: {line}");
     }
     if report.violations.is_empty() {
         println!(
@@ -182,23 +175,11 @@ pub fn check(sources: &[Source]) -> Report {
         }
     }
     let graph = Graph { edges };
-    let mut reported = BTreeSet::new();
-    for layer in ACYCLIC_LAYERS {
-        for circle in graph.circles(|m| is_within(m, layer)) {
-            reported.extend(circle.members.iter().cloned());
-            report.violations.push(format!(
-                "an import circle in src/{layer}/ (the layer must be acyclic): {}",
-                circle.describe()
-            ));
-        }
-    }
     for circle in graph.circles(|_| true) {
-        if !circle.members.iter().all(|m| reported.contains(m)) {
-            report.information.push(format!(
-                "import circle (not enforced yet): {}",
-                circle.describe()
-            ));
-        }
+        report.violations.push(format!(
+            "an import circle in src/ (modules import one way): {}",
+            circle.describe()
+        ));
     }
     report
 }
@@ -972,7 +953,7 @@ mod tests {
     }
 
     #[test]
-    fn circles_in_the_domain_fail_and_elsewhere_are_listed() {
+    fn circles_fail_in_every_layer() {
         let sources = [
             source("src/lib.rs", "pub mod domain;\npub mod plugin;\n"),
             source("src/domain/mod.rs", "pub mod a;\npub mod b;\npub mod c;\n"),
@@ -991,17 +972,16 @@ mod tests {
             source("src/plugin/y.rs", "use crate::plugin::x;\n"),
         ];
         let report = check(&sources);
-        assert_eq!(report.violations.len(), 1, "{:#?}", report.violations);
+        assert_eq!(report.violations.len(), 2, "{:#?}", report.violations);
         assert_eq!(
             report.violations[0],
-            "an import circle in src/domain/ (the layer must be acyclic): \
+            "an import circle in src/ (modules import one way): \
              {domain::a, domain::b, domain::c}, e.g. domain::a (src/domain/a.rs:1) → \
              domain::b (src/domain/b.rs:2) → domain::c (src/domain/c.rs:1) → domain::a; \
              both ways: domain::b ↔ domain::c"
         );
-        assert_eq!(report.information.len(), 1, "{:#?}", report.information);
-        assert!(report.information[0].contains("{plugin::x, plugin::y}"));
-        assert!(report.information[0].ends_with("; both ways: plugin::x ↔ plugin::y"));
+        assert!(report.violations[1].contains("{plugin::x, plugin::y}"));
+        assert!(report.violations[1].ends_with("; both ways: plugin::x ↔ plugin::y"));
     }
 
     #[test]
@@ -1016,7 +996,6 @@ mod tests {
         ];
         let report = check(&sources);
         assert!(report.violations.is_empty(), "{:#?}", report.violations);
-        assert!(report.information.is_empty(), "{:#?}", report.information);
     }
 
     #[test]
