@@ -81,11 +81,7 @@ pub fn unescape(text: &str) -> String {
             "lt" => Some('<'),
             "gt" => Some('>'),
             "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
+            _ => entity.strip_prefix('#').and_then(reference),
         };
         match (decoded, end) {
             (Some(c), Some(e)) => {
@@ -100,6 +96,22 @@ pub fn unescape(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The character of a numeric reference without its `&#` and `;` (`x41` or `65`), if valid.
+fn reference(number: &str) -> Option<char> {
+    let (digits, radix) = match number.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (number, 10),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut value: u32 = 0;
+    for c in digits.chars() {
+        value = value.checked_mul(radix)?.checked_add(c.to_digit(radix)?)?;
+    }
+    char::from_u32(value)
 }
 
 #[cfg(test)]

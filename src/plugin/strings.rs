@@ -16,7 +16,7 @@ use crate::domain::resx::Templates;
 use crate::domain::time::Timestamp;
 use crate::xrm::form::{has_resource_string, resource_string};
 use alloc::borrow::Cow;
-use wasm_bindgen::JsValue;
+use core::task::{Poll, Waker};
 
 super::local::page_local! {
     static LANGUAGE: Cell<u32> = Cell::new(1033);
@@ -42,8 +42,8 @@ enum ByUrl {
     /// None read: the platform has `getResourceString`, the user reads English, or no form
     /// has loaded yet.
     Unread,
-    /// Being read from `url`: `done` resolves once it is in or has failed.
-    Reading { url: String, done: js_sys::Promise },
+    /// Being read from `url`; `waiting`: the tasks woken once it is in or has failed.
+    Reading { url: String, waiting: Vec<Waker> },
     /// Read from `url` (none when the read failed: English then).
     Read { url: String, templates: Templates },
 }
@@ -71,38 +71,44 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
         ".resx",
     ]
     .concat();
-    let wanted = BY_URL.with(|state| match state.try_borrow().as_deref() {
-        Ok(ByUrl::Reading { url: read, .. }) => *read != url,
-        Ok(ByUrl::Read {
-            url: read,
-            templates,
-        }) => *read != url || templates.is_empty(),
-        Ok(ByUrl::Unread) => true,
-        Err(_) => false,
+    let started = BY_URL.with(|state| {
+        let Ok(mut state) = state.try_borrow_mut() else {
+            return false;
+        };
+        let waiting = match &mut *state {
+            ByUrl::Reading { url: read, .. } if *read == url => return false,
+            ByUrl::Read {
+                url: read,
+                templates,
+            } if *read == url && !templates.is_empty() => {
+                return false;
+            }
+            ByUrl::Reading { waiting, .. } => core::mem::take(waiting),
+            _ => Vec::new(),
+        };
+        *state = ByUrl::Reading {
+            url: url.clone(),
+            waiting,
+        };
+        true
     });
-    if !wanted {
+    if !started {
         return;
     }
-    let read = url.clone();
-    let done = wasm_bindgen_futures::future_to_promise(async move {
-        let text = crate::dataverse::transport::read_web_resource(&read).await;
+    // A task of its own: it runs after this call, beside what OnLoad starts next.
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = crate::dataverse::transport::read_web_resource(&url).await;
         let templates = text.as_deref().map(Templates::parse).unwrap_or_default();
-        BY_URL.with(|state| {
-            if let Ok(mut state) = state.try_borrow_mut() {
-                *state = ByUrl::Read {
-                    url: read,
-                    templates,
-                };
-            }
+        let read = ByUrl::Read { url, templates };
+        let waiting = BY_URL.with(|state| match state.try_borrow_mut() {
+            Ok(mut state) => match core::mem::replace(&mut *state, read) {
+                ByUrl::Reading { waiting, .. } => waiting,
+                _ => Vec::new(),
+            },
+            Err(_) => Vec::new(),
         });
-        Ok(JsValue::UNDEFINED)
-    });
-    BY_URL.with(|state| {
-        // The read runs as a task of its own, after this call: it cannot have ended yet.
-        if let Ok(mut state) = state.try_borrow_mut() {
-            if !matches!(&*state, ByUrl::Read { url: read, .. } if *read == url) {
-                *state = ByUrl::Reading { url, done };
-            }
+        for waker in waiting {
+            waker.wake();
         }
     });
 }
@@ -110,13 +116,16 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
 /// Resolves once the strings being read by URL are in (or have failed); at once when none
 /// are being read.
 pub async fn ready() {
-    let done = BY_URL.with(|state| match state.try_borrow().as_deref() {
-        Ok(ByUrl::Reading { done, .. }) => Some(done.clone()),
-        _ => None,
-    });
-    if let Some(done) = done {
-        let _ = wasm_bindgen_futures::JsFuture::from(done).await;
-    }
+    core::future::poll_fn(|cx| {
+        BY_URL.with(|state| match state.try_borrow_mut().as_deref_mut() {
+            Ok(ByUrl::Reading { waiting, .. }) => {
+                waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+            _ => Poll::Ready(()),
+        })
+    })
+    .await;
 }
 
 /// Whether strings are being read by URL (what is shown now is said again once they are in).
