@@ -3,7 +3,9 @@
 //! `Xrm.Utility.openWebResource`, in a window of its own that answers through `localStorage`;
 //! 8.x has no PostSave, so the answer of `Xrm.Page.data.save()` tells the outcome. The whole
 //! flow (tick, evidence, save, one note before the request, sync, confirm), the same refusals
-//! as on 9.2, a pop-up blocker, and a window closed or cancelled mid-way.
+//! as on 9.2, a pop-up blocker, and a window closed or cancelled mid-way. Before 9.0 there is
+//! no `Xrm.Utility.getResourceString`: the library reads the user's RESX by URL, and a German
+//! user reads German.
 
 use dataverse_emulator::request_log::LogEntry;
 use e2e::demo::{open_demo, open_suppression as open_form};
@@ -327,6 +329,182 @@ async fn on_8_x_a_save_that_fails_after_the_note_withdraws_it() -> Outcome {
                 .iter()
                 .any(|r| r.method == "DELETE" && r.path.contains("annotations"));
             ensure!(deleted, "no DELETE of the note");
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The status panel's title and live sentence once it has been drawn in `view` (`status` on
+/// the Email Suppressions form, `history` on the Contact form) and its sentence is not the
+/// one said while reading; `null` until then.
+const PANEL_JS: &str = r#"
+    const frame = document.querySelector('[data-control=WebResource_rsub_status] iframe');
+    const d = frame && frame.contentDocument;
+    const main = d && d.getElementById('rsub-status');
+    if (!main || main.getAttribute('aria-busy') !== 'false') { return null; }
+    if (main.getAttribute('data-view') !== arguments[0]) { return null; }
+    const live = d.getElementById('rsub-status-live').textContent.trim();
+    if (arguments[1].includes(live)) { return null; }
+    return { lang: d.documentElement.lang,
+             title: d.getElementById('rsub-status-title').textContent.trim(), live: live };
+"#;
+
+/// The panel's `(title, sentence)` once drawn in `view` with a sentence other than `loading`.
+async fn panel_text(t: &e2e::E2e, view: &str, loading: &[&str]) -> Outcome<(String, String)> {
+    let p = t
+        .page
+        .wait_until_with(
+            &format!("the {view} panel to be drawn"),
+            PANEL_JS,
+            vec![json!(view), json!(loading)],
+        )
+        .await?;
+    Ok((
+        p["title"].as_str().unwrap_or_default().to_owned(),
+        p["live"].as_str().unwrap_or_default().to_owned(),
+    ))
+}
+
+#[tokio::test]
+async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_german() -> Outcome {
+    run(
+        "a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_german",
+        async |t| {
+            let loading = ["Reading the record…", "Der Datensatz wird gelesen…"];
+            let history_loading = [
+                "Reading the contact's notes…",
+                "Die Notizen des Kontakts werden gelesen…",
+            ];
+            for (version, organization) in [(V8_2, "contoso"), (V8_0, "")] {
+                t.emulator.control_post("reset", &json!({}), 204).await?;
+                open_demo(
+                    t,
+                    version,
+                    organization,
+                    SUPPRESSION,
+                    SUPPRESSION_ISP_COMPLAINED,
+                )
+                .await?;
+                demo_setting(t, "lcid", json!(1031)).await?;
+
+                // A reason that cannot be resubscribed: refused at load, in German.
+                open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
+                t.page
+                    .wait_for_text(NOTES, "Diese Adresse kann nicht wieder angemeldet werden")
+                    .await?;
+                let (title, said) = panel_text(t, "status", &loading).await?;
+                ensure!(
+                    title == "Status der Wiederanmeldung",
+                    "{version}: the panel's title: {title}"
+                );
+                // Nothing requested, or why nothing can be.
+                ensure!(
+                    said == "Es liegt keine offene Anfrage zur Wiederanmeldung vor."
+                        || said.starts_with("Diese Adresse kann nicht wieder angemeldet werden"),
+                    "{version}: the panel says: {said}"
+                );
+                let shown = e2e::form::notifications(&t.page).await?;
+                ensure!(
+                    !shown.contains("cannot be resubscribed"),
+                    "{version}: English left on the form: {shown}"
+                );
+                // The platform has no getResourceString: the library read the German RESX by
+                // URL, under the organization's path, once.
+                let prefix = if organization.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{organization}")
+                };
+                let resx = format!("{prefix}/WebResources/rsub_/strings/Resubscribe.1031.resx");
+                let reads: Vec<LogEntry> = requests(t)
+                    .into_iter()
+                    .filter(|r| r.path.contains("/strings/Resubscribe."))
+                    .collect();
+                ensure!(
+                    reads.len() == 1
+                        && reads[0].path == resx
+                        && reads[0].method == "GET"
+                        && reads[0].status == Some(200)
+                        && !reads[0].demo_host,
+                    "{version}: the strings were read as {reads:?}, expected one GET {resx}"
+                );
+                let kind = t
+                    .page
+                    .execute("return typeof Xrm.Utility.getResourceString;", vec![])
+                    .await?;
+                ensure!(
+                    kind == json!("undefined"),
+                    "{version}: getResourceString is {kind}"
+                );
+
+                // A request saved without the contact's request recorded: refused in German.
+                open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
+                let (_, said) = panel_text(t, "status", &loading).await?;
+                ensure!(
+                    said == "Es liegt keine offene Anfrage zur Wiederanmeldung vor.",
+                    "{version}: the panel says: {said}"
+                );
+                t.page
+                    .execute(
+                        "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
+                        vec![json!(FLAG)],
+                    )
+                    .await?;
+                e2e::form::save(&t.page).await?;
+                t.page
+                    .wait_for_text(NOTES, "Erfassen Sie vor dem Speichern, wer wann")
+                    .await?;
+                nothing_written(t, version).await?;
+
+                // The Contact form's history.
+                open_demo(t, version, organization, "contact", CONTACT_MARIA_CAMPBELL).await?;
+                let (title, said) = panel_text(t, "history", &history_loading).await?;
+                ensure!(
+                    title == "Bisherige Wiederanmeldungen",
+                    "{version}: the history's title: {title}"
+                );
+                ensure!(
+                    said == "In den Notizen dieses Kontakts sind keine Anfragen zur \
+                             Wiederanmeldung festgehalten.",
+                    "{version}: the history says: {said}"
+                );
+                demo_setting(t, "lcid", json!(1033)).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english() -> Outcome {
+    run(
+        "on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english",
+        async |t| {
+            open_demo(t, V8_2, "contoso", SUPPRESSION, SUPPRESSION_ISP_COMPLAINED).await?;
+            demo_setting(t, "lcid", json!(1031)).await?;
+            t.emulator
+                .control_post(
+                    "faults",
+                    &json!({ "method": "GET", "path": "/WebResources/rsub_/strings/", "count": 1,
+                             "fault": { "kind": "status", "status": 503 } }),
+                    201,
+                )
+                .await?;
+            open_form(t, V8_2, "contoso", SUPPRESSION_ISP_COMPLAINED).await?;
+            t.page
+                .wait_for_text(NOTES, "This address cannot be resubscribed")
+                .await?;
+            let (title, _) = panel_text(t, "status", &["Reading the record…"]).await?;
+            ensure!(
+                title == "Resubscription status",
+                "the panel's title: {title}"
+            );
+            let failed = requests(t).iter().any(|r| {
+                r.path.contains("/strings/Resubscribe.1031.resx") && r.status == Some(503)
+            });
+            ensure!(failed, "the strings were not read: {:?}", requests(t));
             Ok(())
         },
     )

@@ -409,22 +409,22 @@ impl Message {
     /// English. Unknown placeholders are kept as written, so a missing translation argument
     /// shows up instead of vanishing.
     pub fn render<'a>(&self, table: impl Fn(MessageKey) -> &'a str) -> String {
-        self.render_each(&|key| Cow::Borrowed(table(key)), &|_| None)
+        let or_english = |key| match table(key) {
+            template if template.trim().is_empty() => english(key),
+            template => template,
+        };
+        self.render_each(&|key| Cow::Borrowed(or_english(key)), &|_| None)
     }
 
-    /// Renders this message and its parts, each with its template from `table` (an empty one
-    /// falls back to English) and each argument as `value` rewrites it (`None` keeps it).
+    /// Renders this message and its parts, each with its template from `table` as it is (the
+    /// table says what stands in for a template it lacks: the compiled-in English table is not
+    /// reached from here) and each argument as `value` rewrites it (`None` keeps it).
     pub fn render_each<'a>(
         &self,
         table: &dyn Fn(MessageKey) -> Cow<'a, str>,
         value: &dyn Fn(&str) -> Option<String>,
     ) -> String {
         let template = table(self.key);
-        let template = if template.trim().is_empty() {
-            english(self.key)
-        } else {
-            &template
-        };
         let mut args: Vec<(String, String)> = self
             .args
             .iter()
@@ -433,7 +433,7 @@ impl Message {
         for (name, part) in &self.parts {
             args.push((name.clone(), part.render_each(table, value)));
         }
-        fill(template, &args)
+        fill(&template, &args)
     }
 
     /// Renders with the default English table.
@@ -626,6 +626,17 @@ pub(crate) mod tests {
             "A resubscribe request from 2026-11-26 14:03 UTC is still waiting for the next sync; \
              a second request is not allowed."
         });
+    }
+
+    #[test]
+    fn rendering_each_takes_the_templates_as_the_table_gives_them() {
+        let message = Message::new(MessageKey::PluginLoadFailed)
+            .with_part("problem", Message::new(MessageKey::ApiThrottled));
+        let table = |key: MessageKey| match key {
+            MessageKey::PluginLoadFailed => Cow::Borrowed("Nicht gelesen: {problem}"),
+            _ => Cow::Borrowed(""),
+        };
+        assert_eq!(message.render_each(&table, &|_| None), "Nicht gelesen: ");
     }
 
     #[test]

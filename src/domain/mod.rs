@@ -19,6 +19,7 @@
 //! - [`request_flow`]: a request's way to the record (held save, note, save again), as a
 //!   state machine.
 //! - [`messages`]: [`MessageKey`]s, the English table and the renderer.
+//! - [`resx`]: the templates a RESX string web resource gives, read as text.
 
 pub mod compatibility;
 pub mod eligibility;
@@ -32,6 +33,7 @@ pub mod messages;
 pub mod note;
 pub mod note_fact;
 pub mod request_flow;
+pub mod resx;
 pub mod save_check;
 pub mod time;
 pub mod version;

@@ -1,6 +1,6 @@
 //! The record's facts: what the form needs from the Web API, read in one round trip (the
-//! record's saved state, the contact, the notes, the user's roles, the connector), and the
-//! problems of that read shown on the form.
+//! record's saved state, the contact, the notes, the user's roles, the connector; before 9.0
+//! the user's strings beside it), and the problems of that read shown on the form.
 
 use crate::prelude::*;
 
@@ -220,6 +220,9 @@ pub async fn read(plan: Plan) -> Facts {
     if plan.cached.is_none() {
         cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
     }
+    // Before 9.0 the user's strings are read by URL beside the batch: what follows is said with
+    // them (or in English if they could not be read).
+    super::strings::ready().await;
     let _ = session::with(|s| {
         // Roles that could not be read leave what was known (a non-administrator at first).
         if let Some(admin) = is_admin {

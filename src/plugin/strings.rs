@@ -1,14 +1,22 @@
-//! The user's words: messages rendered from the RESX web resource of the user's language
-//! (`Xrm.Utility.getResourceString`), falling back to the English table for a missing key,
-//! with dates formatted for the user's locale.
+//! The user's words: messages rendered from the RESX web resource of the user's language,
+//! falling back to the English table for a missing key, with dates formatted for the user's
+//! locale.
+//!
+//! From Dynamics 9.0 the platform reads the RESX (`Xrm.Utility.getResourceString`). Before
+//! it there is no such call (the solution ships the same files as XML web resources): the
+//! library reads `<client url>/WebResources/rsub_/strings/Resubscribe.<lcid>.resx` itself,
+//! once per page, while the load's `$batch` is out ([`read_by_url`], [`ready`]). Until it is
+//! in, and if it cannot be read, the messages are in English.
 
 use crate::prelude::*;
-use core::cell::Cell;
+use core::cell::{Cell, RefCell};
 
 use crate::domain::messages::{english, Message, MessageKey};
+use crate::domain::resx::Templates;
 use crate::domain::time::Timestamp;
-use crate::xrm::form::resource_string;
+use crate::xrm::form::{has_resource_string, resource_string};
 use alloc::borrow::Cow;
+use core::task::{Poll, Waker};
 
 super::local::page_local! {
     static LANGUAGE: Cell<u32> = Cell::new(1033);
@@ -27,6 +35,110 @@ pub fn set_admin(admin: bool) {
 /// Sets the user's language (LCID) for dates in messages.
 pub fn set_language(lcid: u32) {
     LANGUAGE.with(|l| l.set(lcid));
+}
+
+/// The strings read by URL (before 9.0).
+enum ByUrl {
+    /// None read: the platform has `getResourceString`, the user reads English, or no form
+    /// has loaded yet.
+    Unread,
+    /// Being read from `url`; `waiting`: the tasks woken once it is in or has failed.
+    Reading { url: String, waiting: Vec<Waker> },
+    /// Read from `url` (none when the read failed: English then).
+    Read { url: String, templates: Templates },
+}
+
+super::local::page_local! {
+    static BY_URL: RefCell<ByUrl> = RefCell::new(ByUrl::Unread);
+}
+
+/// Sets the user's language (LCID) and, where the platform cannot read the RESX
+/// (`Xrm.Utility.getResourceString` is missing: before Dynamics 9.0), starts reading the
+/// user's RESX web resource by URL through the one transport: once per page (again after a
+/// read that failed, or for another language). [`template`] uses it once it is in; [`ready`]
+/// waits for it.
+pub fn read_by_url(client_url: &str, lcid: u32) {
+    set_language(lcid);
+    if lcid == 1033 || has_resource_string() {
+        return;
+    }
+    let url = [
+        client_url,
+        "/WebResources/",
+        RESX,
+        ".",
+        &crate::domain::text::decimal(lcid.into()),
+        ".resx",
+    ]
+    .concat();
+    let started = BY_URL.with(|state| {
+        let Ok(mut state) = state.try_borrow_mut() else {
+            return false;
+        };
+        let waiting = match &mut *state {
+            ByUrl::Reading { url: read, .. } if *read == url => return false,
+            ByUrl::Read {
+                url: read,
+                templates,
+            } if *read == url && !templates.is_empty() => {
+                return false;
+            }
+            ByUrl::Reading { waiting, .. } => core::mem::take(waiting),
+            _ => Vec::new(),
+        };
+        *state = ByUrl::Reading {
+            url: url.clone(),
+            waiting,
+        };
+        true
+    });
+    if !started {
+        return;
+    }
+    // A task of its own: it runs after this call, beside what OnLoad starts next.
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = crate::dataverse::transport::read_web_resource(&url).await;
+        let templates = text.as_deref().map(Templates::parse).unwrap_or_default();
+        let read = ByUrl::Read { url, templates };
+        let waiting = BY_URL.with(|state| match state.try_borrow_mut() {
+            Ok(mut state) => match core::mem::replace(&mut *state, read) {
+                ByUrl::Reading { waiting, .. } => waiting,
+                _ => Vec::new(),
+            },
+            Err(_) => Vec::new(),
+        });
+        for waker in waiting {
+            waker.wake();
+        }
+    });
+}
+
+/// Resolves once the strings being read by URL are in (or have failed); at once when none
+/// are being read.
+pub async fn ready() {
+    core::future::poll_fn(|cx| {
+        BY_URL.with(|state| match state.try_borrow_mut().as_deref_mut() {
+            Ok(ByUrl::Reading { waiting, .. }) => {
+                waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+            _ => Poll::Ready(()),
+        })
+    })
+    .await;
+}
+
+/// Whether strings are being read by URL (what is shown now is said again once they are in).
+pub fn reading() -> bool {
+    BY_URL.with(|state| matches!(state.try_borrow().as_deref(), Ok(ByUrl::Reading { .. })))
+}
+
+/// The template of `key` read by URL, if any.
+fn read_template(key: MessageKey) -> Option<String> {
+    BY_URL.with(|state| match state.try_borrow().as_deref() {
+        Ok(ByUrl::Read { templates, .. }) => templates.get(key).map(ToOwned::to_owned),
+        _ => None,
+    })
 }
 
 /// A date argument the domain wrote in UTC (`2026-11-26 14:03 UTC`, or the English "unknown
@@ -50,6 +162,7 @@ pub const RESX: &str = "rsub_/strings/Resubscribe";
 pub fn template(key: MessageKey) -> String {
     let template = resource_string(RESX, key.id())
         .filter(|t| !t.trim().is_empty())
+        .or_else(|| read_template(key))
         .unwrap_or_else(|| english(key).to_owned());
     if ADMIN.with(Cell::get) {
         template

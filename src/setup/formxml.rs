@@ -4,6 +4,7 @@
 //! treats a node a differential form marks `solutionaction="Removed"` as absent, as Dynamics does
 //! when it merges the form.
 
+use crate::domain::resx::unescape;
 use crate::prelude::*;
 
 /// One `<Handler>` of an `<event>`.
@@ -82,42 +83,6 @@ fn attributes(body: &str) -> Vec<(&str, &str)> {
         rest = inner.get(end + 1..).unwrap_or_default();
     }
     found
-}
-
-/// XML's five entities and numeric references; anything else stays as written.
-pub fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(rest.get(..at).unwrap_or_default());
-        let tail = rest.get(at..).unwrap_or_default();
-        let end = tail.find(';').filter(|e| *e <= 10);
-        let entity = end.and_then(|e| tail.get(1..e)).unwrap_or_default();
-        let decoded = match entity {
-            "quot" => Some('"'),
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match (decoded, end) {
-            (Some(c), Some(e)) => {
-                out.push(c);
-                rest = tail.get(e + 1..).unwrap_or_default();
-            }
-            _ => {
-                out.push('&');
-                rest = tail.get(1..).unwrap_or_default();
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The tags of a document, in order.

@@ -31,6 +31,7 @@ use crate::dataverse::queries;
 use crate::dataverse::transport::WebApi;
 use crate::domain::mapping::{MappingConfig, DEFAULT_CONNECTOR_SOLUTION};
 use crate::domain::messages::{english, Message, MessageKey};
+use crate::domain::resx::Templates;
 use crate::xrm::GlobalContext;
 use checks::{Check, SetupFacts};
 
@@ -39,55 +40,23 @@ pub const TABLE: &str = "esc_emailsuppression";
 
 /// The page's strings: the RESX web resource of the user's language (its text, as the loader
 /// fetched it), English for what it lacks.
-pub struct Strings(Vec<(MessageKey, String)>);
+pub struct Strings(Templates);
 
 impl Strings {
-    /// Reads the `<data name="…"><value>…</value></data>` entries of a RESX file; text that
-    /// is not one gives English.
+    /// The templates of a RESX file's text; text that is not one gives English.
     pub fn from_resx(resx: &str) -> Strings {
-        let mut found = Vec::new();
-        let mut rest = resx;
-        while let Some(at) = crate::domain::text::find(rest, "<data ") {
-            rest = rest.get(at + 6..).unwrap_or_default();
-            let end = crate::domain::text::find(rest, "</data>").unwrap_or(rest.len());
-            let entry = rest.get(..end).unwrap_or_default();
-            let name = entry_name(entry);
-            let value = between(entry, "<value>", "</value>").map(formxml::unescape);
-            if let (Some(key), Some(value)) = (name.and_then(|n| MessageKey::from_id(&n)), value) {
-                if !value.trim().is_empty() {
-                    found.push((key, value));
-                }
-            }
-            rest = rest.get(end..).unwrap_or_default();
-        }
-        Strings(found)
+        Strings(Templates::parse(resx))
     }
 
     /// The template of `key`.
     pub fn template(&self, key: MessageKey) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or_else(|| english(key), |(_, text)| text.as_str())
+        self.0.get(key).unwrap_or_else(|| english(key))
     }
 
     /// `message` rendered.
     pub fn text(&self, message: &Message) -> String {
         message.render(|key| self.template(key))
     }
-}
-
-/// The `name` attribute at the start of a RESX `<data …>` entry.
-fn entry_name(entry: &str) -> Option<String> {
-    let head = entry.get(..crate::domain::text::find(entry, ">")?)?;
-    between(head, "name=\"", "\"").map(formxml::unescape)
-}
-
-/// The text between the first `open` and the next `close`.
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let start = crate::domain::text::find(text, open)? + open.len();
-    let rest = text.get(start..)?;
-    rest.get(..crate::domain::text::find(rest, close)?)
 }
 
 /// Runs every check and draws the result into `document` in the language `lcid` (its RESX web
@@ -268,7 +237,7 @@ mod tests {
             strings.template(MessageKey::SetupRecheck),
             english(MessageKey::SetupRecheck)
         );
-        assert_eq!(Strings::from_resx("").0.len(), 0);
+        assert!(Strings::from_resx("").0.is_empty());
     }
 
     #[test]

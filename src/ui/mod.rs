@@ -11,6 +11,8 @@
 //! alone (the form notifications say the same in words).
 
 use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::Cell;
 pub mod frame;
 pub mod model;
 pub mod panel;
@@ -51,8 +53,9 @@ pub(crate) fn mark(name: &str) {
     let _ = name;
 }
 
-/// OnLoad of the Contact form: reads the contact's notes (one request) and draws the
-/// resubscription history into the panel. `parameters` is the same handler parameter as on
+/// OnLoad of the Contact form: reads the contact's notes (one request; before 9.0 the user's
+/// strings beside it) and draws the resubscription history into the panel, "Reading the
+/// contact's notes…" meanwhile. `parameters` is the same handler parameter as on
 /// the suppression form (only `lifecyclePatterns` is used here).
 pub async fn on_contact_load(
     execution_context: JsValue,
@@ -65,6 +68,19 @@ pub async fn on_contact_load(
     }
     let global =
         GlobalContext::read(&execution_context).map_err(|e| JsValue::from(e.describe()))?;
+    strings::read_by_url(&global.client_url, global.language);
+    // "Reading the contact's notes…" while they are read; the history replaces it.
+    let answered = Rc::new(Cell::new(false));
+    let loading = (form.clone(), answered.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        let (form, answered) = loading;
+        strings::ready().await;
+        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
+            if !answered.get() {
+                let _ = panel::render_history(&document, &HistoryModel::loading(strings::text));
+            }
+        }
+    });
     let patterns = MappingConfig::parse(
         parameters.as_deref().unwrap_or_default(),
         crate::dataverse::json::Json::parse,
@@ -78,32 +94,40 @@ pub async fn on_contact_load(
         .ok()
         .flatten()
         .and_then(|id| Guid::parse(&id).ok());
-    let model = match (contact, ApiVersion::for_org_version(&global.version)) {
+    let version = ApiVersion::for_org_version(&global.version);
+    let read = match (&contact, version) {
         (Some(contact), Some(version)) => {
             let api = WebApi {
                 client_url: global.client_url.clone(),
                 version,
             };
-            let request = queries::notes_of(&contact, queries::HISTORY_NOTES);
-            match api
-                .send(&request)
-                .await
-                .and_then(|response| queries::read_notes(&response))
-            {
-                Ok(notes) => {
-                    HistoryModel::build(&history::history(&notes, &patterns), strings::text, date)
-                }
-                Err(error) => HistoryModel::failed(&strings::text(&error.message()), strings::text),
-            }
+            let request = queries::notes_of(contact, queries::HISTORY_NOTES);
+            Some(
+                api.send(&request)
+                    .await
+                    .and_then(|response| queries::read_notes(&response)),
+            )
+        }
+        _ => None,
+    };
+    // Before 9.0 the user's strings are read by URL beside the notes.
+    strings::ready().await;
+    let model = match (read, contact) {
+        (Some(Ok(notes)), _) => {
+            HistoryModel::build(&history::history(&notes, &patterns), strings::text, date)
+        }
+        (Some(Err(error)), _) => {
+            HistoryModel::failed(&strings::text(&error.message()), strings::text)
         }
         // A new contact has no notes; an org without the Web API cannot read them.
-        (None, _) => HistoryModel::build(&[], strings::text, date),
-        (Some(_), None) => {
+        (None, None) => HistoryModel::build(&[], strings::text, date),
+        (None, Some(_)) => {
             let no_web_api =
                 Message::new(MessageKey::PluginNoWebApi).with("version", global.version.clone());
             HistoryModel::failed(&strings::text(&no_web_api), strings::text)
         }
     };
+    answered.set(true);
     if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
         panel::render_history(&document, &model).map_err(|e| JsValue::from(e.describe()))?;
         mark(HISTORY_RENDERED_MARK);

@@ -616,6 +616,15 @@ pub fn resource_string(web_resource: &str, key: &str) -> Option<String> {
         .and_then(|v| v.as_string())
 }
 
+/// Whether `Xrm.Utility.getResourceString` exists (9.0 and later: before it, the strings are
+/// read by URL).
+pub fn has_resource_string() -> bool {
+    let xrm: JsValue = XRM
+        .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
+        .unwrap_or(JsValue::UNDEFINED);
+    member(&member(&xrm, "Utility"), "getResourceString").is_function()
+}
+
 /// Whether `Xrm.Navigation.navigateTo` exists (9.1 and later): the evidence dialog opens
 /// in the page; earlier versions open it in a window of its own.
 pub fn has_navigate_to() -> bool {
