@@ -394,10 +394,19 @@ impl Form {
         &self.context
     }
 
-    /// The window of a web resource control, if the form has it.
+    /// The window of a web resource control, if the form has it: `getContentWindow()` where
+    /// the client has it (Unified Interface, 9.0 on); before, the legacy web client's
+    /// `getObject()`, which returns the control's IFRAME element (Learn: "getObject (Client API
+    /// reference)"; the 8.x SDK's `Xrm.Page.ui` control methods).
     pub fn content_window(&self, control: &str) -> Option<Promise> {
-        self.control(control)
-            .and_then(|c| c.get_content_window().ok())
+        let control = self.control(control)?;
+        if member(&control, "getContentWindow").is_function() {
+            return control.get_content_window().ok();
+        }
+        let window = member(&call_method(&control, "getObject")?, "contentWindow");
+        window
+            .is_object()
+            .then(|| Promise::resolve(&window))
     }
 }
 

@@ -345,6 +345,7 @@
             if (!response.ok) { throw new Error("HTTP " + response.status); }
             var frame = el("iframe", { className: "wr-frame", src: url, title: control.getLabel() });
             frame.style.height = (def.height || 150) + "px";
+            control._frameElement = frame;
             control._frameReady = new Promise(function (resolve) {
                 frame.addEventListener("load", function () { resolve(frame.contentWindow); }, { once: true });
             });

@@ -986,15 +986,26 @@
                 control._frameReady = null;
                 control.getSrc = function () { return env.webapi.orgPath("/WebResources/") + def.src; };
                 control.setSrc = notSupported("web resource control setSrc");
-                control.getObject = notSupported("web resource control getObject (Silverlight-era API)");
+                control._frameElement = null; /* set by the view once the iframe exists */
                 control.getData = notSupported("web resource control getData");
                 control.setData = notSupported("web resource control setData");
-                control.getContentWindow = function () {
-                    if (!control._frameReady) {
-                        return Promise.reject(new Error("web resource control " + def.name + " is not on the page"));
-                    }
-                    return control._frameReady;
-                };
+                if (env.level.v9) {
+                    /* getContentWindow: "supported only on Unified Interface" (Learn,
+                     * https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/controls/getcontentwindow),
+                     * so 9.0 on. getObject is left out on 9.x (stricter: our library does not need it). */
+                    control.getObject = notSupported("web resource control getObject (Silverlight-era API)");
+                    control.getContentWindow = function () {
+                        if (!control._frameReady) {
+                            return Promise.reject(new Error("web resource control " + def.name + " is not on the page"));
+                        }
+                        return control._frameReady;
+                    };
+                } else {
+                    /* 8.x (legacy web client): no getContentWindow; getObject returns the control's
+                     * IFRAME element (Learn, "getObject (Client API reference)", and the 8.x SDK's
+                     * Xrm.Page.ui control methods), which may still be loading its page. */
+                    control.getObject = function () { return control._frameElement; };
+                }
             }
             return control;
         }
