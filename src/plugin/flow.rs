@@ -127,7 +127,7 @@ pub fn run(record: &str, commands: Vec<Command<Note>>) {
                 });
             }
             Command::RecordWithdrawal(request) => {
-                wasm_bindgen_futures::spawn_local(record_withdrawal(record.to_owned(), request));
+                wasm_bindgen_futures::spawn_local(write(record.to_owned(), request));
             }
             Command::SaveAgain { close, after_note } => {
                 wasm_bindgen_futures::spawn_local(save_again(record.to_owned(), close, after_note));
@@ -290,16 +290,18 @@ fn saved(s: &mut Session, kept: Option<Note>) {
     }
 }
 
-/// Writes the note recording a withdrawal (once: it is named by the request), adds it to the
-/// contact's notes the form knows, and hands the outcome to the flow.
-async fn record_withdrawal(record: String, request: Note) {
+/// Writes the note of the held request, or the note recording a withdrawal (then adds it to
+/// the contact's notes the form knows), and hands the outcome to the flow. One future for
+/// both: the write's retries are in the module once.
+async fn write(record: String, request: Note) {
     let Some(api) = session::with(|s| s.api.clone()) else {
         return;
     };
     let result = note::write(&api, &request)
         .await
         .map_err(|error| error.message());
-    if result.is_ok() {
+    let withdrawal = request.note.withdrawn_at.is_some();
+    if withdrawal && result.is_ok() {
         let _ = on_form(&record, |s| {
             let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
             if let Some(facts) = s.facts.as_mut() {
@@ -309,19 +311,13 @@ async fn record_withdrawal(record: String, request: Note) {
             view::render_state(s);
         });
     }
-    let commands = dispatch(&record, |flow| flow.withdrawal_written(request, result));
-    run(&record, commands);
-}
-
-/// Writes the note of the held request and hands the outcome to the flow.
-async fn write(record: String, request: Note) {
-    let Some(api) = session::with(|s| s.api.clone()) else {
-        return;
-    };
-    let result = note::write(&api, &request)
-        .await
-        .map_err(|error| error.message());
-    let commands = dispatch(&record, |flow| flow.note_written(request, result));
+    let commands = dispatch(&record, |flow| {
+        if withdrawal {
+            flow.withdrawal_written(request, result)
+        } else {
+            flow.note_written(request, result)
+        }
+    });
     run(&record, commands);
 }
 

@@ -149,9 +149,14 @@ fn withdrawal(s: &Session) -> Option<Note> {
             .flatten()
             .map(Timestamp),
     };
+    // The record's latest recorded request, when it is the one on the record (the date to
+    // the second, or the day of a date-only column).
     let recorded = facts
-        .and_then(|f| history::request_for(&f.notes, record.as_str(), saved_date))
-        .map(|r| r.key.requested_at);
+        .and_then(|f| history::latest_request(&f.notes, record.as_str(), None))
+        .map(|r| r.key.requested_at)
+        .filter(|at| {
+            RequestMarker::new(record.as_str(), *at).is_ok_and(|m| m.is_on_record(true, saved_date))
+        });
     let marker = RequestMarker::new(record.as_str(), recorded.or(saved_date)?).ok()?;
     let by = UserRef {
         id: s.global.user_id.clone(),
