@@ -214,3 +214,44 @@ async fn a_request_date_set_without_a_request_is_refused() -> Outcome {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_withdrawal_written_through_failures_is_recorded_once() -> Outcome {
+    run(
+        "a_withdrawal_written_through_failures_is_recorded_once",
+        async |t| {
+            saved_request(t).await?;
+            t.page.click(FLAG_INPUT).await?;
+            t.page
+                .wait_for_text(FLAG_NOTES, "Saving will withdraw")
+                .await?;
+            // The withdrawal note's create answers 503 twice, then goes through.
+            t.emulator
+                .arm_fault(&json!({
+                    "method": "PATCH", "path": "annotations", "count": 2,
+                    "fault": { "kind": "status", "status": 503 }
+                }))
+                .await?;
+            e2e::form::save(&t.page).await?;
+            t.page
+                .wait_for_text(
+                    NOTES,
+                    "was withdrawn: its Resubscribe Request Date was cleared",
+                )
+                .await?;
+            let faulted = t
+                .emulator
+                .requests()
+                .iter()
+                .filter(|r| r.fault.is_some())
+                .count();
+            ensure!(faulted == 2, "{faulted} request(s) hit the fault, armed 2");
+            let withdrawals = withdrawal_notes(t);
+            ensure!(withdrawals.len() == 1, "{withdrawals:?}");
+            let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
+            ensure!(row[FLAG] == json!(false) && row[DATE].is_null(), "{row}");
+            Ok(())
+        },
+    )
+    .await
+}
