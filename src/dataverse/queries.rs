@@ -1,7 +1,7 @@
 //! The Web API requests the plugin makes, and the readers of their responses.
 //!
 //! Everything the form needs at load goes into one `$batch` ([`load_batch`]); the note write
-//! is a lookup by marker ([`note_by_marker`]) followed, only when nothing was found, by a
+//! is a lookup by its id or marker ([`note_lookup`]) followed, only when nothing was found, by a
 //! create ([`create_note`]).
 
 use super::batch::BatchPart;
@@ -13,7 +13,7 @@ use super::odata::{literal, Query};
 use crate::domain::compatibility::ConnectorReading;
 use crate::domain::json::JsonValue;
 use crate::domain::lifecycle::NoteFact;
-use crate::domain::note::{RequestMarker, ResubscribeNote};
+use crate::domain::note::ResubscribeNote;
 use crate::domain::time::Timestamp;
 use crate::prelude::*;
 
@@ -401,9 +401,9 @@ impl NoteTarget {
     }
 }
 
-/// Finds the note of request `marker` on `target`: by its id, or by the marker in the subject
-/// of a note written before the id named the request (at most one id is asked for).
-pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest {
+/// Finds `note` on `target`: by its id, or (the request's note) by the marker in the subject
+/// of a note written before the id named the request; a withdrawal by its id only.
+pub fn note_lookup(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     ApiRequest::get(
         &Query::new("annotations")
             .filter(
@@ -411,7 +411,7 @@ pub fn note_by_marker(target: &NoteTarget, marker: &RequestMarker) -> ApiRequest
                     "_objectid_value eq ",
                     target.id().as_str(),
                     " and ",
-                    &marker.odata_filter(),
+                    &note.odata_filter(),
                 ]
                 .concat(),
             )
@@ -425,11 +425,9 @@ pub fn read_note_found(response: &ApiResponse) -> Result<bool, ApiError> {
     Ok(!rows(&decode_ok(response)?)?.is_empty())
 }
 
-/// Creates the audit note on `target` under its own id ([`RequestMarker::note_id`]): a PATCH
-/// that only creates (`If-None-Match: *`), so a second create of the same request's note is
-/// refused with 412 instead of writing a second note.
-///
-/// [`RequestMarker::note_id`]: crate::domain::note::RequestMarker::note_id
+/// Creates the note on `target` under its own id ([`ResubscribeNote::id`]: named by its
+/// request): a PATCH that only creates (`If-None-Match: *`), so a second create of the same
+/// note is refused with 412 instead of writing a second note.
 pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
     let (property, path) = match target {
         NoteTarget::Contact(id) => (
@@ -450,7 +448,7 @@ pub fn create_note(target: &NoteTarget, note: &ResubscribeNote) -> ApiRequest {
         ("notetext", &string(&note.text)),
         (&property, &string(&path)),
     ]);
-    ApiRequest::create_at(["annotations(", &note.marker.note_id(), ")"].concat(), body)
+    ApiRequest::create_at(["annotations(", &note.id(), ")"].concat(), body)
 }
 
 /// Deletes the note of the request `marker` (created under [`RequestMarker::note_id`]).
@@ -480,6 +478,7 @@ mod tests {
     use super::*;
     use crate::dataverse::error::ApiErrorKind;
     use crate::dataverse::http::Method;
+    use crate::domain::note::RequestMarker;
 
     fn ok(body: &str) -> ApiResponse {
         ApiResponse {
@@ -728,7 +727,13 @@ mod tests {
     fn note_lookup_and_create_use_the_marker_and_the_right_binding() {
         let marker = RequestMarker::new(RECORD, Timestamp(1_795_701_780_000)).unwrap();
         let contact = NoteTarget::Contact(guid(CONTACT));
-        let lookup = note_by_marker(&contact, &marker);
+        let note = ResubscribeNote {
+            subject: "S \"1\"".into(),
+            text: "line\nline".into(),
+            marker: marker.clone(),
+            withdrawn_at: None,
+        };
+        let lookup = note_lookup(&contact, &note);
         assert_eq!(
             lookup.path,
             format!(
@@ -741,11 +746,6 @@ mod tests {
         assert!(read_note_found(&ok(r#"{"value":[{"annotationid":"a"}]}"#)).unwrap());
         assert!(!read_note_found(&ok(r#"{"value":[]}"#)).unwrap());
 
-        let note = ResubscribeNote {
-            subject: "S \"1\"".into(),
-            text: "line\nline".into(),
-            marker: marker.clone(),
-        };
         let create = create_note(&contact, &note);
         assert_eq!(create.method, Method::Patch);
         assert_eq!(create.path, format!("annotations({})", marker.note_id()));
@@ -768,5 +768,28 @@ mod tests {
         assert!(body.ends_with(&format!(
             r#""objectid_esc_emailsuppression@odata.bind":"/esc_emailsuppressions({RECORD})"}}"#
         )));
+    }
+
+    #[test]
+    fn a_withdrawal_is_looked_up_and_created_under_its_own_id_once() {
+        let marker = RequestMarker::new(RECORD, Timestamp(1_795_701_780_000)).unwrap();
+        let user = crate::domain::evidence::UserRef {
+            id: "u".into(),
+            name: "Sam Agent".into(),
+        };
+        let note = ResubscribeNote::withdrawal(&marker, &user, Timestamp(1_795_788_180_000));
+        let contact = NoteTarget::Contact(guid(CONTACT));
+        let id = marker.withdrawal_id();
+        assert_ne!(id, marker.note_id());
+        assert_eq!(
+            note_lookup(&contact, &note).path,
+            format!(
+                "annotations?$filter=_objectid_value%20eq%20{CONTACT}%20and%20annotationid%20eq%20\
+                 {id}&$select=annotationid&$top=1"
+            )
+        );
+        let create = create_note(&contact, &note);
+        assert_eq!(create.path, format!("annotations({id})"));
+        assert_eq!(create.header("If-None-Match"), Some("*"));
     }
 }

@@ -10,6 +10,8 @@
 //!   all) form one entry without evidence: a resubscription this form did not record.
 //! - The same marker found twice (a retried write) counts once, the earliest note.
 //! - Note text is data: it is kept as written (bounded), never interpreted as markup.
+//! - A request with a withdrawal note ([`Withdrawal`]) was withdrawn, unless the connector
+//!   had resubscribed the address or failed before: then that outcome stands.
 
 use crate::prelude::*;
 
@@ -17,7 +19,7 @@ use super::eligibility::SuppressionReason;
 use super::evidence::Channel;
 use super::lifecycle::{derive, Lifecycle, LifecycleFacts, LifecyclePatterns, NoteFact};
 use super::messages::english;
-use super::note::{self as audit, normalize_guid, RequestKey, RequestMarker};
+use super::note::{self as audit, normalize_guid, RequestKey, RequestMarker, Withdrawal};
 use super::text::{self, bounded};
 use super::time::Timestamp;
 
@@ -224,6 +226,14 @@ pub enum Outcome {
         /// When, if a note says so.
         on: Option<Timestamp>,
     },
+    /// Withdrawn before the connector resubscribed the address or failed to: a withdrawal
+    /// note says who and when.
+    Withdrawn {
+        /// Who withdrew it.
+        by: String,
+        /// When.
+        on: Timestamp,
+    },
     /// Failed (abuse report, cannot be unsuppressed).
     Failed {
         /// When.
@@ -253,6 +263,7 @@ fn outcome_of(lifecycle: Lifecycle) -> Outcome {
         Lifecycle::AwaitingConfirmation { email_sent_on, .. } => {
             Outcome::ConfirmationSent { on: email_sent_on }
         }
+        Lifecycle::Withdrawn { on, by, .. } => Outcome::Withdrawn { by, on },
         Lifecycle::AwaitingSync { .. } | Lifecycle::NotRequested => Outcome::NoneYet,
     }
 }
@@ -278,6 +289,7 @@ fn outcome_between(
             reason,
             notes: window,
             contact_donotbulkemail: None,
+            record: None,
         },
         patterns,
     ))
@@ -349,10 +361,18 @@ pub fn history(notes: &[NoteFact], patterns: &LifecyclePatterns) -> Vec<HistoryE
             .reason
             .clone()
             .unwrap_or(SuppressionReason::Unsubscribed);
+        let outcome = outcome_between(notes, since, until, reason, patterns);
+        // A withdrawal ends a request the connector had not finished.
+        let outcome = match (&outcome, Withdrawal::of_request(notes, &request.key)) {
+            (Outcome::NoneYet | Outcome::ConfirmationSent { .. }, Some(w)) => {
+                Outcome::Withdrawn { by: w.by, on: w.on }
+            }
+            _ => outcome,
+        };
         entries.push(HistoryEntry {
             request: Some(request.clone()),
             started_on: since,
-            outcome: outcome_between(notes, since, until, reason, patterns),
+            outcome,
         });
     }
     entries.reverse();
@@ -596,5 +616,64 @@ pub(crate) mod tests {
         );
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].request.as_ref().map(|r| r.noted_on), Some(NOW));
+    }
+
+    #[test]
+    fn a_withdrawn_request_shows_who_withdrew_it_and_when_once() {
+        use crate::domain::evidence::UserRef;
+        use crate::domain::note::ResubscribeNote;
+        let by = UserRef {
+            id: "u".into(),
+            name: "Sam Agent".into(),
+        };
+        let marker = RequestMarker::new(RECORD, NOW).unwrap();
+        let withdrawal = ResubscribeNote::withdrawal(&marker, &by, at(3)).as_fact();
+        let notes = vec![
+            audit_note(-48, "first"),
+            connector("Resubscription confirmation email sent", -47),
+            connector("Resubscribed", -46),
+            audit_note(0, "second"),
+            withdrawal.clone(),
+            withdrawal,
+        ];
+        let entries = history(&notes, &LifecyclePatterns::default());
+        let outcomes: Vec<Outcome> = entries.iter().map(|e| e.outcome.clone()).collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                Outcome::Withdrawn {
+                    by: "Sam Agent".into(),
+                    on: at(3)
+                },
+                Outcome::Resubscribed { on: Some(at(-46)) },
+            ],
+            "one entry per request, the withdrawal not an entry of its own"
+        );
+        // A withdrawal does not undo what the connector finished.
+        let late = ResubscribeNote::withdrawal(
+            &RequestMarker::new(RECORD, at(-48)).unwrap(),
+            &by,
+            at(-40),
+        );
+        let mut with_late = notes.clone();
+        with_late.push(late.as_fact());
+        assert_eq!(
+            history(&with_late, &LifecyclePatterns::default())[1].outcome,
+            Outcome::Resubscribed { on: Some(at(-46)) }
+        );
+        // A user known only by id is named so.
+        let anonymous = UserRef {
+            id: "0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c".into(),
+            name: String::new(),
+        };
+        let note = ResubscribeNote::withdrawal(&marker, &anonymous, at(3));
+        assert_eq!(
+            note.text,
+            "The user with id 0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c withdrew the resubscribe \
+             request of 2026-11-26 14:03 UTC on 2026-11-26 17:03 UTC.\n\
+             Its Resubscribe Request Date was cleared, so the connector does not act on it."
+        );
+        assert_eq!(note.subject, "Resubscribe request withdrawn");
+        assert_eq!(RequestKey::of(&note.as_fact()), None, "not a request");
     }
 }

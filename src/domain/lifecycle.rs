@@ -20,6 +20,9 @@
 //!   latest outcome. Between a failure and a resubscribed note, the later one wins.
 //! - A ticked *Request Resubscribe* without progress notes is waiting for the sync; an
 //!   unticked one with a date but no progress is treated as withdrawn (NotRequested).
+//! - An unticked box whose latest recorded request on this record has a withdrawal note
+//!   ([`Withdrawal`]) is *Withdrawn*, with who and when, unless the record's date names a
+//!   later request or the address left the list (docs/domain.md §8).
 //! - *Complete* needs the contact's `donotbulkemail` read as `false`; when it could not be
 //!   read the state stays *Resubscribed* with `bulk_restriction_on: false`.
 
@@ -27,7 +30,7 @@ use crate::prelude::*;
 
 use super::eligibility::SuppressionReason;
 use super::messages::{date_arg, Message, MessageKey};
-use super::note::RequestKey;
+use super::note::{RequestKey, Withdrawal};
 pub use super::note_fact::NoteFact;
 use super::text::{self, bounded, fold_case};
 use super::time::Timestamp;
@@ -50,6 +53,9 @@ pub struct LifecycleFacts {
     pub notes: Vec<NoteFact>,
     /// The contact's `donotbulkemail`, if it could be read.
     pub contact_donotbulkemail: Option<bool>,
+    /// The suppression record's id, when known: which of the contact's recorded requests are
+    /// this record's (a withdrawal is read from them).
+    pub record: Option<String>,
 }
 
 /// Which note substrings mean what (configuration; defaults are assumed, see [`Default`]).
@@ -140,6 +146,16 @@ pub enum Lifecycle {
         confirmed_on: Option<Timestamp>,
         /// How it happened.
         path: ResubscribePath,
+    },
+    /// The request was withdrawn (the box unticked and saved); a withdrawal note says who
+    /// withdrew it and when.
+    Withdrawn {
+        /// The withdrawn request's date.
+        requested_on: Timestamp,
+        /// When it was withdrawn.
+        on: Timestamp,
+        /// Who withdrew it.
+        by: String,
     },
     /// The resubscription failed (abuse report, cannot be unsuppressed).
     Failed {
@@ -253,7 +269,7 @@ fn matches_any(haystack: &str, patterns: &[String]) -> bool {
 }
 
 fn classify(note: &NoteFact, patterns: &LifecyclePatterns) -> Option<NoteKind> {
-    if RequestKey::of(note).is_some() {
+    if RequestKey::of(note).is_some() || Withdrawal::of(note).is_some() {
         return None;
     }
     let haystack = fold_case(&[note.subject.as_str(), "\n", &note.text].concat());
@@ -386,7 +402,32 @@ pub fn derive(facts: &LifecycleFacts, patterns: &LifecyclePatterns) -> Lifecycle
             confirmation_email: with_email,
         };
     }
-    Lifecycle::NotRequested
+    withdrawn(facts).unwrap_or(Lifecycle::NotRequested)
+}
+
+/// The withdrawal of this record's latest recorded request, when the record holds no later
+/// request (its date cleared, or the withdrawn request's own).
+fn withdrawn(facts: &LifecycleFacts) -> Option<Lifecycle> {
+    let record = facts.record.as_deref()?;
+    let latest = facts
+        .notes
+        .iter()
+        .filter_map(RequestKey::of)
+        .filter(|key| key.is_for(record))
+        .max_by_key(|key| key.requested_at)?;
+    let second = |t: Timestamp| t.millis().div_euclid(1000);
+    if facts
+        .request_date
+        .is_some_and(|d| second(d) != second(latest.requested_at))
+    {
+        return None;
+    }
+    let withdrawal = Withdrawal::of_request(&facts.notes, &latest)?;
+    Some(Lifecycle::Withdrawn {
+        requested_on: latest.requested_at,
+        on: withdrawal.on,
+        by: withdrawal.by,
+    })
 }
 
 impl Lifecycle {
@@ -414,6 +455,7 @@ impl Lifecycle {
         let requested = |date| step(StepKind::Requested, date, Actor::User, true);
         match *self {
             Lifecycle::NotRequested => Vec::new(),
+            Lifecycle::Withdrawn { requested_on, .. } => vec![requested(Some(requested_on))],
             Lifecycle::AwaitingSync {
                 requested_on,
                 confirmation_email,
@@ -545,6 +587,9 @@ impl Lifecycle {
             Lifecycle::Complete { confirmed_on, .. } => {
                 Message::new(MessageKey::LifecycleComplete).with("date", date(*confirmed_on))
             }
+            Lifecycle::Withdrawn { on, by, .. } => Message::new(MessageKey::LifecycleWithdrawn)
+                .with("name", by.as_str())
+                .with("date", date(Some(*on))),
             Lifecycle::Failed { on, why, .. } => Message::new(MessageKey::LifecycleFailed)
                 .with("date", date(Some(*on)))
                 .with("why", failure_cause(why)),
@@ -631,6 +676,7 @@ mod tests {
             reason,
             notes,
             contact_donotbulkemail: Some(true),
+            record: None,
         }
     }
 
@@ -790,6 +836,7 @@ mod tests {
     fn lifted_bulk_restriction_completes_the_resubscription() {
         let facts = LifecycleFacts {
             contact_donotbulkemail: Some(false),
+            record: None,
             ..requested(
                 SuppressionReason::Unsubscribed,
                 vec![note("Resubscribed", 30)],
@@ -804,6 +851,7 @@ mod tests {
     fn unknown_bulk_flag_stops_at_resubscribed() {
         let facts = LifecycleFacts {
             contact_donotbulkemail: None,
+            record: None,
             ..requested(
                 SuppressionReason::Unsubscribed,
                 vec![note("Resubscribed", 30)],
@@ -1043,5 +1091,74 @@ mod tests {
             derive(&facts, &blank),
             Lifecycle::AwaitingSync { .. }
         ));
+    }
+
+    #[test]
+    fn a_withdrawn_request_says_who_withdrew_it_and_when() {
+        use crate::domain::evidence::UserRef;
+        use crate::domain::note::{RequestMarker, ResubscribeNote};
+        const RECORD: &str = "8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e";
+        let by = UserRef {
+            id: "u".into(),
+            name: "Sam Agent".into(),
+        };
+        let marker = RequestMarker::new(RECORD, REQUESTED).unwrap();
+        let withdrawal = ResubscribeNote::withdrawal(&marker, &by, at(2)).as_fact();
+        let request = NoteFact {
+            id: marker.note_id(),
+            subject: "Resubscribe request from Jane Doe, by phone".into(),
+            text: String::new(),
+            created_on: REQUESTED,
+        };
+        let facts = LifecycleFacts {
+            request_flag: false,
+            request_date: None,
+            notes: vec![request.clone(), withdrawal.clone()],
+            record: Some(RECORD.into()),
+            ..requested(SuppressionReason::Unsubscribed, vec![])
+        };
+        let withdrawn = state(&facts);
+        assert_eq!(
+            withdrawn,
+            Lifecycle::Withdrawn {
+                requested_on: REQUESTED,
+                on: at(2),
+                by: "Sam Agent".into()
+            }
+        );
+        assert_eq!(
+            crate::domain::messages::english(withdrawn.message().key),
+            "Withdrawn by {name} on {date}."
+        );
+        assert_eq!(withdrawn.message().arg("name"), Some("Sam Agent"));
+        assert!(!withdrawn.is_pending(), "a new request can be made");
+        // Another record of the same contact has nothing withdrawn.
+        let other = LifecycleFacts {
+            record: Some("0b5a3c1e-7f2d-4e8a-9c6b-1d2e3f4a5b6c".into()),
+            ..facts.clone()
+        };
+        assert_eq!(state(&other), Lifecycle::NotRequested);
+        // Ticked again (a new request): the withdrawal is of the one before.
+        let again = LifecycleFacts {
+            request_flag: true,
+            request_date: Some(at(5)),
+            ..facts.clone()
+        };
+        assert!(state(&again).is_pending());
+        // Without the withdrawal note: nothing is said that is not known.
+        let unrecorded = LifecycleFacts {
+            notes: vec![request],
+            ..facts.clone()
+        };
+        assert_eq!(state(&unrecorded), Lifecycle::NotRequested);
+        // A withdrawal note never counts as the connector's progress.
+        let worded = NoteFact {
+            text: "abuse Resubscribed".into(),
+            ..withdrawal
+        };
+        assert!(
+            classify(&worded, &LifecyclePatterns::default()).is_none(),
+            "our own note"
+        );
     }
 }

@@ -119,6 +119,7 @@ fn produced_messages() -> Vec<Message> {
         reason: SuppressionReason::Unsubscribed,
         notes: vec![],
         contact_donotbulkemail: Some(true),
+        record: None,
     };
     let variants = [
         LifecycleFacts {
@@ -152,6 +153,13 @@ fn produced_messages() -> Vec<Message> {
         },
         LifecycleFacts {
             notes: vec![note("Resubscription failed")],
+            ..base.clone()
+        },
+        LifecycleFacts {
+            request_flag: false,
+            request_date: None,
+            notes: withdrawn_request(),
+            record: Some(super::history::tests::RECORD.into()),
             ..base.clone()
         },
     ];
@@ -231,7 +239,47 @@ fn produced_messages() -> Vec<Message> {
     }
     all.push(Message::new(MessageKey::DateUnknown));
     all.extend(mapping_messages());
+    all.extend(request_flow_messages());
     all
+}
+
+/// A request's note and the note of its withdrawal.
+fn withdrawn_request() -> Vec<NoteFact> {
+    use super::note::{RequestMarker, ResubscribeNote};
+    let marker = RequestMarker::new(super::history::tests::RECORD, NOW).unwrap();
+    let by = UserRef {
+        id: "u".into(),
+        name: "Sam Agent".into(),
+    };
+    vec![
+        super::history::tests::audit_note(0, "asked"),
+        ResubscribeNote::withdrawal(&marker, &by, Timestamp(NOW.0 + 60_000)).as_fact(),
+    ]
+}
+
+/// What the request flow refuses with: a request date changed by hand.
+fn request_flow_messages() -> Vec<Message> {
+    use super::request_flow::{Command, FactsRead, Notice, RequestFlow, SaveAttempt, Verdict};
+    let mut flow = RequestFlow::<()>::default();
+    let commands = flow.save_attempted(SaveAttempt {
+        change: RequestTransition::Unchanged,
+        closes: false,
+        facts: FactsRead::Whole,
+        verdict: Verdict::Allow {
+            warnings: vec![],
+            note: None,
+        },
+        date_edited: true,
+        post_save: true,
+    });
+    commands
+        .into_iter()
+        .filter_map(|command| match command {
+            Command::Show(Notice::Refused(reasons)) => Some(reasons),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// Configuration messages: a bad parameter string, a missing and a misnamed column.

@@ -276,6 +276,14 @@ message_table! {
     PanelOutcomeResubscribed = "panel.outcome.resubscribed" => "Resubscribed on {date}";
     PanelOutcomeFailed = "panel.outcome.failed" => "Failed on {date}: {why}";
 
+    // A saved request withdrawn (docs/domain.md §8), and the request date the library owns.
+    LifecycleWithdrawn = "lifecycle.state.withdrawn" => "Withdrawn by {name} on {date}.";
+    PanelOutcomeWithdrawn = "panel.outcome.withdrawn" => "Withdrawn by {name} on {date}";
+    PluginWithdrawWarning = "plugin.withdraw.warning" => "Saving will withdraw the resubscribe request of {date}: its Resubscribe Request Date will be cleared, and a note on the contact's record will say who withdrew it and when.";
+    PluginWithdrawn = "plugin.withdrawn" => "The resubscribe request of {date} was withdrawn: its Resubscribe Request Date was cleared, and a note on the contact's record says who withdrew it and when.";
+    PluginWithdrawalNotRecorded = "plugin.withdrawal.notRecorded" => "The resubscribe request of {date} was withdrawn and its Resubscribe Request Date cleared, but no note records the withdrawal: {problem}";
+    SaveRefusedDateEdited = "save.refused.dateEdited" => "Undo the change to Resubscribe Request Date to save the record: the date is set only by a resubscribe request (tick Request Resubscribe to make one).";
+
     // The form names the solution it took for the connector (also on the configuration page).
     SetupConnectorTaken = "setup.connector.taken" => "No solution is named {configured}; the solution {taken} (“{friendly}”) looks like the connector and is used instead. Set \"connectorSolution\": \"{taken}\" in the handlers' mapping to make this explicit.";
 

@@ -19,7 +19,7 @@ use core::fmt;
 
 use super::eligibility::SuppressionReason;
 use super::email::EmailAddress;
-use super::evidence::{Channel, Evidence};
+use super::evidence::{Channel, Evidence, UserRef};
 use super::note_fact::NoteFact;
 use super::text::{self, bounded, bounded_utf16, utf16_len};
 use super::time::Timestamp;
@@ -36,6 +36,8 @@ const MARKER_CLOSE: char = ')';
 
 /// The first 16 bits of a note id named by its request.
 const ID_TAG: u64 = 0x5eb5;
+/// The first 16 bits of the id of the note that records the request's withdrawal.
+const WITHDRAWAL_TAG: u64 = 0x5eb6;
 /// Request times up to 2^44 ms after 1970 (the year 2527) fit in a note id.
 const TIME_BITS: u32 = 44;
 /// The hash of the suppression record id kept in a note id (the low word less the variant).
@@ -52,6 +54,11 @@ pub(crate) const REASON_CLOSE: &str = ").";
 pub(crate) const RECORDED: &str = " recorded the request on ";
 pub(crate) const RECORDED_BY_ID: &str = " by the user with id ";
 pub(crate) const DETAILS_LEAD: &str = "Details: ";
+/// The subject of the note that records a withdrawal (a note recognised as one by its id must
+/// also start so).
+pub(crate) const WITHDRAWN_SUBJECT: &str = "Resubscribe request withdrawn";
+/// The withdrawal note's text: "<user> withdrew the resubscribe request of <date> on <date>."
+pub(crate) const WITHDREW: &str = " withdrew the resubscribe request of ";
 
 /// How a channel reads inside the note's sentence ("Jane Doe asked by phone on …").
 pub(crate) fn channel_phrase(channel: Channel) -> &'static str {
@@ -206,8 +213,19 @@ impl RequestMarker {
     /// a 16-bit tag, the request time in milliseconds (44 bits) and a 62-bit hash of the
     /// suppression record id (read back by [`RequestKey::of`]).
     pub fn note_id(&self) -> String {
+        self.id_tagged(ID_TAG)
+    }
+
+    /// The id of the note that records this request's withdrawal: the request's id with
+    /// another tag, so every attempt (a retried write, a second PostSave, another tab) names
+    /// the same note and Dataverse creates it once.
+    pub fn withdrawal_id(&self) -> String {
+        self.id_tagged(WITHDRAWAL_TAG)
+    }
+
+    fn id_tagged(&self, tag: u64) -> String {
         let millis = self.requested_at.millis().rem_euclid(1 << TIME_BITS) as u64;
-        let high = (ID_TAG << 48) | ((millis >> 12) << 16) | 0x8000 | (millis & 0xfff);
+        let high = (tag << 48) | ((millis >> 12) << 16) | 0x8000 | (millis & 0xfff);
         let low = (0b10 << 62) | record_hash(&self.suppression_id);
         let mut id = String::with_capacity(36);
         for (i, nibble) in (0..32)
@@ -288,7 +306,21 @@ impl RequestKey {
         if !note.subject.starts_with(SUBJECT_LEAD) {
             return None;
         }
-        let id = normalize_guid(&note.id)?;
+        Self::in_id(&note.id, ID_TAG)
+    }
+
+    /// The request whose withdrawal `note` records (its id names the request under the
+    /// withdrawal tag, its subject starts as ours do).
+    pub fn withdrawn_by(note: &NoteFact) -> Option<RequestKey> {
+        if !note.subject.starts_with(WITHDRAWN_SUBJECT) {
+            return None;
+        }
+        Self::in_id(&note.id, WITHDRAWAL_TAG)
+    }
+
+    /// The request an id made by [`RequestMarker::id_tagged`] with `tag` names.
+    fn in_id(id: &str, tag: u64) -> Option<RequestKey> {
+        let id = normalize_guid(id)?;
         let mut words = [0u64; 2];
         for (index, digit) in id.bytes().filter(|b| *b != b'-').enumerate() {
             let value = u64::from(char::from(digit).to_digit(16)?);
@@ -296,11 +328,20 @@ impl RequestKey {
             *word = (*word << 4) | value;
         }
         let [high, low] = words;
-        let ours = high >> 48 == ID_TAG && (high >> 12) & 0xf == 8 && low >> 62 == 0b10;
+        let ours = high >> 48 == tag && (high >> 12) & 0xf == 8 && low >> 62 == 0b10;
         ours.then_some(RequestKey {
             requested_at: Timestamp((((high >> 16) & 0xffff_ffff) << 12 | (high & 0xfff)) as i64),
             record: RecordKey::Hash(low & HASH_MASK),
         })
+    }
+
+    /// Whether `self` and `other` name the same request (the same time, the same record).
+    pub fn same_request(&self, other: &RequestKey) -> bool {
+        let hash = |record: &RecordKey| match record {
+            RecordKey::Id(id) => record_hash(id),
+            RecordKey::Hash(hash) => *hash,
+        };
+        self.requested_at == other.requested_at && hash(&self.record) == hash(&other.record)
     }
 
     /// Whether the request was made on suppression record `suppression_id` (`{GUID}` and
@@ -316,6 +357,39 @@ impl RequestKey {
     }
 }
 
+/// A withdrawal as read back from the note that records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The request withdrawn.
+    pub key: RequestKey,
+    /// Who withdrew it (the name the note gives, or "The user with id …").
+    pub by: String,
+    /// When (the note's creation).
+    pub on: Timestamp,
+}
+
+impl Withdrawal {
+    /// The withdrawal `note` records, when it is one of ours.
+    pub fn of(note: &NoteFact) -> Option<Withdrawal> {
+        let key = RequestKey::withdrawn_by(note)?;
+        let by = text::split_once(&note.text, WITHDREW).map_or("", |(by, _)| by);
+        Some(Withdrawal {
+            key,
+            by: bounded(by.trim(), MAX_NAME),
+            on: note.created_on,
+        })
+    }
+
+    /// The latest withdrawal among `notes` of a request `request` names.
+    pub fn of_request(notes: &[NoteFact], request: &RequestKey) -> Option<Withdrawal> {
+        notes
+            .iter()
+            .filter_map(Withdrawal::of)
+            .filter(|w| w.key.same_request(request))
+            .max_by_key(|w| w.on)
+    }
+}
+
 /// The audit note to write on the contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResubscribeNote {
@@ -326,16 +400,65 @@ pub struct ResubscribeNote {
     pub text: String,
     /// The request (it names the note's id).
     pub marker: RequestMarker,
+    /// `None`: the note of the request; `Some(at)`: the note recording that the request was
+    /// withdrawn at `at`.
+    pub withdrawn_at: Option<Timestamp>,
 }
 
 impl ResubscribeNote {
-    /// The note as read back from Dynamics (created when its request was made).
+    /// The note's id: named by its request ([`RequestMarker::note_id`], or
+    /// [`RequestMarker::withdrawal_id`] for a withdrawal).
+    pub fn id(&self) -> String {
+        match self.withdrawn_at {
+            None => self.marker.note_id(),
+            Some(_) => self.marker.withdrawal_id(),
+        }
+    }
+
+    /// The OData filter that finds this note if it was written already.
+    pub fn odata_filter(&self) -> String {
+        match self.withdrawn_at {
+            None => self.marker.odata_filter(),
+            Some(_) => ["annotationid eq ", &self.marker.withdrawal_id()].concat(),
+        }
+    }
+
+    /// The note as read back from Dynamics (created when its request was made, or withdrawn).
     pub fn as_fact(&self) -> NoteFact {
         NoteFact {
-            id: self.marker.note_id(),
+            id: self.id(),
             subject: self.subject.clone(),
             text: self.text.clone(),
-            created_on: self.marker.requested_at,
+            created_on: self.withdrawn_at.unwrap_or(self.marker.requested_at),
+        }
+    }
+
+    /// The note that records the withdrawal of the request `marker` names, by `by` at `at`
+    /// (docs/domain.md §8): "Sam Agent withdrew the resubscribe request of 2026-11-26 14:03
+    /// UTC on 2026-11-27 09:12 UTC. Its Resubscribe Request Date was cleared, so the connector
+    /// does not act on it." The request's own note is left as it was written.
+    pub fn withdrawal(marker: &RequestMarker, by: &UserRef, at: Timestamp) -> ResubscribeNote {
+        let name = one_line(&bounded(&by.name, MAX_NAME));
+        let who = if name.trim().is_empty() {
+            let id = normalize_guid(&by.id).unwrap_or_else(|| one_line(&bounded(&by.id, 60)));
+            ["The user with id ", &id].concat()
+        } else {
+            name
+        };
+        let text = [
+            who.as_str(),
+            WITHDREW,
+            &marker.requested_at.to_display_utc(),
+            ON,
+            &at.to_display_utc(),
+            ".\nIts Resubscribe Request Date was cleared, so the connector does not act on it.",
+        ]
+        .concat();
+        ResubscribeNote {
+            subject: WITHDRAWN_SUBJECT.to_owned(),
+            text: bounded_utf16(&text, MAX_TEXT),
+            marker: marker.clone(),
+            withdrawn_at: Some(at),
         }
     }
 
@@ -396,6 +519,7 @@ impl ResubscribeNote {
             subject,
             text: [head.as_str(), &details].concat(),
             marker: marker.clone(),
+            withdrawn_at: None,
         }
     }
 }

@@ -6,6 +6,12 @@
 //! what those commands lead to (a note written, a save answered, facts read) comes back as a
 //! call again. Every rule of that exchange lives here, so each one is a native test.
 //!
+//! A save that unticks a saved request withdraws it (docs/domain.md §8): the box warns before
+//! the save what saving will do, the save clears *Resubscribe Request Date*, and once the save
+//! went through the withdrawal is recorded as a note of its own (named by the request, so it
+//! is written once) and said in the past tense. The date is the library's alone: a save that
+//! changes it by hand, the box left as saved, is refused.
+//!
 //! `N` is the note to write (its text and where it goes), compared to tell one request from
 //! another (its marker names the record and the moment).
 
@@ -64,8 +70,14 @@ pub struct SaveAttempt<N> {
     pub closes: bool,
     /// How much of the facts the form has.
     pub facts: FactsRead,
-    /// The save check's decision (used only when the facts are whole).
+    /// The save check's decision (used only when the facts are whole). For a save that
+    /// unticks the box, `note` is the note recording the withdrawal.
     pub verdict: Verdict<N>,
+    /// *Resubscribe Request Date* changed on the form since the last save, not by the library
+    /// (by hand, or by a script).
+    pub date_edited: bool,
+    /// The client has PostSave, which tells whether a save went through.
+    pub post_save: bool,
 }
 
 /// How a save the library made again (`data.save()`) answered.
@@ -120,6 +132,14 @@ pub enum Notice<N> {
     RequestRefused { message: Message, refusal: bool },
     /// The request's notification cleared.
     RequestCleared,
+    /// On the box, unticked: saving will withdraw the saved request (future tense).
+    WillWithdraw,
+    /// The box's withdrawal warning cleared (ticked back).
+    WithdrawCleared,
+    /// The saved request was withdrawn and its withdrawal recorded in this note (past tense).
+    Withdrawn(N),
+    /// The saved request was withdrawn, but the note recording it could not be written.
+    WithdrawalNotRecorded { note: N, problem: Message },
 }
 
 /// What the form library is to do, in order.
@@ -135,6 +155,14 @@ pub enum Command<N> {
     WriteNote(N),
     /// Put the request's date (the note's) on the form: this save carries the request.
     SetRequestDate(N),
+    /// Clear the request's date on the form: this save withdraws the request.
+    ClearRequestDate,
+    /// Put the saved request's date back on the form (the box ticked back after a save that
+    /// cleared it did not go through).
+    RestoreRequestDate,
+    /// Write the note recording a withdrawal (then answer with
+    /// [`RequestFlow::withdrawal_written`]).
+    RecordWithdrawal(N),
     /// Save the form again (then answer with [`RequestFlow::saved_again`]); `close`: it was
     /// Save & Close; `after_note`: the save carrying a written note.
     SaveAgain { close: bool, after_note: bool },
@@ -173,6 +201,11 @@ pub struct RequestFlow<N> {
     closing: bool,
     /// The contact's request, captured for the next save.
     evidence: Option<Evidence>,
+    /// A save withdrawing the saved request is under way: the note that records it, written
+    /// once the save went through.
+    withdrawing: Option<N>,
+    /// The request's date was cleared on the form by a save that has not gone through.
+    date_cleared: bool,
 }
 
 impl<N> Default for RequestFlow<N> {
@@ -182,6 +215,8 @@ impl<N> Default for RequestFlow<N> {
             held: None,
             closing: false,
             evidence: None,
+            withdrawing: None,
+            date_cleared: false,
         }
     }
 }
@@ -208,6 +243,8 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
             && self.held.is_none()
             && !self.closing
             && self.evidence.is_none()
+            && self.withdrawing.is_none()
+            && !self.date_cleared
     }
 
     /// The form was loaded again (another record, or this one reloaded): what this form held
@@ -229,7 +266,17 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
         let closes = attempt.closes || self.closing;
         let ticked = attempt.change == RequestTransition::Ticked;
         if attempt.change == RequestTransition::Unchanged {
+            if attempt.date_edited {
+                let refused = vec![Message::new(MessageKey::SaveRefusedDateEdited)];
+                return vec![
+                    Command::PreventSave,
+                    Command::Show(Notice::Refused(refused)),
+                ];
+            }
             return vec![];
+        }
+        if attempt.change == RequestTransition::Unticked {
+            return self.withdraw_saved(attempt);
         }
         if ticked && attempt.facts == FactsRead::NotYet {
             return self.hold(closes, false);
@@ -267,6 +314,42 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
                 }
                 commands
             }
+        }
+    }
+
+    /// A save that unticks the saved request: it goes ahead with the date cleared; the
+    /// withdrawal is recorded once it went through (PostSave). A client without PostSave
+    /// cannot tell, so the note is written as the save is made.
+    fn withdraw_saved(&mut self, attempt: SaveAttempt<N>) -> Vec<Command<N>> {
+        let (warnings, note) = match attempt.verdict {
+            Verdict::Allow { warnings, note } => (warnings, note),
+            Verdict::Refuse(reasons) => {
+                return vec![
+                    Command::PreventSave,
+                    Command::Show(Notice::Refused(reasons)),
+                ]
+            }
+        };
+        self.date_cleared = true;
+        let mut commands = vec![
+            Command::Show(Notice::Allowed(warnings)),
+            Command::ClearRequestDate,
+        ];
+        match note {
+            Some(note) if !attempt.post_save => commands.push(Command::RecordWithdrawal(note)),
+            note => self.withdrawing = note,
+        }
+        commands
+    }
+
+    /// The note recording a withdrawal was written (`Ok`) or not (`Err`: the problem).
+    pub fn withdrawal_written(&mut self, note: N, result: Result<(), Message>) -> Vec<Command<N>> {
+        match result {
+            Ok(()) => vec![Command::Show(Notice::Withdrawn(note))],
+            Err(problem) => vec![Command::Show(Notice::WithdrawalNotRecorded {
+                note,
+                problem,
+            })],
         }
     }
 
@@ -401,9 +484,11 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
                 None
             }
         };
+        let withdrawing = self.withdrawing.take();
         match outcome {
             Ok(()) => {
                 self.evidence = None;
+                self.date_cleared = false;
                 // A save that put the request on the record keeps its note (the date may come
                 // back rounded, so the box decides).
                 let (kept, withdrawn) = match written {
@@ -415,6 +500,12 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
                     Command::Saved { kept },
                 ];
                 commands.extend(withdrawn.map(Command::Withdraw));
+                // The saved request is withdrawn: recorded once the record says so.
+                commands.extend(
+                    withdrawing
+                        .filter(|_| !ticked)
+                        .map(Command::RecordWithdrawal),
+                );
                 commands
             }
             Err(code) => {
@@ -472,8 +563,16 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
     /// `refusal`: why a request cannot be made now, from the facts read whole.
     pub fn ticked(&mut self, saved: bool, refusal: Option<Message>) -> Vec<Command<N>> {
         if saved {
-            // Ticked back to what is saved: that request stands, there is nothing to capture.
-            return vec![Command::Show(Notice::RequestCleared)];
+            // Ticked back to what is saved: that request stands, there is nothing to capture,
+            // nothing to withdraw, and a date a failed withdrawal cleared comes back.
+            let mut commands = vec![
+                Command::Show(Notice::RequestCleared),
+                Command::Show(Notice::WithdrawCleared),
+            ];
+            if core::mem::take(&mut self.date_cleared) {
+                commands.push(Command::RestoreRequestDate);
+            }
+            return commands;
         }
         // A request under way is said now, before the user fills in the dialog for nothing.
         let refusal = if self.writing() {
@@ -493,11 +592,15 @@ impl<N: Clone + PartialEq> RequestFlow<N> {
         }
     }
 
-    /// The box was unticked on the form.
-    pub fn unticked(&mut self) -> Vec<Command<N>> {
+    /// The box was unticked on the form. `saved`: it is ticked on the record, so saving
+    /// will withdraw that request, which the box says now.
+    pub fn unticked(&mut self, saved: bool) -> Vec<Command<N>> {
         self.evidence = None;
         let mut commands = self.drop_request();
         commands.push(Command::Show(Notice::RequestCleared));
+        if saved {
+            commands.push(Command::Show(Notice::WillWithdraw));
+        }
         commands
     }
 

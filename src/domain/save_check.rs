@@ -293,7 +293,10 @@ fn new_request(facts: &FormFacts) -> SaveDecision {
                 .with("date", date_arg(Some(*on)))
                 .with("why", why.as_str()),
         ),
-        Lifecycle::NotRequested | Lifecycle::Resubscribed { .. } | Lifecycle::Complete { .. } => {}
+        Lifecycle::NotRequested
+        | Lifecycle::Withdrawn { .. }
+        | Lifecycle::Resubscribed { .. }
+        | Lifecycle::Complete { .. } => {}
     }
 
     match &facts.evidence {

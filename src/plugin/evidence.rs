@@ -75,7 +75,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         if ticked {
             f.ticked(saved, refusal)
         } else {
-            f.unticked()
+            f.unticked(saved)
         }
     });
     let open = commands.iter().any(|c| matches!(c, Command::OpenDialog));

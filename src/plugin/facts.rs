@@ -258,6 +258,7 @@ pub async fn read(plan: Plan) -> Facts {
         verified,
         compatibility: check(&plan.org_version, &reading),
         lifecycle: crate::domain::lifecycle::Lifecycle::NotRequested,
+        record: plan.record.clone(),
     };
     facts.derive_lifecycle(&plan.patterns);
     facts

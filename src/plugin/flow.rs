@@ -29,10 +29,17 @@ pub type Flow = RequestFlow<Note>;
 /// A request's note as the flow holds it (shared: the flow's commands name it, not copy it).
 pub type Note = Rc<RequestNote>;
 
-// The flows of the page, by record (the empty key: a Create form's).
+// The flows of the page, by record (the empty key: a Create form's); the request date a
+// withdrawing save cleared, put back if the box is ticked back after that save failed.
 super::local::page_local! {
     static FLOWS: RefCell<Vec<(String, Flow)>> = RefCell::new(Vec::new());
 }
+super::local::page_local! {
+    static CLEARED_DATE: RefCell<Option<JsValue>> = RefCell::new(None);
+}
+
+/// The id of the box's warning that saving will withdraw the saved request.
+const WITHDRAW: &str = "rsub.withdraw";
 
 /// Hands `record`'s flow an event (`f`); returns the commands to run. Flows with nothing left
 /// to do are forgotten.
@@ -102,6 +109,25 @@ pub fn run(record: &str, commands: Vec<Command<Note>>) {
                     let date = js_sys::Date::new(&JsValue::from_f64(at.millis() as f64));
                     let _ = s.form.set_value(&s.mapping.request_date, &date.into());
                 });
+            }
+            Command::ClearRequestDate => {
+                let _ = on_form(record, |s| {
+                    let date = &s.mapping.request_date;
+                    if let Ok(value) = s.form.value(date) {
+                        CLEARED_DATE.with(|c| *c.borrow_mut() = Some(value));
+                    }
+                    let _ = s.form.set_value(date, &JsValue::NULL);
+                });
+            }
+            Command::RestoreRequestDate => {
+                let _ = on_form(record, |s| {
+                    if let Some(value) = CLEARED_DATE.with(|c| c.borrow_mut().take()) {
+                        let _ = s.form.set_value(&s.mapping.request_date, &value);
+                    }
+                });
+            }
+            Command::RecordWithdrawal(request) => {
+                wasm_bindgen_futures::spawn_local(write(record.to_owned(), request));
             }
             Command::SaveAgain { close, after_note } => {
                 wasm_bindgen_futures::spawn_local(save_again(record.to_owned(), close, after_note));
@@ -197,7 +223,43 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
             request(level, core::slice::from_ref(message));
         }
         Notice::RequestCleared => request(Level::Info, &[]),
+        Notice::WillWithdraw => {
+            let date = s.facts.as_ref().and_then(|f| f.saved_date);
+            let warning = Message::new(MessageKey::PluginWithdrawWarning)
+                .with("date", date.map(|d| d.to_display_utc()).unwrap_or_default());
+            let text = view::text(s, &warning);
+            // 8.x has no recommendation under a control (and an error there blocks the save).
+            if !s.form.control_recommendation(flag, WITHDRAW, Some(&text)) {
+                view::show(s, WITHDRAW, Level::Warning, &[warning]);
+            }
+        }
+        Notice::WithdrawCleared => clear_withdraw_warning(s),
+        Notice::Withdrawn(request) => {
+            clear_withdraw_warning(s);
+            save(Level::Info, &[]);
+            let done = Message::new(MessageKey::PluginWithdrawn)
+                .with("date", request.note.marker.requested_at.to_display_utc());
+            note(Level::Info, &[done]);
+        }
+        Notice::WithdrawalNotRecorded {
+            note: request,
+            problem,
+        } => {
+            clear_withdraw_warning(s);
+            save(Level::Info, &[]);
+            let failed = Message::new(MessageKey::PluginWithdrawalNotRecorded)
+                .with("date", request.note.marker.requested_at.to_display_utc())
+                .with("problem", strings::text(problem));
+            note(Level::Error, &[failed]);
+        }
     }
+}
+
+/// Clears the box's warning that saving will withdraw the saved request.
+fn clear_withdraw_warning(s: &Session) {
+    s.form
+        .control_recommendation(&s.mapping.request_resubscribe, WITHDRAW, None);
+    view::show(s, WITHDRAW, Level::Warning, &[]);
 }
 
 /// A save went through: the saved values are the form's now; the note of the request it
@@ -228,7 +290,9 @@ fn saved(s: &mut Session, kept: Option<Note>) {
     }
 }
 
-/// Writes the note of the held request and hands the outcome to the flow.
+/// Writes the note of the held request, or the note recording a withdrawal (then adds it to
+/// the contact's notes the form knows), and hands the outcome to the flow. One future for
+/// both: the write's retries are in the module once.
 async fn write(record: String, request: Note) {
     let Some(api) = session::with(|s| s.api.clone()) else {
         return;
@@ -236,7 +300,24 @@ async fn write(record: String, request: Note) {
     let result = note::write(&api, &request)
         .await
         .map_err(|error| error.message());
-    let commands = dispatch(&record, |flow| flow.note_written(request, result));
+    let withdrawal = request.note.withdrawn_at.is_some();
+    if withdrawal && result.is_ok() {
+        let _ = on_form(&record, |s| {
+            let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
+            if let Some(facts) = s.facts.as_mut() {
+                facts.notes.push(request.note.as_fact());
+                facts.derive_lifecycle(&patterns);
+            }
+            view::render_state(s);
+        });
+    }
+    let commands = dispatch(&record, |flow| {
+        if withdrawal {
+            flow.withdrawal_written(request, result)
+        } else {
+            flow.note_written(request, result)
+        }
+    });
     run(&record, commands);
 }
 

@@ -16,8 +16,8 @@ use crate::dataverse::transport::WebApi;
 use crate::domain::note::ResubscribeNote;
 use crate::prelude::*;
 
-/// The note of a request and where it goes; one request is another when their markers are
-/// (the marker names the record and the moment of the request).
+/// The note of a request (or of its withdrawal) and where it goes; one note is another when
+/// their ids are (named by the record, the moment of the request and the kind of note).
 #[derive(Clone, Debug)]
 pub struct RequestNote {
     /// The note (its marker names the request and dates it).
@@ -28,16 +28,14 @@ pub struct RequestNote {
 
 impl PartialEq for RequestNote {
     fn eq(&self, other: &RequestNote) -> bool {
-        self.note.marker == other.note.marker
+        self.note.id() == other.note.id()
     }
 }
 
 /// Looks for the note, then creates it if it is not there: one attempt.
 async fn attempt(api: &WebApi, request: &RequestNote) -> Result<(), ApiError> {
     let (target, note) = (&request.target, &request.note);
-    let found = api
-        .send(&queries::note_by_marker(target, &note.marker))
-        .await?;
+    let found = api.send(&queries::note_lookup(target, note)).await?;
     if queries::read_note_found(&found)? {
         return Ok(());
     }

@@ -12,7 +12,8 @@ use super::session::{self, Session};
 use crate::dataverse::guid::Guid;
 use crate::dataverse::queries::NoteTarget;
 use crate::domain::email::EmailAddress;
-use crate::domain::evidence::Evidence;
+use crate::domain::evidence::{Evidence, UserRef};
+use crate::domain::history;
 use crate::domain::messages::Message;
 use crate::domain::note::{RequestMarker, ResubscribeNote};
 use crate::domain::request_flow::{Command, FactsRead, SaveAttempt, Verdict};
@@ -54,20 +55,27 @@ fn attempt(s: &Session, save_mode: SaveMode, evidence: Option<&Evidence>) -> Sav
     let closes = save_mode == SaveMode::SaveAndClose;
     let flag = &s.mapping.request_resubscribe;
     let now_ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
+    // The request date is the library's: set with a request, cleared with its withdrawal.
+    let date_edited = s.form.is_dirty(&s.mapping.request_date).unwrap_or(false);
+    let post_save = s.form.has_post_save();
     let unjudged = |change, facts| SaveAttempt {
         change,
         closes,
         facts,
         verdict: Verdict::Allow {
             warnings: vec![],
-            note: None,
+            note: (change == RequestTransition::Unticked)
+                .then(|| withdrawal(s))
+                .flatten(),
         },
+        date_edited,
+        post_save,
     };
     let Some(facts) = s.facts.as_ref() else {
-        let change = if now_ticked && s.form.is_dirty(flag).unwrap_or(false) {
-            RequestTransition::Ticked
-        } else {
-            RequestTransition::Unchanged
+        let change = match (now_ticked, s.form.is_dirty(flag).unwrap_or(false)) {
+            (true, true) => RequestTransition::Ticked,
+            (false, true) => RequestTransition::Unticked,
+            _ => RequestTransition::Unchanged,
         };
         return unjudged(change, FactsRead::NotYet);
     };
@@ -108,9 +116,11 @@ fn attempt(s: &Session, save_mode: SaveMode, evidence: Option<&Evidence>) -> Sav
                 .filter(|m| **m != compat)
                 .cloned()
                 .collect();
-            let note = (change == RequestTransition::Ticked)
-                .then(|| compose(s, &form_facts, evidence?, now))
-                .flatten();
+            let note = match change {
+                RequestTransition::Ticked => compose(s, &form_facts, evidence, now),
+                RequestTransition::Unticked => withdrawal(s),
+                RequestTransition::Unchanged => None,
+            };
             Verdict::Allow { warnings, note }
         }
     };
@@ -119,26 +129,76 @@ fn attempt(s: &Session, save_mode: SaveMode, evidence: Option<&Evidence>) -> Sav
         closes,
         facts: read,
         verdict,
+        date_edited,
+        post_save,
     }
 }
 
-/// The note of a request made now: on the contact, or on the record without one.
-fn compose(s: &Session, facts: &FormFacts, evidence: &Evidence, now: Timestamp) -> Option<Note> {
-    let requested_at = Timestamp(now.millis() / 1000 * 1000);
+/// The note recording the withdrawal of the request saved on the record, by the user, now
+/// (docs/domain.md §8): named by that request (its note's time when the contact's notes hold
+/// it, else the saved date), on the same contact (or record) as the request's note.
+fn withdrawal(s: &Session) -> Option<Note> {
     let record = s.record.as_ref()?;
-    let marker = RequestMarker::new(record.as_str(), requested_at).ok()?;
-    let email = EmailAddress::parse(facts.email.as_deref()?).ok()?;
-    let note = ResubscribeNote::compose(evidence, &email, facts.reason.as_ref()?, &marker);
+    let facts = s.facts.as_ref();
+    let saved_date = match facts {
+        Some(facts) => facts.saved_date,
+        None => s
+            .form
+            .date_value(&s.mapping.request_date)
+            .ok()
+            .flatten()
+            .map(Timestamp),
+    };
+    // The record's latest recorded request, when it is the one on the record (the date to
+    // the second, or the day of a date-only column).
+    let recorded = facts
+        .and_then(|f| history::latest_request(&f.notes, record.as_str(), None))
+        .map(|r| r.key.requested_at)
+        .filter(|at| {
+            RequestMarker::new(record.as_str(), *at).is_ok_and(|m| m.is_on_record(true, saved_date))
+        });
+    let marker = RequestMarker::new(record.as_str(), recorded.or(saved_date)?).ok()?;
+    let by = UserRef {
+        id: s.global.user_id.clone(),
+        name: s.global.user_name.clone(),
+    };
+    let note = ResubscribeNote::withdrawal(&marker, &by, clock::now());
+    Some(Note::new(RequestNote {
+        note,
+        target: target(s, record),
+    }))
+}
+
+/// Where a note of this record's requests goes: the contact, or the record without one.
+fn target(s: &Session, record: &Guid) -> NoteTarget {
     let contact = s.facts.as_ref().and_then(|f| f.contact.as_ref());
-    let target = match contact.and_then(|c| Guid::parse(&c.id).ok()) {
+    match contact.and_then(|c| Guid::parse(&c.id).ok()) {
         Some(id) => NoteTarget::Contact(id),
         None => NoteTarget::Suppression {
             table: s.table.clone(),
             entity_set: s.entity_set.clone(),
             id: record.clone(),
         },
-    };
-    Some(Note::new(RequestNote { note, target }))
+    }
+}
+
+/// The note of a request made now: on the contact, or on the record without one.
+fn compose(
+    s: &Session,
+    facts: &FormFacts,
+    evidence: Option<&Evidence>,
+    now: Timestamp,
+) -> Option<Note> {
+    let evidence = evidence?;
+    let requested_at = Timestamp(now.millis() / 1000 * 1000);
+    let record = s.record.as_ref()?;
+    let marker = RequestMarker::new(record.as_str(), requested_at).ok()?;
+    let email = EmailAddress::parse(facts.email.as_deref()?).ok()?;
+    let note = ResubscribeNote::compose(evidence, &email, facts.reason.as_ref()?, &marker);
+    Some(Note::new(RequestNote {
+        note,
+        target: target(s, record),
+    }))
 }
 
 /// PostSave: a save that carried a request says where its note is; a failed one withdraws the

@@ -86,6 +86,8 @@ pub struct Facts {
     pub compatibility: Compatibility,
     /// Where the resubscription stands.
     pub lifecycle: Lifecycle,
+    /// The record these facts are of (none on a Create form).
+    pub record: Option<Guid>,
 }
 
 impl Facts {
@@ -102,6 +104,7 @@ impl Facts {
                     .unwrap_or_else(|| SuppressionReason::parse("")),
                 notes: self.notes.clone(),
                 contact_donotbulkemail: self.contact_flags.as_ref().and_then(|c| c.donotbulkemail),
+                record: self.record.as_ref().map(|r| r.as_str().to_owned()),
             },
             patterns,
         );
@@ -112,8 +115,12 @@ super::local::page_local! {
     static SESSION: RefCell<Option<Session>> = RefCell::new(None);
 }
 
-/// Replaces the session (a new form load).
+/// Replaces the session (a new form load). *Resubscribe Request Date* is read-only while the
+/// library runs: a request sets it and its withdrawal clears it (docs/domain.md §8).
 pub fn start(session: Session) {
+    session
+        .form
+        .set_disabled(&session.mapping.request_date, true);
     SESSION.with(|s| *s.borrow_mut() = Some(session));
 }
 

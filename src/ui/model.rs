@@ -196,6 +196,7 @@ fn state_name(lifecycle: &Lifecycle) -> &'static str {
         Lifecycle::Resubscribed { .. } => "resubscribed",
         Lifecycle::Complete { .. } => "complete",
         Lifecycle::Failed { .. } => "failed",
+        Lifecycle::Withdrawn { .. } => "withdrawn",
     }
 }
 
@@ -208,7 +209,7 @@ fn message_date(lifecycle: &Lifecycle) -> Option<Timestamp> {
         Lifecycle::Resubscribed { confirmed_on, .. } | Lifecycle::Complete { confirmed_on, .. } => {
             *confirmed_on
         }
-        Lifecycle::Failed { on, .. } => Some(*on),
+        Lifecycle::Failed { on, .. } | Lifecycle::Withdrawn { on, .. } => Some(*on),
     }
 }
 
@@ -462,7 +463,7 @@ impl PanelModel {
             };
         }
         let tone = match lifecycle {
-            Lifecycle::NotRequested => Tone::Neutral,
+            Lifecycle::NotRequested | Lifecycle::Withdrawn { .. } => Tone::Neutral,
             Lifecycle::AwaitingSync { .. }
             | Lifecycle::AwaitingConfirmation { .. }
             | Lifecycle::Resubscribed { .. } => Tone::Info,
@@ -555,6 +556,12 @@ fn outcome_row(
             Message::new(MessageKey::PanelOutcomeResubscribed)
                 .with("date", date_or_unknown(*on, text, date)),
             Tone::Success,
+        ),
+        Outcome::Withdrawn { by, on } => (
+            Message::new(MessageKey::PanelOutcomeWithdrawn)
+                .with("name", by.as_str())
+                .with("date", date(*on)),
+            Tone::Neutral,
         ),
         Outcome::Failed { on, why } => (
             Message::new(MessageKey::PanelOutcomeFailed)
@@ -1213,6 +1220,7 @@ mod tests {
             reason: SuppressionReason::Unsubscribed,
             notes,
             contact_donotbulkemail: Some(true),
+            record: None,
         };
         let patterns = LifecyclePatterns::default();
         let note = |subject: &str, hours| NoteFact {

@@ -144,6 +144,10 @@ extern "C" {
     /// Shows an error under the control (blocks saving until cleared).
     #[wasm_bindgen(method, catch, js_name = setNotification)]
     pub fn set_notification(this: &Control, text: &str, id: &str) -> Result<JsValue, JsValue>;
+    /// Adds a notification under the control (9.0 onwards): `{messages, notificationLevel,
+    /// uniqueId}`; a RECOMMENDATION does not block saving.
+    #[wasm_bindgen(method, catch, js_name = addNotification)]
+    pub fn add_notification(this: &Control, notification: &JsValue) -> Result<JsValue, JsValue>;
     /// Removes a control notification.
     #[wasm_bindgen(method, catch, js_name = clearNotification)]
     pub fn clear_notification(this: &Control, id: &str) -> Result<JsValue, JsValue>;

@@ -306,6 +306,30 @@ impl Form {
         }
     }
 
+    /// Shows (`Some`) or clears (`None`) a recommendation under a control
+    /// (`addNotification` at level RECOMMENDATION, which does not block saving). Returns
+    /// whether the client could show it: 8.x has no `addNotification`.
+    pub fn control_recommendation(&self, name: &str, id: &str, text: Option<&str>) -> bool {
+        let Some(control) = self.control(name) else {
+            return false;
+        };
+        let Some(text) = text else {
+            let _ = control.clear_notification(id);
+            return true;
+        };
+        if !member(&control, "addNotification").is_function() {
+            return false;
+        }
+        let notification = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            let _ = js_sys::Reflect::set(&notification, &key.into(), value);
+        };
+        set("messages", &js_sys::Array::of1(&text.into()).into());
+        set("notificationLevel", &"RECOMMENDATION".into());
+        set("uniqueId", &id.into());
+        control.add_notification(&notification.into()).is_ok()
+    }
+
     /// Shows (`Some`) or clears (`None`) a form notification at `level`.
     pub fn form_notification(&self, id: &str, level: Level, text: Option<&str>) {
         let ui = self.context.ui();

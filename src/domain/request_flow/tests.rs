@@ -29,6 +29,8 @@ fn attempt(
 ) -> SaveAttempt<&'static str> {
     SaveAttempt {
         change,
+        date_edited: false,
+        post_save: true,
         closes,
         facts,
         verdict: Verdict::Allow {
@@ -119,6 +121,8 @@ fn a_refused_save_is_prevented_with_its_reasons_and_writes_nothing() {
     let reasons = vec![Message::new(MessageKey::PluginBusy)];
     let commands = flow.save_attempted(SaveAttempt {
         change: Ticked,
+        date_edited: false,
+        post_save: true,
         closes: false,
         facts: FactsRead::Whole,
         verdict: Verdict::Refuse(reasons.clone()),
@@ -139,6 +143,8 @@ fn an_allowed_untick_goes_ahead_with_its_warnings() {
     let warning = Message::new(MessageKey::PluginChecking);
     let commands = flow.save_attempted(SaveAttempt {
         change: Unticked,
+        date_edited: false,
+        post_save: true,
         closes: false,
         facts: FactsRead::Whole,
         verdict: Verdict::Allow {
@@ -148,7 +154,10 @@ fn an_allowed_untick_goes_ahead_with_its_warnings() {
     });
     assert_eq!(
         commands,
-        vec![Command::Show(Notice::Allowed(vec![warning]))]
+        vec![
+            Command::Show(Notice::Allowed(vec![warning])),
+            Command::ClearRequestDate
+        ]
     );
 }
 
@@ -157,6 +166,8 @@ fn a_ticking_save_without_a_note_to_write_is_prevented() {
     let mut flow = Flow::default();
     let commands = flow.save_attempted(SaveAttempt {
         change: Ticked,
+        date_edited: false,
+        post_save: true,
         closes: false,
         facts: FactsRead::Whole,
         verdict: Verdict::Allow {
@@ -257,7 +268,7 @@ fn unticked_while_the_note_is_written_withdraws_it_once_written() {
     let mut flow = captured();
     tick_save(&mut flow, false, "n");
     assert_eq!(
-        flow.unticked(),
+        flow.unticked(false),
         vec![
             Command::Show(Notice::NoteCleared),
             Command::Show(Notice::RequestCleared)
@@ -273,7 +284,7 @@ fn unticked_while_the_note_is_written_withdraws_it_once_written() {
 fn a_note_for_a_dropped_request_that_failed_leaves_nothing_behind() {
     let mut flow = captured();
     tick_save(&mut flow, false, "n");
-    flow.unticked();
+    flow.unticked(false);
     assert_eq!(flow.note_written("n", Err(busy())), vec![]);
     assert!(flow.is_idle());
 }
@@ -284,7 +295,7 @@ fn unticked_after_the_note_is_written_withdraws_it_at_once() {
     tick_save(&mut flow, false, "n");
     flow.note_written("n", Ok(()));
     flow.saved_again(SaveAnswer::Cancelled, false, true, true, true);
-    let commands = flow.unticked();
+    let commands = flow.unticked(false);
     assert!(commands.contains(&Command::Withdraw("n")));
     assert_eq!(flow.stage(), &Stage::Idle);
 }
@@ -331,7 +342,7 @@ fn other_evidence_drops_the_request_prepared_for_the_last() {
 fn a_note_being_written_for_a_dropped_request_holds_back_a_new_one() {
     let mut flow = captured();
     tick_save(&mut flow, false, "n");
-    flow.unticked();
+    flow.unticked(false);
     // Ticking again: said at once, the box unticked.
     assert_eq!(
         flow.ticked(false, None),
@@ -356,7 +367,10 @@ fn ticking_opens_the_dialog_unless_saved_already_or_refused() {
     assert_eq!(flow.ticked(false, None), vec![Command::OpenDialog]);
     assert_eq!(
         flow.ticked(true, None),
-        vec![Command::Show(Notice::RequestCleared)]
+        vec![
+            Command::Show(Notice::RequestCleared),
+            Command::Show(Notice::WithdrawCleared)
+        ]
     );
     let pending = Message::new(MessageKey::PluginChecking);
     assert_eq!(
@@ -436,11 +450,14 @@ fn a_held_save_and_close_stays_save_and_close() {
 }
 
 #[test]
-fn an_untick_before_the_facts_are_read_is_not_held() {
+fn an_untick_before_the_facts_are_read_is_not_held_and_clears_the_date() {
     let mut flow = Flow::default();
     assert_eq!(
-        flow.save_attempted(attempt(Unticked, false, FactsRead::NotYet, "n")),
-        vec![]
+        flow.save_attempted(attempt(Unticked, false, FactsRead::NotYet, "w")),
+        vec![
+            Command::Show(Notice::Allowed(vec![])),
+            Command::ClearRequestDate
+        ]
     );
 }
 
@@ -706,6 +723,8 @@ fn an_untick_with_facts_read_partly_is_judged_not_held() {
     let reasons = vec![busy()];
     let commands = flow.save_attempted(SaveAttempt {
         change: Unticked,
+        date_edited: false,
+        post_save: true,
         closes: false,
         facts: FactsRead::Partly,
         verdict: Verdict::Refuse(reasons.clone()),
@@ -717,4 +736,156 @@ fn an_untick_with_facts_read_partly_is_judged_not_held() {
             Command::Show(Notice::Refused(reasons))
         ]
     );
+}
+
+/// A save that unticks the saved request, `w` the note recording its withdrawal.
+fn untick_save(flow: &mut Flow, post_save: bool) -> Commands {
+    flow.save_attempted(SaveAttempt {
+        post_save,
+        ..attempt(Unticked, false, FactsRead::Whole, "w")
+    })
+}
+
+fn records_withdrawal(commands: &Commands) -> usize {
+    commands
+        .iter()
+        .filter(|c| matches!(c, Command::RecordWithdrawal(_)))
+        .count()
+}
+
+#[test]
+fn unticking_a_saved_request_warns_on_the_box_before_the_save() {
+    let mut flow = Flow::default();
+    assert_eq!(
+        flow.unticked(true),
+        vec![
+            Command::Show(Notice::RequestCleared),
+            Command::Show(Notice::WillWithdraw)
+        ]
+    );
+    // A box that was not ticked on the record has nothing saved to withdraw.
+    assert!(!flow
+        .unticked(false)
+        .contains(&Command::Show(Notice::WillWithdraw)));
+    // Ticked back: the warning goes.
+    assert!(flow
+        .ticked(true, None)
+        .contains(&Command::Show(Notice::WithdrawCleared)));
+}
+
+#[test]
+fn a_save_that_unticks_a_saved_request_clears_its_date_then_records_the_withdrawal() {
+    let mut flow = Flow::default();
+    let commands = untick_save(&mut flow, true);
+    assert_eq!(
+        commands,
+        vec![
+            Command::Show(Notice::Allowed(vec![])),
+            Command::ClearRequestDate
+        ]
+    );
+    assert!(!prevents(&commands), "the save itself goes ahead");
+    // Recorded only once the record says so, then said in the past tense.
+    assert_eq!(
+        flow.post_save(Ok(()), false),
+        vec![
+            Command::Show(Notice::RequestCleared),
+            Command::Saved { kept: None },
+            Command::RecordWithdrawal("w"),
+        ]
+    );
+    assert_eq!(
+        flow.withdrawal_written("w", Ok(())),
+        vec![Command::Show(Notice::Withdrawn("w"))]
+    );
+    assert!(flow.is_idle());
+}
+
+#[test]
+fn a_double_save_records_the_withdrawal_once() {
+    let mut flow = Flow::default();
+    // Saved twice before the first save answered: both untick the saved request.
+    let mut recorded = records_withdrawal(&untick_save(&mut flow, true));
+    recorded += records_withdrawal(&untick_save(&mut flow, true));
+    recorded += records_withdrawal(&flow.post_save(Ok(()), false));
+    recorded += records_withdrawal(&flow.post_save(Ok(()), false));
+    // Then saved again with the box as saved now: nothing to withdraw.
+    recorded +=
+        records_withdrawal(&flow.save_attempted(attempt(Unchanged, false, FactsRead::Whole, "w")));
+    assert_eq!(recorded, 1);
+    assert!(flow.is_idle());
+}
+
+#[test]
+fn a_withdrawing_save_that_fails_records_nothing_and_ticking_back_restores_the_date() {
+    let mut flow = Flow::default();
+    untick_save(&mut flow, true);
+    assert_eq!(records_withdrawal(&flow.post_save(Err(5), false)), 0);
+    assert!(!flow.is_idle(), "the form's date is cleared, unsaved");
+    assert_eq!(
+        flow.ticked(true, None),
+        vec![
+            Command::Show(Notice::RequestCleared),
+            Command::Show(Notice::WithdrawCleared),
+            Command::RestoreRequestDate,
+        ]
+    );
+    assert!(flow.is_idle());
+    // Ticked back without a save that cleared the date: the date is left alone.
+    assert!(!flow
+        .ticked(true, None)
+        .contains(&Command::RestoreRequestDate));
+}
+
+#[test]
+fn without_post_save_the_withdrawal_is_recorded_as_the_save_is_made() {
+    let mut flow = Flow::default();
+    let commands = untick_save(&mut flow, false);
+    assert_eq!(
+        commands,
+        vec![
+            Command::Show(Notice::Allowed(vec![])),
+            Command::ClearRequestDate,
+            Command::RecordWithdrawal("w"),
+        ]
+    );
+    assert_eq!(records_withdrawal(&flow.post_save(Ok(()), false)), 0);
+}
+
+#[test]
+fn a_withdrawal_that_cannot_be_recorded_says_why() {
+    let mut flow = Flow::default();
+    let problem = busy();
+    assert_eq!(
+        flow.withdrawal_written("w", Err(problem.clone())),
+        vec![Command::Show(Notice::WithdrawalNotRecorded {
+            note: "w",
+            problem
+        })]
+    );
+}
+
+#[test]
+fn a_request_date_changed_by_hand_is_refused_unless_the_box_changes_with_it() {
+    let edited = |change, facts| SaveAttempt {
+        date_edited: true,
+        ..attempt(change, false, facts, "n")
+    };
+    let refused = vec![
+        Command::PreventSave,
+        Command::Show(Notice::Refused(vec![Message::new(
+            MessageKey::SaveRefusedDateEdited,
+        )])),
+    ];
+    for facts in [FactsRead::NotYet, FactsRead::Partly, FactsRead::Whole] {
+        let mut flow = Flow::default();
+        assert_eq!(flow.save_attempted(edited(Unchanged, facts)), refused);
+    }
+    // A request or a withdrawal sets the date itself: the edit does not reach the record.
+    let mut flow = captured();
+    let ticking = flow.save_attempted(edited(Ticked, FactsRead::Whole));
+    assert!(ticking.contains(&Command::WriteNote("n")));
+    let mut flow = Flow::default();
+    let unticking = flow.save_attempted(edited(Unticked, FactsRead::Whole));
+    assert!(unticking.contains(&Command::ClearRequestDate));
 }
