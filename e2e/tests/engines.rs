@@ -79,10 +79,9 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
         .wait_for_event("form library /WebResources/rsub_/resubscribe/form.js loaded")
         .await?;
     t.page.wait_for_event("OnLoad").await?;
-    let shown = t
-        .page
-        .wait_for_text(NOTES, "complained about your email as spam or abuse")
-        .await?;
+    let shown =
+        e2e::status::wait_for_summary(&t.page, "complained about your email as spam or abuse")
+            .await?;
     ensure!(shown.contains("cannot be resubscribed"), "{shown}");
     ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
     no_load_faults(t).await?;

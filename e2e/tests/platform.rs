@@ -239,9 +239,7 @@ async fn on_9_0_and_8_x_the_library_loads_checks_and_decides() -> Outcome {
 
                 // The checks: a reason that cannot be resubscribed.
                 open(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
-                t.page
-                    .wait_for_text(NOTES, "cannot be resubscribed")
-                    .await?;
+                e2e::status::wait_for_summary(&t.page, "cannot be resubscribed").await?;
             }
             Ok(())
         },

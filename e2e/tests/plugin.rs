@@ -73,7 +73,8 @@ async fn ineligible_reasons_disable_the_box_and_say_why() -> Outcome {
                 ),
             ] {
                 t.page.open_record(SUPPRESSION, record).await?;
-                let shown = t.page.wait_for_text(NOTES, words).await?;
+                // Said where the state is: the panel.
+                let shown = e2e::status::wait_for_summary(&t.page, words).await?;
                 ensure!(shown.contains("cannot be resubscribed"), "{shown}");
                 ensure!(
                     shown.contains(label),
@@ -112,7 +113,7 @@ async fn ticking_back_a_saved_request_asks_for_nothing() -> Outcome {
             ),
         ] {
             t.page.open_record(SUPPRESSION, record).await?;
-            t.page.wait_for_text(NOTES, loaded).await?;
+            e2e::status::wait_for_summary(&t.page, loaded).await?;
             t.page.click(FLAG_INPUT).await?;
             t.page.click(FLAG_INPUT).await?;
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -178,10 +179,11 @@ async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outco
             t.page
                 .open_record(SUPPRESSION, SUPPRESSION_ISP_COMPLAINED)
                 .await?;
-            let shown = t
-                .page
-                .wait_for_text(NOTES, "complained about your email as spam or abuse")
-                .await?;
+            let shown = e2e::status::wait_for_summary(
+                &t.page,
+                "complained about your email as spam or abuse",
+            )
+            .await?;
             ensure!(shown.contains("cannot be resubscribed"), "{shown}");
             ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
             let verified = t
@@ -380,9 +382,7 @@ async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_it
             t.page
                 .open_record(SUPPRESSION, SUPPRESSION_AWAITING_CONFIRMATION)
                 .await?;
-            t.page
-                .wait_for_text(NOTES, "waiting for the contact to confirm")
-                .await?;
+            e2e::status::wait_for_summary(&t.page, "waiting for the contact to confirm").await?;
             // Said when the box is ticked, before the user fills in the dialog for nothing.
             t.page.click(FLAG_INPUT).await?;
             let refused = t

@@ -138,12 +138,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
     match notice {
         Notice::Checking => save(Level::Info, &[Message::new(MessageKey::PluginChecking)]),
         Notice::Busy => save(Level::Error, &[Message::new(MessageKey::PluginBusy)]),
-        Notice::Refused(reasons) => {
-            save(Level::Error, reasons);
-            let first = reasons.first().map(|m| view::text(s, m));
-            s.form
-                .control_notification(flag, view::SAVE, first.as_deref());
-        }
+        Notice::Refused(reasons) => view::refused(s, reasons),
         Notice::Allowed(warnings) => {
             save(Level::Warning, warnings);
             s.form.control_notification(flag, view::SAVE, None);
@@ -196,7 +191,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
             };
             request(level, core::slice::from_ref(message));
         }
-        Notice::RequestCleared => request(Level::Info, &[]),
+        Notice::RequestCleared => view::request_cleared(s),
     }
 }
 
@@ -324,7 +319,7 @@ pub async fn read(plan: Plan, again: bool, conflict: bool) {
                 })
                 .unwrap_or_default();
             let told = Message::new(MessageKey::PluginConflict).with("what", what);
-            view::show(s, view::SAVE, Level::Error, &[told]);
+            view::conflict(s, told);
         }
         (s.record_key().to_owned(), whole)
     }) else {
