@@ -761,14 +761,19 @@ async fn the_live_region_announces_a_state_change_once_and_not_an_unchanged_redr
             );
             t.page.execute(WATCH_JS, vec![json!(PANEL_FRAME)]).await?;
 
-            // A lifecycle change (the request is saved): one announcement, the new summary.
-            request_and_save(t, "letter", "Letter of 20 November, ref L-20.").await?;
+            // The request captured, then saved: each change announced once, the captured
+            // request ("ready to send") and then the new summary.
+            open_evidence_dialog(&t.page).await?;
+            fill_evidence(&t.page, "letter", "Letter of 20 November, ref L-20.").await?;
+            panel(t, Some("readyToSend")).await?;
+            t.page.click("#cmd-save").await?;
+            t.page.wait_for_text(NOTES, "recorded in a note").await?;
             let after = panel(t, Some("awaitingSync")).await?;
             let (announcements, renders) = watched(t).await?;
             ensure!(renders >= 1, "the panel was not redrawn after the save");
             ensure!(
-                announcements == vec![after.live.clone()],
-                "expected exactly one announcement, {:?}; got {announcements:?}",
+                announcements == vec!["Ready to send: save the record.".to_string(), after.live.clone()],
+                "expected one announcement per change, ending in {:?}; got {announcements:?}",
                 after.live
             );
             ensure!(after.live != before.live, "the summary did not change");
@@ -995,13 +1000,13 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                 .page
                 .wait_for_text(NOTES, "Die Anfrage ist in einer Notiz zu Maria Campbell festgehalten.")
                 .await?;
-            ensure!(
-                saved.contains("Bei der nächsten Synchronisierung wird eine Bestätigungs-E-Mail gesendet."),
-                "{saved}"
-            );
+            // Where the request stands is the panel's to say, not the notifications'.
+            let next_sync = "Bei der nächsten Synchronisierung wird eine Bestätigungs-E-Mail gesendet.";
+            ensure!(!saved.contains(next_sync), "{saved}");
 
             // The panel, with dates formatted for de-DE.
             let p = panel(t, Some("awaitingSync")).await?;
+            ensure!(p.live.contains(next_sync), "{p:#?}");
             ensure!(p.timeline.as_deref() == Some("Verlauf"), "{p:#?}");
             ensure!(
                 p.timeline_summary()
@@ -1039,9 +1044,10 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                     && matches(t, DE_DE_DATE, &recorded["Alex Admin am ".len()..]).await?,
                 "{recorded:?}"
             );
+            // The state (and its de-DE date) is said once, in the panel's live region above.
             ensure!(
-                saved.contains(&format!("Wiederanmeldung am {requested_on} angefordert.")),
-                "the form notification's date is not formatted for de-DE ({requested_on:?}): {saved}"
+                !saved.contains("Wiederanmeldung am "),
+                "the panel's state is repeated as a form notification: {saved}"
             );
             let roles = panel_accessibility(t, "#rsub-status, ol.timeline").await?;
             ensure!(
