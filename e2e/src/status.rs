@@ -91,3 +91,10 @@ pub async fn wait_for_summary(page: &Page, needle: &str) -> Outcome<String> {
         .await?;
     Ok(found.as_str().unwrap_or_default().trim().to_string())
 }
+
+/// Waits until the panel shows a saved request waiting for the sync (the save went through,
+/// its note written); returns the form notifications then.
+pub async fn request_saved(page: &Page) -> Outcome<String> {
+    layout(page, "awaitingSync").await?;
+    crate::form::notifications(page).await
+}

@@ -12,7 +12,7 @@
 //! One driver process per engine serves its tests, one session at a time. An engine that is not
 //! installed skips its tests with a loud message, unless `CI` is set: then they fail.
 
-use e2e::form::{audit_notes, request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION};
+use e2e::form::{audit_notes, request_with_evidence, FLAG_INPUT, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run_in, Engine, Outcome};
 use serde_json::json;
@@ -134,9 +134,7 @@ async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
     )
     .await?;
     e2e::form::save(&t.page).await?;
-    t.page
-        .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-        .await?;
+    e2e::status::request_saved(&t.page).await?;
     let text = e2e::form::saved_with_one_note(t)?;
     for expected in [" asked by phone on ", "CAS-0042"] {
         ensure!(

@@ -112,7 +112,7 @@ async fn the_whole_request_flow_passes_on_9_0_and_8_x() -> Outcome {
             };
             t.page.wait_for_event(opener).await?;
             e2e::form::save(&t.page).await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            e2e::status::request_saved(&t.page).await?;
             let note = e2e::form::saved_with_one_note(t)?;
             ensure!(note.contains("CAS-7"), "{version}: the note: {note}");
 

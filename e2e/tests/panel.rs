@@ -275,7 +275,7 @@ async fn request_and_save(t: &e2e::E2e, channel: &str, details: &str) -> Outcome
         .wait_for_text(NOTES, "Save the record to submit the request")
         .await?;
     t.page.click("#cmd-save").await?;
-    t.page.wait_for_text(NOTES, "recorded in a note").await?;
+    e2e::status::request_saved(&t.page).await?;
     Ok(())
 }
 
@@ -767,7 +767,7 @@ async fn the_live_region_announces_a_state_change_once_and_not_an_unchanged_redr
             fill_evidence(&t.page, "letter", "Letter of 20 November, ref L-20.").await?;
             panel(t, Some("readyToSend")).await?;
             t.page.click("#cmd-save").await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            e2e::status::request_saved(&t.page).await?;
             let after = panel(t, Some("awaitingSync")).await?;
             let (announcements, renders) = watched(t).await?;
             ensure!(renders >= 1, "the panel was not redrawn after the save");
@@ -996,10 +996,7 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                 .await?;
             ensure!(prepared.contains("(Telefon) zu übermitteln."), "{prepared}");
             t.page.click("#cmd-save").await?;
-            let saved = t
-                .page
-                .wait_for_text(NOTES, "Die Anfrage ist in einer Notiz zu Maria Campbell festgehalten.")
-                .await?;
+            let saved = e2e::status::request_saved(&t.page).await?;
             // Where the request stands is the panel's to say, not the notifications'.
             let next_sync = "Bei der nächsten Synchronisierung wird eine Bestätigungs-E-Mail gesendet.";
             ensure!(!saved.contains(next_sync), "{saved}");
@@ -1111,7 +1108,7 @@ async fn axe_finds_no_wcag_21_aa_violations_in_the_panel_and_the_evidence_dialog
                 .await?;
             fill_evidence(&t.page, "webForm", "Web form submission #4411.").await?;
             t.page.click("#cmd-save").await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            e2e::status::request_saved(&t.page).await?;
             panel(t, Some("awaitingSync")).await?;
             a11y::assert_no_axe_violations(&t.page, PANEL_FRAME, "the panel (awaiting sync, with evidence)").await?;
 

@@ -171,7 +171,7 @@ async fn the_request_flow_passes_on_9_2_online_and_9_1_on_premises() -> Outcome 
                 panel_state(t, "notRequested").await?;
                 request_with_evidence(&t.page, "phone", "Called on 3 Dec, case CAS-7.").await?;
                 e2e::form::save(&t.page).await?;
-                t.page.wait_for_text(NOTES, "recorded in a note").await?;
+                e2e::status::request_saved(&t.page).await?;
                 e2e::form::saved_with_one_note(t)?;
                 all_under(t, root)?;
                 // The connector sends the confirmation email, the contact confirms, a sync.

@@ -262,9 +262,7 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
             )
             .await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
 
             let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(row[FLAG] == json!(true), "flag not saved: {row}");
@@ -351,9 +349,7 @@ async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts(
             t.page.click("dialog[open] .dlg-x").await?;
             t.page.wait_for_text(NOTES, "Save the record to submit the request").await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "expected one audit note, found {notes:?}");
             ensure!(notes[0].1.contains("L-88"), "{}", notes[0].1);
@@ -472,7 +468,7 @@ async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block(
             );
             request_with_evidence(&t.page, "phone", "Letter received, ref L-77.").await?;
             e2e::form::save(&t.page).await?;
-            let shown = t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            let shown = e2e::status::request_saved(&t.page).await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "{notes:?}");
             // Said once: the save does not repeat the connector's own notification.
@@ -499,9 +495,7 @@ async fn note_survives_fault(t: &e2e::E2e, fault: Value, count: u32, method: &st
         )
         .await?;
     e2e::form::save(&t.page).await?;
-    t.page
-        .wait_for_text(NOTES, "The request is recorded in a note")
-        .await?;
+    e2e::status::request_saved(&t.page).await?;
     let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
     ensure!(
         notes.len() == 1,
@@ -654,9 +648,7 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
                 .send(Method::DELETE, "/_emulator/faults", &[], None)
                 .await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
             saved_with_one_note(t)
         },
     )

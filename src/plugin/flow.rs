@@ -175,7 +175,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
                 }
                 NoteTarget::Suppression { .. } => Message::new(MessageKey::PluginNoteWrittenRecord),
             };
-            note(Level::Info, &[recorded]);
+            view::recorded(s, recorded);
         }
         Notice::NoteCleared => note(Level::Info, &[]),
         Notice::Captured => {

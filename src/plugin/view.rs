@@ -238,6 +238,17 @@ fn draw(session: &Session, model: PanelModel) {
     });
 }
 
+/// The note of a saved request is written: where (`recorded`) is said on a form without the
+/// panel; with it, the panel shows the request and its evidence, and "Recording…" just goes.
+pub fn recorded(s: &Session, recorded: Message) {
+    let told = if s.form.has_control(CONTROL) {
+        vec![]
+    } else {
+        vec![recorded]
+    };
+    show(s, NOTE, Level::Info, &told);
+}
+
 /// The request being prepared is gone (unticked, cancelled, saved): its notice is cleared and
 /// the panel follows the form.
 pub fn request_cleared(s: &Session) {
