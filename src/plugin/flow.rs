@@ -217,7 +217,7 @@ fn saved(s: &mut Session, kept: Option<Note>) {
         facts.notes.extend(kept.as_ref().map(|k| k.note.as_fact()));
         facts.derive_lifecycle(&patterns);
     }
-    view::render_state(s);
+    view::render_state(s, evidence(s.record_key()).is_some());
     if let Some(kept) = kept {
         show(s, s.record_key(), &Notice::Recorded(kept));
     }
@@ -309,7 +309,7 @@ pub async fn read(plan: Plan, again: bool, conflict: bool) {
             .flatten();
         let whole = facts.verified;
         s.facts = Some(facts);
-        view::render_state(s);
+        view::render_state(s, evidence(s.record_key()).is_some());
         if conflict {
             let what = pending_date
                 .map(|d| {

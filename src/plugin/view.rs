@@ -126,8 +126,8 @@ pub fn render_decision(
 }
 
 /// Refreshes the compatibility, eligibility and lifecycle notifications and the box's state
-/// from the facts read at load.
-pub fn render_state(session: &Session) {
+/// from the facts read at load; `captured`: the form holds a request captured for its save.
+pub fn render_state(session: &Session, captured: bool) {
     let Some(facts) = &session.facts else { return };
     render_gate(
         session,
@@ -153,7 +153,7 @@ pub fn render_state(session: &Session) {
         Level::Info
     };
     show(session, LIFECYCLE, level, &lifecycle);
-    show_panel(session);
+    show_panel(session, captured);
     mark(STATE_RENDERED_MARK);
 }
 
@@ -174,9 +174,9 @@ fn current_request(session: &Session) -> Option<RecordedRequest> {
 }
 
 /// Draws the status panel from the session's facts and the form in front of the user (a
-/// request captured but not saved yet, the record's suppression reason), if the form has the
+/// request `captured` but not saved yet, the record's suppression reason), if the form has the
 /// panel control.
-fn show_panel(session: &Session) {
+fn show_panel(session: &Session, captured: bool) {
     let Some(facts) = &session.facts else { return };
     if !session.form.has_control(CONTROL) {
         return;
@@ -210,8 +210,7 @@ fn show_panel(session: &Session) {
     let allowed = session
         .form_reason()
         .is_none_or(|(reason, _)| reason.eligibility().is_allowed());
-    let captured =
-        allowed && !facts.saved_flag && super::flow::evidence(session.record_key()).is_some();
+    let captured = captured && allowed && !facts.saved_flag;
     draw(session, model.with_captured(captured, strings::text));
 }
 
@@ -253,7 +252,7 @@ pub fn recorded(s: &Session, recorded: Message) {
 /// the panel follows the form.
 pub fn request_cleared(s: &Session) {
     show(s, REQUEST, Level::Info, &[]);
-    show_panel(s);
+    show_panel(s, false);
 }
 
 /// A save refused for `reasons`: the first is said on the box it is about, the others on the
@@ -302,5 +301,5 @@ pub fn captured(s: &Session, evidence: &Evidence) {
         }
     };
     show(s, REQUEST, level, &[notice]);
-    show_panel(s);
+    show_panel(s, true);
 }
