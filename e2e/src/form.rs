@@ -66,7 +66,8 @@ pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) ->
 }
 
 /// Ticks the box by script, without the evidence dialog (`setValue` fires no OnChange), saves,
-/// and returns the form notifications once they refuse the request for its missing evidence.
+/// and returns the box's notification (why, said on the box) once it refuses the request for
+/// its missing evidence, then the form notifications.
 pub async fn save_ticked_without_evidence(page: &Page) -> Outcome<String> {
     page.execute(
         "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
@@ -74,9 +75,14 @@ pub async fn save_ticked_without_evidence(page: &Page) -> Outcome<String> {
     )
     .await?;
     save(page).await?;
-    page.wait_for_text(NOTES, "Record who asked to be resubscribed")
-        .await
+    let on_box = page
+        .wait_for_text(FLAG_NOTE, "Record who asked to be resubscribed")
+        .await?;
+    Ok([on_box, notifications(page).await?].join("\n"))
 }
+
+/// The notifications on the Request Resubscribe box.
+pub const FLAG_NOTE: &str = "[data-control=esc_requestresubscribe] .ctl-note";
 
 /// The request, with its date, is on the unsubscribed record (Maria Campbell), with exactly
 /// one note on her contact; returns that note's text.

@@ -74,3 +74,27 @@ pub async fn request_and_save(page: &Page, channel: &str, details: &str) -> Outc
     page.click("#cmd-save").await?;
     layout(page, "awaitingSync").await
 }
+
+/// Waits until the panel's live region (where the resubscription stands, in one sentence)
+/// contains `needle`; returns that sentence.
+pub async fn wait_for_summary(page: &Page, needle: &str) -> Outcome<String> {
+    let found = page
+        .wait_until_with(
+            &format!("the panel to say {needle:?}"),
+            "const f = document.querySelector(arguments[0]);
+             const d = f && f.contentDocument;
+             const live = d && d.getElementById('rsub-status-live');
+             const text = live ? live.textContent : '';
+             return text.includes(arguments[1]) ? text : null;",
+            vec![json!(PANEL_FRAME), json!(needle)],
+        )
+        .await?;
+    Ok(found.as_str().unwrap_or_default().trim().to_string())
+}
+
+/// Waits until the panel shows a saved request waiting for the sync (the save went through,
+/// its note written); returns the form notifications then.
+pub async fn request_saved(page: &Page) -> Outcome<String> {
+    layout(page, "awaitingSync").await?;
+    crate::form::notifications(page).await
+}

@@ -12,7 +12,7 @@
 //! One driver process per engine serves its tests, one session at a time. An engine that is not
 //! installed skips its tests with a loud message, unless `CI` is set: then they fail.
 
-use e2e::form::{audit_notes, request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION};
+use e2e::form::{audit_notes, request_with_evidence, FLAG_INPUT, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run_in, Engine, Outcome};
 use serde_json::json;
@@ -79,10 +79,9 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
         .wait_for_event("form library /WebResources/rsub_/resubscribe/form.js loaded")
         .await?;
     t.page.wait_for_event("OnLoad").await?;
-    let shown = t
-        .page
-        .wait_for_text(NOTES, "complained about your email as spam or abuse")
-        .await?;
+    let shown =
+        e2e::status::wait_for_summary(&t.page, "complained about your email as spam or abuse")
+            .await?;
     ensure!(shown.contains("cannot be resubscribed"), "{shown}");
     ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
     no_load_faults(t).await?;
@@ -135,9 +134,7 @@ async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
     )
     .await?;
     e2e::form::save(&t.page).await?;
-    t.page
-        .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-        .await?;
+    e2e::status::request_saved(&t.page).await?;
     let text = e2e::form::saved_with_one_note(t)?;
     for expected in [" asked by phone on ", "CAS-0042"] {
         ensure!(

@@ -67,6 +67,10 @@ async fn wait_notes(t: &e2e::E2e, needles: &[&str]) -> Outcome<String> {
         if needles.iter().any(|n| text.contains(n)) {
             return Ok(text);
         }
+        // A request saved is said by the panel (waiting for the sync), not by a notification.
+        if needles.contains(&SAVED) && panel_state(t).await? == "awaitingSync" {
+            return Ok(text);
+        }
         if started.elapsed() > LONG_WAIT {
             return Err(Failure::new(format!(
                 "none of {needles:?} appeared; notifications: {text:?}"
@@ -74,6 +78,23 @@ async fn wait_notes(t: &e2e::E2e, needles: &[&str]) -> Outcome<String> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Stands for "the request is saved" among [`wait_notes`]'s needles: the panel shows it.
+const SAVED: &str = "(the panel shows the request saved)";
+
+/// The status panel's `data-state` (empty until it is drawn).
+async fn panel_state(t: &e2e::E2e) -> Outcome<String> {
+    let state = t
+        .page
+        .execute(
+            "const f = document.querySelector(arguments[0]);
+             const m = f && f.contentDocument && f.contentDocument.getElementById('rsub-status');
+             return m && m.getAttribute('aria-busy') === 'false' ? m.getAttribute('data-state') : '';",
+            vec![json!(e2e::status::PANEL_FRAME)],
+        )
+        .await?;
+    Ok(state.as_str().unwrap_or_default().to_string())
 }
 
 /// Waits until the plugin's load round trip has finished (answered, timed out or failed).
@@ -99,12 +120,11 @@ async fn wait_loaded(t: &e2e::E2e) -> Outcome {
 }
 
 /// Sentences the plugin may show while a cell's fault is active (all its own words).
-const OWN_WORDS: [&str; 9] = [
+const OWN_WORDS: [&str; 8] = [
     "Could not verify the connector version",
     "Could not read where this resubscription stands",
     "Resubscribe requested on",
     "Request of",
-    "The request is recorded in a note",
     "could not be recorded in a note",
     "Recording the request",
     "Checking the resubscription rules",
@@ -137,14 +157,7 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
         .await?;
         wait_notes(t, &["Save the record to submit the request"]).await?;
         t.page.click("#cmd-save").await?;
-        let after_save = wait_notes(
-            t,
-            &[
-                "The request is recorded in a note",
-                "could not be recorded in a note",
-            ],
-        )
-        .await?;
+        let after_save = wait_notes(t, &[SAVED, "could not be recorded in a note"]).await?;
         let mut story = if at_load.contains("Could not") {
             "told at load; ".to_string()
         } else {
@@ -162,7 +175,7 @@ async fn cell(target: Target, kind: &str, fault: Value) -> Result<String, String
                 .send(Method::DELETE, "/_emulator/faults", &[], None)
                 .await?;
             t.page.click("#cmd-save").await?;
-            wait_notes(t, &["The request is recorded in a note"]).await?;
+            wait_notes(t, &[SAVED]).await?;
             story.push_str("not saved without its note; saved with it on the next save");
         } else {
             story.push_str("note written, then the request saved");

@@ -114,7 +114,7 @@ async fn the_whole_request_flow_passes_on_9_0_and_8_x() -> Outcome {
             };
             t.page.wait_for_event(opener).await?;
             e2e::form::save(&t.page).await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            e2e::status::request_saved(&t.page).await?;
             let note = e2e::form::saved_with_one_note(t)?;
             ensure!(note.contains("CAS-7"), "{version}: the note: {note}");
 
@@ -149,7 +149,7 @@ async fn the_whole_request_flow_passes_on_9_0_and_8_x() -> Outcome {
                 .await?;
             t.emulator.control_post("sync", &json!({}), 200).await?;
             open_form(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
-            t.page.wait_for_text(NOTES, "Resubscribed on").await?;
+            e2e::status::wait_for_summary(&t.page, "Resubscribed on").await?;
             let deprecated = t.page.deprecated_calls().await?;
             ensure!(deprecated.is_empty(), "{version}: {deprecated:?}");
         }
@@ -170,9 +170,7 @@ async fn the_same_refusals_as_on_9_2() -> Outcome {
 
             // A reason that cannot be resubscribed: said at load, and the box cannot be ticked.
             open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
-            t.page
-                .wait_for_text(NOTES, "cannot be resubscribed")
-                .await?;
+            e2e::status::wait_for_summary(&t.page, "cannot be resubscribed").await?;
             let disabled = t
                 .page
                 .execute(

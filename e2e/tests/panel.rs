@@ -275,7 +275,7 @@ async fn request_and_save(t: &e2e::E2e, channel: &str, details: &str) -> Outcome
         .wait_for_text(NOTES, "Save the record to submit the request")
         .await?;
     t.page.click("#cmd-save").await?;
-    t.page.wait_for_text(NOTES, "recorded in a note").await?;
+    e2e::status::request_saved(&t.page).await?;
     Ok(())
 }
 
@@ -610,10 +610,13 @@ async fn a_failed_resubscription_ends_in_a_failed_step_that_says_why() -> Outcom
                         ),
                 "{evidence:?}"
             );
+            // Said once, in the panel: not again as a form notification.
             let notes = t.page.text(NOTES).await?;
             ensure!(
-                notes.contains("The resubscription failed on"),
-                "the form notification: {notes}"
+                !notes.contains("The resubscription failed on")
+                    && p.live.starts_with("The resubscription failed on"),
+                "the failure is not said once, in the panel: {notes} / {}",
+                p.live
             );
             shot(t, "failed").await?;
             Ok(())
@@ -758,14 +761,19 @@ async fn the_live_region_announces_a_state_change_once_and_not_an_unchanged_redr
             );
             t.page.execute(WATCH_JS, vec![json!(PANEL_FRAME)]).await?;
 
-            // A lifecycle change (the request is saved): one announcement, the new summary.
-            request_and_save(t, "letter", "Letter of 20 November, ref L-20.").await?;
+            // The request captured, then saved: each change announced once, the captured
+            // request ("ready to send") and then the new summary.
+            open_evidence_dialog(&t.page).await?;
+            fill_evidence(&t.page, "letter", "Letter of 20 November, ref L-20.").await?;
+            panel(t, Some("readyToSend")).await?;
+            t.page.click("#cmd-save").await?;
+            e2e::status::request_saved(&t.page).await?;
             let after = panel(t, Some("awaitingSync")).await?;
             let (announcements, renders) = watched(t).await?;
             ensure!(renders >= 1, "the panel was not redrawn after the save");
             ensure!(
-                announcements == vec![after.live.clone()],
-                "expected exactly one announcement, {:?}; got {announcements:?}",
+                announcements == vec!["Ready to send: save the record.".to_string(), after.live.clone()],
+                "expected one announcement per change, ending in {:?}; got {announcements:?}",
                 after.live
             );
             ensure!(after.live != before.live, "the summary did not change");
@@ -988,17 +996,14 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                 .await?;
             ensure!(prepared.contains("(Telefon) zu übermitteln."), "{prepared}");
             t.page.click("#cmd-save").await?;
-            let saved = t
-                .page
-                .wait_for_text(NOTES, "Die Anfrage ist in einer Notiz zu Maria Campbell festgehalten.")
-                .await?;
-            ensure!(
-                saved.contains("Bei der nächsten Synchronisierung wird eine Bestätigungs-E-Mail gesendet."),
-                "{saved}"
-            );
+            let saved = e2e::status::request_saved(&t.page).await?;
+            // Where the request stands is the panel's to say, not the notifications'.
+            let next_sync = "Bei der nächsten Synchronisierung wird eine Bestätigungs-E-Mail gesendet.";
+            ensure!(!saved.contains(next_sync), "{saved}");
 
             // The panel, with dates formatted for de-DE.
             let p = panel(t, Some("awaitingSync")).await?;
+            ensure!(p.live.contains(next_sync), "{p:#?}");
             ensure!(p.timeline.as_deref() == Some("Verlauf"), "{p:#?}");
             ensure!(
                 p.timeline_summary()
@@ -1036,9 +1041,10 @@ async fn in_german_the_notifications_dialog_and_panel_speak_german_with_german_d
                     && matches(t, DE_DE_DATE, &recorded["Alex Admin am ".len()..]).await?,
                 "{recorded:?}"
             );
+            // The state (and its de-DE date) is said once, in the panel's live region above.
             ensure!(
-                saved.contains(&format!("Wiederanmeldung am {requested_on} angefordert.")),
-                "the form notification's date is not formatted for de-DE ({requested_on:?}): {saved}"
+                !saved.contains("Wiederanmeldung am "),
+                "the panel's state is repeated as a form notification: {saved}"
             );
             let roles = panel_accessibility(t, "#rsub-status, ol.timeline").await?;
             ensure!(
@@ -1102,7 +1108,7 @@ async fn axe_finds_no_wcag_21_aa_violations_in_the_panel_and_the_evidence_dialog
                 .await?;
             fill_evidence(&t.page, "webForm", "Web form submission #4411.").await?;
             t.page.click("#cmd-save").await?;
-            t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            e2e::status::request_saved(&t.page).await?;
             panel(t, Some("awaitingSync")).await?;
             a11y::assert_no_axe_violations(&t.page, PANEL_FRAME, "the panel (awaiting sync, with evidence)").await?;
 
@@ -1179,9 +1185,7 @@ async fn a_data_refresh_after_a_sync_updates_the_panel_without_reloading_the_for
                 .await?;
             ensure!(refreshed == json!(true), "data.refresh failed: {refreshed}");
             panel(t, Some("awaitingConfirmation")).await?;
-            t.page
-                .wait_for_text(NOTES, "waiting for the contact to confirm")
-                .await?;
+            e2e::status::wait_for_summary(&t.page, "waiting for the contact to confirm").await?;
             Ok(())
         },
     )

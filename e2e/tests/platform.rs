@@ -171,7 +171,7 @@ async fn the_request_flow_passes_on_9_2_online_and_9_1_on_premises() -> Outcome 
                 panel_state(t, "notRequested").await?;
                 request_with_evidence(&t.page, "phone", "Called on 3 Dec, case CAS-7.").await?;
                 e2e::form::save(&t.page).await?;
-                t.page.wait_for_text(NOTES, "recorded in a note").await?;
+                e2e::status::request_saved(&t.page).await?;
                 e2e::form::saved_with_one_note(t)?;
                 all_under(t, root)?;
                 // The connector sends the confirmation email, the contact confirms, a sync.
@@ -239,9 +239,7 @@ async fn on_9_0_and_8_x_the_library_loads_checks_and_decides() -> Outcome {
 
                 // The checks: a reason that cannot be resubscribed.
                 open(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
-                t.page
-                    .wait_for_text(NOTES, "cannot be resubscribed")
-                    .await?;
+                e2e::status::wait_for_summary(&t.page, "cannot be resubscribed").await?;
             }
             Ok(())
         },

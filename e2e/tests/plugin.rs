@@ -73,7 +73,8 @@ async fn ineligible_reasons_disable_the_box_and_say_why() -> Outcome {
                 ),
             ] {
                 t.page.open_record(SUPPRESSION, record).await?;
-                let shown = t.page.wait_for_text(NOTES, words).await?;
+                // Said where the state is: the panel.
+                let shown = e2e::status::wait_for_summary(&t.page, words).await?;
                 ensure!(shown.contains("cannot be resubscribed"), "{shown}");
                 ensure!(
                     shown.contains(label),
@@ -112,7 +113,7 @@ async fn ticking_back_a_saved_request_asks_for_nothing() -> Outcome {
             ),
         ] {
             t.page.open_record(SUPPRESSION, record).await?;
-            t.page.wait_for_text(NOTES, loaded).await?;
+            e2e::status::wait_for_summary(&t.page, loaded).await?;
             t.page.click(FLAG_INPUT).await?;
             t.page.click(FLAG_INPUT).await?;
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -178,10 +179,11 @@ async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outco
             t.page
                 .open_record(SUPPRESSION, SUPPRESSION_ISP_COMPLAINED)
                 .await?;
-            let shown = t
-                .page
-                .wait_for_text(NOTES, "complained about your email as spam or abuse")
-                .await?;
+            let shown = e2e::status::wait_for_summary(
+                &t.page,
+                "complained about your email as spam or abuse",
+            )
+            .await?;
             ensure!(shown.contains("cannot be resubscribed"), "{shown}");
             ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
             let verified = t
@@ -260,9 +262,7 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
             )
             .await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
 
             let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(row[FLAG] == json!(true), "flag not saved: {row}");
@@ -349,9 +349,7 @@ async fn a_dialog_the_host_does_not_close_says_so_and_its_evidence_still_counts(
             t.page.click("dialog[open] .dlg-x").await?;
             t.page.wait_for_text(NOTES, "Save the record to submit the request").await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "expected one audit note, found {notes:?}");
             ensure!(notes[0].1.contains("L-88"), "{}", notes[0].1);
@@ -380,9 +378,7 @@ async fn a_second_request_while_the_confirmation_email_is_out_is_refused_with_it
             t.page
                 .open_record(SUPPRESSION, SUPPRESSION_AWAITING_CONFIRMATION)
                 .await?;
-            t.page
-                .wait_for_text(NOTES, "waiting for the contact to confirm")
-                .await?;
+            e2e::status::wait_for_summary(&t.page, "waiting for the contact to confirm").await?;
             // Said when the box is ticked, before the user fills in the dialog for nothing.
             t.page.click(FLAG_INPUT).await?;
             let refused = t
@@ -472,7 +468,7 @@ async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block(
             );
             request_with_evidence(&t.page, "phone", "Letter received, ref L-77.").await?;
             e2e::form::save(&t.page).await?;
-            let shown = t.page.wait_for_text(NOTES, "recorded in a note").await?;
+            let shown = e2e::status::request_saved(&t.page).await?;
             let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "{notes:?}");
             // Said once: the save does not repeat the connector's own notification.
@@ -499,9 +495,7 @@ async fn note_survives_fault(t: &e2e::E2e, fault: Value, count: u32, method: &st
         )
         .await?;
     e2e::form::save(&t.page).await?;
-    t.page
-        .wait_for_text(NOTES, "The request is recorded in a note")
-        .await?;
+    e2e::status::request_saved(&t.page).await?;
     let notes = audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
     ensure!(
         notes.len() == 1,
@@ -654,9 +648,7 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
                 .send(Method::DELETE, "/_emulator/faults", &[], None)
                 .await?;
             e2e::form::save(&t.page).await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
             saved_with_one_note(t)
         },
     )

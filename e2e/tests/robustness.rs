@@ -119,9 +119,7 @@ async fn a_request_waits_for_notes_that_could_not_be_read() -> Outcome {
 
             // The fault is spent: the next save reads the notes again and goes through.
             t.page.click("#cmd-save").await?;
-            t.page
-                .wait_for_text(NOTES, "The request is recorded in a note")
-                .await?;
+            e2e::status::request_saved(&t.page).await?;
             let notes = e2e::form::audit_notes(&t.emulator.state(), CONTACT_MARIA_CAMPBELL);
             ensure!(notes.len() == 1, "{notes:?}");
             Ok(())

@@ -186,6 +186,7 @@ message_table! {
     PluginNoteWrittenRecord = "plugin.noteWrittenRecord" => "No contact is linked, so the request is recorded in a note on this suppression record.";
     PluginNoteNotRecorded = "plugin.noteNotRecorded" => "Save again to try again: the contact's request could not be recorded in a note, so the resubscribe request was not saved. {problem}";
     PluginConflict = "plugin.conflict" => "Refresh the form to see the current values: someone else changed this record while you were editing it, so your changes were not saved. {what}";
+    PluginRefusedAtBox = "plugin.refusedAtBox" => "Check Request Resubscribe: the record was not saved.";
     PluginConflictRequested = "plugin.conflictRequested" => "It now holds a resubscribe request from {date}.";
     PluginModuleBlocked = "plugin.moduleBlocked" => "The resubscription checks cannot start: this organization's Content Security Policy blocks WebAssembly. Ask an administrator to allow 'wasm-unsafe-eval' for scripts.";
     PluginModuleFailed = "plugin.moduleFailed" => "The resubscription checks could not start ({detail}).";
@@ -231,6 +232,7 @@ message_table! {
     // The status panel on the form (rendered by the edge, `crate::ui`).
     PanelTitle = "panel.title" => "Resubscription status";
     PanelLoading = "panel.loading" => "Reading the record…";
+    PanelReadyToSend = "panel.readyToSend" => "Ready to send: save the record.";
     PanelUnread = "panel.unread" => "Refresh the form to try again: where this resubscription stands could not be read.";
     PanelTimeline = "panel.timeline" => "Progress";
     PanelStateDone = "panel.state.done" => "Done";

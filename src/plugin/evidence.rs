@@ -62,13 +62,21 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         s.form.control_notification(flag, view::SAVE, None);
         view::show(s, view::SAVE, Level::Error, &[]);
         let ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
+        if ticked && s.record.is_none() {
+            // A record not saved yet has nothing to request for: said on the box, at once.
+            let _ = s.form.set_value(flag, &JsValue::FALSE);
+            let first = strings::text(&Message::new(MessageKey::SaveRefusedNotSaved));
+            s.form.control_notification(flag, view::SAVE, Some(&first));
+            return None;
+        }
         let facts = s.facts.as_ref();
         let saved = facts.is_some_and(|f| f.saved_flag);
         let refusal = facts
             .filter(|f| f.verified)
             .and_then(|f| pending_refusal(&f.lifecycle));
-        (s.record_key().to_owned(), ticked, saved, refusal)
-    }) else {
+        Some((s.record_key().to_owned(), ticked, saved, refusal))
+    })
+    .flatten() else {
         return Ok(());
     };
     let commands = flow::dispatch(&record, |f| {

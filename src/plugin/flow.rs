@@ -164,12 +164,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
     match notice {
         Notice::Checking => save(Level::Info, &[Message::new(MessageKey::PluginChecking)]),
         Notice::Busy => save(Level::Error, &[Message::new(MessageKey::PluginBusy)]),
-        Notice::Refused(reasons) => {
-            save(Level::Error, reasons);
-            let first = reasons.first().map(|m| view::text(s, m));
-            s.form
-                .control_notification(flag, view::SAVE, first.as_deref());
-        }
+        Notice::Refused(reasons) => view::refused(s, reasons),
         Notice::Allowed(warnings) => {
             save(Level::Warning, warnings);
             s.form.control_notification(flag, view::SAVE, None);
@@ -206,7 +201,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
                 }
                 NoteTarget::Suppression { .. } => Message::new(MessageKey::PluginNoteWrittenRecord),
             };
-            note(Level::Info, &[recorded]);
+            view::recorded(s, recorded);
         }
         Notice::NoteCleared => note(Level::Info, &[]),
         Notice::Captured => {
@@ -222,7 +217,7 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
             };
             request(level, core::slice::from_ref(message));
         }
-        Notice::RequestCleared => request(Level::Info, &[]),
+        Notice::RequestCleared => view::request_cleared(s),
         Notice::WillWithdraw => {
             let date = s.facts.as_ref().and_then(|f| f.saved_date);
             let warning = Message::new(MessageKey::PluginWithdrawWarning)
@@ -284,7 +279,7 @@ fn saved(s: &mut Session, kept: Option<Note>) {
         facts.notes.extend(kept.as_ref().map(|k| k.note.as_fact()));
         facts.derive_lifecycle(&patterns);
     }
-    view::render_state(s);
+    view::render_state(s, evidence(s.record_key()).is_some());
     if let Some(kept) = kept {
         show(s, s.record_key(), &Notice::Recorded(kept));
     }
@@ -308,7 +303,7 @@ async fn write(record: String, request: Note) {
                 facts.notes.push(request.note.as_fact());
                 facts.derive_lifecycle(&patterns);
             }
-            view::render_state(s);
+            view::render_state(s, evidence(s.record_key()).is_some());
         });
     }
     let commands = dispatch(&record, |flow| {
@@ -395,7 +390,7 @@ pub async fn read(plan: Plan, again: bool, conflict: bool) {
             .flatten();
         let whole = facts.verified;
         s.facts = Some(facts);
-        view::render_state(s);
+        view::render_state(s, evidence(s.record_key()).is_some());
         if conflict {
             let what = pending_date
                 .map(|d| {
@@ -405,7 +400,7 @@ pub async fn read(plan: Plan, again: bool, conflict: bool) {
                 })
                 .unwrap_or_default();
             let told = Message::new(MessageKey::PluginConflict).with("what", what);
-            view::show(s, view::SAVE, Level::Error, &[told]);
+            view::conflict(s, told);
         }
         (s.record_key().to_owned(), whole)
     }) else {

@@ -92,8 +92,9 @@ fn render_gate(
 
     let eligibility = reason.map(SuppressionReason::eligibility);
     let refused = eligibility.as_ref().filter(|e| !e.is_allowed());
+    // The panel says why an address cannot be resubscribed; without it, this notification.
     let reason_messages: Vec<Message> = refused
-        .filter(|_| !ticked)
+        .filter(|_| !ticked && !session.form.has_control(CONTROL))
         .map(|e| vec![e.message()])
         .unwrap_or_default();
     show(session, ELIGIBILITY, Level::Warning, &reason_messages);
@@ -113,12 +114,20 @@ pub fn render_decision(
     ticked: bool,
 ) {
     render_gate(session, reason, compat, ticked);
+    if session.form.has_control(CONTROL) {
+        // "Reading the record…", or at once why the reason on the form cannot be resubscribed.
+        let mut model = PanelModel::loading(strings::text);
+        if let Some(reason) = reason.filter(|_| !ticked) {
+            model = model.with_eligibility(&reason.eligibility(), |m| text(session, m));
+        }
+        draw(session, model);
+    }
     mark(FIRST_DECISION_MARK);
 }
 
 /// Refreshes the compatibility, eligibility and lifecycle notifications and the box's state
-/// from the facts read at load.
-pub fn render_state(session: &Session) {
+/// from the facts read at load; `captured`: the form holds a request captured for its save.
+pub fn render_state(session: &Session, captured: bool) {
     let Some(facts) = &session.facts else { return };
     render_gate(
         session,
@@ -127,10 +136,10 @@ pub fn render_state(session: &Session) {
         facts.saved_flag,
     );
 
-    // The same sentence as the panel's summary, its date formatted for the user's locale;
-    // nothing when the state was not read (the load warning says so).
+    // The panel's summary, said here only on a form without the panel (its date formatted for
+    // the user's locale); nothing when the state was not read (the load warning says so).
     let lifecycle = match facts.lifecycle {
-        _ if !facts.verified => vec![],
+        _ if !facts.verified || session.form.has_control(CONTROL) => vec![],
         Lifecycle::NotRequested => vec![],
         ref other => vec![crate::ui::model::lifecycle_message(
             other,
@@ -144,7 +153,7 @@ pub fn render_state(session: &Session) {
         Level::Info
     };
     show(session, LIFECYCLE, level, &lifecycle);
-    show_panel(session);
+    show_panel(session, captured);
     mark(STATE_RENDERED_MARK);
 }
 
@@ -164,9 +173,10 @@ fn current_request(session: &Session) -> Option<RecordedRequest> {
     history::latest_request(&facts.notes, record.as_str(), facts.saved_date)
 }
 
-/// Draws the status panel from the session's facts, if the form has the panel control.
-/// Builds the model now and draws later: the session is not borrowed across the wait.
-fn show_panel(session: &Session) {
+/// Draws the status panel from the session's facts and the form in front of the user (a
+/// request `captured` but not saved yet, the record's suppression reason), if the form has the
+/// panel control.
+fn show_panel(session: &Session, captured: bool) {
     let Some(facts) = &session.facts else { return };
     if !session.form.has_control(CONTROL) {
         return;
@@ -192,12 +202,82 @@ fn show_panel(session: &Session) {
         strings::text,
         frame::date_formatter(session.global.language),
     );
+    let model = match facts.reason.as_ref() {
+        Some(reason) => model.with_eligibility(&reason.eligibility(), |m| text(session, m)),
+        None => model,
+    };
+    // A request captured for a reason the form now refuses is said by the request's notice.
+    let allowed = session
+        .form_reason()
+        .is_none_or(|(reason, _)| reason.eligibility().is_allowed());
+    let captured = captured && allowed && !facts.saved_flag;
+    draw(session, model.with_captured(captured, strings::text));
+}
+
+// How many panel drawings the page has started: a drawing still waiting for the frame when a
+// newer one starts is dropped, so the panel shows the latest state.
+super::local::page_local! {
+    static DRAWINGS: core::cell::Cell<u32> = core::cell::Cell::new(0);
+}
+
+/// Draws `model` into the panel once its frame answers (the session is not borrowed across
+/// the wait), unless a newer drawing started meanwhile.
+fn draw(session: &Session, model: PanelModel) {
+    let drawing = DRAWINGS.with(|d| {
+        d.set(d.get().wrapping_add(1));
+        d.get()
+    });
     let form = session.form.clone();
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
-            let _ = panel::render(&document, &model);
+            if DRAWINGS.with(|d| d.get()) == drawing {
+                let _ = panel::render(&document, &model);
+            }
         }
     });
+}
+
+/// The note of a saved request is written: where (`recorded`) is said on a form without the
+/// panel; with it, the panel shows the request and its evidence, and "Recording…" just goes.
+pub fn recorded(s: &Session, recorded: Message) {
+    let told = if s.form.has_control(CONTROL) {
+        vec![]
+    } else {
+        vec![recorded]
+    };
+    show(s, NOTE, Level::Info, &told);
+}
+
+/// The request being prepared is gone (unticked, cancelled, saved): its notice is cleared and
+/// the panel follows the form.
+pub fn request_cleared(s: &Session) {
+    show(s, REQUEST, Level::Info, &[]);
+    show_panel(s, false);
+}
+
+/// A save refused for `reasons`: the first is said on the box it is about, the others on the
+/// form, or, when there are none, that the box says why (each reason said once).
+pub fn refused(s: &Session, reasons: &[Message]) {
+    let flag = &s.mapping.request_resubscribe;
+    let first = reasons.first().map(|m| text(s, m));
+    s.form.control_notification(flag, SAVE, first.as_deref());
+    let others = reasons.get(1..).unwrap_or_default();
+    if others.is_empty() && !reasons.is_empty() {
+        let at_box = Message::new(MessageKey::PluginRefusedAtBox);
+        show(s, SAVE, Level::Error, &[at_box]);
+    } else {
+        show(s, SAVE, Level::Error, others);
+    }
+}
+
+/// A save refused for someone else's change: `told` says so, and the notices about the request
+/// this form was preparing (now stale) are removed with the box's own message.
+pub fn conflict(s: &Session, told: Message) {
+    show(s, REQUEST, Level::Info, &[]);
+    show(s, NOTE, Level::Info, &[]);
+    s.form
+        .control_notification(&s.mapping.request_resubscribe, SAVE, None);
+    show(s, SAVE, Level::Error, &[told]);
 }
 
 /// Shows what the captured request leads to with the reason now on the form: what happens
@@ -221,4 +301,5 @@ pub fn captured(s: &Session, evidence: &Evidence) {
         }
     };
     show(s, REQUEST, level, &[notice]);
+    show_panel(s, true);
 }

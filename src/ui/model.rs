@@ -517,17 +517,17 @@ impl PanelModel {
     }
 
     /// The panel for the record's suppression reason: when the address cannot be resubscribed
-    /// (an ISP complaint, a global suppression, a hard bounce…) and nothing was requested, the
-    /// refusal ("This address cannot be resubscribed: …") is said instead of "No resubscribe
-    /// request is pending", and the connector is not said to be ready for a request that
-    /// cannot be made. Otherwise the panel is kept as built (a request under way or its
-    /// outcome says more than the reason).
+    /// (an ISP complaint, a global suppression, a hard bounce…) and nothing was requested (or
+    /// the record is still being read), the refusal ("This address cannot be resubscribed: …")
+    /// is said instead of "No resubscribe request is pending", and the connector is not said
+    /// to be ready for a request that cannot be made. Otherwise the panel is kept as built (a
+    /// request under way or its outcome says more than the reason).
     pub fn with_eligibility(
         self,
         eligibility: &Eligibility,
         text: impl Fn(&Message) -> String,
     ) -> PanelModel {
-        if eligibility.is_allowed() || self.state != "notRequested" {
+        if eligibility.is_allowed() || !matches!(self.state, "notRequested" | "loading") {
             return self;
         }
         let why = eligibility.message();
@@ -536,6 +536,21 @@ impl PanelModel {
             tone: Tone::Warning,
             state: "cannotResubscribe",
             compatibility: None,
+            ..self
+        }
+    }
+
+    /// The panel while the form holds a request captured but not saved yet: "Ready to send:
+    /// save the record" instead of "No resubscribe request is pending", so the panel follows
+    /// the form in front of the user. A request already on the record keeps its state.
+    pub fn with_captured(self, captured: bool, text: impl Fn(&Message) -> String) -> PanelModel {
+        if !captured || !matches!(self.state, "notRequested" | "complete" | "failed") {
+            return self;
+        }
+        PanelModel {
+            summary: say(&text, MessageKey::PanelReadyToSend),
+            tone: Tone::Info,
+            state: "readyToSend",
             ..self
         }
     }
@@ -833,6 +848,32 @@ mod tests {
             &SuppressionReason::parse("HardBounced").eligibility(),
             english_text,
         );
+        assert_eq!(under_way, panel(&waiting, None));
+        // While the record is read, the reason on the form already says it.
+        let loading = PanelModel::loading(english_text).with_eligibility(
+            &SuppressionReason::parse("HardBounced").eligibility(),
+            english_text,
+        );
+        assert_eq!(loading.state, "cannotResubscribe");
+        assert!(loading.summary.contains("it cannot receive email"));
+    }
+
+    #[test]
+    fn a_captured_request_not_saved_yet_is_ready_to_send() {
+        let ready = panel(&Lifecycle::NotRequested, None).with_captured(true, english_text);
+        assert_eq!(
+            (ready.summary.as_str(), ready.state, ready.tone),
+            ("Ready to send: save the record.", "readyToSend", Tone::Info)
+        );
+        assert!(!ready.summary.contains("pending"));
+        let none = panel(&Lifecycle::NotRequested, None).with_captured(false, english_text);
+        assert_eq!(none, panel(&Lifecycle::NotRequested, None));
+        // A request on the record keeps its state: the form cannot send a second one.
+        let waiting = Lifecycle::AwaitingSync {
+            requested_on: Some(REQUESTED),
+            confirmation_email: true,
+        };
+        let under_way = panel(&waiting, None).with_captured(true, english_text);
         assert_eq!(under_way, panel(&waiting, None));
     }
 

@@ -230,25 +230,23 @@
                 view.showWebResource(webResource, host.webapi.orgPath("/WebResources/") + webResource);
                 return null;
             }
-            if (!recordId) {
-                buildPanel();
-                view.showPageMessage("Choose a record", "Open an Email Suppression from Demo controls \u2192 Records. " +
-                    "Records open by deep link, as in Dynamics: /main.aspx?etn=esc_emailsuppression&pagetype=entityrecord&id=<guid>.");
-                return null;
-            }
             var columns = Object.keys(definition.attributes).map(function (n) {
                 var a = definition.attributes[n];
                 return a.type === "lookup" ? a.column : n;
             });
             var noWebApi = host.webapi.useOrgVersion(env.orgVersion) === null;
-            var reading = noWebApi
+            /* No id: a new record's Create form, as in Dynamics (Microsoft Learn, "Open forms,
+             * views, dialogs and reports with a URL": main.aspx?etn=account&pagetype=entityrecord
+             * opens a new account record form). */
+            var reading = !recordId ? Promise.resolve(null) : noWebApi
                 ? host.webapi.retrieveFromState(definition.primaryIdAttribute, recordId)
                 : host.webapi.retrieve(definition.entitySetName, recordId, columns);
             return reading.then(function (row) {
-                if (noWebApi) {
+                if (noWebApi && row) {
                     log("warn", "no Web API on org " + env.orgVersion + ": the record was read from /_emulator/state; saving is not possible");
                 }
-                log("data", "GET " + definition.entitySetName + "(" + recordId + "): etag " + row["@odata.etag"]);
+                log("data", row ? "GET " + definition.entitySetName + "(" + recordId + "): etag " + row["@odata.etag"]
+                    : "new " + entityName + ": a Create form (no id)");
                 form = host.xrm.createForm(env, entityName, definition, row);
                 host.xrm.setPage(env, Xrm, pageAlias(form.formContext, env.globalContext));
                 view.renderForm(form);
@@ -259,7 +257,7 @@
                 if (form.formContext.ui.getFormType() === 4) {
                     form.formContext.ui.setFormNotification("Read-only: this record's status is Inactive.", "INFO", "demo.inactive");
                 }
-                if (definition.showNotes) { loadNotes(); }
+                if (definition.showNotes && recordId) { loadNotes(); }
                 return loadLibraries().then(function () { return form.fireFormOnLoad(); });
             }, function (error) {
                 buildPanel();
