@@ -428,9 +428,7 @@ impl Form {
             return control.get_content_window().ok();
         }
         let window = member(&call_method(&control, "getObject")?, "contentWindow");
-        window
-            .is_object()
-            .then(|| Promise::resolve(&window))
+        window.is_object().then(|| Promise::resolve(&window))
     }
 }
 
