@@ -386,11 +386,13 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
                 .await?;
                 demo_setting(t, "lcid", json!(1031)).await?;
 
-                // A reason that cannot be resubscribed: refused at load, in German.
+                // A reason that cannot be resubscribed: said by the panel at load, in German.
                 open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
-                t.page
-                    .wait_for_text(NOTES, "Diese Adresse kann nicht wieder angemeldet werden")
-                    .await?;
+                e2e::status::wait_for_summary(
+                    &t.page,
+                    "Diese Adresse kann nicht wieder angemeldet werden",
+                )
+                .await?;
                 let (title, said) = panel_text(t, "status", &loading).await?;
                 ensure!(
                     title == "Status der Wiederanmeldung",
@@ -451,7 +453,10 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
                     .await?;
                 e2e::form::save(&t.page).await?;
                 t.page
-                    .wait_for_text(NOTES, "Erfassen Sie vor dem Speichern, wer wann")
+                    .wait_for_text(
+                        e2e::form::FLAG_NOTE,
+                        "Erfassen Sie vor dem Speichern, wer wann",
+                    )
                     .await?;
                 nothing_written(t, version).await?;
 
@@ -491,9 +496,7 @@ async fn on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english() -> O
                 )
                 .await?;
             open_form(t, V8_2, "contoso", SUPPRESSION_ISP_COMPLAINED).await?;
-            t.page
-                .wait_for_text(NOTES, "This address cannot be resubscribed")
-                .await?;
+            e2e::status::wait_for_summary(&t.page, "This address cannot be resubscribed").await?;
             let (title, _) = panel_text(t, "status", &["Reading the record…"]).await?;
             ensure!(
                 title == "Resubscription status",
