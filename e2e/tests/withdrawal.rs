@@ -78,9 +78,7 @@ async fn saved_request(t: &e2e::E2e) -> Outcome {
     )
     .await?;
     e2e::form::save(&t.page).await?;
-    t.page
-        .wait_for_text(NOTES, "The request is recorded in a note on Maria Campbell")
-        .await?;
+    e2e::status::request_saved(&t.page).await?;
     let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
     ensure!(row[FLAG] == json!(true) && row[DATE].is_string(), "{row}");
     Ok(())
@@ -205,7 +203,7 @@ async fn a_request_date_set_without_a_request_is_refused() -> Outcome {
             .await?;
         e2e::form::save(&t.page).await?;
         t.page
-            .wait_for_text(NOTES, "Undo the change to Resubscribe Request Date")
+            .wait_for_text(FLAG_NOTES, "Undo the change to Resubscribe Request Date")
             .await?;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         let row = stored(t, SUPPRESSION_UNSUBSCRIBED);

@@ -12,8 +12,6 @@ use crate::dataverse::http::ApiVersion;
 use crate::dataverse::transport::WebApi;
 use crate::domain::mapping::{ColumnMapping, FormAttribute, MappingConfig};
 use crate::domain::messages::{Message, MessageKey};
-use crate::ui::model::PanelModel;
-use crate::ui::{frame, panel, CONTROL};
 use crate::xrm::{Form, GlobalContext, Level};
 
 /// The synchronous half of OnLoad: reads configuration and form, starts the session (so an
@@ -30,31 +28,9 @@ pub fn start(
     };
     let plan = facts::plan(&session);
     view::render_decision(&session, plan.reason(), plan.cached().as_ref(), plan.flag());
-    let form = session.form.clone();
     session::start(session);
     flow::form_replaced();
-    show_loading(form);
     Ok(Some(plan))
-}
-
-/// Draws the status panel's "Reading the record…" while the load's `$batch` is out (in the
-/// user's words: after the strings read by URL, which are read beside it). The panel is left
-/// alone once the facts are in: what they show replaces it.
-fn show_loading(form: Form) {
-    if !form.has_control(CONTROL) {
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        super::strings::ready().await;
-        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
-            let loading = session::with(|s| {
-                s.facts.is_none() && s.form.context_value() == form.context_value()
-            });
-            if loading == Some(true) {
-                let _ = panel::render(&document, &PanelModel::loading(super::strings::text));
-            }
-        }
-    });
 }
 
 /// The asynchronous half of OnLoad: one Web API round trip, then the inline state (and a save

@@ -115,12 +115,24 @@ pub fn render_decision(
 ) {
     render_gate(session, reason, compat, ticked);
     if session.form.has_control(CONTROL) {
-        // "Reading the record…", or at once why the reason on the form cannot be resubscribed.
-        let mut model = PanelModel::loading(strings::text);
-        if let Some(reason) = reason.filter(|_| !ticked) {
-            model = model.with_eligibility(&reason.eligibility(), |m| text(session, m));
-        }
-        draw(session, model);
+        // "Reading the record…", or at once why the reason on the form cannot be resubscribed:
+        // in the user's words (after the strings read by URL where the platform has no RESX,
+        // which are read beside the load), unless what the load read is drawn already.
+        let reason = reason.filter(|_| !ticked).cloned();
+        let form = session.form.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            strings::ready().await;
+            super::session::with(|s| {
+                if s.facts.is_some() || s.form.context_value() != form.context_value() {
+                    return;
+                }
+                let mut model = PanelModel::loading(strings::text);
+                if let Some(reason) = &reason {
+                    model = model.with_eligibility(&reason.eligibility(), |m| text(s, m));
+                }
+                draw(s, model);
+            });
+        });
     }
     mark(FIRST_DECISION_MARK);
 }
