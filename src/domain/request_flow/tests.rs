@@ -40,6 +40,26 @@ fn attempt(
     }
 }
 
+/// A save whose verdict refuses it for `reasons`.
+fn refusing(
+    change: RequestTransition,
+    facts: FactsRead,
+    reasons: Vec<Message>,
+) -> SaveAttempt<&'static str> {
+    SaveAttempt {
+        verdict: Verdict::Refuse(reasons),
+        ..attempt(change, false, facts, "n")
+    }
+}
+
+/// A save prevented, the form told why.
+fn prevented(reasons: Vec<Message>) -> Commands {
+    vec![
+        Command::PreventSave,
+        Command::Show(Notice::Refused(reasons)),
+    ]
+}
+
 /// A save that ticks the box, Save or Save & Close, with the facts read whole.
 fn tick_save(flow: &mut Flow, closes: bool, note: &'static str) -> Commands {
     flow.save_attempted(attempt(Ticked, closes, FactsRead::Whole, note))
@@ -50,6 +70,39 @@ fn captured() -> Flow {
     let mut flow = Flow::default();
     flow.dialog_answered(DialogAnswer::Captured(evidence()));
     flow
+}
+
+/// A flow with evidence captured that holds a ticking save (Save & Close with `closes`)
+/// while its note `n` is written.
+fn writing_note(closes: bool) -> Flow {
+    let mut flow = captured();
+    tick_save(&mut flow, closes, "n");
+    flow
+}
+
+/// As [`writing_note`], the note `n` written: the save is to be made again.
+fn note_written(closes: bool) -> Flow {
+    let mut flow = writing_note(closes);
+    flow.note_written("n", Ok(()));
+    flow
+}
+
+/// The note `n` is written and waits for the save that carries it.
+fn assert_written(flow: &Flow, close: bool) {
+    assert_eq!(flow.stage(), &Stage::Written { note: "n", close });
+}
+
+/// The one command that makes the save again.
+fn save_again(close: bool, after_note: bool) -> Commands {
+    vec![Command::SaveAgain { close, after_note }]
+}
+
+/// The form's notice cleared and the save reported, `kept` the note it carried.
+fn saved(kept: Option<&'static str>) -> Commands {
+    vec![
+        Command::Show(Notice::RequestCleared),
+        Command::Saved { kept },
+    ]
 }
 
 fn prevents(commands: &Commands) -> bool {
@@ -86,32 +139,14 @@ fn a_ticking_save_is_held_while_its_note_is_written_then_saved_again() {
         ]
     );
     assert!(flow.writing());
-    assert_eq!(
-        flow.note_written("n", Ok(())),
-        vec![Command::SaveAgain {
-            close: false,
-            after_note: true
-        }]
-    );
-    assert_eq!(
-        flow.stage(),
-        &Stage::Written {
-            note: "n",
-            close: false
-        }
-    );
+    assert_eq!(flow.note_written("n", Ok(())), save_again(false, true));
+    assert_written(&flow, false);
     // The save made again carries the request: it goes ahead with the note's date.
     let again = tick_save(&mut flow, false, "later");
     assert!(!prevents(&again));
     assert!(again.contains(&Command::SetRequestDate("n")));
     // PostSave: the request is on the record, its note kept, the evidence used.
-    assert_eq!(
-        flow.post_save(Ok(()), true),
-        vec![
-            Command::Show(Notice::RequestCleared),
-            Command::Saved { kept: Some("n") }
-        ]
-    );
+    assert_eq!(flow.post_save(Ok(()), true), saved(Some("n")));
     assert!(flow.is_idle());
 }
 
@@ -119,21 +154,8 @@ fn a_ticking_save_is_held_while_its_note_is_written_then_saved_again() {
 fn a_refused_save_is_prevented_with_its_reasons_and_writes_nothing() {
     let mut flow = captured();
     let reasons = vec![Message::new(MessageKey::PluginBusy)];
-    let commands = flow.save_attempted(SaveAttempt {
-        change: Ticked,
-        date_edited: false,
-        post_save: true,
-        closes: false,
-        facts: FactsRead::Whole,
-        verdict: Verdict::Refuse(reasons.clone()),
-    });
-    assert_eq!(
-        commands,
-        vec![
-            Command::PreventSave,
-            Command::Show(Notice::Refused(reasons))
-        ]
-    );
+    let commands = flow.save_attempted(refusing(Ticked, FactsRead::Whole, reasons.clone()));
+    assert_eq!(commands, prevented(reasons));
     assert_eq!(flow.stage(), &Stage::Idle);
 }
 
@@ -181,15 +203,8 @@ fn a_ticking_save_without_a_note_to_write_is_prevented() {
 
 #[test]
 fn save_and_close_closes_after_the_save_that_carries_the_request() {
-    let mut flow = captured();
-    tick_save(&mut flow, true, "n");
-    assert_eq!(
-        flow.note_written("n", Ok(())),
-        vec![Command::SaveAgain {
-            close: true,
-            after_note: true
-        }]
-    );
+    let mut flow = writing_note(true);
+    assert_eq!(flow.note_written("n", Ok(())), save_again(true, true));
     // `data.save()` reports a plain save: it is still the Save & Close.
     let again = tick_save(&mut flow, false, "n");
     assert!(!prevents(&again));
@@ -198,38 +213,23 @@ fn save_and_close_closes_after_the_save_that_carries_the_request() {
         vec![Command::Close]
     );
     // A save that did not happen does not close.
-    let mut flow = captured();
-    tick_save(&mut flow, true, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(true);
     assert_eq!(
         flow.saved_again(SaveAnswer::Cancelled, true, true, true, true),
         vec![Command::Show(Notice::NoteCleared)]
     );
-    assert_eq!(
-        flow.stage(),
-        &Stage::Written {
-            note: "n",
-            close: true
-        }
-    );
+    assert_written(&flow, true);
 }
 
 #[test]
 fn save_and_close_while_the_note_is_written_closes_after_it() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     let second = tick_save(&mut flow, true, "other");
     assert_eq!(
         second,
         vec![Command::PreventSave, Command::Show(Notice::Writing("n"))]
     );
-    assert_eq!(
-        flow.note_written("n", Ok(())),
-        vec![Command::SaveAgain {
-            close: true,
-            after_note: true
-        }]
-    );
+    assert_eq!(flow.note_written("n", Ok(())), save_again(true, true));
 }
 
 #[test]
@@ -248,8 +248,7 @@ fn a_double_save_writes_one_note() {
 
 #[test]
 fn a_note_that_cannot_be_written_leaves_the_request_unsaved_and_the_same_note_for_the_next_save() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     let problem = Message::new(MessageKey::PluginChecking);
     assert_eq!(
         flow.note_written("n", Err(problem.clone())),
@@ -265,8 +264,7 @@ fn a_note_that_cannot_be_written_leaves_the_request_unsaved_and_the_same_note_fo
 
 #[test]
 fn unticked_while_the_note_is_written_withdraws_it_once_written() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     assert_eq!(
         flow.unticked(false),
         vec![
@@ -282,8 +280,7 @@ fn unticked_while_the_note_is_written_withdraws_it_once_written() {
 
 #[test]
 fn a_note_for_a_dropped_request_that_failed_leaves_nothing_behind() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     flow.unticked(false);
     assert_eq!(flow.note_written("n", Err(busy())), vec![]);
     assert!(flow.is_idle());
@@ -291,9 +288,7 @@ fn a_note_for_a_dropped_request_that_failed_leaves_nothing_behind() {
 
 #[test]
 fn unticked_after_the_note_is_written_withdraws_it_at_once() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     flow.saved_again(SaveAnswer::Cancelled, false, true, true, true);
     let commands = flow.unticked(false);
     assert!(commands.contains(&Command::Withdraw("n")));
@@ -302,8 +297,7 @@ fn unticked_after_the_note_is_written_withdraws_it_at_once() {
 
 #[test]
 fn reason_changed_while_the_note_is_written_drops_the_request_but_keeps_the_evidence() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     assert_eq!(
         flow.facts_changed(),
         vec![
@@ -330,9 +324,7 @@ fn a_change_without_evidence_only_clears_the_refusal() {
 
 #[test]
 fn other_evidence_drops_the_request_prepared_for_the_last() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     let commands = flow.dialog_answered(DialogAnswer::Captured(evidence()));
     assert!(commands.contains(&Command::Withdraw("n")));
     assert_eq!(commands.last(), Some(&Command::Show(Notice::Captured)));
@@ -340,8 +332,7 @@ fn other_evidence_drops_the_request_prepared_for_the_last() {
 
 #[test]
 fn a_note_being_written_for_a_dropped_request_holds_back_a_new_one() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     flow.unticked(false);
     // Ticking again: said at once, the box unticked.
     assert_eq!(
@@ -415,13 +406,7 @@ fn a_ticking_save_before_the_facts_are_read_waits_for_them() {
         vec![Command::PreventSave, Command::Show(Notice::Checking)]
     );
     // The load's read answers: the save is made again (OnSave decides it then).
-    assert_eq!(
-        flow.facts_read(false, false),
-        vec![Command::SaveAgain {
-            close: false,
-            after_note: false
-        }]
-    );
+    assert_eq!(flow.facts_read(false, false), save_again(false, false));
     assert_eq!(flow.facts_read(true, false), vec![], "saved again once");
 }
 
@@ -430,23 +415,11 @@ fn a_held_save_and_close_stays_save_and_close() {
     let mut flow = captured();
     flow.save_attempted(attempt(Ticked, true, FactsRead::NotYet, "n"));
     flow.save_attempted(attempt(Ticked, false, FactsRead::NotYet, "n"));
-    assert_eq!(
-        flow.facts_read(true, false),
-        vec![Command::SaveAgain {
-            close: true,
-            after_note: false
-        }]
-    );
+    assert_eq!(flow.facts_read(true, false), save_again(true, false));
     // The save made again reports a plain save: its request closes the form too.
     let commands = tick_save(&mut flow, false, "n");
     assert!(commands.contains(&Command::WriteNote("n")));
-    assert_eq!(
-        flow.note_written("n", Ok(())),
-        vec![Command::SaveAgain {
-            close: true,
-            after_note: true
-        }]
-    );
+    assert_eq!(flow.note_written("n", Ok(())), save_again(true, true));
 }
 
 #[test]
@@ -454,10 +427,7 @@ fn an_untick_before_the_facts_are_read_is_not_held_and_clears_the_date() {
     let mut flow = Flow::default();
     assert_eq!(
         flow.save_attempted(attempt(Unticked, false, FactsRead::NotYet, "w")),
-        vec![
-            Command::Show(Notice::Allowed(vec![])),
-            Command::ClearRequestDate
-        ]
+        date_cleared()
     );
 }
 
@@ -488,13 +458,7 @@ fn facts_read_partly_are_read_again_before_a_ticking_save() {
 fn facts_read_whole_again_make_the_held_save() {
     let mut flow = captured();
     flow.save_attempted(attempt(Ticked, true, FactsRead::Partly, "n"));
-    assert_eq!(
-        flow.facts_read(true, true),
-        vec![Command::SaveAgain {
-            close: true,
-            after_note: false
-        }]
-    );
+    assert_eq!(flow.facts_read(true, true), save_again(true, false));
 }
 
 #[test]
@@ -506,9 +470,7 @@ fn a_read_with_no_held_save_saves_nothing() {
 
 #[test]
 fn a_save_that_fails_after_the_note_withdraws_it_unless_the_record_shows_the_request() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     assert_eq!(
         flow.post_save(Err(-2_147_220_969), true),
         vec![
@@ -525,9 +487,7 @@ fn a_save_that_fails_after_the_note_withdraws_it_unless_the_record_shows_the_req
 
 #[test]
 fn a_save_that_failed_but_reached_the_record_keeps_the_note() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     flow.post_save(Err(0), true);
     assert_eq!(
         flow.record_read("n", Some(true)),
@@ -561,50 +521,30 @@ fn conflict_codes_match_signed_and_unsigned_forms() {
 
 #[test]
 fn a_save_that_clears_the_box_withdraws_the_written_note() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     assert_eq!(
         flow.post_save(Ok(()), false),
-        vec![
-            Command::Show(Notice::RequestCleared),
-            Command::Saved { kept: None },
-            Command::Withdraw("n"),
-        ]
+        [saved(None), vec![Command::Withdraw("n")]].concat()
     );
 }
 
 #[test]
 fn a_save_while_the_note_is_written_keeps_the_note_being_written() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    assert_eq!(
-        flow.post_save(Ok(()), false),
-        vec![
-            Command::Show(Notice::RequestCleared),
-            Command::Saved { kept: None }
-        ]
-    );
+    let mut flow = writing_note(false);
+    assert_eq!(flow.post_save(Ok(()), false), saved(None));
     assert!(flow.writing());
 }
 
 #[test]
 fn without_post_save_the_answer_of_the_save_tells_the_outcome() {
     // 8.x: saved.
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     assert_eq!(
         flow.saved_again(SaveAnswer::Saved, false, true, false, true),
-        vec![
-            Command::Show(Notice::RequestCleared),
-            Command::Saved { kept: Some("n") }
-        ]
+        saved(Some("n"))
     );
     // Failed with a code: as a failed PostSave.
-    let mut flow = captured();
-    tick_save(&mut flow, true, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(true);
     assert_eq!(
         flow.saved_again(SaveAnswer::Failed(412), true, true, false, true),
         vec![
@@ -620,46 +560,29 @@ fn without_post_save_the_answer_of_the_save_tells_the_outcome() {
         SaveAnswer::Failed(-1),
         SaveAnswer::Failed(0),
     ] {
-        let mut flow = captured();
-        tick_save(&mut flow, false, "n");
-        flow.note_written("n", Ok(()));
+        let mut flow = note_written(false);
         assert_eq!(
             flow.saved_again(answer, false, true, false, true),
             vec![Command::Show(Notice::NoteCleared)]
         );
-        assert_eq!(
-            flow.stage(),
-            &Stage::Written {
-                note: "n",
-                close: false
-            }
-        );
+        assert_written(&flow, false);
     }
 }
 
 #[test]
 fn with_post_save_the_answer_of_the_save_only_closes() {
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
-    flow.note_written("n", Ok(()));
+    let mut flow = note_written(false);
     assert_eq!(
         flow.saved_again(SaveAnswer::Failed(412), false, true, true, true),
         vec![Command::Show(Notice::NoteCleared)]
     );
-    assert_eq!(
-        flow.stage(),
-        &Stage::Written {
-            note: "n",
-            close: false
-        }
-    );
+    assert_written(&flow, false);
 }
 
 #[test]
 fn the_form_loaded_again_while_the_note_is_written_withdraws_it_once_written() {
     // 8.x reloads the record; or the user opened another record meanwhile.
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     flow.form_replaced();
     assert!(flow.evidence().is_none());
     assert_eq!(flow.stage(), &Stage::Abandoned("n"));
@@ -684,8 +607,7 @@ fn the_form_loaded_again_forgets_what_it_held() {
 fn an_answer_about_a_note_no_longer_asked_for_withdraws_that_note_only() {
     // The flow waits for its own note; a note of an earlier request that answers late is
     // withdrawn (no save carries it), and the request being made is left as it is.
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     assert_eq!(
         flow.note_written("other", Ok(())),
         vec![Command::Withdraw("other")]
@@ -705,37 +627,17 @@ fn an_answer_about_a_note_no_longer_asked_for_withdraws_that_note_only() {
 fn a_note_found_written_already_counts_as_written() {
     // A second tab wrote the note of this request: the lookup finds it and the write
     // answers Ok, so the save goes on with one note.
-    let mut flow = captured();
-    tick_save(&mut flow, false, "n");
+    let mut flow = writing_note(false);
     let commands = flow.note_written("n", Ok(()));
-    assert_eq!(
-        commands,
-        vec![Command::SaveAgain {
-            close: false,
-            after_note: true
-        }]
-    );
+    assert_eq!(commands, save_again(false, true));
 }
 
 #[test]
 fn an_untick_with_facts_read_partly_is_judged_not_held() {
     let mut flow = Flow::default();
     let reasons = vec![busy()];
-    let commands = flow.save_attempted(SaveAttempt {
-        change: Unticked,
-        date_edited: false,
-        post_save: true,
-        closes: false,
-        facts: FactsRead::Partly,
-        verdict: Verdict::Refuse(reasons.clone()),
-    });
-    assert_eq!(
-        commands,
-        vec![
-            Command::PreventSave,
-            Command::Show(Notice::Refused(reasons))
-        ]
-    );
+    let commands = flow.save_attempted(refusing(Unticked, FactsRead::Partly, reasons.clone()));
+    assert_eq!(commands, prevented(reasons));
 }
 
 /// A save that unticks the saved request, `w` the note recording its withdrawal.
@@ -744,6 +646,14 @@ fn untick_save(flow: &mut Flow, post_save: bool) -> Commands {
         post_save,
         ..attempt(Unticked, false, FactsRead::Whole, "w")
     })
+}
+
+/// An unticking save allowed: it goes ahead with the request's date cleared.
+fn date_cleared() -> Commands {
+    vec![
+        Command::Show(Notice::Allowed(vec![])),
+        Command::ClearRequestDate,
+    ]
 }
 
 fn records_withdrawal(commands: &Commands) -> usize {
@@ -777,22 +687,12 @@ fn unticking_a_saved_request_warns_on_the_box_before_the_save() {
 fn a_save_that_unticks_a_saved_request_clears_its_date_then_records_the_withdrawal() {
     let mut flow = Flow::default();
     let commands = untick_save(&mut flow, true);
-    assert_eq!(
-        commands,
-        vec![
-            Command::Show(Notice::Allowed(vec![])),
-            Command::ClearRequestDate
-        ]
-    );
+    assert_eq!(commands, date_cleared());
     assert!(!prevents(&commands), "the save itself goes ahead");
     // Recorded only once the record says so, then said in the past tense.
     assert_eq!(
         flow.post_save(Ok(()), false),
-        vec![
-            Command::Show(Notice::RequestCleared),
-            Command::Saved { kept: None },
-            Command::RecordWithdrawal("w"),
-        ]
+        [saved(None), vec![Command::RecordWithdrawal("w")]].concat()
     );
     assert_eq!(
         flow.withdrawal_written("w", Ok(())),
@@ -843,11 +743,7 @@ fn without_post_save_the_withdrawal_is_recorded_as_the_save_is_made() {
     let commands = untick_save(&mut flow, false);
     assert_eq!(
         commands,
-        vec![
-            Command::Show(Notice::Allowed(vec![])),
-            Command::ClearRequestDate,
-            Command::RecordWithdrawal("w"),
-        ]
+        [date_cleared(), vec![Command::RecordWithdrawal("w")]].concat()
     );
     assert_eq!(records_withdrawal(&flow.post_save(Ok(()), false)), 0);
 }
@@ -871,12 +767,7 @@ fn a_request_date_changed_by_hand_is_refused_unless_the_box_changes_with_it() {
         date_edited: true,
         ..attempt(change, false, facts, "n")
     };
-    let refused = vec![
-        Command::PreventSave,
-        Command::Show(Notice::Refused(vec![Message::new(
-            MessageKey::SaveRefusedDateEdited,
-        )])),
-    ];
+    let refused = prevented(vec![Message::new(MessageKey::SaveRefusedDateEdited)]);
     for facts in [FactsRead::NotYet, FactsRead::Partly, FactsRead::Whole] {
         let mut flow = Flow::default();
         assert_eq!(flow.save_attempted(edited(Unchanged, facts)), refused);
