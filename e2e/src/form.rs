@@ -13,6 +13,13 @@ pub const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
 /// The form notification bar.
 pub const NOTES: &str = "#form-notifications";
 
+/// Opens `record` on the Email Suppressions form and waits until its OnLoad has run.
+pub async fn open_loaded(page: &Page, record: &str) -> Outcome {
+    page.open_record(SUPPRESSION, record).await?;
+    page.wait_for_event("OnLoad").await?;
+    Ok(())
+}
+
 /// Ticks Request Resubscribe and waits for the evidence dialog's form.
 pub async fn open_evidence_dialog(page: &Page) -> Outcome {
     page.click(FLAG_INPUT).await?;
@@ -170,9 +177,8 @@ pub fn stored(t: &crate::E2e, record: &str) -> Value {
     t.emulator.row(SUPPRESSION, record).unwrap_or(Value::Null)
 }
 
-/// The plugin's audit notes (the subject starts "Resubscribe request") on `object` in the
-/// emulator `state`, as (subject, text).
-pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
+/// The annotation rows on `object` in the emulator `state` whose subject starts with `subject`.
+pub fn note_rows(state: &Value, object: &str, subject: &str) -> Vec<Value> {
     state["tables"]["annotation"]
         .as_array()
         .into_iter()
@@ -181,8 +187,17 @@ pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
         .filter(|n| {
             n["subject"]
                 .as_str()
-                .is_some_and(|s| s.starts_with("Resubscribe request"))
+                .is_some_and(|s| s.starts_with(subject))
         })
+        .cloned()
+        .collect()
+}
+
+/// The plugin's audit notes (the subject starts "Resubscribe request") on `object` in the
+/// emulator `state`, as (subject, text).
+pub fn audit_notes(state: &Value, object: &str) -> Vec<(String, String)> {
+    note_rows(state, object, "Resubscribe request")
+        .iter()
         .map(|n| {
             let text = |k: &str| n[k].as_str().unwrap_or_default().to_string();
             (text("subject"), text("notetext"))

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::form::{fill_evidence, open_evidence_dialog};
+use crate::form::{fill_evidence, open_evidence_dialog, open_loaded, request_with_evidence};
+use crate::seed::SUPPRESSION_UNSUBSCRIBED;
 use crate::{Outcome, Page};
 
 /// The panel's web resource control on both forms.
@@ -90,6 +91,15 @@ pub async fn wait_for_summary(page: &Page, needle: &str) -> Outcome<String> {
         )
         .await?;
     Ok(found.as_str().unwrap_or_default().trim().to_string())
+}
+
+/// Opens the unsubscribed suppression, ticks the box, records the contact's request, saves, and
+/// waits until the panel shows the saved request; returns the form notifications then.
+pub async fn save_a_request(page: &Page, channel: &str, details: &str) -> Outcome<String> {
+    open_loaded(page, SUPPRESSION_UNSUBSCRIBED).await?;
+    request_with_evidence(page, channel, details).await?;
+    crate::form::save(page).await?;
+    request_saved(page).await
 }
 
 /// Waits until the panel shows a saved request waiting for the sync (the save went through,

@@ -157,10 +157,7 @@ async fn the_connector_buttons_say_what_happened_in_sentences() -> Outcome {
     run(
         "the_connector_buttons_say_what_happened_in_sentences",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_PENDING_REQUEST)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_PENDING_REQUEST).await?;
 
             panel_action(
                 t,
@@ -296,10 +293,7 @@ async fn a_long_address_does_not_widen_the_page_at_400_px() -> Outcome {
                 .set_window_size(400, 900)
                 .await
                 .map_err(|e| Failure::new(format!("cannot make the window 400 px wide: {e}")))?;
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             let widths = t.page.execute(WIDTHS_JS, vec![]).await?;
             let number = |key: &str| widths[key].as_f64().unwrap_or(f64::NAN);
             ensure!(
@@ -351,10 +345,7 @@ async fn axe_finds_nothing_serious_on_the_demo_page_itself() -> Outcome {
         "axe_finds_nothing_serious_on_the_demo_page_itself",
         async |t| {
             // The seed record as it opens: no form notification, a full event log.
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             t.page
                 .wait_until(
                     "the event log to scroll",
@@ -398,10 +389,7 @@ async fn axe_finds_nothing_serious_on_the_demo_page_itself() -> Outcome {
             assert_no_serious_violations(t, "the demo page after Run sync").await?;
 
             // An inactive record: read-only controls and form notifications.
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_ALREADY_RESUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_ALREADY_RESUBSCRIBED).await?;
             t.page
                 .wait_until(
                     "a form notification",

@@ -12,15 +12,13 @@
 //! One driver process per engine serves its tests, one session at a time. An engine that is not
 //! installed skips its tests with a loud message, unless `CI` is set: then they fail.
 
-use e2e::form::{audit_notes, request_with_evidence, FLAG_INPUT, SUPPRESSION};
+use e2e::form::{audit_notes, FLAG_INPUT, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
+use e2e::status::PANEL_FRAME;
 use e2e::{ensure, run_in, Engine, Outcome};
 use serde_json::json;
 
 const FLAG: &str = "esc_requestresubscribe";
-
-/// The library's status panel (a web resource control: an iframe).
-const PANEL_FRAME: &str = "[data-control=WebResource_rsub_status] iframe";
 
 /// What a healthy load leaves on the page: the library's messages, errors among them.
 const LOAD_FAULTS_JS: &str = r##"
@@ -86,10 +84,7 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
     ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
     no_load_faults(t).await?;
 
-    t.page
-        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-        .await?;
-    t.page.wait_for_event("OnLoad").await?;
+    e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
     // The status panel draws what the library read at load: the request state and the
     // connector's version.
     t.page
@@ -123,18 +118,12 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
 
 /// (2) Tick, evidence, save: the request is on the record and exactly one note on the contact.
 async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
-    t.page
-        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-        .await?;
-    t.page.wait_for_event("OnLoad").await?;
-    request_with_evidence(
+    e2e::status::save_a_request(
         &t.page,
         "phone",
         "Phone call to the service desk, CAS-0042.",
     )
     .await?;
-    e2e::form::save(&t.page).await?;
-    e2e::status::request_saved(&t.page).await?;
     let text = e2e::form::saved_with_one_note(t)?;
     for expected in [" asked by phone on ", "CAS-0042"] {
         ensure!(
@@ -148,10 +137,7 @@ async fn records_a_request_with_one_note(t: &e2e::E2e) -> Outcome {
 /// (3) A request ticked by a script, with no evidence, is refused with its message; nothing is
 /// written.
 async fn refuses_a_request_without_evidence(t: &e2e::E2e) -> Outcome {
-    t.page
-        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-        .await?;
-    t.page.wait_for_event("OnLoad").await?;
+    e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
     e2e::form::save_ticked_without_evidence(&t.page).await?;
     let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
     ensure!(row[FLAG] == json!(false), "the flag was saved: {row}");

@@ -15,11 +15,10 @@ use e2e::seed::{
     SUPPRESSION_ALREADY_RESUBSCRIBED, SUPPRESSION_AWAITING_CONFIRMATION,
     SUPPRESSION_SUPPRESSED_BY_TEAM, SUPPRESSION_UNSUBSCRIBED,
 };
+use e2e::status::PANEL_FRAME;
 use e2e::{ensure, run, Failure, Outcome};
 use serde_json::{json, Value};
 
-/// The panel's web resource control on both forms.
-const PANEL_FRAME: &str = "[data-control=WebResource_rsub_status] iframe";
 /// The evidence dialog's page.
 const DIALOG_FRAME: &str = "dialog[open] iframe";
 const MARIA: &str = "maria.campbell@contoso.com";

@@ -138,10 +138,7 @@ async fn a_reason_changed_after_the_request_was_noted_updates_the_notice() -> Ou
     run(
         "a_reason_changed_after_the_request_was_noted_updates_the_notice",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-11.").await?;
             t.page
                 .execute(
@@ -214,8 +211,7 @@ async fn the_reason_decides_the_box_at_once_while_the_web_api_is_slow() -> Outco
 #[tokio::test]
 async fn a_request_without_evidence_is_refused_and_nothing_is_saved() -> Outcome {
     run("a_request_without_evidence_is_refused_and_nothing_is_saved", async |t| {
-        t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
-        t.page.wait_for_event("OnLoad").await?;
+        e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
         // Cancelling the dialog unticks the box.
         t.page.click(FLAG_INPUT).await?;
         t.page
@@ -251,18 +247,12 @@ async fn a_request_with_evidence_saves_flag_and_date_and_exactly_one_note() -> O
     run(
         "a_request_with_evidence_saves_flag_and_date_and_exactly_one_note",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
-            request_with_evidence(
+            e2e::status::save_a_request(
                 &t.page,
                 "phone",
                 "Called the service desk: <b>please</b> send the newsletter again. CAS-0042",
             )
             .await?;
-            e2e::form::save(&t.page).await?;
-            e2e::status::request_saved(&t.page).await?;
 
             let row = e2e::form::stored(t, SUPPRESSION_UNSUBSCRIBED);
             ensure!(row[FLAG] == json!(true), "flag not saved: {row}");
@@ -484,10 +474,7 @@ async fn an_unreadable_connector_version_is_could_not_verify_and_does_not_block(
 
 /// One note write through an armed fault: the result is exactly one note and a clear message.
 async fn note_survives_fault(t: &e2e::E2e, fault: Value, count: u32, method: &str) -> Outcome {
-    t.page
-        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-        .await?;
-    t.page.wait_for_event("OnLoad").await?;
+    e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
     request_with_evidence(&t.page, "phone", "In person at the fair, form F-12.").await?;
     t.emulator
         .arm_fault(
@@ -565,8 +552,7 @@ async fn a_save_over_someone_elses_change_is_not_forced_and_says_what_changed() 
     run(
         "a_save_over_someone_elses_change_is_not_forced_and_says_what_changed",
         async |t| {
-            t.page.open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED).await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-7.").await?;
             // Meanwhile a colleague requested resubscription on the same record.
             t.emulator
@@ -613,10 +599,7 @@ async fn a_request_whose_note_cannot_be_written_is_not_saved_until_it_is() -> Ou
     run(
         "a_request_whose_note_cannot_be_written_is_not_saved_until_it_is",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "phone", "Email from the contact, 26 Nov.").await?;
             t.emulator
                 .arm_fault(
@@ -662,10 +645,7 @@ async fn a_request_given_up_after_its_note_failed_leaves_no_date_behind() -> Out
     run(
         "a_request_given_up_after_its_note_failed_leaves_no_date_behind",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "phone", "Phone call, ticket CAS-12.").await?;
             t.emulator
                 .arm_fault(
@@ -698,10 +678,7 @@ async fn save_and_close_on_a_request_records_the_note_saves_and_closes() -> Outc
     run(
         "save_and_close_on_a_request_records_the_note_saves_and_closes",
         async |t| {
-            t.page
-                .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-                .await?;
-            t.page.wait_for_event("OnLoad").await?;
+            e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
             request_with_evidence(&t.page, "letter", "Letter of 25 Nov, ref L-3.").await?;
             t.page.click("#cmd-saveclose").await?;
             t.page.wait_for_event("formContext.ui.close()").await?;

@@ -3,16 +3,14 @@
 //! date and says it in the past tense, one note records who withdrew the request and when, the
 //! status panel and the contact's history say so, and the request date is the library's alone.
 
-use e2e::form::{audit_notes, request_with_evidence, stored, FLAG_INPUT, NOTES, SUPPRESSION};
+use e2e::form::{audit_notes, stored, FLAG_INPUT, FLAG_NOTE, NOTES, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
+use e2e::status::PANEL_FRAME;
 use e2e::{ensure, run, Outcome};
 use serde_json::{json, Value};
 
 const FLAG: &str = "esc_requestresubscribe";
 const DATE: &str = "esc_resubscriberequestdate";
-/// The notifications under the Request Resubscribe box.
-const FLAG_NOTES: &str = "[data-control=esc_requestresubscribe] .ctl-note";
-const PANEL_FRAME: &str = "[data-control=WebResource_rsub_status] iframe";
 const WITHDRAWN_SUBJECT: &str = "Resubscribe request withdrawn";
 
 /// The panel once drawn: its state, its summary and the rows of its history entries; `null`
@@ -67,18 +65,12 @@ async fn date_disabled(t: &e2e::E2e) -> Outcome<bool> {
 
 /// Saves a request for Maria Campbell and waits until its note is recorded.
 async fn saved_request(t: &e2e::E2e) -> Outcome {
-    t.page
-        .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-        .await?;
-    t.page.wait_for_event("OnLoad").await?;
-    request_with_evidence(
+    e2e::status::save_a_request(
         &t.page,
         "phone",
         "Asked on the phone to get the newsletter.",
     )
     .await?;
-    e2e::form::save(&t.page).await?;
-    e2e::status::request_saved(&t.page).await?;
     let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
     ensure!(row[FLAG] == json!(true) && row[DATE].is_string(), "{row}");
     Ok(())
@@ -96,7 +88,7 @@ async fn a_saved_request_unticked_is_withdrawn_once_and_said_everywhere() -> Out
             t.page.click(FLAG_INPUT).await?;
             let warning = t
                 .page
-                .wait_for_text(FLAG_NOTES, "Saving will withdraw the resubscribe request of")
+                .wait_for_text(FLAG_NOTE, "Saving will withdraw the resubscribe request of")
                 .await?;
             ensure!(
                 warning.contains("will be cleared") && warning.contains("who withdrew it"),
@@ -121,7 +113,7 @@ async fn a_saved_request_unticked_is_withdrawn_once_and_said_everywhere() -> Out
                 .page
                 .execute(
                     "return Array.from(document.querySelectorAll(arguments[0])).map((n) => n.textContent).join(' ');",
-                    vec![json!(FLAG_NOTES)],
+                    vec![json!(FLAG_NOTE)],
                 )
                 .await?;
             ensure!(
@@ -183,10 +175,7 @@ async fn a_saved_request_unticked_is_withdrawn_once_and_said_everywhere() -> Out
 #[tokio::test]
 async fn a_request_date_set_without_a_request_is_refused() -> Outcome {
     run("a_request_date_set_without_a_request_is_refused", async |t| {
-        t.page
-            .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
-            .await?;
-        t.page.wait_for_event("OnLoad").await?;
+        e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
         t.page
             .wait_until(
                 "the request date to be read-only",
@@ -203,7 +192,7 @@ async fn a_request_date_set_without_a_request_is_refused() -> Outcome {
             .await?;
         e2e::form::save(&t.page).await?;
         t.page
-            .wait_for_text(FLAG_NOTES, "Undo the change to Resubscribe Request Date")
+            .wait_for_text(FLAG_NOTE, "Undo the change to Resubscribe Request Date")
             .await?;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         let row = stored(t, SUPPRESSION_UNSUBSCRIBED);
@@ -221,7 +210,7 @@ async fn a_withdrawal_written_through_failures_is_recorded_once() -> Outcome {
             saved_request(t).await?;
             t.page.click(FLAG_INPUT).await?;
             t.page
-                .wait_for_text(FLAG_NOTES, "Saving will withdraw")
+                .wait_for_text(FLAG_NOTE, "Saving will withdraw")
                 .await?;
             // The withdrawal note's create answers 503 twice, then goes through.
             t.emulator

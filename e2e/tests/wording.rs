@@ -7,7 +7,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use e2e::a11y;
-use e2e::form::{audit_notes, open_evidence_dialog, open_with_setting, SUPPRESSION};
+use e2e::form::{audit_notes, note_rows, open_evidence_dialog, open_with_setting, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_SUPPRESSED_BY_TEAM, SUPPRESSION_UNSUBSCRIBED};
 use e2e::status::{self, PANEL_FRAME};
 use e2e::{ensure, run, Failure, Method, Outcome};
@@ -44,22 +44,6 @@ async fn seed_earlier_note(t: &e2e::E2e, days: u64) -> Outcome {
     Ok(())
 }
 
-/// The annotation rows on `object` whose subject starts as ours do.
-fn our_note_rows(state: &Value, object: &str) -> Vec<Value> {
-    state["tables"]["annotation"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|n| n["_objectid_value"].as_str() == Some(object))
-        .filter(|n| {
-            n["subject"]
-                .as_str()
-                .is_some_and(|s| s.starts_with("Resubscribe request from "))
-        })
-        .cloned()
-        .collect()
-}
-
 #[tokio::test]
 async fn the_note_reads_as_sentences_and_the_history_still_knows_it_and_earlier_notes() -> Outcome {
     run(
@@ -74,7 +58,7 @@ async fn the_note_reads_as_sentences_and_the_history_still_knows_it_and_earlier_
             ensure!(status::fits(&shown), "the panel scrolls inside its frame: {shown}");
 
             let state = t.emulator.state();
-            let rows = our_note_rows(&state, CONTACT_MARIA_CAMPBELL);
+            let rows = note_rows(&state, CONTACT_MARIA_CAMPBELL, "Resubscribe request from ");
             ensure!(rows.len() == 1, "one note for one request: {rows:#?}");
             let id = rows[0]["annotationid"].as_str().unwrap_or_default();
             ensure!(id.starts_with("5eb5"), "the note's id names the request: {id}");
