@@ -13,6 +13,28 @@ pub const FLAG_INPUT: &str = "[data-control=esc_requestresubscribe] input";
 /// The form notification bar.
 pub const NOTES: &str = "#form-notifications";
 
+/// Whether the Request Resubscribe box is disabled.
+pub async fn flag_disabled(page: &Page) -> Outcome<bool> {
+    let disabled = page
+        .execute(
+            "return document.querySelector(arguments[0]).disabled;",
+            vec![json!(FLAG_INPUT)],
+        )
+        .await?;
+    Ok(disabled == json!(true))
+}
+
+/// Waits until the Request Resubscribe box can be ticked.
+pub async fn wait_flag_enabled(page: &Page) -> Outcome {
+    page.wait_until_with(
+        "the box to be enabled",
+        "return !document.querySelector(arguments[0]).disabled;",
+        vec![json!(FLAG_INPUT)],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Opens `record` on the Email Suppressions form and waits until its OnLoad has run.
 pub async fn open_loaded(page: &Page, record: &str) -> Outcome {
     page.open_record(SUPPRESSION, record).await?;

@@ -12,7 +12,7 @@
 //! One driver process per engine serves its tests, one session at a time. An engine that is not
 //! installed skips its tests with a loud message, unless `CI` is set: then they fail.
 
-use e2e::form::{audit_notes, FLAG_INPUT, SUPPRESSION};
+use e2e::form::{audit_notes, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
 use e2e::status::PANEL_FRAME;
 use e2e::{ensure, run_in, Engine, Outcome};
@@ -53,18 +53,6 @@ async fn no_load_faults(t: &e2e::E2e) -> Outcome {
     Ok(())
 }
 
-/// Whether the Request Resubscribe check box is disabled.
-async fn flag_disabled(t: &e2e::E2e) -> Outcome<bool> {
-    let disabled = t
-        .page
-        .execute(
-            "return document.querySelector(arguments[0]).disabled;",
-            vec![json!(FLAG_INPUT)],
-        )
-        .await?;
-    Ok(disabled == json!(true))
-}
-
 /// (1) The form library loads and runs: its OnLoad ran, it explains a reason that cannot be
 /// resubscribed and disables the box there; where a request may be made its status panel shows
 /// what it read at load and the box is enabled; it runs in the form libraries' frame
@@ -81,7 +69,10 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
         e2e::status::wait_for_summary(&t.page, "complained about your email as spam or abuse")
             .await?;
     ensure!(shown.contains("cannot be resubscribed"), "{shown}");
-    ensure!(flag_disabled(t).await?, "Request Resubscribe is enabled");
+    ensure!(
+        e2e::form::flag_disabled(&t.page).await?,
+        "Request Resubscribe is enabled"
+    );
     no_load_faults(t).await?;
 
     e2e::form::open_loaded(&t.page, SUPPRESSION_UNSUBSCRIBED).await?;
@@ -99,7 +90,7 @@ async fn loads_the_form_library(t: &e2e::E2e) -> Outcome {
         )
         .await?;
     ensure!(
-        !flag_disabled(t).await?,
+        !e2e::form::flag_disabled(&t.page).await?,
         "Request Resubscribe is disabled on a record that may be resubscribed"
     );
     // It ran where the platform runs form libraries: in their own frame, with its marks there.

@@ -37,12 +37,7 @@ async fn box_unticked(t: &e2e::E2e) -> Outcome {
 /// [`open_form`] (the request log cleared, OnLoad run), then waits until the box can be ticked.
 async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
     open_form(t, version, organization, record).await?;
-    t.page
-        .wait_until(
-            "the box to be enabled",
-            &format!("return !document.querySelector('{FLAG_INPUT}').disabled;"),
-        )
-        .await?;
+    e2e::form::wait_flag_enabled(&t.page).await?;
     Ok(())
 }
 
@@ -171,14 +166,8 @@ async fn the_same_refusals_as_on_9_2() -> Outcome {
             // A reason that cannot be resubscribed: said at load, and the box cannot be ticked.
             open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
             e2e::status::wait_for_summary(&t.page, "cannot be resubscribed").await?;
-            let disabled = t
-                .page
-                .execute(
-                    &format!("return document.querySelector('{FLAG_INPUT}').disabled;"),
-                    vec![],
-                )
-                .await?;
-            ensure!(disabled == json!(true), "{version}: the box can be ticked");
+            let disabled = e2e::form::flag_disabled(&t.page).await?;
+            ensure!(disabled, "{version}: the box can be ticked");
             let row = stored(t, SUPPRESSION_ISP_COMPLAINED);
             ensure!(row[FLAG] != json!(true), "{version}: {row}");
         }

@@ -211,14 +211,8 @@ async fn an_address_that_cannot_be_resubscribed_is_said_once_in_the_panel() -> O
                     !form_says(&shown, "cannot be resubscribed"),
                     "{record}: said in a form notification too: {shown:#}"
                 );
-                let disabled = t
-                    .page
-                    .execute(
-                        &format!("return document.querySelector('{FLAG_INPUT}').disabled;"),
-                        vec![],
-                    )
-                    .await?;
-                ensure!(disabled == json!(true), "{record}: the box can be ticked");
+                let disabled = e2e::form::flag_disabled(&t.page).await?;
+                ensure!(disabled, "{record}: the box can be ticked");
             }
             Ok(())
         },
@@ -428,12 +422,7 @@ async fn a_new_record_refuses_the_tick_on_the_box() -> Outcome {
             .goto("/main.aspx?etn=esc_emailsuppression&pagetype=entityrecord")
             .await?;
         t.page.wait_for_event("OnLoad").await?;
-        t.page
-            .wait_until(
-                "the box to be enabled",
-                &format!("return !document.querySelector('{FLAG_INPUT}').disabled;"),
-            )
-            .await?;
+        e2e::form::wait_flag_enabled(&t.page).await?;
         t.page.click(FLAG_INPUT).await?;
         t.page
             .wait_for_text(
