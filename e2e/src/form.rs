@@ -35,10 +35,23 @@ pub async fn wait_flag_enabled(page: &Page) -> Outcome {
     Ok(())
 }
 
-/// Opens `record` on the Email Suppressions form and waits until its OnLoad has run.
+/// Opens `record` on the Email Suppressions form and waits until its OnLoad has run and the
+/// library's module has started.
 pub async fn open_loaded(page: &Page, record: &str) -> Outcome {
     page.open_record(SUPPRESSION, record).await?;
     page.wait_for_event("OnLoad").await?;
+    module_started(page).await
+}
+
+/// Waits until the form library's module has started (off the main thread: a save that ticks
+/// the box before then is refused as "still starting").
+pub async fn module_started(page: &Page) -> Outcome {
+    page.wait_until(
+        "the form library's module to start",
+        "const w = window.DemoHost && DemoHost.scriptWindow ? DemoHost.scriptWindow() : null;
+         return !!w && w.performance.getEntriesByName('rsub:module-started', 'mark').length > 0;",
+    )
+    .await?;
     Ok(())
 }
 
@@ -98,6 +111,7 @@ pub async fn request_with_evidence(page: &Page, channel: &str, details: &str) ->
 /// and returns the box's notification (why, said on the box) once it refuses the request for
 /// its missing evidence, then the form notifications.
 pub async fn save_ticked_without_evidence(page: &Page) -> Outcome<String> {
+    module_started(page).await?;
     page.execute(
         "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
         vec![json!("esc_requestresubscribe")],
