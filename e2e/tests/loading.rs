@@ -12,18 +12,18 @@ use serde_json::{json, Value};
 /// How long the read is held back.
 const DELAY_MS: u64 = 4_000;
 
-/// The panel as drawn (`aria-busy="false"`) in `arguments[0]` (`status` or `history`):
-/// `{state, title, live}`; `null` until then.
+/// The panel as drawn by the library in `arguments[0]` (`status` or `history`), busy or not:
+/// `{state, busy, title, live}`; `null` until then.
 const PANEL_JS: &str = r#"
     const frame = document.querySelector('[data-control=WebResource_rsub_status] iframe');
     const d = frame && frame.contentDocument;
     const main = d && d.getElementById('rsub-status');
-    if (!main || main.getAttribute('aria-busy') !== 'false') { return null; }
-    if (main.getAttribute('data-view') !== arguments[0]) { return null; }
+    if (!main || main.getAttribute('data-view') !== arguments[0]) { return null; }
     const live = d.getElementById('rsub-status-live').textContent.trim();
     if (arguments[1] !== null && live !== arguments[1]) { return null; }
-    return { state: main.getAttribute('data-state'), live: live,
-             title: d.getElementById('rsub-status-title').textContent.trim() };
+    if (arguments[1] === null && main.getAttribute('aria-busy') !== 'false') { return null; }
+    return { state: main.getAttribute('data-state'), busy: main.getAttribute('aria-busy'),
+             live: live, title: d.getElementById('rsub-status-title').textContent.trim() };
 "#;
 
 /// Waits until the panel of `view` says `live` (any sentence when `None`).
@@ -107,14 +107,20 @@ async fn the_suppression_panel_says_it_reads_the_record_until_the_batch_answers(
                     .await?;
 
                 let loading = panel(t, "status", Some(reading)).await?;
-                ensure!(loading["state"] == "loading", "{version}: {loading}");
+                ensure!(
+                    loading["state"] == "loading" && loading["busy"] == "true",
+                    "{version}: {loading}"
+                );
                 ensure!(
                     !answered(t, "$batch"),
                     "{version}: the batch had answered: {:?}",
                     t.emulator.requests()
                 );
                 let read = panel(t, "status", Some(nothing)).await?;
-                ensure!(read["state"] == "notRequested", "{version}: {read}");
+                ensure!(
+                    read["state"] == "notRequested" && read["busy"] == "false",
+                    "{version}: {read}"
+                );
                 let held = t
                     .emulator
                     .requests()
@@ -148,7 +154,9 @@ async fn the_contact_history_says_it_reads_the_notes_until_they_answer() -> Outc
                 .await?;
             let loading = panel(t, "history", Some("Reading the contact's notes…")).await?;
             ensure!(
-                loading["title"] == "Resubscription history",
+                loading["title"] == "Resubscription history"
+                    && loading["state"] == "loading"
+                    && loading["busy"] == "true",
                 "the history while loading: {loading}"
             );
             ensure!(

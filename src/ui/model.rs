@@ -181,6 +181,8 @@ pub struct HistoryModel {
     pub tone: Tone,
     /// What opens an entry's evidence ("Details of the request").
     pub details_label: String,
+    /// The notes are still being read: the history says so and is busy.
+    pub loading: bool,
 }
 
 fn say(text: &impl Fn(&Message) -> String, key: MessageKey) -> String {
@@ -636,6 +638,7 @@ impl HistoryModel {
             entries: items,
             tone: Tone::Neutral,
             details_label: say(&text, MessageKey::PanelEvidenceOpen),
+            loading: false,
         }
     }
 
@@ -647,6 +650,7 @@ impl HistoryModel {
             entries: Vec::new(),
             tone: Tone::Neutral,
             details_label: say(&text, MessageKey::PanelEvidenceOpen),
+            loading: true,
         }
     }
 
@@ -660,6 +664,7 @@ impl HistoryModel {
             entries: Vec::new(),
             tone: Tone::Error,
             details_label: say(&text, MessageKey::PanelEvidenceOpen),
+            loading: false,
         }
     }
 }

@@ -235,7 +235,7 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
     if let Some(compatibility) = &model.compatibility {
         builder.rows(&body, core::slice::from_ref(compatibility))?;
     }
-    container_ready(document)?;
+    container_ready(document, model.state == "loading")?;
     announce(&live, &model.summary);
     Ok(())
 }
@@ -243,7 +243,9 @@ pub fn render(document: &Document, model: &PanelModel) -> Result<(), PanelError>
 /// Draws the contact's resubscription history into `document`.
 pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), PanelError> {
     let builder = Builder { document };
-    let state = if model.entries.is_empty() {
+    let state = if model.loading {
+        "loading"
+    } else if model.entries.is_empty() {
         "empty"
     } else {
         "entries"
@@ -265,15 +267,16 @@ pub fn render_history(document: &Document, model: &HistoryModel) -> Result<(), P
             }
         }
     }
-    container_ready(document)?;
+    container_ready(document, model.loading)?;
     announce(&live, &model.summary);
     Ok(())
 }
 
-/// Tells assistive technology the panel has finished drawing.
-fn container_ready(document: &Document) -> Drawn {
+/// Tells assistive technology whether the panel has finished drawing (`busy`: it shows that
+/// the record is still being read).
+fn container_ready(document: &Document, busy: bool) -> Drawn {
     if let Some(container) = document.get_element_by_id(CONTAINER_ID) {
-        container.set_attribute("aria-busy", "false")?;
+        container.set_attribute("aria-busy", if busy { "true" } else { "false" })?;
     }
     Ok(())
 }
