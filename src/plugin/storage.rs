@@ -1,5 +1,6 @@
-//! The tab's storage (`sessionStorage`) as plain get/set; a browser that refuses storage
-//! (privacy settings, quota) degrades to "nothing stored" instead of failing.
+//! The tab's storage (`sessionStorage`), where the evidence dialog leaves its answer, as plain
+//! get/remove; a browser that refuses storage (privacy settings, quota) degrades to "nothing
+//! stored" instead of failing.
 
 use crate::prelude::*;
 
@@ -10,11 +11,6 @@ fn storage() -> Option<web_sys::Storage> {
 /// The value under `key`.
 pub fn get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
-}
-
-/// Stores `value` under `key`; returns whether it was stored.
-pub fn set(key: &str, value: &str) -> bool {
-    storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
 /// Removes `key`.

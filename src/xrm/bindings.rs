@@ -138,6 +138,9 @@ extern "C" {
     /// The label shown on the form.
     #[wasm_bindgen(method, catch, js_name = getLabel)]
     pub fn get_label(this: &Control) -> Result<JsValue, JsValue>;
+    /// Whether the control is disabled.
+    #[wasm_bindgen(method, catch, js_name = getDisabled)]
+    pub fn get_disabled(this: &Control) -> Result<JsValue, JsValue>;
     /// Disables or enables the control.
     #[wasm_bindgen(method, catch, js_name = setDisabled)]
     pub fn set_disabled(this: &Control, disabled: bool) -> Result<(), JsValue>;

@@ -289,10 +289,14 @@ impl Form {
         self.context.get_control(name).ok().flatten()
     }
 
-    /// Disables or enables every control of an attribute (missing controls are ignored).
+    /// Disables or enables the attribute's control (a missing control is ignored). A control
+    /// already in that state is left alone: setting it again redraws it for nothing.
     pub fn set_disabled(&self, name: &str, disabled: bool) {
         if let Some(control) = self.control(name) {
-            let _ = control.set_disabled(disabled);
+            let now = control.get_disabled().ok().and_then(|d| d.as_bool());
+            if now != Some(disabled) {
+                let _ = control.set_disabled(disabled);
+            }
         }
     }
 

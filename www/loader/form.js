@@ -203,7 +203,8 @@ var Rsub = (function (namespace) {
                 if (clock !== null) {
                     measureSince(inflating, "rsub:inflate");
                 }
-                return WebAssembly.compile(bytes);
+                /* Compiling runs off the main thread; its synchronous start is a slice. */
+                return slice(function () { return WebAssembly.compile(bytes); });
             }).then(function (compiled) {
                 return slice(start, compiled);
             }).then(undefined, function (error) {

@@ -10,10 +10,12 @@
 //!   the demo host puts immediately before it calls the first form OnLoad handler, to the first
 //!   `rsub:first-decision` mark after it, which the plugin puts when it has drawn what the
 //!   form's values decide (the reason's eligibility notice and the *Request Resubscribe* box;
-//!   the connector verdict too when it is cached). The browser paints it in its next frame,
-//!   which is not included. Each sample is a new navigation to the record's deep link.
-//!   **Cold**: `sessionStorage` cleared before the navigation (no cached connector version);
-//!   **warm**: the next navigation in the same tab (cached).
+//!   the connector verdict too when the frame has read it already). The browser paints it in
+//!   its next frame, which is not included. Each sample is a new navigation to the record's
+//!   deep link. **Cold**: the first navigation to the record after the baseline page
+//!   (`sessionStorage` cleared too); **warm**: the next navigation to it in the same tab. The
+//!   library keeps the connector version in memory only, so a navigation reads it again in
+//!   the same `$batch` either way.
 //! - **OnLoad → state verified** (`onload_verified_ms`): the same start to the first
 //!   `rsub:state-rendered` mark, put at the end of `render_state` once the one `$batch` has
 //!   answered (record state, contact, notes, connector) and everything is drawn from it.
