@@ -1,6 +1,7 @@
 //! Browser tests of the status panel: the real page (`status.html` with `status.js` inlined)
-//! in an iframe of the test page, drawn into by the crate's `ui` module exactly as the form
-//! library does. Assertions read roles, accessible names and text, never pixels.
+//! in an iframe of the test page, handed models as JSON by the crate's `ui` module exactly as
+//! the form library does, and drawing them with its own script. Assertions read roles,
+//! accessible names and text, never pixels.
 //!
 //! Run through `cargo xtask test`, which builds the Contact form's library and points
 //! `CONTACT_LIBRARY_JS` at it.
@@ -15,7 +16,10 @@ use resubscribe::domain::messages::Message;
 use resubscribe::domain::note::{RequestMarker, ResubscribeNote};
 use resubscribe::domain::time::Timestamp;
 use resubscribe::domain::SuppressionReason;
-use resubscribe::ui::model::{ContactConsent, HistoryModel, PanelInputs, PanelModel};
+use resubscribe::ui::model::{
+    ContactConsent, HistoryItem, HistoryModel, PanelInputs, PanelModel, Row, Tone,
+};
+use resubscribe::ui::panel::PanelError;
 use resubscribe::ui::{frame, panel, CONTROL};
 use resubscribe::xrm::Form;
 use wasm_bindgen::prelude::*;
@@ -263,9 +267,10 @@ fn states() -> Vec<(&'static str, Lifecycle, Option<&'static str>)> {
 async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
     let frame = frame().await;
     let doc = frame_document(&frame);
+    let win = frame_window(&frame);
     for (state, lifecycle, current) in states() {
         let model = model(&lifecycle, None);
-        panel::render(&doc, &model).expect("renders");
+        panel::render(&win, &model).expect("renders");
         assert_eq!(
             attr(&doc, "#rsub-status", "data-state").as_deref(),
             Some(state)
@@ -333,11 +338,12 @@ async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
 async fn suppressed_by_you_shows_no_email_step() {
     let frame = frame().await;
     let doc = frame_document(&frame);
+    let win = frame_window(&frame);
     let lifecycle = Lifecycle::AwaitingSync {
         requested_on: Some(REQUESTED),
         confirmation_email: false,
     };
-    panel::render(&doc, &model(&lifecycle, None)).unwrap();
+    panel::render(&win, &model(&lifecycle, None)).unwrap();
     assert_eq!(
         texts(&doc, "ol.timeline .step-label"),
         vec![
@@ -357,18 +363,19 @@ async fn suppressed_by_you_shows_no_email_step() {
 async fn live_region_changes_only_when_the_state_does() {
     let frame = frame().await;
     let doc = frame_document(&frame);
+    let win = frame_window(&frame);
     let waiting = Lifecycle::AwaitingSync {
         requested_on: Some(REQUESTED),
         confirmation_email: true,
     };
-    panel::render(&doc, &model(&waiting, None)).unwrap();
+    panel::render(&win, &model(&waiting, None)).unwrap();
     let live = doc.get_element_by_id(panel::LIVE_ID).expect("live region");
     assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
     let first = live.text_content().unwrap_or_default();
     assert!(first.starts_with("Resubscribe requested on "), "{first}");
 
     let observer = watch(&live);
-    panel::render(&doc, &model(&waiting, None)).unwrap();
+    panel::render(&win, &model(&waiting, None)).unwrap();
     assert_eq!(
         changes(&observer),
         0,
@@ -379,7 +386,7 @@ async fn live_region_changes_only_when_the_state_does() {
         requested_on: Some(REQUESTED),
         email_sent_on: at(12),
     };
-    panel::render(&doc, &model(&sent, None)).unwrap();
+    panel::render(&win, &model(&sent, None)).unwrap();
     assert!(changes(&observer) > 0);
     assert_eq!(
         live.text_content().as_deref(),
@@ -401,7 +408,7 @@ async fn evidence_markup_is_shown_as_text_never_parsed() {
         requested_on: Some(REQUESTED),
         confirmation_email: true,
     };
-    panel::render(&doc, &model(&lifecycle, Some(&request))).unwrap();
+    panel::render(&win, &model(&lifecycle, Some(&request))).unwrap();
     assert_eq!(count(&doc, "img"), 0, "no element was made from the text");
     let pairs: Vec<(String, String)> = rows(&doc)
         .iter()
@@ -436,6 +443,18 @@ async fn evidence_markup_is_shown_as_text_never_parsed() {
         texts(&doc, "ol.timeline > li:first-child .step-actor"),
         vec!["By Sam Agent".to_owned()]
     );
+    // The request's details are collapsed in a section its summary names.
+    assert_eq!(
+        count(
+            &doc,
+            "section[aria-labelledby=rsub-evidence-title] > details.more:not([open]) > summary#rsub-evidence-title"
+        ),
+        1
+    );
+    assert_eq!(
+        attr(&doc, "ol.timeline > li:first-child", "data-step").as_deref(),
+        Some("requested")
+    );
     // Give an error handler a chance to run, had an <img> been created.
     wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::NULL))
         .await
@@ -448,6 +467,7 @@ async fn evidence_markup_is_shown_as_text_never_parsed() {
 async fn history_lists_requests_newest_first_with_outcomes() {
     let frame = frame().await;
     let doc = frame_document(&frame);
+    let win = frame_window(&frame);
     let connector = |subject: &str, hours| NoteFact {
         id: String::new(),
         subject: subject.into(),
@@ -461,7 +481,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
         connector("Resubscription confirmation email sent", 101),
     ];
     let entries = history(&notes, &LifecyclePatterns::default());
-    panel::render_history(&doc, &HistoryModel::build(&entries, english, utc)).unwrap();
+    panel::render_history(&win, &HistoryModel::build(&entries, english, utc)).unwrap();
     assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
     assert_eq!(
         attr(&doc, "#rsub-status", "data-view").as_deref(),
@@ -493,7 +513,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
         vec!["This contact's notes record 2 resubscriptions, newest first.".to_owned()]
     );
 
-    panel::render_history(&doc, &HistoryModel::build(&[], english, utc)).unwrap();
+    panel::render_history(&win, &HistoryModel::build(&[], english, utc)).unwrap();
     assert_eq!(count(&doc, "article"), 0);
     assert_eq!(
         texts(&doc, "[role=status]"),
@@ -507,7 +527,8 @@ async fn the_form_hands_the_page_its_context_and_draws_into_it() {
     let frame = frame().await;
     set_xrm(1031);
     let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
-    let doc = frame::connect(&form, CONTROL)
+    let doc = frame_document(&frame);
+    let page = frame::connect(&form, CONTROL)
         .await
         .expect("connects")
         .expect("the form has the panel");
@@ -516,11 +537,142 @@ async fn the_form_hands_the_page_its_context_and_draws_into_it() {
     let again = frame::connect(&form, CONTROL).await.expect("connects");
     assert!(again.is_some());
     assert_eq!(lang(&doc), "de");
+    // What connect found is the page that draws.
+    panel::render_history(&page, &HistoryModel::build(&[], english, utc)).expect("drawn");
+    assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
     assert!(frame::connect(&form, "WebResource_other")
         .await
         .expect("no control is not an error")
         .is_none());
     set_xrm(1033);
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_is_busy_only_while_the_record_is_read() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let win = frame_window(&frame);
+    panel::render(&win, &PanelModel::loading(english)).unwrap();
+    assert_eq!(
+        attr(&doc, "#rsub-status", "data-state").as_deref(),
+        Some("loading")
+    );
+    assert_eq!(
+        attr(&doc, "#rsub-status", "aria-busy").as_deref(),
+        Some("true")
+    );
+    assert_eq!(count(&doc, "ol"), 0);
+    panel::render(&win, &model(&Lifecycle::NotRequested, None)).unwrap();
+    assert_eq!(
+        attr(&doc, "#rsub-status", "aria-busy").as_deref(),
+        Some("false")
+    );
+
+    panel::render_history(&win, &HistoryModel::loading(english)).unwrap();
+    assert_eq!(
+        attr(&doc, "#rsub-status", "data-view").as_deref(),
+        Some("history")
+    );
+    assert_eq!(
+        attr(&doc, "#rsub-status", "aria-busy").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(&doc, "#rsub-status", "class").as_deref(),
+        Some("panel tone-neutral")
+    );
+    remove_frame(&frame);
+}
+
+/// Texts a note may hold that JSON must carry: quotes, backslashes, markup, line breaks, a
+/// control character, a line separator, an astral character.
+const AWKWARD: &str = " He said \"no\" \\ <b onclick=alert(1)>x</b>\n\t\u{1}\u{2028}é 😀\n";
+
+#[wasm_bindgen_test]
+async fn every_text_arrives_as_it_was_and_stays_text() {
+    let frame = frame().await;
+    let doc = frame_document(&frame);
+    let win = frame_window(&frame);
+    trap_alerts(&win);
+    let row = |tone| Row {
+        label: AWKWARD.into(),
+        value: AWKWARD.into(),
+        tone,
+    };
+    let model = HistoryModel {
+        title: AWKWARD.into(),
+        summary: AWKWARD.into(),
+        entries: vec![HistoryItem {
+            heading: AWKWARD.into(),
+            rows: vec![row(Tone::Neutral)],
+            outcome: row(Tone::Warning),
+        }],
+        tone: Tone::Warning,
+        details_label: AWKWARD.into(),
+        loading: false,
+    };
+    panel::render_history(&win, &model).unwrap();
+    assert_eq!(texts(&doc, "h1"), vec![AWKWARD.to_owned()]);
+    assert_eq!(texts(&doc, "[role=status]"), vec![AWKWARD.to_owned()]);
+    assert_eq!(texts(&doc, "article h2"), vec![AWKWARD.to_owned()]);
+    assert_eq!(texts(&doc, "details > summary"), vec![AWKWARD.to_owned()]);
+    assert_eq!(
+        texts(&doc, "dd"),
+        vec![AWKWARD.to_owned(), AWKWARD.to_owned()]
+    );
+    assert_eq!(texts(&doc, "dd.tone-warning"), vec![AWKWARD.to_owned()]);
+    assert_eq!(count(&doc, "b"), 0, "no element was made from the text");
+    assert_eq!(count(&doc, "details[open]"), 0, "details start closed");
+    assert_eq!(
+        attr(&doc, "#rsub-status", "class").as_deref(),
+        Some("panel tone-warning")
+    );
+    assert_eq!(alerts(&win), 0);
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn an_older_page_without_the_drawing_function_is_reported_and_left_alone() {
+    // The page as shipped before it drew itself: only setClientApiContext.
+    let older = PAGE.replace(
+        r#"<script src="status.js"></script>"#,
+        "<script>window.setClientApiContext = function () {};</script>",
+    );
+    let frame = JsFuture::from(open_frame(&older)).await.unwrap();
+    let doc = frame_document(&frame);
+    let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
+    let page = frame::connect(&form, CONTROL)
+        .await
+        .expect("the page has the container")
+        .expect("the form has the panel");
+    let error = panel::render(&page, &model(&Lifecycle::NotRequested, None)).unwrap_err();
+    assert_eq!(error, PanelError::NoDrawing);
+    assert!(
+        error.describe().contains("drawPanel"),
+        "{}",
+        error.describe()
+    );
+    assert_eq!(texts(&doc, "h1"), vec![String::new()], "nothing was drawn");
+    assert_eq!(
+        attr(&doc, "#rsub-status", "aria-busy").as_deref(),
+        Some("true")
+    );
+    remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn a_page_without_the_container_says_so() {
+    let bare =
+        format!("<!DOCTYPE html><html><head><script>{SCRIPT}</script></head><body></body></html>");
+    let frame = JsFuture::from(open_frame(&bare)).await.unwrap();
+    let doc = frame_document(&frame);
+    let error = panel::render(&frame_window(&frame), &PanelModel::loading(english)).unwrap_err();
+    assert_eq!(
+        error,
+        PanelError::Dom("the page has no #rsub-status container".into())
+    );
+    assert_eq!(count(&doc, "h1"), 0, "nothing was drawn elsewhere");
     remove_frame(&frame);
 }
 

@@ -241,9 +241,9 @@ fn draw(session: &Session, model: PanelModel) {
     });
     let form = session.form.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
+        if let Ok(Some(page)) = frame::connect(&form, CONTROL).await {
             if DRAWINGS.with(|d| d.get()) == drawing {
-                let _ = panel::render(&document, &model);
+                let _ = panel::render(&page, &model);
             }
         }
     });

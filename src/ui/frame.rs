@@ -1,12 +1,11 @@
 //! The panel page as the form sees it: a web resource control whose window comes from
 //! `getContentWindow()` (docs/platform.md). The form hands the page its Client API context through
-//! the page's `setClientApiContext(Xrm, formContext)`, then draws into the page's document
-//! (same origin). Also the browser's date formatting for the user's locale.
+//! the page's `setClientApiContext(Xrm, formContext)`, then has the page draw the panel
+//! ([`super::panel`]). Also the browser's date formatting for the user's locale.
 
 use crate::prelude::*;
 use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Document;
 
 use super::model::locale_tag;
 use super::panel::{PanelError, CONTAINER_ID};
@@ -20,9 +19,9 @@ const ATTEMPTS: u32 = 8;
 /// The pause between attempts.
 const PAUSE_MS: u64 = 250;
 
-/// The panel page's document, after `setClientApiContext` ran; `Ok(None)` when the form has
-/// no such control.
-pub async fn connect(form: &Form, control: &str) -> Result<Option<Document>, PanelError> {
+/// The panel page's window, once its document holds the panel's container and after
+/// `setClientApiContext` ran; `Ok(None)` when the form has no such control.
+pub async fn connect(form: &Form, control: &str) -> Result<Option<JsValue>, PanelError> {
     let mut last = PanelError::NoContainer;
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
@@ -41,11 +40,11 @@ pub async fn connect(form: &Form, control: &str) -> Result<Option<Document>, Pan
         };
         hand_over_context(&window, form.context_value());
         // Another realm's window: no instanceof check.
-        let Some(document) = window.unchecked_into::<web_sys::Window>().document() else {
+        let Some(document) = window.unchecked_ref::<web_sys::Window>().document() else {
             continue;
         };
         if document.get_element_by_id(CONTAINER_ID).is_some() {
-            return Ok(Some(document));
+            return Ok(Some(window));
         }
         last = PanelError::NoContainer;
     }

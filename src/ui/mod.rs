@@ -1,9 +1,10 @@
 //! The inline status panel: an HTML web resource on the form (`rsub_/resubscribe/status.html`,
-//! control [`CONTROL`]) that the form library draws into. On the Email Suppressions form it
-//! shows where the resubscription stands; on the Contact form, the contact's history.
+//! control [`CONTROL`]) that draws what the form library hands it. On the Email Suppressions
+//! form it shows where the resubscription stands; on the Contact form, the contact's history.
 //!
 //! - [`model`]: what to show, as texts (pure, tested natively).
-//! - [`panel`]: drawing a model into the page's document (web-sys, text only).
+//! - [`wire`]: a model as one JSON text for the page (pure, tested natively).
+//! - [`panel`]: handing it to the page's `drawPanel` (`status.js`), which draws it (text only).
 //! - [`frame`]: reaching the page (`getContentWindow`, `setClientApiContext`) and dates.
 //!
 //! The form library's handlers decide what to show (`plugin::view`); this module owns no
@@ -16,6 +17,7 @@ use core::cell::Cell;
 pub mod frame;
 pub mod model;
 pub mod panel;
+pub mod wire;
 
 use wasm_bindgen::JsValue;
 
@@ -75,9 +77,9 @@ pub async fn on_contact_load(
     wasm_bindgen_futures::spawn_local(async move {
         let (form, answered) = loading;
         strings::ready().await;
-        if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
+        if let Ok(Some(page)) = frame::connect(&form, CONTROL).await {
             if !answered.get() {
-                let _ = panel::render_history(&document, &HistoryModel::loading(strings::text));
+                let _ = panel::render_history(&page, &HistoryModel::loading(strings::text));
             }
         }
     });
@@ -128,8 +130,8 @@ pub async fn on_contact_load(
         }
     };
     answered.set(true);
-    if let Ok(Some(document)) = frame::connect(&form, CONTROL).await {
-        panel::render_history(&document, &model).map_err(|e| JsValue::from(e.describe()))?;
+    if let Ok(Some(page)) = frame::connect(&form, CONTROL).await {
+        panel::render_history(&page, &model).map_err(|e| JsValue::from(e.describe()))?;
         mark(HISTORY_RENDERED_MARK);
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! What the status panel shows, as display-ready texts: built from plain domain values, the
 //! user's message table (`text`) and date formatter (`date`), both passed in. Pure: no
-//! browser, no Client API, so every state is tested natively. [`super::panel`] only copies
-//! these texts into the page.
+//! browser, no Client API, so every state is tested natively. [`super::wire`] only writes
+//! these texts down for the page, which copies them into its document.
 
 use crate::domain::compatibility::Compatibility;
 use crate::domain::eligibility::Eligibility;
@@ -665,6 +665,18 @@ impl HistoryModel {
             tone: Tone::Error,
             details_label: say(&text, MessageKey::PanelEvidenceOpen),
             loading: false,
+        }
+    }
+
+    /// A stable name of what the history shows (`loading`, `empty`, `entries`), for
+    /// `data-state`.
+    pub fn state(&self) -> &'static str {
+        if self.loading {
+            "loading"
+        } else if self.entries.is_empty() {
+            "empty"
+        } else {
+            "entries"
         }
     }
 }
