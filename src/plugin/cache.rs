@@ -72,15 +72,31 @@ mod tests {
     fn definite_readings_are_kept_per_organization_and_unreadable_ones_are_not() {
         let at = Timestamp(1_795_701_780_000);
         let url = "https://Contoso.crm.dynamics.com";
-        put(url, "dotmailer", &ConnectorReading::installed("7.0.1.721"), at);
+        put(
+            url,
+            "dotmailer",
+            &ConnectorReading::installed("7.0.1.721"),
+            at,
+        );
         assert_eq!(
             get("https://contoso.crm.dynamics.com", "dotmailer", at),
             Some(ConnectorReading::installed("7.0.1.721"))
         );
-        assert_eq!(get("https://fabrikam.crm.dynamics.com", "dotmailer", at), None);
+        assert_eq!(
+            get("https://fabrikam.crm.dynamics.com", "dotmailer", at),
+            None
+        );
         put(url, "dotmailer", &ConnectorReading::NotInstalled, at);
-        assert_eq!(get(url, "dotmailer", at), Some(ConnectorReading::NotInstalled));
-        put(url, "dotmailer", &ConnectorReading::Unreadable { why: "403".into() }, at);
+        assert_eq!(
+            get(url, "dotmailer", at),
+            Some(ConnectorReading::NotInstalled)
+        );
+        put(
+            url,
+            "dotmailer",
+            &ConnectorReading::Unreadable { why: "403".into() },
+            at,
+        );
         assert_eq!(
             get(url, "dotmailer", at),
             Some(ConnectorReading::NotInstalled),

@@ -115,13 +115,15 @@ pub fn render_decision(
 ) {
     render_gate(session, reason, compat, ticked);
     if session.form.has_control(CONTROL) {
-        // "Reading the record…", or at once why the reason on the form cannot be resubscribed:
-        // in the user's words (after the strings read by URL where the platform has no RESX,
-        // which are read beside the load), unless what the load read is drawn already.
+        // "Reading the record…", with why the reason on the form cannot be resubscribed: in
+        // the user's words (after the strings read by URL where the platform has no RESX,
+        // which are read beside the load), once the read has taken longer than
+        // `READING_SHOWN_AFTER_MS`, unless what the load read is drawn already.
         let reason = reason.filter(|_| !ticked).cloned();
         let form = session.form.clone();
         wasm_bindgen_futures::spawn_local(async move {
             strings::ready().await;
+            super::clock::sleep(crate::ui::READING_SHOWN_AFTER_MS).await;
             super::session::with(|s| {
                 if s.facts.is_some() || s.form.context_value() != form.context_value() {
                     return;

@@ -35,6 +35,11 @@ use model::HistoryModel;
 /// The name of the panel's web resource control on both forms.
 pub const CONTROL: &str = "WebResource_rsub_status";
 
+/// How long a read may take before the panel says it is reading: a read that answers sooner
+/// goes straight to its answer, so the panel does not flash "Reading…" (nor its live region
+/// announce it) for a few milliseconds, and the form's load draws the panel once.
+pub const READING_SHOWN_AFTER_MS: u64 = 200;
+
 /// The User Timing mark put when the Contact form's history is drawn in its panel.
 pub const HISTORY_RENDERED_MARK: &str = "rsub:history-rendered";
 
@@ -77,6 +82,10 @@ pub async fn on_contact_load(
     wasm_bindgen_futures::spawn_local(async move {
         let (form, answered) = loading;
         strings::ready().await;
+        crate::plugin::clock::sleep(READING_SHOWN_AFTER_MS).await;
+        if answered.get() {
+            return;
+        }
         if let Ok(Some(page)) = frame::connect(&form, CONTROL).await {
             if !answered.get() {
                 let _ = panel::render_history(&page, &HistoryModel::loading(strings::text));
