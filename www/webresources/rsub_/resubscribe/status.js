@@ -29,6 +29,9 @@
     }
 
     window.setClientApiContext = function (xrm, formContext) {
+        if (xrm && xrm === context.xrm && formContext === context.formContext) {
+            return; /* the same form again: its language is set already */
+        }
         context.xrm = xrm || null;
         context.formContext = formContext || null;
         var language = xrm ? languageOf(xrm) : null;
