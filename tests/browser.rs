@@ -66,7 +66,8 @@ export function loadWithoutGlobal(text, name) {
     const frame = document.createElement("iframe");
     document.body.appendChild(frame);
     const win = frame.contentWindow;
-    win[name] = undefined;
+    const owner = name.split(".").slice(0, -1).reduce((o, k) => o[k], win);
+    owner[name.split(".").pop()] = undefined;
     const script = win.document.createElement("script");
     script.text = text;
     win.document.head.appendChild(script);
@@ -122,7 +123,8 @@ extern "C" {
     /// `refuse_sync_compile`) as a browser with a main-thread size limit does: `{ns, started, win}`.
     #[wasm_bindgen(js_name = loadInNewFrame)]
     fn load_in_new_frame(text: &str, refuse_sync_compile: bool) -> JsValue;
-    /// Loads the library into a new frame whose global `name` is missing; returns its `Rsub`.
+    /// Loads the library into a new frame whose global `name` (a dotted path) is missing;
+    /// returns its `Rsub`.
     #[wasm_bindgen(js_name = loadWithoutGlobal)]
     fn load_without_global(text: &str, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = mainThreadSlices)]
@@ -263,6 +265,16 @@ async fn the_module_starts_off_the_main_thread_while_the_library_loads() {
         main_thread_slices(&win) >= 2,
         "{}",
         main_thread_slices(&win)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn without_streaming_compilation_the_module_starts_from_the_inflated_bytes() {
+    let ns = load_without_global(FORM_LIBRARY, "WebAssembly.compileStreaming");
+    ready(&ns).await;
+    assert_eq!(
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),
+        Some("tooOld")
     );
 }
 
