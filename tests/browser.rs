@@ -73,6 +73,16 @@ export function loadWithoutGlobal(text, name) {
     win.document.head.appendChild(script);
     return win.Rsub;
 }
+export function loadWithRefusedStreaming(text) {
+    const frame = document.createElement("iframe");
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    win.WebAssembly.compileStreaming = () => Promise.reject(new win.TypeError("the stream was refused"));
+    const script = win.document.createElement("script");
+    script.text = text;
+    win.document.head.appendChild(script);
+    return win.Rsub;
+}
 export function mainThreadSlices(win) {
     return win.performance.getEntriesByName("rsub:main-thread", "measure").length;
 }
@@ -127,6 +137,10 @@ extern "C" {
     /// returns its `Rsub`.
     #[wasm_bindgen(js_name = loadWithoutGlobal)]
     fn load_without_global(text: &str, name: &str) -> JsValue;
+    /// Loads the library into a new frame whose `WebAssembly.compileStreaming` refuses every
+    /// stream (a `TypeError`); returns its `Rsub`.
+    #[wasm_bindgen(js_name = loadWithRefusedStreaming)]
+    fn load_with_refused_streaming(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = mainThreadSlices)]
     fn main_thread_slices(win: &JsValue) -> u32;
     fn path(root: &JsValue, dotted: &str) -> JsValue;
@@ -271,6 +285,16 @@ async fn the_module_starts_off_the_main_thread_while_the_library_loads() {
 #[wasm_bindgen_test]
 async fn without_streaming_compilation_the_module_starts_from_the_inflated_bytes() {
     let ns = load_without_global(FORM_LIBRARY, "WebAssembly.compileStreaming");
+    ready(&ns).await;
+    assert_eq!(
+        compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),
+        Some("tooOld")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_stream_the_compiler_refuses_is_compiled_from_the_inflated_bytes() {
+    let ns = load_with_refused_streaming(FORM_LIBRARY);
     ready(&ns).await;
     assert_eq!(
         compatibility_kind(&ns, "9.2.25093.00168", "7.0.1.129").as_deref(),

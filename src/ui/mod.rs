@@ -76,7 +76,8 @@ pub async fn on_contact_load(
     let global =
         GlobalContext::read(&execution_context).map_err(|e| JsValue::from(e.describe()))?;
     strings::read_by_url(&global.client_url, global.language);
-    // "Reading the contact's notes…" while they are read; the history replaces it.
+    // "Reading the contact's notes…" once the read has taken `READING_SHOWN_AFTER_MS`; the
+    // history replaces it.
     let answered = Rc::new(Cell::new(false));
     let loading = (form.clone(), answered.clone());
     wasm_bindgen_futures::spawn_local(async move {

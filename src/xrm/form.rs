@@ -290,11 +290,13 @@ impl Form {
     }
 
     /// Disables or enables the attribute's control (a missing control is ignored). A control
-    /// already in that state is left alone: setting it again redraws it for nothing.
+    /// already enabled is left alone when enabling: setting it again redraws it for nothing.
+    /// Disabling always sets it: a read-only form reports its controls disabled for its own
+    /// reason, and the library's refusal must hold if the form turns editable.
     pub fn set_disabled(&self, name: &str, disabled: bool) {
         if let Some(control) = self.control(name) {
             let now = control.get_disabled().ok().and_then(|d| d.as_bool());
-            if now != Some(disabled) {
+            if disabled || now != Some(false) {
                 let _ = control.set_disabled(disabled);
             }
         }

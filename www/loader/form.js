@@ -172,17 +172,30 @@ var Rsub = (function (namespace) {
         return new Response(inflating.readable, { headers: { "Content-Type": "application/wasm" } });
     }
 
+    /** Compiles the inflated bytes of a new Response of the module (`compile`'s own start is a slice). */
+    function compileBytes() {
+        return moduleResponse().arrayBuffer().then(function (bytes) {
+            return slice(function () { return WebAssembly.compile(bytes); });
+        });
+    }
+
     /**
      * Compiles the module off the main thread: streamed, so the compiler reads the bytes as
-     * the browser inflates them (no copy through JavaScript); where compileStreaming is
-     * missing, from the inflated bytes.
+     * the browser inflates them (no copy through JavaScript). Where compileStreaming is
+     * missing, or refuses the stream for any reason but the module itself or the page's
+     * Content Security Policy (which compiling the bytes would meet again), from the inflated
+     * bytes.
      */
-    function compileModule(response) {
-        if (typeof WebAssembly.compileStreaming === "function") {
-            return WebAssembly.compileStreaming(response);
+    function compileModule() {
+        if (typeof WebAssembly.compileStreaming !== "function") {
+            return compileBytes();
         }
-        return response.arrayBuffer().then(function (bytes) {
-            return slice(function () { return WebAssembly.compile(bytes); });
+        return WebAssembly.compileStreaming(moduleResponse()).then(undefined, function (error) {
+            var detail = error && error.message ? String(error.message) : String(error);
+            if ((error && error.name === "CompileError") || CSP_HINT.test(detail)) {
+                throw error;
+            }
+            return slice(compileBytes);
         });
     }
 
@@ -214,7 +227,7 @@ var Rsub = (function (namespace) {
         if (compiling === null) {
             var inflating = clock !== null ? clock.now() : 0;
             compiling = new Promise(function (resolve) {
-                resolve(slice(function () { return compileModule(moduleResponse()); }));
+                resolve(slice(compileModule));
             }).then(function (compiled) {
                 /* The browser's inflate and compile, wall time: an upper bound of their
                  * main-thread part. */

@@ -9,13 +9,13 @@
 //! - **OnLoad → first decision** (`onload_ready_ms`): from the mark `demo:onload-call`, which
 //!   the demo host puts immediately before it calls the first form OnLoad handler, to the first
 //!   `rsub:first-decision` mark after it, which the plugin puts when it has drawn what the
-//!   form's values decide (the reason's eligibility notice and the *Request Resubscribe* box;
-//!   the connector verdict too when the frame has read it already). The browser paints it in
-//!   its next frame, which is not included. Each sample is a new navigation to the record's
-//!   deep link. **Cold**: the first navigation to the record after the baseline page
-//!   (`sessionStorage` cleared too); **warm**: the next navigation to it in the same tab. The
-//!   library keeps the connector version in memory only, so a navigation reads it again in
-//!   the same `$batch` either way.
+//!   form's values decide (the *Request Resubscribe* box, the reason's eligibility notice on a
+//!   form without the panel, the connector verdict when the frame has read it already). The
+//!   browser paints it in its next frame, which is not included. Each sample is a new
+//!   navigation to the record's deep link. **Cold**: the first navigation to the record after
+//!   the baseline page (`sessionStorage` cleared too); **warm**: the next navigation to it in
+//!   the same tab. The library keeps the connector version in memory only, so a page load
+//!   reads it again in the same `$batch` either way.
 //! - **OnLoad → state verified** (`onload_verified_ms`): the same start to the first
 //!   `rsub:state-rendered` mark, put at the end of `render_state` once the one `$batch` has
 //!   answered (record state, contact, notes, connector) and everything is drawn from it.
@@ -1010,7 +1010,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "webresource_gzip_bytes": "the same file after gzip -9, bytes",
             "form_library_parts": "where the form library's bytes go: the module after wasm-opt, the same compressed as embedded (base64 text of compressed bytes gzips to about their size), and gzip -9 of the script without the embedded module",
             "reference": "dynamics-web-api's minified browser bundle from npm (tools/bench), bytes and gzip -9 bytes",
-            "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:first-decision mark after it (the plugin, when it has drawn what the form's values decide: the reason's eligibility notice, the Request Resubscribe box, and the connector verdict when cached; the paint that follows is not included). cold: sessionStorage cleared before the navigation; warm: the next navigation in the same tab",
+            "onload_ready_ms": "new navigation to the record; from the User Timing mark demo:onload-call (the demo host, immediately before calling the first form OnLoad handler) to the first rsub:first-decision mark after it (the plugin, when it has drawn what the form's values decide: the Request Resubscribe box, the reason's eligibility notice on a form without the panel, and the connector verdict when this frame has read it already; the paint that follows is not included). cold: the first navigation to the record after the baseline page; warm: the next navigation to it in the same tab",
             "onload_verified_ms": "the same start to the first rsub:state-rendered mark (the plugin, at the end of render_state: everything drawn again from the one $batch read at load: record state, contact, notes, connector)",
             "onload_verified_added_ms": "median onload_verified_ms minus median baseline_onload_ms",
             "library_start_ms": "from rsub:library-start (the form library's first statement) to rsub:module-started: inflating, compiling and instantiating the embedded module while the library loads, before OnLoad is called (main-thread time outside the OnLoad figures)",
