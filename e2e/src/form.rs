@@ -164,10 +164,9 @@ pub async fn save_and_wait(page: &Page) -> Outcome {
     Ok(())
 }
 
-/// Sets one of the demo's settings for this tab (`user`: `admin`/`user`, `lcid`: a number),
-/// then opens `record` so the form starts with it.
-pub async fn open_with_setting(page: &Page, key: &str, value: Value, record: &str) -> Outcome {
-    page.open_record(SUPPRESSION, record).await?;
+/// Sets one of the demo's settings for this tab (`user`: `admin`/`user`, `lcid`: a number,
+/// `popupsBlocked`: a boolean); the next form opened in the tab starts with it.
+pub async fn demo_setting(page: &Page, key: &str, value: Value) -> Outcome {
     page.execute(
         "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
          s[arguments[0]] = arguments[1];
@@ -176,6 +175,14 @@ pub async fn open_with_setting(page: &Page, key: &str, value: Value, record: &st
         vec![json!(key), value],
     )
     .await?;
+    Ok(())
+}
+
+/// Sets one of the demo's settings for this tab ([`demo_setting`]), then opens `record` so
+/// the form starts with it.
+pub async fn open_with_setting(page: &Page, key: &str, value: Value, record: &str) -> Outcome {
+    page.open_record(SUPPRESSION, record).await?;
+    demo_setting(page, key, value).await?;
     page.open_record(SUPPRESSION, record).await
 }
 

@@ -10,8 +10,8 @@
 use dataverse_emulator::request_log::LogEntry;
 use e2e::demo::{open_demo, open_suppression as open_form};
 use e2e::form::{
-    audit_notes, back_to_form, open_evidence_window, request_with_evidence_in_window, stored,
-    submit_evidence_in_window, FLAG_INPUT, NOTES, SUPPRESSION,
+    audit_notes, back_to_form, demo_setting, open_evidence_window, request_with_evidence_in_window,
+    stored, submit_evidence_in_window, FLAG_INPUT, NOTES, SUPPRESSION,
 };
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Outcome};
@@ -38,20 +38,6 @@ async fn box_unticked(t: &e2e::E2e) -> Outcome {
 async fn open(t: &e2e::E2e, version: &str, organization: &str, record: &str) -> Outcome {
     open_form(t, version, organization, record).await?;
     e2e::form::wait_flag_enabled(&t.page).await?;
-    Ok(())
-}
-
-/// Sets one of the demo's settings for this tab (read when the form opens).
-async fn demo_setting(t: &e2e::E2e, key: &str, value: serde_json::Value) -> Outcome {
-    t.page
-        .execute(
-            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
-             s[arguments[0]] = arguments[1];
-             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
-             return true;",
-            vec![json!(key), value],
-        )
-        .await?;
     Ok(())
 }
 
@@ -191,7 +177,7 @@ async fn a_blocked_popup_unticks_the_box_and_says_to_allow_popups() -> Outcome {
                     SUPPRESSION_UNSUBSCRIBED,
                 )
                 .await?;
-                demo_setting(t, "popupsBlocked", json!(true)).await?;
+                demo_setting(&t.page, "popupsBlocked", json!(true)).await?;
                 open(t, version, organization, SUPPRESSION_UNSUBSCRIBED).await?;
                 t.page.click(FLAG_INPUT).await?;
                 if version == V9_0 {
@@ -208,7 +194,7 @@ async fn a_blocked_popup_unticks_the_box_and_says_to_allow_popups() -> Outcome {
                 let windows = t.page.client().windows().await?;
                 ensure!(windows.len() == 1, "{version}: {} windows", windows.len());
                 nothing_written(t, version).await?;
-                demo_setting(t, "popupsBlocked", json!(false)).await?;
+                demo_setting(&t.page, "popupsBlocked", json!(false)).await?;
             }
             Ok(())
         },
@@ -373,7 +359,7 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
                     SUPPRESSION_ISP_COMPLAINED,
                 )
                 .await?;
-                demo_setting(t, "lcid", json!(1031)).await?;
+                demo_setting(&t.page, "lcid", json!(1031)).await?;
 
                 // A reason that cannot be resubscribed: said by the panel at load, in German.
                 open_form(t, version, organization, SUPPRESSION_ISP_COMPLAINED).await?;
@@ -461,7 +447,7 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
                              Wiederanmeldung festgehalten.",
                     "{version}: the history says: {said}"
                 );
-                demo_setting(t, "lcid", json!(1033)).await?;
+                demo_setting(&t.page, "lcid", json!(1033)).await?;
             }
             Ok(())
         },
@@ -475,7 +461,7 @@ async fn on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english() -> O
         "on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english",
         async |t| {
             open_demo(t, V8_2, "contoso", SUPPRESSION, SUPPRESSION_ISP_COMPLAINED).await?;
-            demo_setting(t, "lcid", json!(1031)).await?;
+            demo_setting(&t.page, "lcid", json!(1031)).await?;
             t.emulator
                 .control_post(
                     "faults",

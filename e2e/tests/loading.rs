@@ -4,7 +4,7 @@
 //! emulator's fault injection holds the read back (a `delay` rule).
 
 use e2e::demo::open_demo;
-use e2e::form::SUPPRESSION;
+use e2e::form::{demo_setting, SUPPRESSION};
 use e2e::seed::{CONTACT_MARIA_CAMPBELL, SUPPRESSION_UNSUBSCRIBED};
 use e2e::{ensure, run, Method, Outcome};
 use serde_json::{json, Value};
@@ -89,15 +89,7 @@ async fn the_suppression_panel_says_it_reads_the_record_until_the_batch_answers(
                     SUPPRESSION_UNSUBSCRIBED,
                 )
                 .await?;
-                t.page
-                    .execute(
-                        "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
-                         s.lcid = arguments[0];
-                         sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
-                         return true;",
-                        vec![json!(lcid)],
-                    )
-                    .await?;
+                demo_setting(&t.page, "lcid", json!(lcid)).await?;
                 t.emulator
                     .send(Method::DELETE, "/_emulator/requests", &[], None)
                     .await?;

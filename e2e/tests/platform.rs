@@ -6,7 +6,7 @@
 
 use dataverse_emulator::request_log::LogEntry;
 use e2e::demo::open_suppression as open;
-use e2e::form::{request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION};
+use e2e::form::{demo_setting, request_with_evidence, FLAG_INPUT, NOTES, SUPPRESSION};
 use e2e::seed::{
     ROLE_SALESPERSON, ROLE_SYSTEM_ADMINISTRATOR, ROLE_SYSTEM_CUSTOMIZER,
     SUPPRESSION_ISP_COMPLAINED, SUPPRESSION_UNSUBSCRIBED, USER_ALEX_ADMIN, USER_SAM_SELLER,
@@ -63,20 +63,6 @@ async fn panel_state(t: &e2e::E2e, state: &str) -> Outcome {
              return !!main && main.getAttribute('aria-busy') === 'false'
                  && main.getAttribute('data-state') === arguments[1];",
             vec![json!(PANEL_FRAME), json!(state)],
-        )
-        .await?;
-    Ok(())
-}
-
-/// Sets the demo's user (`admin`, `user`) for this tab; the next open uses it.
-async fn as_user(t: &e2e::E2e, user: &str) -> Outcome {
-    t.page
-        .execute(
-            "const s = JSON.parse(sessionStorage.getItem('rsub-demo-settings') || '{}');
-             s.user = arguments[0];
-             sessionStorage.setItem('rsub-demo-settings', JSON.stringify(s));
-             return true;",
-            vec![json!(user)],
         )
         .await?;
     Ok(())
@@ -245,7 +231,7 @@ async fn a_batch_that_stops_at_a_refused_read_still_gives_the_state_in_one_round
             t.page
                 .goto("/WebResources/rsub_/resubscribe/status.html")
                 .await?;
-            as_user(t, "user").await?;
+            demo_setting(&t.page, "user", json!("user")).await?;
             open(t, "9.0.2.3034", "contoso", SUPPRESSION_UNSUBSCRIBED).await?;
             let shown = t
                 .page
@@ -341,7 +327,7 @@ async fn administrators_are_known_by_role_template_in_any_language_and_name() ->
             t.page.wait_for_text(NOTES, "7.0.1.129").await?;
 
             // Sam: Salesperson only, then with the System Customizer role.
-            as_user(t, "user").await?;
+            demo_setting(&t.page, "user", json!("user")).await?;
             set_roles(t, USER_SAM_SELLER, &[ROLE_SALESPERSON]).await?;
             t.page
                 .open_record(SUPPRESSION, SUPPRESSION_UNSUBSCRIBED)
