@@ -308,13 +308,16 @@ async fn without_decompression_streams_the_failure_is_shown_and_a_ticked_save_re
         shown.contains(r#"["ERROR","rsub.module","The resubscription checks could not start."]"#),
         "{shown}"
     );
-    let other = refuses_requests_without_checks(&ns);
+    let other = refuses_ticking_saves(&ns, NOT_RUNNING);
     assert!(!json(&other).contains("PREVENTED"), "{}", json(&other));
 }
 
-/// Saves the form of `ns` twice with the checks not running: a ticking save is refused with
-/// its sentence; returns what the other save (box not ticked) did to the form.
-fn refuses_requests_without_checks(ns: &JsValue) -> js_sys::Array {
+/// What a ticking save is told while the checks are not running.
+const NOT_RUNNING: &str = "cannot be saved while the checks are not running";
+
+/// Saves the form of `ns` twice while its checks cannot run: a ticking save is refused with a
+/// sentence containing `why`; returns what the other save (box not ticked) did to the form.
+fn refuses_ticking_saves(ns: &JsValue, why: &str) -> js_sys::Array {
     let refused = js_sys::Array::new();
     call_in(
         ns,
@@ -327,10 +330,7 @@ fn refuses_requests_without_checks(ns: &JsValue) -> js_sys::Array {
         shown.contains(r#"["PREVENTED"]"#),
         "the save went through: {shown}"
     );
-    assert!(
-        shown.contains("cannot be saved while the checks are not running"),
-        "{shown}"
-    );
+    assert!(shown.contains(why), "{shown}");
     let other = js_sys::Array::new();
     call_in(
         ns,
@@ -360,26 +360,7 @@ async fn before_the_module_starts_a_ticked_save_is_refused_and_calls_wait() {
         json(&log)
     );
     // A save that ticks Request Resubscribe is refused, saying why; another goes through.
-    let refused = js_sys::Array::new();
-    call_in(
-        &ns,
-        "EmailSuppressionForm.onSave",
-        &[fake_save_context(&refused, true)],
-    )
-    .unwrap();
-    let shown = json(&refused);
-    assert!(
-        shown.contains(r#"["PREVENTED"]"#),
-        "the save went through: {shown}"
-    );
-    assert!(shown.contains("still starting"), "{shown}");
-    let other = js_sys::Array::new();
-    call_in(
-        &ns,
-        "EmailSuppressionForm.onSave",
-        &[fake_save_context(&other, false)],
-    )
-    .unwrap();
+    let other = refuses_ticking_saves(&ns, "still starting");
     assert_eq!(
         other.length(),
         0,
@@ -507,7 +488,7 @@ async fn when_the_checks_are_off_a_ticked_request_is_refused_and_other_saves_pas
     let log = js_sys::Array::new();
     load_outside_dynamics(&rsub(), "EmailSuppressionForm.onLoad", &log).await;
 
-    let other = refuses_requests_without_checks(&rsub());
+    let other = refuses_ticking_saves(&rsub(), NOT_RUNNING);
     assert_eq!(
         other.length(),
         0,
