@@ -35,7 +35,7 @@ impl Query {
 
     /// `$select` of the given columns.
     pub fn select(self, columns: &[&str]) -> Query {
-        self.option("$select", columns.join(","))
+        self.option("$select", crate::domain::text::join(columns, ","))
     }
 
     /// `$filter` with an expression written plainly (build literals with [`literal`]).

@@ -208,11 +208,7 @@ impl ConnectorPick {
             ConnectorPick::Ambiguous(rows) => ConnectorReading::Unreadable {
                 why: [
                     "several solutions look like the connector (",
-                    &rows
-                        .iter()
-                        .map(|r| r.unique_name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    &crate::domain::text::join(rows.iter().map(|r| &r.unique_name), ", "),
                     "); set connectorSolution",
                 ]
                 .concat(),

@@ -75,7 +75,7 @@ pub fn only_known<V: JsonValue>(value: &V, known: &[&str]) -> Result<(), String>
             "unknown field \"",
             unknown,
             "\" (known: ",
-            &known.join(", "),
+            &super::text::join(known, ", "),
             ")",
         ]
         .concat()),

@@ -10,7 +10,22 @@ pub(crate) fn utf16_len(s: &str) -> usize {
 
 /// Number of Unicode scalar values (what a user perceives as "characters" in our limits).
 pub(crate) fn char_len(s: &str) -> usize {
-    s.chars().count()
+    // Every char starts with a byte that is not a continuation byte (`10xxxxxx`); counted
+    // bytewise, which keeps `core`'s chunked counter out of the module.
+    s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
+}
+
+/// `parts` with `separator` between them: `[..].join` without `alloc`'s generic copy, and
+/// without collecting the parts first.
+pub(crate) fn join<S: AsRef<str>>(parts: impl IntoIterator<Item = S>, separator: &str) -> String {
+    let mut joined = String::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        if index > 0 {
+            joined.push_str(separator);
+        }
+        joined.push_str(part.as_ref());
+    }
+    joined
 }
 
 /// The longest prefix of `s` with at most `max` chars; never splits a char.
@@ -191,6 +206,14 @@ mod tests {
     }
 
     #[test]
+    fn joins_as_the_standard_library_does() {
+        for parts in [&[][..], &["a"][..], &["a", "", "bc"][..]] {
+            assert_eq!(join(parts, ", "), parts.join(", "));
+            assert_eq!(join(parts.iter().map(|p| p.to_string()), "."), parts.join("."));
+        }
+    }
+
+    #[test]
     fn writes_the_extremes_in_decimal() {
         assert_eq!(decimal(0), "0");
         assert_eq!(decimal(-7), "-7");
@@ -202,6 +225,11 @@ mod tests {
         #[test]
         fn decimal_agrees_with_display(n in proptest::prelude::any::<i64>()) {
             proptest::prop_assert_eq!(decimal(n), n.to_string());
+        }
+
+        #[test]
+        fn counts_chars_as_the_standard_library_does(text in "\\PC{0,24}") {
+            proptest::prop_assert_eq!(char_len(&text), text.chars().count());
         }
 
         #[test]

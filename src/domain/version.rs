@@ -180,8 +180,7 @@ impl PartialOrd for Version {
 impl Version {
     /// The dotted form, e.g. `7.0.1.721`.
     pub fn text(&self) -> String {
-        let parts: Vec<String> = self.parts().iter().map(|&p| decimal(p.into())).collect();
-        parts.join(".")
+        super::text::join(self.parts().iter().map(|&p| decimal(p.into())), ".")
     }
 }
 

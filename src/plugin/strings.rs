@@ -178,5 +178,5 @@ pub fn text(message: &Message) -> String {
 
 /// Several messages as one notification text.
 pub fn joined(messages: &[Message]) -> String {
-    messages.iter().map(text).collect::<Vec<_>>().join(" ")
+    crate::domain::text::join(messages.iter().map(text), " ")
 }

@@ -41,10 +41,8 @@ pub const NOTE: &str = "rsub.note";
 
 /// Shows `messages` under `id` at `level`, or clears it when there are none.
 pub fn show(session: &Session, id: &str, level: Level, messages: &[Message]) {
-    let text = (!messages.is_empty()).then(|| {
-        let texts: Vec<String> = messages.iter().map(|m| text(session, m)).collect();
-        texts.join(" ")
-    });
+    let text = (!messages.is_empty())
+        .then(|| crate::domain::text::join(messages.iter().map(|m| text(session, m)), " "));
     session.form.form_notification(id, level, text.as_deref());
 }
 
