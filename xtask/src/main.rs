@@ -5,6 +5,7 @@
 mod bench;
 mod build;
 mod bundle;
+mod closure_slots;
 mod cmd;
 mod compact;
 mod demo;
