@@ -209,7 +209,10 @@ mod tests {
     fn joins_as_the_standard_library_does() {
         for parts in [&[][..], &["a"][..], &["a", "", "bc"][..]] {
             assert_eq!(join(parts, ", "), parts.join(", "));
-            assert_eq!(join(parts.iter().map(|p| p.to_string()), "."), parts.join("."));
+            assert_eq!(
+                join(parts.iter().map(|p| p.to_string()), "."),
+                parts.join(".")
+            );
         }
     }
 
