@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, closure_slots, cmd, compact, manifest, paths, resx, wasm_fix};
+use crate::{bundle, cmd, compact, manifest, paths, resx, table_slots, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
@@ -91,7 +91,7 @@ fn form_library(
         ],
     )?;
     let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_bg.wasm"));
-    let (slotted, emptied) = closure_slots::empty(&read(&bindgen_wasm)?)?;
+    let (slotted, emptied) = table_slots::empty(&read(&bindgen_wasm)?)?;
     let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_slots.wasm"));
     std::fs::write(&bindgen_wasm, slotted)
         .map_err(|e| format!("cannot write {}: {e}", bindgen_wasm.display()))?;
@@ -131,7 +131,7 @@ fn form_library(
     println!("form library: {}", out.display());
     println!("  wasm (rustc)     {:>9} bytes", raw_size);
     println!("  wasm (wasm-opt)  {:>9} bytes", wasm.len());
-    println!("  closure slots    {:>9} emptied", emptied);
+    println!("  table slots      {:>9} emptied", emptied);
     println!("  names shortened  {:>9}", shortened.count);
     println!(
         "  module embedded  {:>9} bytes compressed",

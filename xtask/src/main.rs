@@ -5,7 +5,6 @@
 mod bench;
 mod build;
 mod bundle;
-mod closure_slots;
 mod cmd;
 mod compact;
 mod demo;
@@ -14,6 +13,7 @@ mod manifest;
 mod paths;
 mod resx;
 mod setup;
+mod table_slots;
 mod test;
 mod tidy;
 mod wasm_bin;
