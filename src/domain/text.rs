@@ -15,6 +15,21 @@ pub(crate) fn char_len(s: &str) -> usize {
     s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
 }
 
+/// `hay` with every `from` replaced by `to`, as `str::replace` does (without `core`'s
+/// substring searcher and its panic path); an empty `from` replaces nothing.
+#[cfg(any(not(feature = "module"), feature = "setup-page"))]
+pub(crate) fn replace(hay: &str, from: &str, to: &str) -> String {
+    let mut replaced = String::with_capacity(hay.len());
+    let mut rest = hay;
+    while let Some((before, after)) = split_once(rest, from).filter(|_| !from.is_empty()) {
+        replaced.push_str(before);
+        replaced.push_str(to);
+        rest = after;
+    }
+    replaced.push_str(rest);
+    replaced
+}
+
 /// `parts` with `separator` between them: `[..].join` without `alloc`'s generic copy, and
 /// without collecting the parts first.
 pub(crate) fn join<S: AsRef<str>>(parts: impl IntoIterator<Item = S>, separator: &str) -> String {
@@ -233,6 +248,15 @@ mod tests {
         #[test]
         fn counts_chars_as_the_standard_library_does(text in "\\PC{0,24}") {
             proptest::prop_assert_eq!(char_len(&text), text.chars().count());
+        }
+
+        #[test]
+        fn replacing_agrees_with_the_standard_library(
+            hay in "[ab\\\\'\u{e9}]{0,12}",
+            from in "[ab\\\\'\u{e9}]{1,3}",
+            to in "[ab']{0,2}",
+        ) {
+            proptest::prop_assert_eq!(replace(&hay, &from, &to), hay.replace(from.as_str(), &to));
         }
 
         #[test]

@@ -474,7 +474,7 @@ pub fn languages(languages: &Result<Vec<u32>, ApiError>) -> Check {
 /// to the next `;`, quote-delimited JSON value or line end.
 fn script_sources(configuration: &str) -> Option<String> {
     let lower = configuration.to_ascii_lowercase();
-    let at = lower.find("script-src")?;
+    let at = crate::domain::text::find(&lower, "script-src")?;
     let rest = configuration.get(at + "script-src".len()..)?;
     let rest = rest.trim_start_matches(|c: char| c == '"' || c == ':' || c.is_whitespace());
     let end = rest.find([';', '"', '\n', '}']).unwrap_or(rest.len());
@@ -501,7 +501,7 @@ pub fn csp(setting: &Result<CspSetting, ApiError>) -> Check {
         .as_deref()
         .and_then(script_sources)
         .unwrap_or_else(|| "* 'unsafe-inline' 'unsafe-eval' blob:".to_owned());
-    let allows = sources.to_ascii_lowercase().contains("unsafe-eval");
+    let allows = crate::domain::text::contains(&sources.to_ascii_lowercase(), "unsafe-eval");
     check(
         Area::Csp,
         "csp",

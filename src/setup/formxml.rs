@@ -5,6 +5,7 @@
 //! when it merges the form.
 
 use crate::domain::resx::unescape;
+use crate::domain::text;
 use crate::prelude::*;
 
 /// One `<Handler>` of an `<event>`.
@@ -91,7 +92,7 @@ fn tags(xml: &str) -> Vec<Tag<'_>> {
     let mut rest = xml;
     while let Some(open) = rest.find('<') {
         let tail = rest.get(open..).unwrap_or_default();
-        let skip = |end: &str| tail.find(end).map(|e| e + end.len());
+        let skip = |end: &str| text::find(tail, end).map(|e| e + end.len());
         let consumed = if tail.starts_with("<!--") {
             skip("-->")
         } else if tail.starts_with("<![CDATA[") {
@@ -211,7 +212,8 @@ pub fn parameter_text(parameters: &str) -> String {
             .strip_prefix(quote)
             .and_then(|t| t.strip_suffix(quote))
         {
-            return inner.replace("\\'", "'").replace("\\\"", "\"");
+            let unquoted = text::replace(inner, "\\'", "'");
+            return text::replace(&unquoted, "\\\"", "\"");
         }
     }
     trimmed.to_owned()
