@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{bundle, cmd, compact, manifest, paths, resx, table_slots, wasm_fix};
+use crate::{bundle, cmd, compact, manifest, module_rules, paths, resx, table_slots, wasm_fix};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CRATE: &str = "resubscribe";
@@ -91,7 +91,16 @@ fn form_library(
         ],
     )?;
     let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_bg.wasm"));
-    let (slotted, emptied) = table_slots::empty(&read(&bindgen_wasm)?)?;
+    let bound = read(&bindgen_wasm)?;
+    let broken = module_rules::broken(&bound)?;
+    if !broken.is_empty() {
+        return Err(format!(
+            "{}'s module breaks the size rules: {}",
+            library.name,
+            broken.join("; ")
+        ));
+    }
+    let (slotted, emptied) = table_slots::empty(&bound)?;
     let bindgen_wasm = bindgen_dir.join(format!("{CRATE}_slots.wasm"));
     std::fs::write(&bindgen_wasm, slotted)
         .map_err(|e| format!("cannot write {}: {e}", bindgen_wasm.display()))?;

@@ -10,6 +10,7 @@ mod compact;
 mod demo;
 mod dist;
 mod manifest;
+mod module_rules;
 mod paths;
 mod resx;
 mod setup;

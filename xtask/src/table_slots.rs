@@ -18,7 +18,7 @@
 //! kind the linker does not write (anything but active, table 0, an `i32.const` offset,
 //! function indices).
 
-use crate::wasm_bin::{leb_u32, push_leb, read_name, sections, skip_import_desc};
+use crate::wasm_bin::{function_names, leb_u32, push_leb, read_name, sections, skip_import_desc};
 
 /// What the linker names the shims (function names of the module wasm-bindgen writes).
 const INVOKE: &[u8] = b"wasm_bindgen::convert::closures::_::invoke::";
@@ -37,7 +37,7 @@ pub fn empty(wasm: &[u8]) -> Result<(Vec<u8>, usize), String> {
     if table_reachable_from_outside(wasm, &sections)? {
         return Ok((wasm.to_vec(), 0));
     }
-    let uncalled = uncalled(&function_names(wasm, &sections)?);
+    let uncalled = uncalled(&function_names(wasm)?);
     let mut out = wasm.get(..8).ok_or("not a wasm module")?.to_vec();
     let mut emptied = 0;
     for &(id, start, end) in &sections {
@@ -105,39 +105,6 @@ fn uncalled(names: &[(u32, &[u8])]) -> Vec<u32> {
 
 fn contains(name: &[u8], part: &[u8]) -> bool {
     name.windows(part.len()).any(|w| w == part)
-}
-
-/// The function names of the module's name section, by index.
-fn function_names<'a>(
-    wasm: &'a [u8],
-    sections: &[(u8, usize, usize)],
-) -> Result<Vec<(u32, &'a [u8])>, String> {
-    let mut names = Vec::new();
-    for &(id, start, end) in sections {
-        let section = &wasm[start..end];
-        let mut p = 0;
-        if id != 0 || read_name(section, &mut p)? != b"name" {
-            continue;
-        }
-        while p < section.len() {
-            let kind = section[p];
-            p += 1;
-            let size = leb_u32(section, &mut p)? as usize;
-            let body = section
-                .get(p..p + size)
-                .ok_or("truncated name subsection")?;
-            p += size;
-            if kind != 1 {
-                continue; // not function names
-            }
-            let mut q = 0;
-            for _ in 0..leb_u32(body, &mut q)? {
-                let index = leb_u32(body, &mut q)?;
-                names.push((index, read_name(body, &mut q)?));
-            }
-        }
-    }
-    Ok(names)
 }
 
 /// The element section with the slots of `uncalled` as `ref.null` (each segment rewritten

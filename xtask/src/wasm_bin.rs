@@ -1,5 +1,5 @@
-//! Reading the WebAssembly binary format, as much as the build's rewrites need: LEB128
-//! numbers, names, the section list and import descriptions.
+//! Reading the WebAssembly binary format, as much as the build's rewrites and checks need:
+//! LEB128 numbers, names, the section list, import descriptions and function names.
 
 /// Reads an unsigned LEB128 value at `at`, moving `at` past it.
 pub fn leb_u32(bytes: &[u8], at: &mut usize) -> Result<u32, String> {
@@ -82,4 +82,34 @@ pub fn skip_import_desc(wasm: &[u8], kind: u8, at: &mut usize) -> Result<(), Str
         }
         _ => Err(format!("unknown import kind {kind}")),
     }
+}
+
+/// The function names of the module's name section, by index (none without one).
+pub fn function_names(wasm: &[u8]) -> Result<Vec<(u32, &[u8])>, String> {
+    let mut names = Vec::new();
+    for (id, start, end) in sections(wasm)? {
+        let section = &wasm[start..end];
+        let mut p = 0;
+        if id != 0 || read_name(section, &mut p)? != b"name" {
+            continue;
+        }
+        while p < section.len() {
+            let kind = section[p];
+            p += 1;
+            let size = leb_u32(section, &mut p)? as usize;
+            let body = section
+                .get(p..p + size)
+                .ok_or("truncated name subsection")?;
+            p += size;
+            if kind != 1 {
+                continue; // not function names
+            }
+            let mut q = 0;
+            for _ in 0..leb_u32(body, &mut q)? {
+                let index = leb_u32(body, &mut q)?;
+                names.push((index, read_name(body, &mut q)?));
+            }
+        }
+    }
+    Ok(names)
 }
