@@ -213,6 +213,29 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
+/// A response body's `bytes` as `Response.text()` reads them: UTF-8, a leading byte order
+/// mark dropped, each invalid sequence as U+FFFD.
+pub fn body_text(bytes: &[u8]) -> String {
+    let mut rest = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut text = String::with_capacity(rest.len());
+    // By hand rather than `String::from_utf8_lossy`, which brings `core::fmt` into the module.
+    loop {
+        match core::str::from_utf8(rest) {
+            Ok(valid) => {
+                text.push_str(valid);
+                return text;
+            }
+            Err(error) => {
+                let valid = rest.get(..error.valid_up_to()).unwrap_or_default();
+                text.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                text.push('\u{FFFD}');
+                let skipped = error.valid_up_to() + error.error_len().unwrap_or(rest.len());
+                rest = rest.get(skipped..).unwrap_or_default();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +283,23 @@ mod tests {
         assert_eq!(of("9.1.0.15000"), Some("/api/data/v9.1/"));
         assert_eq!(of("7.0.1.721"), None);
         assert_eq!(of(""), Some("/api/data/v8.0/"));
+    }
+
+    #[test]
+    fn reads_a_body_as_the_browser_reads_text() {
+        assert_eq!(body_text("Zoë {\"a\":1}".as_bytes()), "Zoë {\"a\":1}");
+        assert_eq!(body_text(b"\xEF\xBB\xBF<root/>"), "<root/>");
+        assert_eq!(body_text(b"a\xFFb\xC3"), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(body_text(b""), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decodes_as_the_standard_library_does(bytes in proptest::collection::vec(
+            proptest::prelude::any::<u8>(), 0..24,
+        )) {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            proptest::prop_assert_eq!(body_text(bytes), String::from_utf8_lossy(bytes));
+        }
     }
 }

@@ -109,8 +109,17 @@ extern "C" {
     fn status(this: &FetchResponse) -> u16;
     #[wasm_bindgen(method, getter)]
     fn headers(this: &FetchResponse) -> FetchHeaders;
-    #[wasm_bindgen(method, catch)]
-    fn text(this: &FetchResponse) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &FetchResponse) -> Result<Promise, JsValue>;
+
+    /// A view of an `ArrayBuffer`'s bytes.
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type ByteView;
+    #[wasm_bindgen(constructor, js_class = "Uint8Array")]
+    fn new(buffer: &JsValue) -> ByteView;
+    /// The view's bytes copied into the module (`subarray()`: the whole view, not a copy).
+    #[wasm_bindgen(method, js_name = subarray)]
+    fn bytes(this: &ByteView) -> Vec<u8>;
 
     /// A response's headers.
     type FetchHeaders;
@@ -159,11 +168,12 @@ async fn fetch(
         })
         .collect();
     let status = response.status();
-    let body = settle(response.text())
+    // The body's bytes, copied once into the module: read as text, the browser would decode
+    // it and the glue encode it back to UTF-8 on the main thread.
+    let bytes = settle(response.array_buffer())
         .await
-        .map_err(|e| ApiError::network(&describe(&e)))?
-        .as_string()
-        .unwrap_or_default();
+        .map_err(|e| ApiError::network(&describe(&e)))?;
+    let body = super::http::body_text(&ByteView::new(&bytes).bytes());
     Ok(ApiResponse {
         status,
         headers,
