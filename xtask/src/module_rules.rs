@@ -2,46 +2,43 @@
 //! wasm-bindgen writes): each of these brings kilobytes of `core` into every library that
 //! reaches for it, through our code or a dependency's.
 
-use crate::wasm_bin::function_names;
+use crate::wasm_bin::{function_names, name_contains};
 
-/// A function name that gives a rule away, and what to use instead.
-const RULES: [(&[u8], &str); 4] = [
+/// Names that say a module formats: `core::fmt::write`, and any `fmt::Write` method
+/// (`<String as core::fmt::Write>::write_str`, `core::fmt::Write::write_fmt`). Names carry the
+/// crate's hash (`core[…]::fmt::write`), so they are matched by their end.
+pub const FORMATTING: &[&[u8]] = &[b"::fmt::write", b"::fmt::Write"];
+
+/// The names that give a rule away, and what to use instead.
+const RULES: [(&[&[u8]], &str); 3] = [
     (
-        b"StrSearcher",
+        &[b"StrSearcher"],
         "a search for a text in a text (`find`, `contains`, `split`, `replace` with a `&str` \
          pattern): use `domain::text`",
     ),
     (
-        b"str::slice_error_fail",
+        &[b"str::slice_error_fail"],
         "string slicing (`&s[a..b]`): use `s.get(a..b)`",
     ),
     (
-        b"::fmt::write",
-        "formatting (`format!`, `to_string`, `write!`): build texts from pieces",
-    ),
-    (
-        b"::fmt::Write",
+        FORMATTING,
         "formatting (`format!`, `to_string`, `write!`): build texts from pieces",
     ),
 ];
 
-/// Every rule `wasm` (a module with its name section) breaks, said once each.
+/// Every rule `wasm` (a module with its name section) breaks, each with a function that
+/// breaks it.
 pub fn broken(wasm: &[u8]) -> Result<Vec<String>, String> {
     let names = function_names(wasm)?;
-    let mut found: Vec<String> = Vec::new();
-    for (part, instead) in RULES {
-        let Some((_, name)) = names
-            .iter()
-            .find(|(_, name)| name.windows(part.len()).any(|w| w == part))
-        else {
-            continue;
-        };
-        let said = format!("{} links {}", instead, String::from_utf8_lossy(name));
-        if !found.iter().any(|f| f.starts_with(instead)) {
-            found.push(said);
-        }
-    }
-    Ok(found)
+    Ok(RULES
+        .iter()
+        .filter_map(|(parts, instead)| {
+            let (_, name) = names
+                .iter()
+                .find(|(_, name)| parts.iter().any(|part| name_contains(name, part)))?;
+            Some(format!("{instead} links {}", String::from_utf8_lossy(name)))
+        })
+        .collect())
 }
 
 #[cfg(test)]

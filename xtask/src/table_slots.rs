@@ -18,17 +18,16 @@
 //! kind the linker does not write (anything but active, table 0, an `i32.const` offset,
 //! function indices).
 
-use crate::wasm_bin::{function_names, leb_u32, push_leb, read_name, sections, skip_import_desc};
+use crate::module_rules::FORMATTING;
+use crate::wasm_bin::{
+    function_names, leb_u32, name_contains, push_leb, read_name, sections, skip_import_desc,
+};
 
 /// What the linker names the shims (function names of the module wasm-bindgen writes).
 const INVOKE: &[u8] = b"wasm_bindgen::convert::closures::_::invoke::";
 /// What formatting methods' names end with, and the traits they implement.
 const FMT_METHOD: &[u8] = b"::fmt";
 const FMT_TRAITS: [&[u8]; 2] = [b"::fmt::Display>", b"::fmt::Debug>"];
-/// Names that say the module formats: `core::fmt::write`, and any `fmt::Write` method
-/// (`<String as core::fmt::Write>::write_str`, `core::fmt::Write::write_fmt`). Names in the
-/// module carry the crate's hash (`core[…]::fmt::write`), so they are matched by their end.
-const FORMATS: [&[u8]; 2] = [b"::fmt::write", b"::fmt::Write"];
 
 /// `wasm` with the table slots nothing calls through set to `ref.null`, and how many; `wasm`
 /// as it is where that cannot be shown (see the module's doc).
@@ -93,18 +92,15 @@ fn table_reachable_from_outside(
 fn uncalled(names: &[(u32, &[u8])]) -> Vec<u32> {
     let formats = names
         .iter()
-        .any(|(_, name)| FORMATS.iter().any(|f| contains(name, f)));
-    let is_fmt_method =
-        |name: &[u8]| name.ends_with(FMT_METHOD) && FMT_TRAITS.iter().any(|t| contains(name, t));
+        .any(|(_, name)| FORMATTING.iter().any(|f| name_contains(name, f)));
+    let is_fmt_method = |name: &[u8]| {
+        name.ends_with(FMT_METHOD) && FMT_TRAITS.iter().any(|t| name_contains(name, t))
+    };
     names
         .iter()
         .filter(|(_, name)| name.starts_with(INVOKE) || (!formats && is_fmt_method(name)))
         .map(|&(index, _)| index)
         .collect()
-}
-
-fn contains(name: &[u8], part: &[u8]) -> bool {
-    name.windows(part.len()).any(|w| w == part)
 }
 
 /// The element section with the slots of `uncalled` as `ref.null` (each segment rewritten

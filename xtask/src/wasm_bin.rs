@@ -113,3 +113,8 @@ pub fn function_names(wasm: &[u8]) -> Result<Vec<(u32, &[u8])>, String> {
     }
     Ok(names)
 }
+
+/// Whether a function name holds `part`.
+pub fn name_contains(name: &[u8], part: &[u8]) -> bool {
+    name.windows(part.len()).any(|w| w == part)
+}
