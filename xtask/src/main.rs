@@ -3,6 +3,7 @@
 //! Every task first runs [`setup::ensure`], so a fresh machine needs no manual step.
 
 mod bench;
+mod budget;
 mod build;
 mod bundle;
 mod cmd;

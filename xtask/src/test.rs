@@ -3,7 +3,8 @@
 //! 1. formatting, the code's boundaries and lints (`cargo fmt --check`, `cargo xtask tidy`,
 //!    `cargo clippy -D warnings`, native),
 //! 2. native tests of the whole workspace (domain core, Web API layer, xtask, emulator),
-//! 3. the form library build (the exact bytes the solution ships), then the solution package
+//! 3. the form library build (the exact bytes the solution ships) and its size budgets
+//!    (`budget`), then the solution package
 //!    checks (zip structure, content types, schema order and `xmllint` against Microsoft's
 //!    schema, unpack → pack round trip) of the default 9.0 package and of the 8.2 one
 //!    (`--platform 8.2`: its version rules), plain and with fixture forms wired, and ESLint with
@@ -17,7 +18,7 @@
 
 use std::process::Command;
 
-use crate::{build, cmd, dist, tidy};
+use crate::{budget, build, cmd, dist, tidy};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -44,6 +45,11 @@ pub fn all() -> Result<(), String> {
     cmd::run("cargo", &[&native_lints[..], &DENY_WARNINGS[..]].concat())?;
     cmd::run("cargo", &["test", "--workspace", "--exclude", "e2e"])?;
     let libraries = build::web_resources()?;
+    let sizes: Vec<(&str, usize)> = libraries
+        .iter()
+        .map(|l| (l.name, l.library_gzip_bytes))
+        .collect();
+    budget::check(&sizes, &budget::BUDGETS)?;
     dist::verify()?;
     browser(&libraries)?;
     end_to_end()?;
