@@ -221,6 +221,7 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 /// Builds `package`'s library for the browser (release, with `extra` options) and returns the
 /// `.wasm` path.
 fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
+    let remaps = source_path_remaps();
     let build = [
         "build",
         "--release",
@@ -229,6 +230,8 @@ fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
         package,
         "--target",
         WASM_TARGET,
+        "--config",
+        &remaps,
     ];
     cmd::run("cargo", &[&build[..], extra].concat())?;
     let file = package.replace('-', "_");
@@ -236,6 +239,43 @@ fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
         .join(WASM_TARGET)
         .join("release")
         .join(format!("{file}.wasm")))
+}
+
+/// The wasm target's `rustflags` (a `--config` value) that make the source paths a module
+/// names independent of the machine that builds it. A module names the file of each panic
+/// location it keeps (it never shows one). Cargo's home becomes `cargo`, so no builder's home
+/// directory is shipped; the standard library's files keep their `/rustc/<commit>/…` names,
+/// which rustc otherwise replaces by the local copy's path when the `rust-src` component
+/// (which rust-analyzer needs) is installed. Without this, such a machine built a `form.js`
+/// 128 bytes larger than CI's.
+fn source_path_remaps() -> String {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let mut remaps: Vec<String> = cargo_home
+        .map(|home| format!("{}=cargo", home.display()))
+        .into_iter()
+        .collect();
+    let sysroot = cmd::output("rustc", &["--print", "sysroot"]);
+    let commit = cmd::output("rustc", &["-vV"]).and_then(|version| {
+        version
+            .lines()
+            .find_map(|line| line.strip_prefix("commit-hash: ").map(str::to_owned))
+    });
+    if let (Some(sysroot), Some(commit)) = (sysroot, commit) {
+        let sources = Path::new(sysroot.trim()).join("lib/rustlib/src/rust");
+        remaps.push(format!("{}=/rustc/{}", sources.display(), commit.trim()));
+    }
+    let flags: Vec<String> = remaps
+        .iter()
+        .map(|remap| format!("\"--remap-path-prefix={}\"", toml_escape(remap)))
+        .collect();
+    format!("target.{WASM_TARGET}.rustflags=[{}]", flags.join(","))
+}
+
+/// `text` as the inside of a TOML basic string.
+fn toml_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 /// `wasm-opt -Oz` from `input` to `output`, with `extra` options.
