@@ -60,9 +60,10 @@ pub struct FormLibraryParts {
 pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
     let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
     let version = format!("\"{}\"", manifest::package_version()?);
+    let remaps = source_path_remaps();
     let libraries = LIBRARIES
         .iter()
-        .map(|library| form_library(library, &template, &version))
+        .map(|library| form_library(library, &template, &version, &remaps))
         .collect::<Result<Vec<_>, _>>()?;
 
     let pages = paths::root().join("www").join("webresources");
@@ -75,13 +76,15 @@ pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
     Ok(libraries)
 }
 
-/// Builds one form library from the template and the version, and returns where its bytes go.
+/// Builds one form library from the template, the version and the source path remaps
+/// ([`source_path_remaps`]), and returns where its bytes go.
 fn form_library(
     library: &Library,
     template: &str,
     version: &str,
+    remaps: &str,
 ) -> Result<FormLibraryParts, String> {
-    let raw = release_wasm(CRATE, &["--features", library.form])?;
+    let raw = release_wasm(CRATE, &["--features", library.form, "--config", remaps])?;
     let bindgen_dir = paths::target().join("wasm-bindgen").join(library.form);
     cmd::run(
         "wasm-bindgen",
@@ -221,7 +224,6 @@ fn optimised_wasm(original: &Path, optimised: &Path) -> Result<Vec<u8>, String> 
 /// Builds `package`'s library for the browser (release, with `extra` options) and returns the
 /// `.wasm` path.
 fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
-    let remaps = source_path_remaps();
     let build = [
         "build",
         "--release",
@@ -230,8 +232,6 @@ fn release_wasm(package: &str, extra: &[&str]) -> Result<PathBuf, String> {
         package,
         "--target",
         WASM_TARGET,
-        "--config",
-        &remaps,
     ];
     cmd::run("cargo", &[&build[..], extra].concat())?;
     let file = package.replace('-', "_");
