@@ -89,18 +89,29 @@ mod email_suppression_form {
 #[cfg(any(not(feature = "module"), feature = "contact-form"))]
 mod contact_form {
     use super::*;
+    use crate::ui::contact;
 
-    /// OnLoad of the Contact form: draws the contact's resubscription history into the status
-    /// panel in the background (the returned promise resolves at once, as for the Email Suppressions form).
-    /// `parameters` is the optional mapping JSON (string or object) for note patterns.
-    #[wasm_bindgen(js_name = onContactLoad)]
-    pub fn on_contact_load(execution_context: JsValue, parameters: JsValue) -> js_sys::Promise {
-        let parameters = parameter_text(&parameters);
-        wasm_bindgen_futures::spawn_local(async move {
-            // Nothing to report on a form without the Client API: the panel stays empty.
-            let _ = crate::ui::on_contact_load(execution_context, parameters).await;
-        });
-        js_sys::Promise::resolve(&JsValue::UNDEFINED)
+    /// OnLoad of the Contact form, what the shell reads (`ui::contact`): a plan, or
+    /// `undefined` on a form without the panel. `parameters` is the optional mapping JSON
+    /// (string or object) for note patterns.
+    #[wasm_bindgen(js_name = contactPlan)]
+    pub fn contact_plan(
+        execution_context: JsValue,
+        parameters: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        contact::plan(&execution_context, parameter_text(&parameters))
+    }
+
+    /// The panel's "Reading the contact's notes…", as JSON for `drawPanel`.
+    #[wasm_bindgen(js_name = contactLoading)]
+    pub fn contact_loading(plan: JsValue, strings: JsValue) -> String {
+        contact::loading(&plan, &strings)
+    }
+
+    /// The contact's history from the answers to the plan's reads, as JSON for `drawPanel`.
+    #[wasm_bindgen(js_name = contactHistory)]
+    pub fn contact_history(plan: JsValue, strings: JsValue, notes: JsValue) -> String {
+        contact::history(&plan, &strings, &notes)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Browser tests of the status panel: the real page (`status.html` with `status.js` inlined)
-//! in an iframe of the test page, handed models as JSON by the crate's `ui` module exactly as
-//! the form library does, and drawing them with its own script. Assertions read roles,
+//! in an iframe of the test page, handed models as JSON (`ui::wire`) as the form library does,
+//! and drawing them with its own script; and the shell's `showPanel` (`www/loader/shell.js`,
+//! loaded as it is) reaching that page through a form's control. Assertions read roles,
 //! accessible names and text, never pixels.
 //!
 //! Run through `cargo xtask test`, which builds the Contact form's library and points
@@ -19,8 +20,7 @@ use resubscribe::domain::SuppressionReason;
 use resubscribe::ui::model::{
     ContactConsent, HistoryItem, HistoryModel, PanelInputs, PanelModel, Row, Tone,
 };
-use resubscribe::ui::panel::PanelError;
-use resubscribe::ui::{frame, panel, CONTROL};
+use resubscribe::ui::{dates, panel, wire};
 use resubscribe::xrm::Form;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -105,6 +105,17 @@ export function contactHandler(library) {
     return globalThis.Rsub && globalThis.Rsub.ContactForm && globalThis.Rsub.ContactForm.onLoad;
 }
 export function storedContext(win) { return typeof win.setClientApiContext; }
+export function drawInto(win, json) { win.drawPanel(json); }
+export function loadShell(source) {
+    if (!globalThis.RsubShell) {
+        const script = document.createElement("script");
+        script.text = source;
+        document.head.appendChild(script);
+    }
+}
+export function formWithoutPanel() {
+    return { getFormContext() { return { getControl() { return null; } }; } };
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = openFrame)]
@@ -135,6 +146,33 @@ extern "C" {
     fn lang(doc: &web_sys::Document) -> String;
     #[wasm_bindgen(js_name = contactHandler)]
     fn contact_handler(library: &str) -> JsValue;
+    #[wasm_bindgen(js_name = drawInto)]
+    fn draw_into(win: &JsValue, json: &str);
+    #[wasm_bindgen(js_name = loadShell)]
+    fn load_shell(source: &str);
+    #[wasm_bindgen(js_name = formWithoutPanel)]
+    fn form_without_panel() -> JsValue;
+}
+
+/// The shell, as the build puts it into each library.
+const SHELL: &str = include_str!("../www/loader/shell.js");
+
+/// Has the page draw the status panel's model, as `showPanel` does once it has the page.
+fn draw_panel(win: &JsValue, model: &PanelModel) {
+    draw_into(win, &wire::panel(model));
+}
+
+/// Has the page draw the history's model.
+fn draw_history(win: &JsValue, model: &HistoryModel) {
+    draw_into(win, &wire::history(model));
+}
+
+/// What the shell's `showPanel` (loaded first) resolved with for a drawing the module asked
+/// for: `true`, `false` or the reason, a string.
+async fn shown(drawing: Option<js_sys::Promise>) -> JsValue {
+    JsFuture::from(drawing.expect("the shell is loaded"))
+        .await
+        .expect("showPanel never rejects")
 }
 
 /// The Contact form's shipped library.
@@ -270,7 +308,7 @@ async fn each_lifecycle_state_renders_its_timeline_and_current_step() {
     let win = frame_window(&frame);
     for (state, lifecycle, current) in states() {
         let model = model(&lifecycle, None);
-        panel::render(&win, &model).expect("renders");
+        draw_panel(&win, &model);
         assert_eq!(
             attr(&doc, "#rsub-status", "data-state").as_deref(),
             Some(state)
@@ -343,7 +381,7 @@ async fn suppressed_by_you_shows_no_email_step() {
         requested_on: Some(REQUESTED),
         confirmation_email: false,
     };
-    panel::render(&win, &model(&lifecycle, None)).unwrap();
+    draw_panel(&win, &model(&lifecycle, None));
     assert_eq!(
         texts(&doc, "ol.timeline .step-label"),
         vec![
@@ -368,14 +406,16 @@ async fn live_region_changes_only_when_the_state_does() {
         requested_on: Some(REQUESTED),
         confirmation_email: true,
     };
-    panel::render(&win, &model(&waiting, None)).unwrap();
-    let live = doc.get_element_by_id(panel::LIVE_ID).expect("live region");
+    draw_panel(&win, &model(&waiting, None));
+    let live = doc
+        .get_element_by_id("rsub-status-live")
+        .expect("live region");
     assert_eq!(live.get_attribute("aria-live").as_deref(), Some("polite"));
     let first = live.text_content().unwrap_or_default();
     assert!(first.starts_with("Resubscribe requested on "), "{first}");
 
     let observer = watch(&live);
-    panel::render(&win, &model(&waiting, None)).unwrap();
+    draw_panel(&win, &model(&waiting, None));
     assert_eq!(
         changes(&observer),
         0,
@@ -386,7 +426,7 @@ async fn live_region_changes_only_when_the_state_does() {
         requested_on: Some(REQUESTED),
         email_sent_on: at(12),
     };
-    panel::render(&win, &model(&sent, None)).unwrap();
+    draw_panel(&win, &model(&sent, None));
     assert!(changes(&observer) > 0);
     assert_eq!(
         live.text_content().as_deref(),
@@ -408,7 +448,7 @@ async fn evidence_markup_is_shown_as_text_never_parsed() {
         requested_on: Some(REQUESTED),
         confirmation_email: true,
     };
-    panel::render(&win, &model(&lifecycle, Some(&request))).unwrap();
+    draw_panel(&win, &model(&lifecycle, Some(&request)));
     assert_eq!(count(&doc, "img"), 0, "no element was made from the text");
     let pairs: Vec<(String, String)> = rows(&doc)
         .iter()
@@ -481,7 +521,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
         connector("Resubscription confirmation email sent", 101),
     ];
     let entries = history(&notes, &LifecyclePatterns::default());
-    panel::render_history(&win, &HistoryModel::build(&entries, english, utc)).unwrap();
+    draw_history(&win, &HistoryModel::build(&entries, english, utc));
     assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
     assert_eq!(
         attr(&doc, "#rsub-status", "data-view").as_deref(),
@@ -513,7 +553,7 @@ async fn history_lists_requests_newest_first_with_outcomes() {
         vec!["This contact's notes record 2 resubscriptions, newest first.".to_owned()]
     );
 
-    panel::render_history(&win, &HistoryModel::build(&[], english, utc)).unwrap();
+    draw_history(&win, &HistoryModel::build(&[], english, utc));
     assert_eq!(count(&doc, "article"), 0);
     assert_eq!(
         texts(&doc, "[role=status]"),
@@ -524,26 +564,34 @@ async fn history_lists_requests_newest_first_with_outcomes() {
 
 #[wasm_bindgen_test]
 async fn the_form_hands_the_page_its_context_and_draws_into_it() {
+    load_shell(SHELL);
     let frame = frame().await;
     set_xrm(1031);
     let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
     let doc = frame_document(&frame);
-    let page = frame::connect(&form, CONTROL)
-        .await
-        .expect("connects")
-        .expect("the form has the panel");
+    let empty = HistoryModel::build(&[], english, utc);
+    let drawn = shown(panel::render_history(&form, &empty)).await;
+    assert_eq!(drawn.as_bool(), Some(true), "{drawn:?}");
     assert_eq!(lang(&doc), "de", "setClientApiContext set the language");
-    // Called again (a tab switch recreates the page; a re-render calls it again): no harm.
-    let again = frame::connect(&form, CONTROL).await.expect("connects");
-    assert!(again.is_some());
-    assert_eq!(lang(&doc), "de");
-    // What connect found is the page that draws.
-    panel::render_history(&page, &HistoryModel::build(&[], english, utc)).expect("drawn");
     assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
-    assert!(frame::connect(&form, "WebResource_other")
-        .await
-        .expect("no control is not an error")
-        .is_none());
+    // Drawn again (a tab switch recreates the page; a re-render hands the context again): no
+    // harm.
+    let again = shown(panel::render_history(&form, &empty)).await;
+    assert_eq!(again.as_bool(), Some(true));
+    assert_eq!(lang(&doc), "de");
+    // Two drawings at once: the newer one shows, the older one is dropped.
+    let older = panel::render(&form, &PanelModel::loading(english));
+    let newer = panel::render_history(&form, &empty);
+    assert_eq!(shown(older).await.as_bool(), Some(false));
+    assert_eq!(shown(newer).await.as_bool(), Some(true));
+    assert_eq!(
+        attr(&doc, "#rsub-status", "data-view").as_deref(),
+        Some("history")
+    );
+    // A form without the panel: nothing to draw, not an error.
+    let elsewhere = Form::from_execution_context(&form_without_panel()).expect("form");
+    let none = shown(panel::render_history(&elsewhere, &empty)).await;
+    assert_eq!(none.as_bool(), Some(false));
     set_xrm(1033);
     remove_frame(&frame);
 }
@@ -553,7 +601,7 @@ async fn the_panel_is_busy_only_while_the_record_is_read() {
     let frame = frame().await;
     let doc = frame_document(&frame);
     let win = frame_window(&frame);
-    panel::render(&win, &PanelModel::loading(english)).unwrap();
+    draw_panel(&win, &PanelModel::loading(english));
     assert_eq!(
         attr(&doc, "#rsub-status", "data-state").as_deref(),
         Some("loading")
@@ -563,13 +611,13 @@ async fn the_panel_is_busy_only_while_the_record_is_read() {
         Some("true")
     );
     assert_eq!(count(&doc, "ol"), 0);
-    panel::render(&win, &model(&Lifecycle::NotRequested, None)).unwrap();
+    draw_panel(&win, &model(&Lifecycle::NotRequested, None));
     assert_eq!(
         attr(&doc, "#rsub-status", "aria-busy").as_deref(),
         Some("false")
     );
 
-    panel::render_history(&win, &HistoryModel::loading(english)).unwrap();
+    draw_history(&win, &HistoryModel::loading(english));
     assert_eq!(
         attr(&doc, "#rsub-status", "data-view").as_deref(),
         Some("history")
@@ -612,7 +660,7 @@ async fn every_text_arrives_as_it_was_and_stays_text() {
         details_label: AWKWARD.into(),
         loading: false,
     };
-    panel::render_history(&win, &model).unwrap();
+    draw_history(&win, &model);
     assert_eq!(texts(&doc, "h1"), vec![AWKWARD.to_owned()]);
     assert_eq!(texts(&doc, "[role=status]"), vec![AWKWARD.to_owned()]);
     assert_eq!(texts(&doc, "article h2"), vec![AWKWARD.to_owned()]);
@@ -641,18 +689,11 @@ async fn an_older_page_without_the_drawing_function_is_reported_and_left_alone()
     );
     let frame = JsFuture::from(open_frame(&older)).await.unwrap();
     let doc = frame_document(&frame);
+    load_shell(SHELL);
     let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
-    let page = frame::connect(&form, CONTROL)
-        .await
-        .expect("the page has the container")
-        .expect("the form has the panel");
-    let error = panel::render(&page, &model(&Lifecycle::NotRequested, None)).unwrap_err();
-    assert_eq!(error, PanelError::NoDrawing);
-    assert!(
-        error.describe().contains("drawPanel"),
-        "{}",
-        error.describe()
-    );
+    let error = shown(panel::render(&form, &model(&Lifecycle::NotRequested, None))).await;
+    let error = error.as_string().expect("a reason");
+    assert!(error.contains("drawPanel"), "{error}");
     assert_eq!(texts(&doc, "h1"), vec![String::new()], "nothing was drawn");
     assert_eq!(
         attr(&doc, "#rsub-status", "aria-busy").as_deref(),
@@ -667,10 +708,13 @@ async fn a_page_without_the_container_says_so() {
         format!("<!DOCTYPE html><html><head><script>{SCRIPT}</script></head><body></body></html>");
     let frame = JsFuture::from(open_frame(&bare)).await.unwrap();
     let doc = frame_document(&frame);
-    let error = panel::render(&frame_window(&frame), &PanelModel::loading(english)).unwrap_err();
+    load_shell(SHELL);
+    let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
+    // Asked for 8 times, 250 ms apart (the control may still be loading), then given up.
+    let error = shown(panel::render(&form, &PanelModel::loading(english))).await;
     assert_eq!(
-        error,
-        PanelError::Dom("the page has no #rsub-status container".into())
+        error.as_string().as_deref(),
+        Some("the page has no #rsub-status container")
     );
     assert_eq!(count(&doc, "h1"), 0, "nothing was drawn elsewhere");
     remove_frame(&frame);
@@ -679,9 +723,9 @@ async fn a_page_without_the_container_says_so() {
 #[wasm_bindgen_test]
 fn dates_follow_the_users_language() {
     let on = Timestamp(1_795_701_780_000);
-    let german = frame::date_formatter(1031)(on);
-    let english = frame::date_formatter(1033)(on);
-    let unknown = frame::date_formatter(9999)(on);
+    let german = dates::date_formatter(1031)(on);
+    let english = dates::date_formatter(1033)(on);
+    let unknown = dates::date_formatter(9999)(on);
     assert!(
         german.contains("2026") && german.contains("Nov"),
         "{german}"

@@ -1,6 +1,6 @@
 //! Time in the browser: now, and waiting without blocking the form.
 
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 
 use crate::domain::time::Timestamp;
 
@@ -9,22 +9,16 @@ pub fn now() -> Timestamp {
     Timestamp(js_sys::Date::now() as i64)
 }
 
-/// Resolves after `ms` milliseconds (immediately when no window is available).
+#[wasm_bindgen(js_namespace = RsubShell)]
+extern "C" {
+    /// The shell's pause (`www/loader/shell.js`): a promise that resolves after `ms`.
+    #[wasm_bindgen(catch, js_name = sleep)]
+    fn pause(ms: u32) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Resolves after `ms` milliseconds (at once where the shell cannot pause).
 pub async fn sleep(ms: u64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let callback = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let delay = i32::try_from(ms).unwrap_or(i32::MAX);
-        let scheduled = web_sys::window().and_then(|w| {
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay)
-                .ok()
-        });
-        if scheduled.is_none() {
-            let _ = callback
-                .unchecked_ref::<js_sys::Function>()
-                .call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    if let Ok(promise) = pause(u32::try_from(ms).unwrap_or(u32::MAX)) {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
 }

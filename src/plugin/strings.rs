@@ -52,25 +52,35 @@ super::local::page_local! {
     static BY_URL: RefCell<ByUrl> = RefCell::new(ByUrl::Unread);
 }
 
-/// Sets the user's language (LCID) and, where the platform cannot read the RESX
-/// (`Xrm.Utility.getResourceString` is missing: before Dynamics 9.0), starts reading the
-/// user's RESX web resource by URL through the one transport: once per page (again after a
-/// read that failed, or for another language). [`template`] uses it once it is in; [`ready`]
-/// waits for it.
+/// The URL of the user's RESX web resource where the module reads it itself: where the
+/// platform cannot (`Xrm.Utility.getResourceString` is missing: before Dynamics 9.0), for a
+/// user who does not read English (the table speaks English).
+pub fn url_to_read(client_url: &str, lcid: u32) -> Option<String> {
+    if lcid == 1033 || has_resource_string() {
+        return None;
+    }
+    Some(
+        [
+            client_url,
+            "/WebResources/",
+            RESX,
+            ".",
+            &crate::domain::text::decimal(lcid.into()),
+            ".resx",
+        ]
+        .concat(),
+    )
+}
+
+/// Sets the user's language (LCID) and, where the module reads the RESX itself
+/// ([`url_to_read`]), starts reading it through the one transport: once per page (again
+/// after a read that failed, or for another language). [`template`] uses it once it is in;
+/// [`ready`] waits for it.
 pub fn read_by_url(client_url: &str, lcid: u32) {
     set_language(lcid);
-    if lcid == 1033 || has_resource_string() {
+    let Some(url) = url_to_read(client_url, lcid) else {
         return;
-    }
-    let url = [
-        client_url,
-        "/WebResources/",
-        RESX,
-        ".",
-        &crate::domain::text::decimal(lcid.into()),
-        ".resx",
-    ]
-    .concat();
+    };
     let started = BY_URL.with(|state| {
         let Ok(mut state) = state.try_borrow_mut() else {
             return false;
@@ -98,19 +108,25 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
     // A task of its own: it runs after this call, beside what OnLoad starts next.
     wasm_bindgen_futures::spawn_local(async move {
         let text = crate::dataverse::transport::read_web_resource(&url).await;
-        let templates = text.as_deref().map(Templates::parse).unwrap_or_default();
-        let read = ByUrl::Read { url, templates };
-        let waiting = BY_URL.with(|state| match state.try_borrow_mut() {
-            Ok(mut state) => match core::mem::replace(&mut *state, read) {
-                ByUrl::Reading { waiting, .. } => waiting,
-                _ => Vec::new(),
-            },
-            Err(_) => Vec::new(),
-        });
-        for waker in waiting {
-            waker.wake();
-        }
+        store(url, text.as_deref());
     });
+}
+
+/// Keeps the strings read from `url` (`None`: the read failed, English then) and wakes what
+/// waited for them.
+pub fn store(url: String, text: Option<&str>) {
+    let templates = text.map(Templates::parse).unwrap_or_default();
+    let read = ByUrl::Read { url, templates };
+    let waiting = BY_URL.with(|state| match state.try_borrow_mut() {
+        Ok(mut state) => match core::mem::replace(&mut *state, read) {
+            ByUrl::Reading { waiting, .. } => waiting,
+            _ => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    });
+    for waker in waiting {
+        waker.wake();
+    }
 }
 
 /// Resolves once the strings being read by URL are in (or have failed); at once when none
@@ -149,7 +165,7 @@ fn localized_date(value: &str) -> Option<String> {
     }
     let iso = [&value.strip_suffix(" UTC")?.replacen(' ', "T", 1), ":00Z"].concat();
     let at = Timestamp::parse_iso(&iso).ok()?;
-    Some(crate::ui::frame::date_formatter(LANGUAGE.with(Cell::get))(
+    Some(crate::ui::dates::date_formatter(LANGUAGE.with(Cell::get))(
         at,
     ))
 }

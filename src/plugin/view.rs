@@ -12,7 +12,7 @@ use crate::domain::messages::{Message, MessageKey};
 use crate::prelude::*;
 use crate::ui::mark;
 use crate::ui::model::{ContactConsent, PanelInputs, PanelModel};
-use crate::ui::{frame, panel, CONTROL};
+use crate::ui::{dates, panel, CONTROL};
 use crate::xrm::Level;
 
 /// The User Timing mark put when [`render_decision`] has drawn the first decision at OnLoad
@@ -156,7 +156,7 @@ pub fn render_state(session: &Session, captured: bool) {
         ref other => vec![crate::ui::model::lifecycle_message(
             other,
             &strings::text,
-            &crate::ui::frame::date_formatter(session.global.language),
+            &crate::ui::dates::date_formatter(session.global.language),
         )],
     };
     let level = if matches!(facts.lifecycle, Lifecycle::Failed { .. }) {
@@ -212,7 +212,7 @@ fn show_panel(session: &Session, captured: bool) {
             contact,
         },
         strings::text,
-        frame::date_formatter(session.global.language),
+        dates::date_formatter(session.global.language),
     );
     let model = match facts.reason.as_ref() {
         Some(reason) => model.with_eligibility(&reason.eligibility(), |m| text(session, m)),
@@ -226,27 +226,10 @@ fn show_panel(session: &Session, captured: bool) {
     draw(session, model.with_captured(captured, strings::text));
 }
 
-// How many panel drawings the page has started: a drawing still waiting for the frame when a
-// newer one starts is dropped, so the panel shows the latest state.
-super::local::page_local! {
-    static DRAWINGS: core::cell::Cell<u32> = core::cell::Cell::new(0);
-}
-
-/// Draws `model` into the panel once its frame answers (the session is not borrowed across
-/// the wait), unless a newer drawing started meanwhile.
+/// Draws `model` into the panel once its page answers (the shell drops a drawing still
+/// waiting when a newer one starts, so the panel shows the latest state).
 fn draw(session: &Session, model: PanelModel) {
-    let drawing = DRAWINGS.with(|d| {
-        d.set(d.get().wrapping_add(1));
-        d.get()
-    });
-    let form = session.form.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(Some(page)) = frame::connect(&form, CONTROL).await {
-            if DRAWINGS.with(|d| d.get()) == drawing {
-                let _ = panel::render(&page, &model);
-            }
-        }
-    });
+    let _ = panel::render(&session.form, &model);
 }
 
 /// The note of a saved request is written: where (`recorded`) is said on a form without the

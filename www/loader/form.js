@@ -90,6 +90,8 @@ var Rsub = (function (namespace) {
         Promise.resolve(task).then(function (run) { slice(run); });
     }
 
+    /*@SHELL@*/
+
     /* ---- wasm-bindgen glue (no-modules target, fetch loader removed) ---- */
     /*@GLUE@*/
     /* ---- end of glue ---- */
@@ -443,16 +445,76 @@ var Rsub = (function (namespace) {
 
 /*@END@*/
 /*@IF contact-form@*/
+    /* Put once the history is drawn in the panel: what `cargo xtask bench` measures to. */
+    var HISTORY_RENDERED = "rsub:history-rendered";
+
+    /**
+     * One read of the history's plan (`ui::contact`): its answer, or what it failed with (the
+     * module reads either); undefined when the plan has nothing to read.
+     */
+    function readFor(url, method, headers) {
+        if (typeof url !== "string") {
+            return Promise.resolve(undefined);
+        }
+        return RsubShell.fetchAnswer(url, method || "GET", headers || {}, undefined).then(undefined, function (error) {
+            return error || new Error("the read failed");
+        });
+    }
+
+    /**
+     * Reads what `plan` says (the user's strings before 9.0, the contact's notes) and draws the
+     * history in the panel; "Reading the contact's notes…" once the reads take longer than
+     * the plan's readingAfterMs (a quicker read goes straight to the history).
+     */
+    function showHistory(module, plan) {
+        var notes = plan.notes || {};
+        var strings = readFor(plan.strings);
+        var read = readFor(notes.url, notes.method, notes.headers);
+        var answered = false;
+        strings.then(function (answer) {
+            return RsubShell.sleep(plan.readingAfterMs).then(function () {
+                if (!answered) {
+                    slice(function () {
+                        RsubShell.showPanel(plan.form, plan.control, module.contactLoading(plan, answer));
+                    });
+                }
+            });
+        });
+        Promise.all([strings, read]).then(function (answers) {
+            answered = true;
+            return slice(function () {
+                return RsubShell.showPanel(plan.form, plan.control, module.contactHistory(plan, answers[0], answers[1]));
+            });
+        }).then(function (drawn) {
+            if (drawn === true) {
+                mark(HISTORY_RENDERED);
+            }
+        });
+    }
+
     /*
      * The Contact form only draws the history in the background: its module compiles off the
      * main thread when OnLoad asks for it.
      */
     namespace.ContactForm = {
-        /** OnLoad of the Contact form: draws the contact's resubscription history in the panel. */
+        /**
+         * OnLoad of the Contact form: draws the contact's resubscription history in the panel,
+         * in the background (the returned promise does not wait for the reads: an org with
+         * asynchronous OnLoad handlers never waits on the network).
+         */
         onLoad: function (executionContext, parameters) {
             return moduleReady().then(function (module) {
-                return slice(function () {
-                    return module.onContactLoad(executionContext, parameters);
+                slice(function () {
+                    var plan;
+                    try {
+                        plan = module.contactPlan(executionContext, parameters);
+                    } catch (ignored) {
+                        /* A page without the Client API: nothing to report, the panel stays empty. */
+                        return;
+                    }
+                    if (plan !== undefined) {
+                        showHistory(module, plan);
+                    }
                 });
             }, function (error) {
                 reportFailure(executionContext, error);

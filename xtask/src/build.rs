@@ -58,7 +58,11 @@ pub struct FormLibraryParts {
 /// Builds every web resource: the form libraries (returned in [`LIBRARIES`] order, with where
 /// their bytes go), the pages and the English strings.
 pub fn web_resources() -> Result<Vec<FormLibraryParts>, String> {
-    let template = read_text(&paths::root().join("www").join("loader").join("form.js"))?;
+    let loader = paths::root().join("www").join("loader");
+    let template = bundle::with_shell(
+        &read_text(&loader.join("form.js"))?,
+        &read_text(&loader.join("shell.js"))?,
+    )?;
     let version = format!("\"{}\"", manifest::package_version()?);
     let remaps = source_path_remaps();
     let libraries = LIBRARIES

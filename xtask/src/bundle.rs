@@ -148,31 +148,52 @@ pub fn assemble(
     Ok(out)
 }
 
-/// The loader template for one library: the lines between `/*@IF <form>@*/` and `/*@END@*/`
-/// stay for that form and go for the others; the marker lines go. A marker out of place or
-/// naming a form not in `forms` is an error, not a guess.
+/// The loader template with the shell (`www/loader/shell.js`) in place of its one
+/// `/*@SHELL@*/` line, before the sections are chosen (the shell has sections too).
+pub fn with_shell(template: &str, shell: &str) -> Result<String, String> {
+    const MARKER: &str = "/*@SHELL@*/";
+    if template.lines().filter(|l| l.trim() == MARKER).count() != 1 {
+        return Err(format!("the loader template must have one `{MARKER}` line"));
+    }
+    Ok(template
+        .lines()
+        .map(|line| {
+            if line.trim() == MARKER {
+                shell.trim_end()
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n")
+}
+
+/// The loader template for one library: the lines between `/*@IF <form> [<form>…]@*/` and
+/// `/*@END@*/` stay for the forms named and go for the others; the marker lines go. A marker
+/// out of place or naming a form not in `forms` is an error, not a guess.
 pub fn select_sections(template: &str, form: &str, forms: &[&str]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());
     let mut open: Option<&str> = None;
     for (index, line) in template.lines().enumerate() {
         let marker = line.trim();
         let fail = |why: &str| Err(format!("loader template line {}: {why}", index + 1));
-        if let Some(name) = marker
+        if let Some(names) = marker
             .strip_prefix("/*@IF ")
             .and_then(|m| m.strip_suffix("@*/"))
         {
             if open.is_some() {
                 return fail("a section opens inside another");
             }
-            if !forms.contains(&name) {
+            if let Some(name) = names.split(' ').find(|name| !forms.contains(name)) {
                 return fail(&format!("no form is called `{name}`"));
             }
-            open = Some(name);
+            open = Some(names);
         } else if marker == "/*@END@*/" {
             if open.take().is_none() {
                 return fail("a section ends that never opened");
             }
-        } else if open.is_none_or(|name| name == form) {
+        } else if open.is_none_or(|names| names.split(' ').any(|name| name == form)) {
             out.push_str(line);
             out.push('\n');
         }
@@ -317,24 +338,37 @@ mod tests {
 
     #[test]
     fn keeps_the_sections_of_one_form_and_drops_the_markers() {
-        let template = "a\n/*@IF x@*/\nx1\n/*@END@*/\n  /*@IF y@*/\ny1\n/*@END@*/\nb\n";
-        let forms = ["x", "y"];
+        let template = "a\n/*@IF x@*/\nx1\n/*@END@*/\n  /*@IF y@*/\ny1\n/*@END@*/\n/*@IF x z@*/\nxz\n/*@END@*/\nb\n";
+        let forms = ["x", "y", "z"];
         assert_eq!(
             select_sections(template, "x", &forms).unwrap(),
-            "a\nx1\nb\n"
+            "a\nx1\nxz\nb\n"
         );
         assert_eq!(
             select_sections(template, "y", &forms).unwrap(),
             "a\ny1\nb\n"
         );
+        assert_eq!(
+            select_sections(template, "z", &forms).unwrap(),
+            "a\nxz\nb\n"
+        );
         for broken in [
             "/*@IF x@*/\n/*@IF y@*/\n/*@END@*/\n/*@END@*/",
             "/*@END@*/",
             "/*@IF x@*/\nx1",
-            "/*@IF z@*/\n/*@END@*/",
+            "/*@IF w@*/\n/*@END@*/",
+            "/*@IF x w@*/\n/*@END@*/",
         ] {
             assert!(select_sections(broken, "x", &forms).is_err(), "{broken}");
         }
+    }
+
+    #[test]
+    fn the_shell_takes_the_place_of_its_marker_line() {
+        let template = "a\n    /*@SHELL@*/\nb\n";
+        assert_eq!(with_shell(template, "s1\ns2\n").unwrap(), "a\ns1\ns2\nb\n");
+        assert!(with_shell("a\nb\n", "s").is_err());
+        assert!(with_shell("/*@SHELL@*/\n/*@SHELL@*/\n", "s").is_err());
     }
 
     #[test]

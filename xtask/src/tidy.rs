@@ -6,9 +6,10 @@
 //!   `wasm_bindgen_futures`, `js_sys`, `web_sys`) or a browser-facing module of the crate
 //!   (`crate::xrm`, `crate::plugin`, `crate::ui`, `crate::js_api`, `crate::dataverse::transport`):
 //!   the domain is pure Rust, tested natively;
-//! - anything shipped but `src/dataverse/transport.rs` reaches the network (`fetch(`,
-//!   `fetch_with…`, `XMLHttpRequest`, `sendBeacon`, `fetch` bound or looked up by name): the
-//!   Rust of `src/` and the scripts of `www/loader/` and `www/webresources/`;
+//! - anything shipped but the shell's `fetchAnswer` (`www/loader/shell.js`) reaches the network
+//!   (`fetch(`, `fetch_with…`, `XMLHttpRequest`, `sendBeacon`, `fetch` bound or looked up by
+//!   name), or Rust but `src/dataverse/transport.rs` binds `fetchAnswer`: the Rust of `src/`
+//!   and the scripts of `www/loader/` and `www/webresources/`;
 //! - modules of `src/` import each other in a circle (one module imports another that,
 //!   directly or not, imports it back): each layer, and the crate as a whole, imports one way;
 //! - the modules of the emulator's library (`emulator/src/`) import each other in a circle.
@@ -30,7 +31,10 @@ const BROWSER_CRATES: [&str; 4] = ["wasm_bindgen", "wasm_bindgen_futures", "js_s
 /// The modules of the crate that face the browser (the domain may not import them).
 const BROWSER_MODULES: [&str; 5] = ["xrm", "plugin", "ui", "js_api", "dataverse::transport"];
 
-/// The one file that may reach the network.
+/// The one script that reaches the network (its `fetchAnswer`).
+const SHELL: &str = "www/loader/shell.js";
+
+/// The one Rust file that binds the shell's `fetchAnswer`.
 const TRANSPORT: &str = "src/dataverse/transport.rs";
 
 /// One source file, its path relative to the workspace root with `/` separators.
@@ -169,10 +173,8 @@ pub fn check(sources: &[Source]) -> Report {
                 .extend(domain_bindings(&source.path, &code));
         }
     }
-    for source in sources {
-        if source.path != TRANSPORT {
-            report.violations.extend(network_calls(source));
-        }
+    for source in sources.iter().filter(|s| s.path != SHELL) {
+        report.violations.extend(network_calls(source));
     }
     let graph = Graph { edges };
     for circle in graph.circles(|_| true) {
@@ -268,13 +270,14 @@ fn domain_bindings(path: &str, code: &str) -> Vec<String> {
     found
 }
 
-/// `file:line: …` for each way to the network in a file other than the transport.
+/// `file:line: …` for each way to the network in a file other than the shell.
 fn network_calls(source: &Source) -> Vec<String> {
     let language = if source.path.ends_with(".rs") {
         Language::Rust
     } else {
         Language::Script
     };
+    let binds_the_shell = language == Language::Rust && source.path != TRANSPORT;
     // Strings are kept: `fetch` looked up by name is a call too.
     let code = blank(&source.text, language, false);
     let mut found = Vec::new();
@@ -292,16 +295,19 @@ fn network_calls(source: &Source) -> Vec<String> {
             if word == "XMLHttpRequest" || word == "sendBeacon" {
                 hits.push(word);
             }
+            if binds_the_shell && (word == "fetchAnswer" || word == "fetch_answer") {
+                hits.push("the shell's fetchAnswer");
+            }
         }
-        if ["\"fetch\"", "'fetch'", "js_name=fetch"]
-            .iter()
-            .any(|p| compact.contains(p))
-        {
+        let bound_by_name = compact.match_indices("js_name=fetch").any(|(at, name)| {
+            !compact[at + name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        });
+        if bound_by_name || ["\"fetch\"", "'fetch'"].iter().any(|p| compact.contains(p)) {
             hits.push("fetch by name");
         }
         for hit in hits {
             found.push(format!(
-                "{}:{}: `{hit}` outside {TRANSPORT} (only the transport reaches the network)",
+                "{}:{}: `{hit}` outside {SHELL} and {TRANSPORT} (only the transport reaches the network)",
                 source.path,
                 index + 1
             ));
@@ -915,25 +921,29 @@ mod tests {
 
     #[test]
     fn only_the_transport_fetches() {
+        let shell = source(SHELL, "function fetchAnswer(url) { return fetch(url); }\n");
         let transport = source(
             TRANSPORT,
-            "#[wasm_bindgen(js_name = fetch)]\nfn fetch_with_init();\n",
+            "#[wasm_bindgen(js_namespace = RsubShell, js_name = fetchAnswer)]\nfn fetch_answer();\n\
+             fn b() { fetch(url); }\n",
         );
         let sneaky = source(
             "src/plugin/save.rs",
             "// fetch( in a comment is fine\n\
              fn a() { web_sys::window().fetch_with_str(\"x\"); }\n\
              fn b() { let _ = Reflect::get(&global, &\"fetch\".into()); }\n\
-             fn c() { prefetch(); }\n",
+             fn c() { prefetch(); }\n\
+             fn d() { fetch_answer(url); }\n",
         );
         let script = source(
             "www/loader/form.js",
             "/* fetch(url) in a comment */\n\
              var re = /\\{fetch\\(/g; var s = \"//\"; fetch(s);\n\
              navigator.sendBeacon(url);\n\
-             var x = new XMLHttpRequest(); window.fetch (url);\n",
+             var x = new XMLHttpRequest(); window.fetch (url);\n\
+             RsubShell.fetchAnswer(url);\n",
         );
-        let found = violations(&[transport, sneaky, script]);
+        let found = violations(&[shell, transport, sneaky, script]);
         let places: Vec<&str> = found
             .iter()
             .map(|v| v.split(": ").next().unwrap())
@@ -941,8 +951,10 @@ mod tests {
         assert_eq!(
             places,
             [
+                "src/dataverse/transport.rs:3",
                 "src/plugin/save.rs:2",
                 "src/plugin/save.rs:3",
+                "src/plugin/save.rs:5",
                 "www/loader/form.js:2",
                 "www/loader/form.js:3",
                 "www/loader/form.js:4",
