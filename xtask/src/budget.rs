@@ -2,9 +2,10 @@
 //! its budget, so that bytes are added on purpose, never by accident. A change that needs more
 //! raises the budget here and says why in `docs/size.md`.
 //!
-//! The budgets are the sizes of the tenth round plus about 1 KB: the 60 KB target for
-//! `form.js` is out of reach of the design as it is (`docs/size.md`, *The tenth round*), so
-//! what the build holds is the line where the libraries stand.
+//! The budgets are the sizes of the eleventh round plus about 1 KB: the 60 KB target for
+//! `form.js` is out of reach of the design as it is (`docs/size.md`, *The tenth round* and
+//! *The eleventh round*), so what the build holds is the line where the libraries stand, and
+//! each step of the shell's move to JavaScript lowers it.
 
 /// A library's budget: its gzip -9 size may not exceed `gzip_bytes`.
 pub struct Budget {
@@ -18,15 +19,15 @@ pub struct Budget {
 pub const BUDGETS: [Budget; 3] = [
     Budget {
         name: crate::paths::FORM_LIBRARY,
-        gzip_bytes: 99_000,
+        gzip_bytes: 97_800,
     },
     Budget {
         name: crate::paths::CONTACT_LIBRARY,
-        gzip_bytes: 54_600,
+        gzip_bytes: 49_500,
     },
     Budget {
         name: crate::paths::SETUP_LIBRARY,
-        gzip_bytes: 58_900,
+        gzip_bytes: 58_400,
     },
 ];
 
