@@ -2,15 +2,13 @@
 //! cancelling unticks the box. On 9.1 and later it is a dialog (`Xrm.Navigation.navigateTo`
 //! target 2) that hands its result back through `sessionStorage` under a key unique to this
 //! request; before that it opens in a window of its own (9.0 `Xrm.Navigation.openWebResource`,
-//! 8.x `Xrm.Utility.openWebResource`) that answers through `localStorage` ([`in_window`]): a
-//! blocked pop-up or a window closed unanswered unticks the box.
+//! 8.x `Xrm.Utility.openWebResource`) that answers through `localStorage`: a blocked pop-up or
+//! a window closed unanswered unticks the box. The shell opens the page and waits for its
+//! answer (`askEvidence` in `www/loader/shell.js`); this module decides what the answer means.
 
 use crate::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-use core::cell::RefCell;
-
-use super::storage;
 use super::{clock, strings, view};
 use super::{flow, session};
 use crate::dataverse::json::{self, Json};
@@ -21,10 +19,25 @@ use crate::domain::request_flow::{Command, DialogAnswer};
 use crate::domain::save_check::pending_refusal;
 use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
-use crate::xrm::form::{
-    close_window, has_navigate_to, open_dialog, open_window, window_closed, OpenedWindow,
-};
+use crate::xrm::form::{has_navigate_to, member};
 use crate::xrm::Level;
+
+#[wasm_bindgen(js_namespace = RsubShell)]
+extern "C" {
+    /// The shell's `askEvidence(dialog, data, title, key, inPage)`: opens the evidence page and
+    /// resolves with how it answered (`{stored, failed}`, `{blocked}` or `{superseded}`).
+    #[wasm_bindgen(catch, js_name = askEvidence)]
+    fn ask_evidence(
+        dialog: &str,
+        data: &str,
+        title: &str,
+        key: &str,
+        in_page: bool,
+    ) -> Result<js_sys::Promise, JsValue>;
+    /// The shell's `forgetEvidence()`: gives up the window the form waits for.
+    #[wasm_bindgen(catch, js_name = forgetEvidence)]
+    fn forget_evidence() -> Result<(), JsValue>;
+}
 
 /// The dialog page.
 pub const DIALOG: &str = "rsub_/resubscribe/evidence.html";
@@ -55,7 +68,7 @@ impl DialogResult {
 /// The OnChange handler of *Request Resubscribe*.
 pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     // A window still open for an earlier tick is given up: this change supersedes it.
-    WAITING.with(|w| w.borrow_mut().take());
+    let _ = forget_evidence();
     let in_page = has_navigate_to();
     let Some((record, ticked, saved, refusal)) = session::with(|s| {
         let flag = &s.mapping.request_resubscribe;
@@ -97,22 +110,27 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         return Ok(());
     };
     let key = [RESULT_PREFIX, &request_id].concat();
-    let outcome = if in_page {
-        let opened = open_dialog(DIALOG, &data, &title, 520, 640).await;
-        let stored = storage::get(&key);
-        storage::remove(&key);
-        match (stored.as_deref().and_then(DialogResult::decode), opened) {
-            (Some(result), _) => Ok(Some(result)),
-            (None, Err(error)) => Err(dialog_failed(&error)),
-            (None, Ok(())) => Ok(None),
+    let asked = match ask_evidence(DIALOG, &data, &title, &key, in_page) {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    }
+    .unwrap_or(JsValue::UNDEFINED);
+    if member(&asked, "superseded").is_truthy() {
+        return Ok(());
+    }
+    let stored = member(&asked, "stored").as_string();
+    let outcome = match (
+        stored.as_deref().and_then(DialogResult::decode),
+        member(&asked, "failed").as_string(),
+    ) {
+        (Some(result), _) => Ok(Some(result)),
+        (None, Some(detail)) => {
+            Err(Message::new(MessageKey::PluginDialogFailed).with("detail", detail))
         }
-    } else {
-        match in_window(&request_id, &key, &data).await {
-            Waited::Done(result) => Ok(result),
-            Waited::Failed(error) => Err(dialog_failed(&error)),
-            Waited::Blocked => Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site)),
-            Waited::Superseded => return Ok(()),
+        (None, None) if member(&asked, "blocked").is_truthy() => {
+            Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site))
         }
+        (None, None) => Ok(None),
     };
     // A window may have stayed open while the user went to another record: its answer
     // belongs to the record it was opened for.
@@ -150,96 +168,8 @@ fn answer(s: &session::Session, outcome: Result<Option<DialogResult>, Message>) 
     }
 }
 
-fn dialog_failed(error: &crate::xrm::form::XrmError) -> Message {
-    Message::new(MessageKey::PluginDialogFailed).with("detail", error.describe())
-}
-
 /// Where the evidence page leaves its answer; the request id follows.
 const RESULT_PREFIX: &str = "rsub.evidence.";
-/// How often the form looks for the window's answer, in milliseconds.
-const POLL_MS: u64 = 250;
-/// How long a window the client gives no handle for has to say it opened (else: blocked).
-const OPENED_WITHIN_MS: u64 = 15_000;
-
-// The request whose window the form waits for; another change of the box gives it up.
-super::local::page_local! {
-    static WAITING: RefCell<Option<String>> = RefCell::new(None);
-}
-
-/// How waiting for the evidence window ended.
-enum Waited {
-    /// Its answer (`None`: closed without one, a cancelled dialog).
-    Done(Option<DialogResult>),
-    /// The client could not open it.
-    Failed(crate::xrm::form::XrmError),
-    /// The pop-up blocker refused it.
-    Blocked,
-    /// The box changed meanwhile: the answer no longer matters.
-    Superseded,
-}
-
-/// The evidence page in a window of its own (9.0: `Xrm.Navigation.openWebResource`, 8.x:
-/// `Xrm.Utility.openWebResource`). A new window does not share the form's `sessionStorage`,
-/// so the page answers in `localStorage` under the request's key: `opened` when it starts,
-/// then `saved` or `cancelled` (also when it is closed). The form reads the key until it has
-/// an answer, the window it was given is closed, or the box changes; then removes it.
-async fn in_window(request_id: &str, key: &str, data: &str) -> Waited {
-    remove_answer(key);
-    let window = match open_window(DIALOG, data, 560, 720) {
-        Err(error) => return Waited::Failed(error),
-        Ok(OpenedWindow::Blocked) => return Waited::Blocked,
-        Ok(OpenedWindow::Window(window)) => Some(window),
-        Ok(OpenedWindow::Unknown) => None,
-    };
-    WAITING.with(|w| *w.borrow_mut() = Some(request_id.to_owned()));
-    let mut polls = 0;
-    let mut opened = false;
-    let waited = loop {
-        clock::sleep(POLL_MS).await;
-        if !WAITING.with(|w| w.borrow().as_deref() == Some(request_id)) {
-            if let Some(window) = window.as_ref() {
-                close_window(window);
-            }
-            break Waited::Superseded;
-        }
-        let closed = window.as_ref().is_some_and(window_closed);
-        let answer = local_storage()
-            .and_then(|s| s.get_item(key).ok().flatten())
-            .and_then(|stored| DialogResult::decode(&stored));
-        match answer {
-            Some(answer) if answer.outcome != "opened" => break Waited::Done(Some(answer)),
-            Some(_) => opened = true,
-            None => {}
-        }
-        if closed {
-            break Waited::Done(None);
-        }
-        polls += 1;
-        if window.is_none() && !opened && polls > OPENED_WITHIN_MS / POLL_MS {
-            break Waited::Blocked;
-        }
-    };
-    WAITING.with(|w| {
-        let mut waiting = w.borrow_mut();
-        if waiting.as_deref() == Some(request_id) {
-            *waiting = None;
-        }
-    });
-    remove_answer(key);
-    waited
-}
-
-/// The origin's `localStorage`; `None` when the browser refuses storage.
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-/// Removes the answer under `key`.
-fn remove_answer(key: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.remove_item(key);
-    }
-}
 
 /// The request id, the dialog's `data` (JSON) and its title. `in_page`: a `navigateTo`
 /// dialog, which answers in `sessionStorage`; else a window, which answers in `localStorage`.

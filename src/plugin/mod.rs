@@ -23,7 +23,6 @@ pub mod local;
 pub mod note;
 pub mod save;
 pub mod session;
-pub mod storage;
 pub mod strings;
 pub mod view;
 

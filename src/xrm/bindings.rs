@@ -169,9 +169,6 @@ extern "C" {
     /// `Xrm.Utility`.
     #[wasm_bindgen(method, getter, js_name = Utility)]
     pub fn utility(this: &XrmNamespace) -> Option<Utility>;
-    /// `Xrm.Navigation` (v9).
-    #[wasm_bindgen(method, getter, js_name = Navigation)]
-    pub fn navigation(this: &XrmNamespace) -> Option<Navigation>;
     /// `Xrm.Page`: deprecated in v9, the only form API on 8.x.
     #[wasm_bindgen(method, getter, js_name = Page)]
     pub fn page(this: &XrmNamespace) -> Option<FormContext>;
@@ -185,14 +182,4 @@ extern "C" {
         web_resource: &str,
         key: &str,
     ) -> Result<JsValue, JsValue>;
-
-    /// `Xrm.Navigation`.
-    pub type Navigation;
-    /// Opens a page (e.g. an HTML web resource as a dialog); resolves when it closes.
-    #[wasm_bindgen(method, catch, js_name = navigateTo)]
-    pub fn navigate_to(
-        this: &Navigation,
-        page: &JsValue,
-        options: &JsValue,
-    ) -> Result<Promise, JsValue>;
 }

@@ -78,6 +78,14 @@
         /* Drawings started: one still waiting for its page when a newer starts is dropped. */
         var drawings = 0;
 
+        /** The message of an exception of any realm, or its text. */
+        function describe(error) {
+            if (error !== null && error !== undefined && typeof error.message === "string") {
+                return error.message;
+            }
+            return typeof error === "string" ? error : "unknown error";
+        }
+
         /** `object[name]`, or undefined when the read throws (an object of another realm). */
         function member(object, name) {
             try {
@@ -168,13 +176,173 @@
                 return true;
             })).then(undefined, function (error) {
                 /* The page's own failure, or what the client said (an Error of any realm). */
-                return typeof error === "string" ? error
-                    : "the panel could not be drawn: " + (error && error.message ? String(error.message) : String(error));
+                return typeof error === "string" ? error : "the panel could not be drawn: " + describe(error);
             });
         }
 
 /*@END@*/
+/*@IF suppression-form@*/
+        /* The evidence page's sizes: a dialog in the page (9.1 on), a window of its own before. */
+        var DIALOG_SIZE = [520, 640];
+        var WINDOW_SIZE = [560, 720];
+        /* How often the window's answer is looked for, and how long a window the client gives
+         * no handle for has to say it opened (else the pop-up blocker refused it). */
+        var POLL_MS = 250;
+        var OPENED_WITHIN_MS = 15000;
+        /* The answer the form waits for in a window; another change of the box gives it up. */
+        var waitingFor = null;
+
+        /** The page's storage `name`, or null where the browser refuses it. */
+        function storageOf(name) {
+            try {
+                return window[name] || null;
+            } catch (ignored) {
+                return null;
+            }
+        }
+
+        /** The value under `key` in `storage`, removed; null when there is none. */
+        function take(storage, key) {
+            try {
+                var value = storage.getItem(key);
+                storage.removeItem(key);
+                return value;
+            } catch (ignored) {
+                return null;
+            }
+        }
+
+        /** The `outcome` of an answer as the page stored it, or null. */
+        function outcomeOf(stored) {
+            try {
+                var outcome = JSON.parse(stored).outcome;
+                return typeof outcome === "string" ? outcome : null;
+            } catch (ignored) {
+                return null;
+            }
+        }
+
+        /**
+         * Opens the evidence page `dialog` with `data` (JSON) and waits for its answer, stored
+         * under `key`: in a dialog in the page (`inPage`: Xrm.Navigation.navigateTo, target 2,
+         * which answers in sessionStorage when it closes), else in a window of its own
+         * (Xrm.Navigation.openWebResource on 9.0, Xrm.Utility.openWebResource on 8.x), which
+         * answers in localStorage: `opened` when it starts, then `saved` or `cancelled`. Resolves
+         * with `{stored}` (the answer as stored, null when the page closed without one) and,
+         * when opening failed, `failed` ("call: detail"); `{blocked: true}` when the pop-up
+         * blocker refused the window; `{superseded: true}` when the box changed meanwhile
+         * (`forgetEvidence`). The module reads the answer.
+         */
+        function askEvidence(dialog, data, title, key, inPage) {
+            var xrm = typeof Xrm === "object" ? Xrm : undefined;
+            return inPage ? inDialog(member(xrm, "Navigation"), dialog, data, title, key)
+                : inWindow(xrm, dialog, data, key);
+        }
+
+        function inDialog(navigation, dialog, data, title, key) {
+            var call = "Xrm.Navigation.navigateTo()";
+            var closed;
+            try {
+                if (!navigation) {
+                    throw new Error("not available");
+                }
+                var px = function (value) { return { value: value, unit: "px" }; };
+                closed = Promise.resolve(navigation.navigateTo(
+                    { pageType: "webresource", webresourceName: dialog, data: data },
+                    { target: 2, position: 1, width: px(DIALOG_SIZE[0]), height: px(DIALOG_SIZE[1]), title: title }
+                ));
+            } catch (error) {
+                closed = Promise.reject(error);
+            }
+            return closed.then(function () {
+                return null;
+            }, function (error) {
+                return call + ": " + describe(error);
+            }).then(measured(function (failed) {
+                return { stored: take(storageOf("sessionStorage"), key), failed: failed };
+            }));
+        }
+
+        function inWindow(xrm, dialog, data, key) {
+            var local = storageOf("localStorage");
+            take(local, key);
+            var navigation = member(xrm, "Navigation");
+            var utility = member(xrm, "Utility");
+            var call = "Xrm.Utility.openWebResource()";
+            var opened;
+            try {
+                if (navigation && typeof navigation.openWebResource === "function") {
+                    call = "Xrm.Navigation.openWebResource()";
+                    opened = navigation.openWebResource(dialog, { width: WINDOW_SIZE[0], height: WINDOW_SIZE[1] }, data);
+                } else if (utility && typeof utility.openWebResource === "function") {
+                    opened = utility.openWebResource(dialog, data, WINDOW_SIZE[0], WINDOW_SIZE[1]);
+                } else {
+                    throw new Error("not available");
+                }
+            } catch (error) {
+                return Promise.resolve({ stored: null, failed: call + ": " + describe(error) });
+            }
+            if (opened === null) {
+                return Promise.resolve({ blocked: true });
+            }
+            /* 8.x returns the window; 9.0 documents no return value. */
+            var handle = typeof member(opened, "closed") === "boolean" ? opened : null;
+            var polls = 0;
+            var started = false;
+            waitingFor = key;
+            var done = function (result) {
+                if (waitingFor === key) {
+                    waitingFor = null;
+                }
+                take(local, key);
+                return result;
+            };
+            var poll = function () {
+                return sleep(POLL_MS).then(measured(function () {
+                    if (waitingFor !== key) {
+                        try {
+                            handle.close();
+                        } catch (ignored) {
+                            /* No handle, or a window already gone. */
+                        }
+                        return done({ superseded: true });
+                    }
+                    var closed = handle !== null && member(handle, "closed") !== false;
+                    var stored = null;
+                    try {
+                        stored = local.getItem(key);
+                    } catch (ignored) {
+                        stored = null;
+                    }
+                    var outcome = outcomeOf(stored);
+                    if (outcome !== null && outcome !== "opened") {
+                        return done({ stored: stored });
+                    }
+                    started = started || outcome === "opened";
+                    if (closed) {
+                        return done({ stored: null });
+                    }
+                    polls += 1;
+                    if (handle === null && !started && polls > OPENED_WITHIN_MS / POLL_MS) {
+                        return done({ blocked: true });
+                    }
+                    return poll();
+                }));
+            };
+            return poll();
+        }
+
+        /** Gives up the window the form waits for, if any (the box changed). */
+        function forgetEvidence() {
+            waitingFor = null;
+        }
+
+/*@END@*/
         return {
+/*@IF suppression-form@*/
+            askEvidence: askEvidence,
+            forgetEvidence: forgetEvidence,
+/*@END@*/
 /*@IF suppression-form contact-form@*/
             showPanel: showPanel,
 /*@END@*/
