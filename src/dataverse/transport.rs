@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::http::{ApiRequest, ApiResponse, ApiVersion};
 use crate::xrm::form::{describe, member, set_member as set};
 
-/// Response headers the plugin reads (the shell keeps the same).
+/// Response headers the plugin reads (of those the shell's answer carries).
 const KEPT_HEADERS: [&str; 3] = ["content-type", "retry-after", "odata-entityid"];
 
 /// The organization's Web API: `<client url><root path>`.
@@ -143,8 +143,9 @@ async fn through_shell(
         .map_err(|e| ApiError::network(&describe(&e)))
 }
 
-/// An answer of the shell's `fetchAnswer` as an [`ApiResponse`]: its status, the headers it
-/// kept and its body decoded as the module decodes every body ([`super::http::body_text`]).
+/// An answer of the shell's `fetchAnswer` as an [`ApiResponse`]: its status, the headers the
+/// plugin reads and its body decoded as the module decodes every body
+/// ([`super::http::body_text`]).
 pub fn read_answer(answer: &JsValue) -> ApiResponse {
     let headers = member(answer, "headers");
     let headers = KEPT_HEADERS

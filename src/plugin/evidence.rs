@@ -19,7 +19,7 @@ use crate::domain::request_flow::{Command, DialogAnswer};
 use crate::domain::save_check::pending_refusal;
 use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
-use crate::xrm::form::{has_navigate_to, member};
+use crate::xrm::form::{describe, has_navigate_to, member, set_member};
 use crate::xrm::Level;
 
 #[wasm_bindgen(js_namespace = RsubShell)]
@@ -110,11 +110,17 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         return Ok(());
     };
     let key = [RESULT_PREFIX, &request_id].concat();
+    // The shell resolves with how the page answered; a call that failed says why.
     let asked = match ask_evidence(DIALOG, &data, &title, &key, in_page) {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok(),
-        Err(_) => None,
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(error) => Err(error),
     }
-    .unwrap_or(JsValue::UNDEFINED);
+    .unwrap_or_else(|error| {
+        let failed = js_sys::Object::new();
+        let detail = ["askEvidence(): ", &describe(&error)].concat();
+        set_member(&failed, "failed", &detail.into());
+        failed.into()
+    });
     if member(&asked, "superseded").is_truthy() {
         return Ok(());
     }

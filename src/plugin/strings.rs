@@ -112,6 +112,14 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
     });
 }
 
+/// Whether the strings of `url` are in already (read, and not empty).
+pub fn read_from(url: &str) -> bool {
+    BY_URL.with(|state| {
+        matches!(state.try_borrow().as_deref(),
+            Ok(ByUrl::Read { url: read, templates }) if read == url && !templates.is_empty())
+    })
+}
+
 /// Keeps the strings read from `url` (`None`: the read failed, English then) and wakes what
 /// waited for them.
 pub fn store(url: String, text: Option<&str>) {

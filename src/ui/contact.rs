@@ -121,11 +121,12 @@ pub fn history(plan: &JsValue, strings: &JsValue, notes: &JsValue) -> String {
 }
 
 /// Sets the user's language from the plan and keeps the strings its `strings` read gave
-/// (a failed read: English); returns the language.
+/// (a failed read: English; strings already in are not read again); returns the language.
 fn use_strings(plan: &JsValue, strings: &JsValue) -> u32 {
     let language = member(plan, "language").as_f64().map_or(1033, |l| l as u32);
     strings::set_language(language);
-    if let Some(url) = member(plan, "strings").as_string() {
+    let url = member(plan, "strings").as_string();
+    if let Some(url) = url.filter(|url| !strings::read_from(url)) {
         let answer = read_answer(strings);
         let read = (200..300).contains(&answer.status);
         strings::store(url, read.then_some(answer.body.as_str()));

@@ -456,9 +456,14 @@ var Rsub = (function (namespace) {
         if (typeof url !== "string") {
             return Promise.resolve(undefined);
         }
-        return RsubShell.fetchAnswer(url, method || "GET", headers || {}, undefined).then(undefined, function (error) {
+        var failed = function (error) {
             return error || new Error("the read failed");
-        });
+        };
+        try {
+            return RsubShell.fetchAnswer(url, method || "GET", headers || {}, undefined).then(undefined, failed);
+        } catch (error) {
+            return Promise.resolve(failed(error));
+        }
     }
 
     /**

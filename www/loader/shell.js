@@ -2,16 +2,16 @@
      * The shell: what the module waits for, done in JavaScript (docs/architecture.md, "The
      * shell"). A wait written in Rust costs the module a future, a closure and their glue;
      * here it is a promise. Each leaf is one small thing, the same for every library that
-     * has it: a fetch with its timeout, a pause, and the panel page reached and drawn. Every
-     * decision stays in the module. `cargo xtask build` puts this file into each library
+     * has it: a fetch with its timeout, a pause, the panel page reached and drawn, the
+     * evidence page opened and awaited. The shell decides only how to wait (tries, pauses,
+     * when a window counts as blocked or given up, which drawing is the latest); what an
+     * answer means is the module's. `cargo xtask build` puts this file into each library
      * where the loader template says `SHELL` (the sections below pick what each library
      * has); the browser tests load it as it is.
      */
     var RsubShell = (function () {
         /* How long one request may take before it is abandoned (a network failure). */
         var TIMEOUT_MS = 15000;
-        /* The response headers the module reads. */
-        var KEPT_HEADERS = ["content-type", "retry-after", "odata-entityid"];
         /*
          * Each callback below is one main-thread slice of the library, measured as the
          * loader measures the module's own (its `slice`; run as it is where the shell is
@@ -34,9 +34,10 @@
         }
 
         /**
-         * One request: resolves with `{status, headers, body}` (the kept headers by lower-case
-         * name, the body's bytes as an ArrayBuffer, decoded by the module), or rejects with the
-         * browser's error; with an Error that says so when no answer came within TIMEOUT_MS.
+         * One request: resolves with `{status, headers, body}` (the headers by lower-case name,
+         * of which the module keeps those it reads; the body's bytes as an ArrayBuffer, decoded
+         * by the module), or rejects with the browser's error; with an Error that says so when
+         * no answer came within TIMEOUT_MS.
          */
         function fetchAnswer(url, method, headers, body) {
             var controller = new AbortController();
@@ -51,15 +52,12 @@
             }
             return fetch(url, init).then(measured(function (response) {
                 clearTimeout(timer);
-                var kept = {};
-                KEPT_HEADERS.forEach(function (name) {
-                    var value = response.headers.get(name);
-                    if (value !== null) {
-                        kept[name] = value;
-                    }
+                var headers = {};
+                response.headers.forEach(function (value, name) {
+                    headers[name] = value;
                 });
                 return response.arrayBuffer().then(function (bytes) {
-                    return { status: response.status, headers: kept, body: bytes };
+                    return { status: response.status, headers: headers, body: bytes };
                 });
             }), measured(function (error) {
                 clearTimeout(timer);
@@ -127,6 +125,9 @@
                 return Promise.reject(last);
             }
             var again = function (error) {
+                if (attempt + 1 >= ATTEMPTS) {
+                    return Promise.reject(error);
+                }
                 return sleep(PAUSE_MS).then(function () {
                     return connect(formContext, name, attempt + 1, error);
                 });
@@ -148,10 +149,10 @@
                     /* The page draws without it (its language stays the browser's). */
                 }
                 var pageDocument = member(page, "document");
-                if (pageDocument && pageDocument.getElementById(CONTAINER_ID)) {
-                    return page;
+                if (!pageDocument) {
+                    return again(last);
                 }
-                return again(NO_CONTAINER);
+                return pageDocument.getElementById(CONTAINER_ID) ? page : again(NO_CONTAINER);
             }), again);
         }
 

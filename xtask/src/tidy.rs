@@ -307,7 +307,7 @@ fn network_calls(source: &Source) -> Vec<String> {
         }
         for hit in hits {
             found.push(format!(
-                "{}:{}: `{hit}` outside {SHELL} and {TRANSPORT} (only the transport reaches the network)",
+                "{}:{}: `{hit}` (only the shell's fetchAnswer, in {SHELL}, reaches the network, and only {TRANSPORT} binds it)",
                 source.path,
                 index + 1
             ));
@@ -933,7 +933,8 @@ mod tests {
              fn a() { web_sys::window().fetch_with_str(\"x\"); }\n\
              fn b() { let _ = Reflect::get(&global, &\"fetch\".into()); }\n\
              fn c() { prefetch(); }\n\
-             fn d() { fetch_answer(url); }\n",
+             fn d() { fetch_answer(url); }\n\
+             #[wasm_bindgen(js_name = fetch)]\n",
         );
         let script = source(
             "www/loader/form.js",
@@ -955,6 +956,7 @@ mod tests {
                 "src/plugin/save.rs:2",
                 "src/plugin/save.rs:3",
                 "src/plugin/save.rs:5",
+                "src/plugin/save.rs:6",
                 "www/loader/form.js:2",
                 "www/loader/form.js:3",
                 "www/loader/form.js:4",
