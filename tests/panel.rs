@@ -570,18 +570,18 @@ async fn the_form_hands_the_page_its_context_and_draws_into_it() {
     let form = Form::from_execution_context(&fake_execution_context(&frame)).expect("form");
     let doc = frame_document(&frame);
     let empty = HistoryModel::build(&[], english, utc);
-    let drawn = shown(panel::render_history(&form, &empty)).await;
+    let drawn = shown(panel::show(&form, &wire::history(&empty))).await;
     assert_eq!(drawn.as_bool(), Some(true), "{drawn:?}");
     assert_eq!(lang(&doc), "de", "setClientApiContext set the language");
     assert_eq!(texts(&doc, "h1"), vec!["Resubscription history".to_owned()]);
     // Drawn again (a tab switch recreates the page; a re-render hands the context again): no
     // harm.
-    let again = shown(panel::render_history(&form, &empty)).await;
+    let again = shown(panel::show(&form, &wire::history(&empty))).await;
     assert_eq!(again.as_bool(), Some(true));
     assert_eq!(lang(&doc), "de");
     // Two drawings at once: the newer one shows, the older one is dropped.
     let older = panel::render(&form, &PanelModel::loading(english));
-    let newer = panel::render_history(&form, &empty);
+    let newer = panel::show(&form, &wire::history(&empty));
     assert_eq!(shown(older).await.as_bool(), Some(false));
     assert_eq!(shown(newer).await.as_bool(), Some(true));
     assert_eq!(
@@ -590,7 +590,7 @@ async fn the_form_hands_the_page_its_context_and_draws_into_it() {
     );
     // A form without the panel: nothing to draw, not an error.
     let elsewhere = Form::from_execution_context(&form_without_panel()).expect("form");
-    let none = shown(panel::render_history(&elsewhere, &empty)).await;
+    let none = shown(panel::show(&elsewhere, &wire::history(&empty))).await;
     assert_eq!(none.as_bool(), Some(false));
     set_xrm(1033);
     remove_frame(&frame);

@@ -1,5 +1,5 @@
 //! Has the panel page (the HTML web resource `rsub_/resubscribe/status.html`) draw a
-//! [`PanelModel`] or [`HistoryModel`]: the model goes over as one JSON text ([`super::wire`])
+//! [`PanelModel`] or a history (`ui::wire`): the model goes over as one JSON text ([`super::wire`])
 //! to the shell's `showPanel` (`www/loader/shell.js`), which reaches the page through the
 //! form's control (the page may still be loading), hands it the form's Client API context and
 //! calls the page's `drawPanel` (`status.js`). The page builds the panel with `createElement`
@@ -15,7 +15,7 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::model::{HistoryModel, PanelModel};
+use super::model::PanelModel;
 use super::{wire, CONTROL};
 use crate::xrm::Form;
 
@@ -30,12 +30,8 @@ pub fn render(form: &Form, model: &PanelModel) -> Option<Promise> {
     show(form, &wire::panel(model))
 }
 
-/// Draws the contact's resubscription history.
-pub fn render_history(form: &Form, model: &HistoryModel) -> Option<Promise> {
-    show(form, &wire::history(model))
-}
-
-/// `RsubShell.showPanel(formContext, CONTROL, json)`; `None` where the shell is missing.
-fn show(form: &Form, json: &str) -> Option<Promise> {
+/// Draws a model as `ui::wire` writes it: `RsubShell.showPanel(formContext, CONTROL, json)`;
+/// `None` where the shell is missing.
+pub fn show(form: &Form, json: &str) -> Option<Promise> {
     show_panel(form.context_value(), CONTROL, json).ok()
 }
