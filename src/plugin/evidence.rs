@@ -19,7 +19,7 @@ use crate::domain::request_flow::{Command, DialogAnswer};
 use crate::domain::save_check::pending_refusal;
 use crate::domain::text::decimal;
 use crate::domain::time::Timestamp;
-use crate::xrm::form::{describe, has_navigate_to, member, set_member};
+use crate::xrm::form::{describe, has_navigate_to, member};
 use crate::xrm::Level;
 
 #[wasm_bindgen(js_namespace = RsubShell)]
@@ -114,29 +114,25 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     let asked = match ask_evidence(DIALOG, &data, &title, &key, in_page) {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         Err(error) => Err(error),
-    }
-    .unwrap_or_else(|error| {
-        let failed = js_sys::Object::new();
-        let detail = ["askEvidence(): ", &describe(&error)].concat();
-        set_member(&failed, "failed", &detail.into());
-        failed.into()
-    });
-    if member(&asked, "superseded").is_truthy() {
-        return Ok(());
-    }
-    let stored = member(&asked, "stored").as_string();
-    let outcome = match (
-        stored.as_deref().and_then(DialogResult::decode),
-        member(&asked, "failed").as_string(),
-    ) {
-        (Some(result), _) => Ok(Some(result)),
-        (None, Some(detail)) => {
-            Err(Message::new(MessageKey::PluginDialogFailed).with("detail", detail))
-        }
-        (None, None) if member(&asked, "blocked").is_truthy() => {
-            Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site))
-        }
-        (None, None) => Ok(None),
+    };
+    let failed =
+        |detail: String| Message::new(MessageKey::PluginDialogFailed).with("detail", detail);
+    let outcome = match asked {
+        Err(error) => Err(failed(["askEvidence(): ", &describe(&error)].concat())),
+        Ok(asked) if member(&asked, "superseded").is_truthy() => return Ok(()),
+        Ok(asked) => match (
+            member(&asked, "stored")
+                .as_string()
+                .and_then(|stored| DialogResult::decode(&stored)),
+            member(&asked, "failed").as_string(),
+        ) {
+            (Some(result), _) => Ok(Some(result)),
+            (None, Some(detail)) => Err(failed(detail)),
+            (None, None) if member(&asked, "blocked").is_truthy() => {
+                Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site))
+            }
+            (None, None) => Ok(None),
+        },
     };
     // A window may have stayed open while the user went to another record: its answer
     // belongs to the record it was opened for.
