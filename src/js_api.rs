@@ -46,8 +46,8 @@ mod email_suppression_form {
         parameters: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let parameters = parameter_text(&parameters);
-        if let Some(pending) = plugin::load::start(&execution_context, parameters.as_deref())? {
-            wasm_bindgen_futures::spawn_local(plugin::load::finish(pending));
+        if let Some(plan) = plugin::load::start(&execution_context, parameters.as_deref())? {
+            plugin::load::finish(plan);
         }
         Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED))
     }
@@ -59,13 +59,11 @@ mod email_suppression_form {
         plugin::save::on_save(execution_context)
     }
 
-    /// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked.
+    /// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked (its answer
+    /// comes later: the platform waits for no OnChange handler).
     #[wasm_bindgen(js_name = onRequestResubscribeChange)]
-    pub fn on_request_resubscribe_change(execution_context: JsValue) -> js_sys::Promise {
-        wasm_bindgen_futures::future_to_promise(async move {
-            plugin::evidence::on_change(execution_context).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+    pub fn on_request_resubscribe_change(execution_context: JsValue) {
+        plugin::evidence::on_change(execution_context);
     }
 
     /// Checks a connector version (`null`/`undefined` = not installed) against the org version:
@@ -124,11 +122,7 @@ mod setup_page {
     #[wasm_bindgen(js_name = runSetupPage)]
     pub fn run_setup_page(document: JsValue, lcid: u32) -> js_sys::Promise {
         use wasm_bindgen::JsCast;
-        wasm_bindgen_futures::future_to_promise(async move {
-            // The page's own document, used without an `instanceof` check.
-            let document = document.unchecked_into::<web_sys::Document>();
-            crate::setup::run(document, lcid).await?;
-            Ok(JsValue::UNDEFINED)
-        })
+        // The page's own document, used without an `instanceof` check.
+        crate::setup::run(document.unchecked_into::<web_sys::Document>(), lcid)
     }
 }

@@ -11,6 +11,8 @@
 //! - [`plugin`]: the form handlers (load, evidence, save, note) that tie the others together.
 //! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
 //! - [`setup`]: the solution's configuration page, which checks the organization's setup.
+//! - [`shell`]: the waits the JavaScript shell settles (a request, a pause, a dialog), and
+//!   what the module does with each answer.
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
 
 #![cfg_attr(feature = "module", no_std)]
@@ -20,9 +22,11 @@ extern crate alloc;
 pub mod dataverse;
 pub mod domain;
 pub mod js_api;
+pub(crate) mod local;
 pub mod plugin;
 #[cfg(any(not(feature = "module"), feature = "setup-page"))]
 pub mod setup;
+pub mod shell;
 pub mod ui;
 pub mod xrm;
 

@@ -2,6 +2,8 @@
 //! failures, and give up within a bounded time so the user is never left waiting.
 
 use super::error::{ApiError, ApiErrorKind};
+use super::http::ApiResponse;
+use crate::prelude::*;
 
 /// A bounded retry policy (deterministic: one form makes few calls, so no jitter is needed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +57,78 @@ impl RetryPolicy {
             }
         };
         (waited_ms.saturating_add(delay) <= self.budget_ms).then_some(delay)
+    }
+}
+
+/// A `$batch` sent until each of its parts is answered: a batch stopped at a failed part
+/// (Dataverse without `odata.continue-on-error`, and 8.2 and 9.0 always) has answered the
+/// parts up to it, so the parts after it are sent again; a batch that failed whole is tried
+/// again within the policy. Only what to do next: the sending is the caller's.
+#[derive(Debug)]
+pub struct BatchRounds {
+    parts: usize,
+    answered: Vec<ApiResponse>,
+    attempts: u32,
+    waited: u64,
+    policy: RetryPolicy,
+}
+
+/// What a [`BatchRounds`] asks for next.
+#[derive(Debug, PartialEq)]
+pub enum NextRound {
+    /// Send the parts from [`BatchRounds::unanswered`] on.
+    Send,
+    /// Wait this many milliseconds, then send them.
+    Wait(u64),
+    /// Every part answered (in order), or why not.
+    Done(Result<Vec<ApiResponse>, ApiError>),
+}
+
+impl BatchRounds {
+    /// Rounds for a batch of `parts` parts.
+    pub fn new(parts: usize, policy: RetryPolicy) -> BatchRounds {
+        BatchRounds {
+            parts,
+            answered: Vec::with_capacity(parts),
+            attempts: 0,
+            waited: 0,
+            policy,
+        }
+    }
+
+    /// The first part not answered yet: the next round sends it and those after it.
+    pub fn unanswered(&self) -> usize {
+        self.answered.len()
+    }
+
+    /// The answer of the last round sent.
+    pub fn answered(&mut self, answer: Result<Vec<ApiResponse>, ApiError>) -> NextRound {
+        match answer {
+            Ok(responses) if responses.is_empty() => {
+                NextRound::Done(Err(ApiError::unexpected(200, "an empty batch answer")))
+            }
+            Ok(responses) => {
+                self.answered.extend(responses);
+                if self.answered.len() >= self.parts {
+                    NextRound::Done(Ok(core::mem::take(&mut self.answered)))
+                } else {
+                    NextRound::Send
+                }
+            }
+            Err(error) => {
+                self.attempts += 1;
+                match self
+                    .policy
+                    .delay_before_retry(&error, self.attempts, self.waited)
+                {
+                    Some(delay) => {
+                        self.waited += delay;
+                        NextRound::Wait(delay)
+                    }
+                    None => NextRound::Done(Err(error)),
+                }
+            }
+        }
     }
 }
 
@@ -130,5 +204,71 @@ mod tests {
             retry_after_secs: None,
         });
         assert_eq!(policy.delay_before_retry(&throttled, 2, 0), Some(1000));
+    }
+
+    fn answer(status: u16) -> ApiResponse {
+        ApiResponse {
+            status,
+            headers: vec![],
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_batch_stopped_at_a_failed_part_sends_the_parts_after_it_again() {
+        let mut rounds = BatchRounds::new(4, RetryPolicy::default());
+        assert_eq!(rounds.unanswered(), 0);
+        assert_eq!(
+            rounds.answered(Ok(vec![answer(200), answer(403)])),
+            NextRound::Send
+        );
+        assert_eq!(
+            rounds.unanswered(),
+            2,
+            "the refused part is answered, not sent again"
+        );
+        assert_eq!(rounds.answered(Ok(vec![answer(200)])), NextRound::Send);
+        assert_eq!(
+            rounds.answered(Ok(vec![answer(204)])),
+            NextRound::Done(Ok(vec![answer(200), answer(403), answer(200), answer(204)]))
+        );
+    }
+
+    #[test]
+    fn a_failed_batch_is_tried_again_within_the_policy_then_given_up() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            budget_ms: 6_000,
+            ..Default::default()
+        };
+        let mut rounds = BatchRounds::new(2, policy);
+        assert_eq!(rounds.answered(Ok(vec![answer(200)])), NextRound::Send);
+        assert_eq!(
+            rounds.answered(Err(error(ApiErrorKind::Network))),
+            NextRound::Wait(500)
+        );
+        assert_eq!(
+            rounds.answered(Err(error(ApiErrorKind::Server))),
+            NextRound::Wait(1000)
+        );
+        assert_eq!(rounds.unanswered(), 1, "what was answered stays answered");
+        assert_eq!(
+            rounds.answered(Err(error(ApiErrorKind::Server))),
+            NextRound::Done(Err(error(ApiErrorKind::Server)))
+        );
+    }
+
+    #[test]
+    fn a_refused_batch_and_an_empty_answer_end_the_rounds() {
+        let mut rounds = BatchRounds::new(2, RetryPolicy::default());
+        assert_eq!(
+            rounds.answered(Err(error(ApiErrorKind::Forbidden))),
+            NextRound::Done(Err(error(ApiErrorKind::Forbidden)))
+        );
+        let mut rounds = BatchRounds::new(2, RetryPolicy::default());
+        assert!(matches!(
+            rounds.answered(Ok(vec![])),
+            NextRound::Done(Err(ApiError { status: 200, .. }))
+        ));
     }
 }

@@ -5,7 +5,6 @@
 use crate::prelude::*;
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::batch::{self, BatchPart};
 use super::error::ApiError;
@@ -41,63 +40,101 @@ impl WebApi {
         (url, headers)
     }
 
-    /// Sends one request.
-    pub async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    /// Sends one request; `then` reads its answer (after this call returns).
+    pub fn send(
+        &self,
+        request: &ApiRequest,
+        then: impl FnOnce(Result<ApiResponse, ApiError>) + 'static,
+    ) {
+        crate::shell::then(self.ask(request), move |answer| then(read(answer)));
+    }
+
+    /// Sends `parts` as one `$batch`; `then` reads the responses, in order: one per request,
+    /// or those up to the failure that stopped the batch (see [`batch::one_per_request`]).
+    pub fn send_batch(
+        &self,
+        parts: Vec<BatchPart>,
+        id: &str,
+        then: impl FnOnce(Result<Vec<ApiResponse>, ApiError>) + 'static,
+    ) {
+        let request = self.batch_request(&parts, id);
+        crate::shell::then(
+            request.and_then(|request| self.ask(&request)),
+            move |answer| then(read(answer).and_then(|response| read_batch(&parts, &response))),
+        );
+    }
+
+    /// The shell's `fetchAnswer` for `request`.
+    fn ask(&self, request: &ApiRequest) -> Result<Promise, JsValue> {
         let (url, headers) = self.prepare(request);
-        through_shell(
+        fetch_answer(
             &url,
             request.method.as_str(),
             &headers,
             request.body.as_deref(),
         )
-        .await
     }
 
-    /// Sends `parts` as one `$batch` and returns the responses, in order: one per request, or
-    /// those up to the failure that stopped the batch (see [`batch::one_per_request`]). A batch
-    /// answered with a failure status but a multipart body is read part by part (Dataverse
-    /// answers a stopped batch with the failed operation's status).
-    pub async fn send_batch(
-        &self,
-        parts: &[BatchPart],
-        id: &str,
-    ) -> Result<Vec<ApiResponse>, ApiError> {
-        let encoded = batch::encode(parts, &self.service_root(), id).map_err(|e| {
-            ApiError::unexpected(0, &["cannot build the batch: ", &e.describe()].concat())
-        })?;
-        let request = ApiRequest::post("$batch", encoded.body)
+    /// The `$batch` request of `parts`; the error says why it cannot be built.
+    fn batch_request(&self, parts: &[BatchPart], id: &str) -> Result<ApiRequest, JsValue> {
+        let encoded = batch::encode(parts, &self.service_root(), id)
+            .map_err(|e| JsValue::from(["cannot build the batch: ", &e.describe()].concat()))?;
+        let mut request = ApiRequest::post("$batch", encoded.body)
             .with_header("Prefer", "odata.continue-on-error");
-        let mut request = request;
         for (name, value) in request.headers.iter_mut() {
             if name == "Content-Type" {
                 *value = encoded.content_type.clone();
             }
         }
-        let response = self.send(&request).await?;
-        let content_type = response.header("content-type").unwrap_or_default();
-        let multipart = content_type
-            .trim_start()
-            .to_ascii_lowercase()
-            .starts_with("multipart/mixed");
-        if let Some(error) = ApiError::from_response(&response).filter(|_| !multipart) {
-            return Err(error);
-        }
-        batch::decode(content_type, &response.body)
-            .and_then(|responses| batch::one_per_request(parts, responses))
-            .map_err(|e| {
-                ApiError::unexpected(
-                    response.status,
-                    &["unreadable batch response: ", &e.describe()].concat(),
-                )
-            })
+        Ok(request)
     }
 }
 
-/// Reads a web resource of the organization by a URL relative to the page (the configuration
-/// page's RESX strings); `None` when it cannot be read.
-pub async fn read_web_resource(url: &str) -> Option<String> {
-    let response = through_shell(url, "GET", &Object::new(), None).await.ok()?;
-    response.is_success().then_some(response.body)
+/// The responses of a `$batch` answer, one per part of `parts` (or up to the failure that
+/// stopped the batch). An answer with a failure status but a multipart body is read part by
+/// part (Dataverse answers a stopped batch with the failed operation's status).
+fn read_batch(parts: &[BatchPart], response: &ApiResponse) -> Result<Vec<ApiResponse>, ApiError> {
+    let content_type = response.header("content-type").unwrap_or_default();
+    let multipart = content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/mixed");
+    if let Some(error) = ApiError::from_response(response).filter(|_| !multipart) {
+        return Err(error);
+    }
+    batch::decode(content_type, &response.body)
+        .and_then(|responses| batch::one_per_request(parts, responses))
+        .map_err(|e| {
+            ApiError::unexpected(
+                response.status,
+                &["unreadable batch response: ", &e.describe()].concat(),
+            )
+        })
+}
+
+/// Reads a web resource of the organization by a URL relative to the page (the user's RESX
+/// strings); `then` gets its text, `None` when it cannot be read.
+pub fn read_web_resource(url: &str, then: impl FnOnce(Option<String>) + 'static) {
+    crate::shell::then(
+        fetch_answer(url, "GET", &Object::new(), None),
+        move |answer| then(text_of(read(answer))),
+    );
+}
+
+/// The body of a successful answer.
+fn text_of(answer: Result<ApiResponse, ApiError>) -> Option<String> {
+    answer.ok().filter(ApiResponse::is_success).map(|r| r.body)
+}
+
+/// An error of the shell's call as a network failure.
+fn error(error: JsValue) -> ApiError {
+    ApiError::network(&describe(&error))
+}
+
+/// The shell's answer read into an [`ApiResponse`]; an answer that never came (or could not
+/// be read) is a network failure.
+fn read(answer: Result<JsValue, JsValue>) -> Result<ApiResponse, ApiError> {
+    answer.map(|answer| read_answer(&answer)).map_err(error)
 }
 
 #[wasm_bindgen(js_namespace = RsubShell)]
@@ -124,23 +161,6 @@ extern "C" {
     /// `js_sys`'s `to_vec` would bring a formatted assertion).
     #[wasm_bindgen(method, js_name = subarray)]
     fn bytes(this: &ByteView) -> Vec<u8>;
-}
-
-/// One request through the shell, its answer read into an [`ApiResponse`]; an answer that
-/// never came (or could not be read) is a network failure.
-async fn through_shell(
-    url: &str,
-    method: &str,
-    headers: &Object,
-    body: Option<&str>,
-) -> Result<ApiResponse, ApiError> {
-    let answer = match fetch_answer(url, method, headers, body) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
-    answer
-        .map(|answer| read_answer(&answer))
-        .map_err(|e| ApiError::network(&describe(&e)))
 }
 
 /// An answer of the shell's `fetchAnswer` as an [`ApiResponse`]: its status, the headers the

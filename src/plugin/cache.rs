@@ -21,7 +21,7 @@ struct Kept {
     read_at: Timestamp,
 }
 
-super::local::page_local! {
+crate::local::page_local! {
     static KEPT: RefCell<Vec<Kept>> = RefCell::new(Vec::new());
 }
 

@@ -16,10 +16,8 @@ extern "C" {
     fn pause(ms: u32) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// Resolves after `ms` milliseconds, at most 2³¹−1 (a browser fires a longer timer at once),
-/// and at once where the shell cannot pause.
-pub async fn sleep(ms: u64) {
-    if let Ok(promise) = pause(ms.min(i32::MAX as u64) as u32) {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
+/// Runs `then` after `ms` milliseconds, at most 2³¹−1 (a browser fires a longer timer at
+/// once); at once where the shell cannot pause.
+pub fn after(ms: u64, then: impl FnOnce() + 'static) {
+    crate::shell::then(pause(ms.min(i32::MAX as u64) as u32), move |_| then());
 }

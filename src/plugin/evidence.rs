@@ -66,7 +66,7 @@ impl DialogResult {
 }
 
 /// The OnChange handler of *Request Resubscribe*.
-pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
+pub fn on_change(_execution_context: JsValue) {
     // A window still open for an earlier tick is given up: this change supersedes it.
     let _ = forget_evidence();
     let in_page = has_navigate_to();
@@ -90,7 +90,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
         Some((s.record_key().to_owned(), ticked, saved, refusal))
     })
     .flatten() else {
-        return Ok(());
+        return;
     };
     let commands = flow::dispatch(&record, |f| {
         if ticked {
@@ -102,24 +102,26 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     let open = commands.iter().any(|c| matches!(c, Command::OpenDialog));
     flow::run(&record, commands);
     if !open {
-        return Ok(());
+        return;
     }
     let Some(((request_id, data, title), site)) =
         session::with(|s| (dialog_data(s, in_page), s.global.client_url.clone()))
     else {
-        return Ok(());
+        return;
     };
     let key = [RESULT_PREFIX, &request_id].concat();
     // The shell resolves with how the page answered; a call that failed says why.
-    let asked = match ask_evidence(DIALOG, &data, &title, &key, in_page) {
-        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
+    let asking = ask_evidence(DIALOG, &data, &title, &key, in_page);
+    crate::shell::then(asking, move |asked| answered(&record, &site, asked));
+}
+
+/// The evidence page answered (`asked`: the shell's answer) for `record`'s form.
+fn answered(record: &str, site: &str, asked: Result<JsValue, JsValue>) {
     let failed =
         |detail: String| Message::new(MessageKey::PluginDialogFailed).with("detail", detail);
     let outcome = match asked {
         Err(error) => Err(failed(["askEvidence(): ", &describe(&error)].concat())),
-        Ok(asked) if member(&asked, "superseded").is_truthy() => return Ok(()),
+        Ok(asked) if member(&asked, "superseded").is_truthy() => return,
         Ok(asked) => match (
             member(&asked, "stored")
                 .as_string()
@@ -129,7 +131,7 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
             (Some(result), _) => Ok(Some(result)),
             (None, Some(detail)) => Err(failed(detail)),
             (None, None) if member(&asked, "blocked").is_truthy() => {
-                Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site))
+                Err(Message::new(MessageKey::PluginPopupBlocked).with("site", site.to_owned()))
             }
             (None, None) => Ok(None),
         },
@@ -139,11 +141,10 @@ pub async fn on_change(_execution_context: JsValue) -> Result<(), JsValue> {
     let Some(answer) =
         session::with(|s| (s.record_key() == record).then(|| answer(s, outcome))).flatten()
     else {
-        return Ok(());
+        return;
     };
-    let commands = flow::dispatch(&record, |f| f.dialog_answered(answer));
-    flow::run(&record, commands);
-    Ok(())
+    let commands = flow::dispatch(record, |f| f.dialog_answered(answer));
+    flow::run(record, commands);
 }
 
 /// The page's answer: its evidence, or why there is none.

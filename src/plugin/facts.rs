@@ -9,12 +9,15 @@ use super::{cache, clock, view};
 use crate::dataverse::batch::BatchPart;
 use crate::dataverse::error::ApiError;
 use crate::dataverse::guid::Guid;
+use crate::dataverse::http::ApiResponse;
 use crate::dataverse::queries::{self, LoadPart, LoadRequest, RecordState};
+use crate::dataverse::retry::{BatchRounds, NextRound, RetryPolicy};
 use crate::dataverse::transport::WebApi;
 use crate::domain::compatibility::{check, ConnectorReading};
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::text::decimal;
 use crate::xrm::Level;
+use alloc::boxed::Box;
 
 /// What the load batch needs from the session, owned (the session is not borrowed across the
 /// await).
@@ -129,180 +132,221 @@ fn connector_reading(
     }
 }
 
-/// One round trip: record state, contact flags, notes and (unless cached) the connector.
-pub async fn read(plan: Plan) -> Facts {
-    let record = plan.record.as_ref();
-    let mut state = RecordState {
-        active: true,
-        ..RecordState::default()
-    };
-    let mut contact_flags = None;
-    let mut is_admin = None;
-    let mut notes = Vec::new();
-    let mut reading = plan.cached.clone();
-    // A solution taken for the connector because none has the configured name (admins are told).
-    let mut taken: Option<queries::SolutionRow> = None;
-    let mut problems: Vec<Message> = Vec::new();
-    // Whether the record's state and the notes were read (a pending request is seen).
-    let mut verified = true;
+/// What the load read, gathered as its answers come in.
+struct Gathered {
+    state: RecordState,
+    contact_flags: Option<queries::ContactFlags>,
+    is_admin: Option<bool>,
+    notes: Vec<crate::domain::lifecycle::NoteFact>,
+    reading: Option<ConnectorReading>,
+    /// A solution taken for the connector because none has the configured name (admins are
+    /// told).
+    taken: Option<queries::SolutionRow>,
+    problems: Vec<Message>,
+    /// Whether the record's state and the notes were read (a pending request is seen).
+    verified: bool,
+}
 
-    let connector = reading.is_none().then_some(plan.solution.as_str());
-    let request_columns = [
-        plan.request_columns[0].as_str(),
-        plan.request_columns[1].as_str(),
-    ];
-    if let Some(record) = record {
+impl Gathered {
+    /// The answers of the load batch, part by part.
+    fn batch(
+        &mut self,
+        plan: &Plan,
+        kinds: &[LoadPart],
+        answer: Result<Vec<ApiResponse>, ApiError>,
+    ) {
+        let request_columns = [
+            plan.request_columns[0].as_str(),
+            plan.request_columns[1].as_str(),
+        ];
+        let responses = match answer {
+            Ok(responses) => responses,
+            Err(error) => {
+                self.verified = false;
+                self.reading = self.reading.take().or(Some(ConnectorReading::Unreadable {
+                    why: error.detail.clone(),
+                }));
+                self.problems.push(error.message());
+                return;
+            }
+        };
+        for (kind, response) in kinds.iter().zip(responses.iter()) {
+            match kind {
+                LoadPart::Record => match queries::read_record(response, request_columns) {
+                    Ok(state) => self.state = state,
+                    Err(e) => {
+                        self.verified = false;
+                        self.problems.push(if response.status == 404 {
+                            Message::new(MessageKey::PluginEntitySetWrong)
+                                .with("set", plan.entity_set.clone())
+                        } else {
+                            e.message()
+                        });
+                    }
+                },
+                LoadPart::Contact => self.contact_flags = queries::read_contact(response).ok(),
+                LoadPart::Notes => match queries::read_notes(response) {
+                    Ok(notes) => self.notes = notes,
+                    Err(e) => {
+                        self.verified = false;
+                        self.problems.push(e.message());
+                    }
+                },
+                LoadPart::Roles => self.is_admin = queries::read_is_admin(response).ok(),
+                LoadPart::Connector => {
+                    let (read, took) = connector_reading(response, &plan.solution);
+                    (self.reading, self.taken) = (Some(read), took);
+                }
+            }
+        }
+    }
+}
+
+/// One round trip: record state, contact flags, notes and (unless cached) the connector;
+/// `then` gets the facts (after this call returns).
+pub fn read(plan: Plan, then: impl FnOnce(Facts) + 'static) {
+    let mut gathered = Gathered {
+        state: RecordState {
+            active: true,
+            ..RecordState::default()
+        },
+        contact_flags: None,
+        is_admin: None,
+        notes: Vec::new(),
+        reading: plan.cached.clone(),
+        taken: None,
+        problems: Vec::new(),
+        verified: true,
+    };
+    let connector = gathered.reading.is_none().then(|| plan.solution.clone());
+    if let Some(record) = &plan.record {
         let (parts, kinds) = queries::load_batch(&LoadRequest {
             entity_set: &plan.entity_set,
             record,
-            request_columns,
+            request_columns: [
+                plan.request_columns[0].as_str(),
+                plan.request_columns[1].as_str(),
+            ],
             contact: plan.contact.as_ref(),
-            connector_solution: connector,
+            connector_solution: connector.as_deref(),
             user: plan.user.as_ref(),
         });
-        match send_load_batch(&plan.api, &parts).await {
-            Ok(responses) => {
-                for (kind, response) in kinds.iter().zip(responses.iter()) {
-                    match kind {
-                        LoadPart::Record => match queries::read_record(response, request_columns) {
-                            Ok(s) => state = s,
-                            Err(e) => {
-                                verified = false;
-                                problems.push(if response.status == 404 {
-                                    Message::new(MessageKey::PluginEntitySetWrong)
-                                        .with("set", plan.entity_set.clone())
-                                } else {
-                                    e.message()
-                                });
-                            }
-                        },
-                        LoadPart::Contact => contact_flags = queries::read_contact(response).ok(),
-                        LoadPart::Notes => match queries::read_notes(response) {
-                            Ok(n) => notes = n,
-                            Err(e) => {
-                                verified = false;
-                                problems.push(e.message());
-                            }
-                        },
-                        LoadPart::Roles => is_admin = queries::read_is_admin(response).ok(),
-                        LoadPart::Connector => {
-                            let (read, took) = connector_reading(response, &plan.solution);
-                            (reading, taken) = (Some(read), took);
-                        }
-                    }
-                }
-            }
-            Err(error) => {
-                verified = false;
-                reading = reading.or(Some(ConnectorReading::Unreadable {
-                    why: error.detail.clone(),
-                }));
-                problems.push(error.message());
-            }
-        }
+        let api = plan.api.clone();
+        send_load_batch(
+            api,
+            parts,
+            Box::new(move |answer| {
+                gathered.batch(&plan, &kinds, answer);
+                finish(plan, gathered, then);
+            }),
+        );
     } else if let Some(name) = connector {
-        reading = Some(
-            match plan.api.send(&queries::solution_version(name)).await {
+        let api = plan.api.clone();
+        api.send(&queries::solution_version(&name), move |answer| {
+            gathered.reading = Some(match answer {
                 Ok(response) => {
-                    let (read, took) = connector_reading(&response, name);
-                    taken = took;
+                    let (read, took) = connector_reading(&response, &name);
+                    gathered.taken = took;
                     read
                 }
                 Err(error) => ConnectorReading::Unreadable { why: error.detail },
-            },
-        );
+            });
+            finish(plan, gathered, then);
+        });
+    } else {
+        crate::shell::soon(move || finish(plan, gathered, then));
     }
-    let reading = reading.unwrap_or(ConnectorReading::Unreadable {
-        why: "no answer".into(),
-    });
+}
+
+/// What the load read, said on the form and turned into the facts, once the user's strings
+/// read by URL beside the batch are in (before 9.0; or in English if they could not be read).
+fn finish(plan: Plan, gathered: Gathered, then: impl FnOnce(Facts) + 'static) {
+    let reading = gathered
+        .reading
+        .clone()
+        .unwrap_or(ConnectorReading::Unreadable {
+            why: "no answer".into(),
+        });
     // Only a reading taken now is cached: writing back a cached one would renew its date, and
     // a session that keeps loading forms would never read the connector again.
     if plan.cached.is_none() {
         cache::put(&plan.api.client_url, &plan.solution, &reading, clock::now());
     }
-    // Before 9.0 the user's strings are read by URL beside the batch: what follows is said with
-    // them (or in English if they could not be read).
-    super::strings::ready().await;
-    let _ = session::with(|s| {
-        // Roles that could not be read leave what was known (a non-administrator at first).
-        if let Some(admin) = is_admin {
-            s.is_admin = admin;
-            super::strings::set_admin(admin);
-        }
-        let shown: Vec<Message> = problems
-            .iter()
-            .map(|p| {
-                Message::new(MessageKey::PluginLoadFailed).with("problem", super::strings::text(p))
-            })
-            .collect();
-        view::show(s, view::LOAD, Level::Warning, &shown);
-        if let Some(row) = taken.as_ref().filter(|_| s.is_admin) {
-            let notice = Message::new(MessageKey::SetupConnectorTaken)
-                .with("configured", plan.solution.clone())
-                .with("taken", row.unique_name.clone())
-                .with("friendly", row.friendly_name.clone());
-            view::show(s, CONNECTOR_TAKEN, Level::Info, &[notice]);
-        }
+    super::strings::when_ready(move || {
+        let _ = session::with(|s| {
+            // Roles that could not be read leave what was known (a non-administrator at first).
+            if let Some(admin) = gathered.is_admin {
+                s.is_admin = admin;
+                super::strings::set_admin(admin);
+            }
+            let shown: Vec<Message> = gathered
+                .problems
+                .iter()
+                .map(|p| {
+                    Message::new(MessageKey::PluginLoadFailed)
+                        .with("problem", super::strings::text(p))
+                })
+                .collect();
+            view::show(s, view::LOAD, Level::Warning, &shown);
+            if let Some(row) = gathered.taken.as_ref().filter(|_| s.is_admin) {
+                let notice = Message::new(MessageKey::SetupConnectorTaken)
+                    .with("configured", plan.solution.clone())
+                    .with("taken", row.unique_name.clone())
+                    .with("friendly", row.friendly_name.clone());
+                view::show(s, CONNECTOR_TAKEN, Level::Info, &[notice]);
+            }
+        });
+        let values = plan.form_values;
+        let state = gathered.state;
+        let mut facts = Facts {
+            // The record as stored wins over the form, which may hold unsaved edits.
+            saved_flag: state.request_flag.unwrap_or(values.flag),
+            saved_date: state.request_date.or(values.date),
+            reason: values.reason,
+            suppressed_on: state.created_on,
+            active: state.active,
+            contact: values.contact,
+            contact_flags: gathered.contact_flags,
+            notes: gathered.notes,
+            verified: gathered.verified,
+            compatibility: check(&plan.org_version, &reading),
+            lifecycle: crate::domain::lifecycle::Lifecycle::NotRequested,
+            record: plan.record.clone(),
+        };
+        facts.derive_lifecycle(&plan.patterns);
+        then(facts);
     });
-    let values = plan.form_values;
-    let mut facts = Facts {
-        // The record as stored wins over the form, which may hold unsaved edits.
-        saved_flag: state.request_flag.unwrap_or(values.flag),
-        saved_date: state.request_date.or(values.date),
-        reason: values.reason,
-        suppressed_on: state.created_on,
-        active: state.active,
-        contact: values.contact,
-        contact_flags,
-        notes,
-        verified,
-        compatibility: check(&plan.org_version, &reading),
-        lifecycle: crate::domain::lifecycle::Lifecycle::NotRequested,
-        record: plan.record.clone(),
-    };
-    facts.derive_lifecycle(&plan.patterns);
-    facts
 }
 
-/// Sends the load batch and returns one response per part, trying again within a few seconds
-/// when Dynamics is busy or the network failed (the form stays usable meanwhile: a save waits
-/// for the facts). A batch that stopped at a failed part (Dataverse without
-/// `odata.continue-on-error`, and 8.2 and 9.0 always) has answered the parts up to it: the
-/// parts after it are sent again, so one refused read costs the others nothing.
-async fn send_load_batch(
-    api: &WebApi,
-    parts: &[BatchPart],
-) -> Result<Vec<crate::dataverse::http::ApiResponse>, ApiError> {
-    let policy = crate::dataverse::retry::RetryPolicy {
+/// What the load batch's answers go to.
+type Answered = Box<dyn FnOnce(Result<Vec<ApiResponse>, ApiError>)>;
+
+/// Sends the load batch and hands `then` one response per part, trying again within a few
+/// seconds when Dynamics is busy or the network failed (the form stays usable meanwhile: a
+/// save waits for the facts); the parts after one that stopped the batch are sent again
+/// ([`BatchRounds`]), so one refused read costs the others nothing.
+fn send_load_batch(api: WebApi, parts: Vec<BatchPart>, then: Answered) {
+    let policy = RetryPolicy {
         max_attempts: 3,
         budget_ms: 6_000,
         ..Default::default()
     };
-    let (mut attempts, mut waited) = (0, 0);
-    let mut answered = Vec::with_capacity(parts.len());
-    loop {
-        let rest = &parts[answered.len()..];
-        let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
-        match api.send_batch(rest, &batch_id).await {
-            Ok(responses) if responses.is_empty() => {
-                return Err(ApiError::unexpected(200, "an empty batch answer"));
+    let rounds = BatchRounds::new(parts.len(), policy);
+    send_round(api, parts, rounds, then);
+}
+
+/// One round of the load batch: the parts not answered yet.
+fn send_round(api: WebApi, parts: Vec<BatchPart>, mut rounds: BatchRounds, then: Answered) {
+    let batch_id = ["rsub", &decimal(clock::now().millis())].concat();
+    let rest = parts[rounds.unanswered()..].to_vec();
+    let sender = api.clone();
+    sender.send_batch(rest, &batch_id, move |answer| {
+        match rounds.answered(answer) {
+            NextRound::Send => send_round(api, parts, rounds, then),
+            NextRound::Wait(delay) => {
+                clock::after(delay, move || send_round(api, parts, rounds, then))
             }
-            Ok(responses) => {
-                answered.extend(responses);
-                if answered.len() >= parts.len() {
-                    return Ok(answered);
-                }
-            }
-            Err(error) => {
-                attempts += 1;
-                match policy.delay_before_retry(&error, attempts, waited) {
-                    Some(delay) => {
-                        clock::sleep(delay).await;
-                        waited += delay;
-                    }
-                    None => return Err(error),
-                }
-            }
+            NextRound::Done(answer) => then(answer),
         }
-    }
+    });
 }

@@ -19,8 +19,10 @@ use crate::domain::evidence::Evidence;
 use crate::domain::messages::{Message, MessageKey};
 use crate::domain::request_flow::{Command, Notice, RequestFlow, SaveAnswer};
 use crate::domain::time::Timestamp;
+use crate::shell::soon;
 use crate::xrm::form::member;
 use crate::xrm::Level;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 
 /// The request flow of one record, its notes those of the Web API.
@@ -31,10 +33,10 @@ pub type Note = Rc<RequestNote>;
 
 // The flows of the page, by record (the empty key: a Create form's); the request date a
 // withdrawing save cleared, put back if the box is ticked back after that save failed.
-super::local::page_local! {
+crate::local::page_local! {
     static FLOWS: RefCell<Vec<(String, Flow)>> = RefCell::new(Vec::new());
 }
-super::local::page_local! {
+crate::local::page_local! {
     static CLEARED_DATE: RefCell<Option<JsValue>> = RefCell::new(None);
 }
 
@@ -99,9 +101,10 @@ pub fn run(record: &str, commands: Vec<Command<Note>>) {
             Command::Show(notice) => {
                 let _ = on_form(record, |s| show(s, record, &notice));
             }
-            Command::ReadFacts { conflict } => wasm_bindgen_futures::spawn_local(refresh(conflict)),
+            Command::ReadFacts { conflict } => soon(move || refresh(conflict)),
             Command::WriteNote(request) => {
-                wasm_bindgen_futures::spawn_local(write(record.to_owned(), request));
+                let record = record.to_owned();
+                soon(move || write(record, request));
             }
             Command::SetRequestDate(request) => {
                 let _ = on_form(record, |s| {
@@ -127,20 +130,20 @@ pub fn run(record: &str, commands: Vec<Command<Note>>) {
                 });
             }
             Command::RecordWithdrawal(request) => {
-                wasm_bindgen_futures::spawn_local(write(record.to_owned(), request));
+                let record = record.to_owned();
+                soon(move || write(record, request));
             }
             Command::SaveAgain { close, after_note } => {
-                wasm_bindgen_futures::spawn_local(save_again(record.to_owned(), close, after_note));
+                let record = record.to_owned();
+                soon(move || save_again(record, close, after_note));
             }
             Command::Close => {
                 let _ = on_form(record, |s| s.form.close());
             }
-            Command::Withdraw(request) => wasm_bindgen_futures::spawn_local(withdraw(request)),
+            Command::Withdraw(request) => soon(move || withdraw(request)),
             Command::WithdrawUnlessSaved(request) => {
-                wasm_bindgen_futures::spawn_local(withdraw_unless_saved(
-                    record.to_owned(),
-                    request,
-                ));
+                let record = record.to_owned();
+                soon(move || withdraw_unless_saved(record, request));
             }
             Command::Saved { kept } => {
                 let _ = on_form(record, |s| saved(s, kept));
@@ -286,80 +289,87 @@ fn saved(s: &mut Session, kept: Option<Note>) {
 }
 
 /// Writes the note of the held request, or the note recording a withdrawal (then adds it to
-/// the contact's notes the form knows), and hands the outcome to the flow. One future for
+/// the contact's notes the form knows), and hands the outcome to the flow. One path for
 /// both: the write's retries are in the module once.
-async fn write(record: String, request: Note) {
+fn write(record: String, request: Note) {
     let Some(api) = session::with(|s| s.api.clone()) else {
         return;
     };
-    let result = note::write(&api, &request)
-        .await
-        .map_err(|error| error.message());
-    let withdrawal = request.note.withdrawn_at.is_some();
-    if withdrawal && result.is_ok() {
-        let _ = on_form(&record, |s| {
-            let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
-            if let Some(facts) = s.facts.as_mut() {
-                facts.notes.push(request.note.as_fact());
-                facts.derive_lifecycle(&patterns);
+    let written = request.clone();
+    note::write(
+        api,
+        written,
+        Box::new(move |result| {
+            let result = result.map_err(|error| error.message());
+            let withdrawal = request.note.withdrawn_at.is_some();
+            if withdrawal && result.is_ok() {
+                let _ = on_form(&record, |s| {
+                    let patterns = s.config.lifecycle_patterns.clone().unwrap_or_default();
+                    if let Some(facts) = s.facts.as_mut() {
+                        facts.notes.push(request.note.as_fact());
+                        facts.derive_lifecycle(&patterns);
+                    }
+                    view::render_state(s, evidence(s.record_key()).is_some());
+                });
             }
-            view::render_state(s, evidence(s.record_key()).is_some());
-        });
-    }
-    let commands = dispatch(&record, |flow| {
-        if withdrawal {
-            flow.withdrawal_written(request, result)
-        } else {
-            flow.note_written(request, result)
-        }
-    });
-    run(&record, commands);
+            let commands = dispatch(&record, |flow| {
+                if withdrawal {
+                    flow.withdrawal_written(request, result)
+                } else {
+                    flow.note_written(request, result)
+                }
+            });
+            run(&record, commands);
+        }),
+    );
 }
 
 /// Saves the form again with `data.save()` (Save & Close then closes it with `ui.close()`, the
 /// documented way: Microsoft Learn, "save (Client API reference)": a save mode passed to
 /// `data.save` does not take its action), and hands the answer to the flow.
-async fn save_again(record: String, close: bool, after_note: bool) {
+fn save_again(record: String, close: bool, after_note: bool) {
     let Some(form) = on_form(&record, |s| s.form.clone()) else {
         return;
     };
-    // 8.x answers with an object whose documented use is `then(success, error)` only: awaited
-    // through `then`, never as a `Promise` of this realm.
-    let answer = match form.save() {
-        Ok(saving) => match wasm_bindgen_futures::JsFuture::from(saving).await {
+    // 8.x answers with an object whose documented use is `then(success, error)` only: the
+    // shell waits for it through `then`, never as a `Promise` of this realm.
+    let saving = form.save();
+    let refused = saving.is_err();
+    crate::shell::then(saving.map_err(|_| JsValue::NULL), move |answered| {
+        let answer = match answered {
             Ok(_) => SaveAnswer::Saved,
+            Err(_) if refused => SaveAnswer::Cancelled,
             Err(error) => {
                 let code = member(&error, "errorCode").as_f64().map_or(0, |c| c as i64);
                 SaveAnswer::Failed(code)
             }
-        },
-        Err(_) => SaveAnswer::Cancelled,
-    };
-    let ticked = session::with(|s| {
-        s.form
-            .bool_value(&s.mapping.request_resubscribe)
-            .ok()
-            .flatten()
-            .unwrap_or(false)
-    })
-    .unwrap_or(false);
-    let post_save = form.has_post_save();
-    let commands = dispatch(&record, |flow| {
-        flow.saved_again(answer, close, after_note, post_save, ticked)
+        };
+        let ticked = session::with(|s| {
+            s.form
+                .bool_value(&s.mapping.request_resubscribe)
+                .ok()
+                .flatten()
+                .unwrap_or(false)
+        })
+        .unwrap_or(false);
+        let post_save = form.has_post_save();
+        let commands = dispatch(&record, |flow| {
+            flow.saved_again(answer, close, after_note, post_save, ticked)
+        });
+        run(&record, commands);
     });
-    run(&record, commands);
 }
 
 /// Removes a note (one attempt).
-async fn withdraw(request: Note) {
+fn withdraw(request: Note) {
     if let Some(api) = session::with(|s| s.api.clone()) {
-        note::withdraw(&api, &request).await;
+        note::withdraw(&api, &request);
     }
 }
 
 /// After a save that reported a failure: reads whether the note's request is on the record,
 /// and hands that to the flow.
-async fn withdraw_unless_saved(record: String, request: Note) {
+fn withdraw_unless_saved(record: String, request: Note) {
     let Some((api, entity_set, id, columns)) = on_form(&record, |s| {
         let id = s.record.clone()?;
         Some((
@@ -372,49 +382,51 @@ async fn withdraw_unless_saved(record: String, request: Note) {
     .flatten() else {
         return;
     };
-    let on_record = note::on_record(&api, &entity_set, &id, &columns, &request).await;
-    let commands = dispatch(&record, |flow| flow.record_read(request, on_record));
-    run(&record, commands);
+    let asked = request.clone();
+    note::on_record(&api, &entity_set, &id, columns, &asked, move |on_record| {
+        let commands = dispatch(&record, |flow| flow.record_read(request, on_record));
+        run(&record, commands);
+    });
 }
 
 /// Reads the facts, shows them, and hands the read to the flow (`again`: a read after load;
 /// `conflict`: after a save someone else's change refused, which says what is on the record
 /// now).
-pub async fn read(plan: Plan, again: bool, conflict: bool) {
-    let facts = facts::read(plan).await;
-    let Some((record, whole)) = session::with(|s| {
-        let pending_date = facts
-            .lifecycle
-            .is_pending()
-            .then_some(facts.saved_date)
-            .flatten();
-        let whole = facts.verified;
-        s.facts = Some(facts);
-        view::render_state(s, evidence(s.record_key()).is_some());
-        if conflict {
-            let what = pending_date
-                .map(|d| {
-                    let requested = Message::new(MessageKey::PluginConflictRequested)
-                        .with("date", d.to_display_utc());
-                    strings::text(&requested)
-                })
-                .unwrap_or_default();
-            let told = Message::new(MessageKey::PluginConflict).with("what", what);
-            view::conflict(s, told);
-        }
-        (s.record_key().to_owned(), whole)
-    }) else {
-        return;
-    };
-    let commands = dispatch(&record, |flow| flow.facts_read(whole, again));
-    run(&record, commands);
+pub fn read(plan: Plan, again: bool, conflict: bool) {
+    facts::read(plan, move |facts| {
+        let Some((record, whole)) = session::with(|s| {
+            let pending_date = facts
+                .lifecycle
+                .is_pending()
+                .then_some(facts.saved_date)
+                .flatten();
+            let whole = facts.verified;
+            s.facts = Some(facts);
+            view::render_state(s, evidence(s.record_key()).is_some());
+            if conflict {
+                let what = pending_date
+                    .map(|d| {
+                        let requested = Message::new(MessageKey::PluginConflictRequested)
+                            .with("date", d.to_display_utc());
+                        strings::text(&requested)
+                    })
+                    .unwrap_or_default();
+                let told = Message::new(MessageKey::PluginConflict).with("what", what);
+                view::conflict(s, told);
+            }
+            (s.record_key().to_owned(), whole)
+        }) else {
+            return;
+        };
+        let commands = dispatch(&record, |flow| flow.facts_read(whole, again));
+        run(&record, commands);
+    });
 }
 
 /// Reads the facts again and redraws; a save held for the read goes on once the read is
 /// whole, and is refused with the reason otherwise.
-pub async fn refresh(conflict: bool) {
-    let Some(plan) = session::with(|s| facts::plan(s)) else {
-        return;
-    };
-    read(plan, true, conflict).await;
+pub fn refresh(conflict: bool) {
+    if let Some(plan) = session::with(|s| facts::plan(s)) {
+        read(plan, true, conflict);
+    }
 }

@@ -35,8 +35,8 @@ pub fn start(
 
 /// The asynchronous half of OnLoad: one Web API round trip, then the inline state (and a save
 /// held for it made again).
-pub async fn finish(plan: Plan) {
-    flow::read(plan, false, false).await;
+pub fn finish(plan: Plan) {
+    flow::read(plan, false, false);
 }
 
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
@@ -52,8 +52,7 @@ fn configure(
         // Before 9.0: said again in the user's words once they are read.
         if super::strings::reading() {
             let (form, messages) = (form.clone(), messages.to_vec());
-            wasm_bindgen_futures::spawn_local(async move {
-                super::strings::ready().await;
+            super::strings::when_ready(move || {
                 let text = super::strings::joined(&messages);
                 form.form_notification(view::CONFIG, Level::Error, Some(&text));
             });
@@ -147,6 +146,6 @@ fn hook_events(form: &Form, mapping: &ColumnMapping) {
 /// a colleague): read the facts again and redraw, without reloading the form.
 fn on_data_load(execution_context: JsValue) {
     if Form::data_load_state(&execution_context) == Some(3) {
-        wasm_bindgen_futures::spawn_local(flow::refresh(false));
+        flow::refresh(false);
     }
 }

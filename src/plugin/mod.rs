@@ -19,7 +19,6 @@ pub mod evidence;
 pub mod facts;
 pub mod flow;
 pub mod load;
-pub mod local;
 pub mod note;
 pub mod save;
 pub mod session;

@@ -15,6 +15,8 @@ use crate::dataverse::retry::RetryPolicy;
 use crate::dataverse::transport::WebApi;
 use crate::domain::note::ResubscribeNote;
 use crate::prelude::*;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
 
 /// The note of a request (or of its withdrawal) and where it goes; one note is another when
 /// their ids are (named by the record, the moment of the request and the kind of note).
@@ -32,18 +34,29 @@ impl PartialEq for RequestNote {
     }
 }
 
+/// What the outcome of writing a note goes to.
+pub type Written = Box<dyn FnOnce(Result<(), ApiError>)>;
+
 /// Looks for the note, then creates it if it is not there: one attempt.
-async fn attempt(api: &WebApi, request: &RequestNote) -> Result<(), ApiError> {
+fn attempt(api: &WebApi, request: &RequestNote, then: Written) {
     let (target, note) = (&request.target, &request.note);
-    let found = api.send(&queries::note_lookup(target, note)).await?;
-    if queries::read_note_found(&found)? {
-        return Ok(());
-    }
-    let created = api.send(&queries::create_note(target, note)).await?;
-    match ApiError::from_response(&created) {
-        None => Ok(()),
-        Some(error) => Err(error),
-    }
+    let create = queries::create_note(target, note);
+    let creator = api.clone();
+    api.send(
+        &queries::note_lookup(target, note),
+        move |found| match found.and_then(|found| queries::read_note_found(&found)) {
+            Err(error) => then(Err(error)),
+            Ok(true) => then(Ok(())),
+            Ok(false) => creator.send(&create, move |created| {
+                then(
+                    created.and_then(|created| match ApiError::from_response(&created) {
+                        None => Ok(()),
+                        Some(error) => Err(error),
+                    }),
+                )
+            }),
+        },
+    );
 }
 
 /// How long to wait before the next attempt. Besides the policy's transient failures, a 412 is
@@ -57,46 +70,61 @@ fn retry_delay(policy: &RetryPolicy, error: &ApiError, attempts: u32, waited: u6
         .or_else(|| (conflict && attempts < policy.max_attempts).then_some(0))
 }
 
-/// Writes the note, retrying within the policy's bounds.
-pub async fn write(api: &WebApi, request: &RequestNote) -> Result<(), ApiError> {
-    let policy = RetryPolicy::default();
-    let (mut attempts, mut waited) = (0u32, 0u64);
-    loop {
-        attempts += 1;
-        match attempt(api, request).await {
-            Ok(()) => return Ok(()),
-            Err(error) => match retry_delay(&policy, &error, attempts, waited) {
-                Some(delay) => {
-                    clock::sleep(delay).await;
-                    waited += delay;
-                }
-                None => return Err(error),
-            },
-        }
-    }
+/// Writes the note, retrying within the policy's bounds; `then` gets the outcome.
+pub fn write(api: WebApi, request: Rc<RequestNote>, then: Written) {
+    try_write(api, request, 0, 0, then);
+}
+
+/// The next attempt at writing the note, after `attempts` attempts and `waited` ms of waits.
+fn try_write(api: WebApi, request: Rc<RequestNote>, attempts: u32, waited: u64, then: Written) {
+    let writer = api.clone();
+    let note = request.clone();
+    attempt(
+        &writer,
+        &note,
+        Box::new(move |outcome| {
+            let attempts = attempts + 1;
+            let error = match outcome {
+                Ok(()) => return then(Ok(())),
+                Err(error) => error,
+            };
+            match retry_delay(&RetryPolicy::default(), &error, attempts, waited) {
+                Some(delay) => clock::after(delay, move || {
+                    try_write(api, request, attempts, waited + delay, then)
+                }),
+                None => then(Err(error)),
+            }
+        }),
+    );
 }
 
 /// Removes the note of a request that will not be saved, so no note records a request that is
 /// not on the record (one attempt; a note that stays still records that the contact asked).
-pub async fn withdraw(api: &WebApi, request: &RequestNote) {
-    let _ = api.send(&queries::delete_note(&request.note.marker)).await;
+pub fn withdraw(api: &WebApi, request: &RequestNote) {
+    api.send(&queries::delete_note(&request.note.marker), |_| {});
 }
 
 /// Whether the note's request is on the record (a save can go through although its answer
-/// was lost; the record may hold someone else's request); `None` when it could not be read.
-pub async fn on_record(
+/// was lost; the record may hold someone else's request), handed to `then`; `None` when it
+/// could not be read.
+pub fn on_record(
     api: &WebApi,
     entity_set: &str,
     record: &Guid,
-    columns: &[String; 2],
+    columns: [String; 2],
     request: &RequestNote,
-) -> Option<bool> {
-    let columns = [columns[0].as_str(), columns[1].as_str()];
-    let response = api
-        .send(&queries::record_state(entity_set, record, columns))
-        .await
-        .ok()?;
-    let state = queries::read_record(&response, columns).ok()?;
-    let marker = &request.note.marker;
-    Some(marker.is_on_record(state.request_flag == Some(true), state.request_date))
+    then: impl FnOnce(Option<bool>) + 'static,
+) {
+    let marker = request.note.marker.clone();
+    let read = [columns[0].as_str(), columns[1].as_str()];
+    api.send(
+        &queries::record_state(entity_set, record, read),
+        move |response| {
+            let columns = [columns[0].as_str(), columns[1].as_str()];
+            let state = response.and_then(|response| queries::read_record(&response, columns));
+            then(state.ok().map(|state| {
+                marker.is_on_record(state.request_flag == Some(true), state.request_date)
+            }))
+        },
+    );
 }

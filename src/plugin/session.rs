@@ -111,7 +111,7 @@ impl Facts {
     }
 }
 
-super::local::page_local! {
+crate::local::page_local! {
     static SESSION: RefCell<Option<Session>> = RefCell::new(None);
 }
 

@@ -5,7 +5,7 @@
 //! From Dynamics 9.0 the platform reads the RESX (`Xrm.Utility.getResourceString`). Before
 //! it there is no such call (the solution ships the same files as XML web resources): the
 //! library reads `<client url>/WebResources/rsub_/strings/Resubscribe.<lcid>.resx` itself,
-//! once per page, while the load's `$batch` is out ([`read_by_url`], [`ready`]). Until it is
+//! once per page, while the load's `$batch` is out ([`read_by_url`], [`when_ready`]). Until it is
 //! in, and if it cannot be read, the messages are in English.
 
 use crate::prelude::*;
@@ -16,13 +16,13 @@ use crate::domain::resx::Templates;
 use crate::domain::time::Timestamp;
 use crate::xrm::form::{has_resource_string, resource_string};
 use alloc::borrow::Cow;
-use core::task::{Poll, Waker};
+use alloc::boxed::Box;
 
-super::local::page_local! {
+crate::local::page_local! {
     static LANGUAGE: Cell<u32> = Cell::new(1033);
 }
 
-super::local::page_local! {
+crate::local::page_local! {
     static ADMIN: Cell<bool> = Cell::new(false);
 }
 
@@ -42,13 +42,16 @@ enum ByUrl {
     /// None read: the platform has `getResourceString`, the user reads English, or no form
     /// has loaded yet.
     Unread,
-    /// Being read from `url`; `waiting`: the tasks woken once it is in or has failed.
-    Reading { url: String, waiting: Vec<Waker> },
+    /// Being read from `url`; `waiting`: what runs once it is in or has failed.
+    Reading {
+        url: String,
+        waiting: Vec<Box<dyn FnOnce()>>,
+    },
     /// Read from `url` (none when the read failed: English then).
     Read { url: String, templates: Templates },
 }
 
-super::local::page_local! {
+crate::local::page_local! {
     static BY_URL: RefCell<ByUrl> = RefCell::new(ByUrl::Unread);
 }
 
@@ -75,7 +78,7 @@ pub fn url_to_read(client_url: &str, lcid: u32) -> Option<String> {
 /// Sets the user's language (LCID) and, where the module reads the RESX itself
 /// ([`url_to_read`]), starts reading it through the one transport: once per page (again
 /// after a read that failed, or for another language). [`template`] uses it once it is in;
-/// [`ready`] waits for it.
+/// [`when_ready`] waits for it.
 pub fn read_by_url(client_url: &str, lcid: u32) {
     set_language(lcid);
     let Some(url) = url_to_read(client_url, lcid) else {
@@ -105,11 +108,9 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
     if !started {
         return;
     }
-    // A task of its own: it runs after this call, beside what OnLoad starts next.
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = crate::dataverse::transport::read_web_resource(&url).await;
-        store(url, text.as_deref());
-    });
+    // Answered after this call, beside what OnLoad starts next.
+    let read = url.clone();
+    crate::dataverse::transport::read_web_resource(&read, move |text| store(url, text.as_deref()));
 }
 
 /// Whether the strings of `url` are in already (read, and not empty).
@@ -120,7 +121,7 @@ pub fn read_from(url: &str) -> bool {
     })
 }
 
-/// Keeps the strings read from `url` (`None`: the read failed, English then) and wakes what
+/// Keeps the strings read from `url` (`None`: the read failed, English then) and runs what
 /// waited for them.
 pub fn store(url: String, text: Option<&str>) {
     let templates = text.map(Templates::parse).unwrap_or_default();
@@ -132,24 +133,24 @@ pub fn store(url: String, text: Option<&str>) {
         },
         Err(_) => Vec::new(),
     });
-    for waker in waiting {
-        waker.wake();
+    for then in waiting {
+        then();
     }
 }
 
-/// Resolves once the strings being read by URL are in (or have failed); at once when none
-/// are being read.
-pub async fn ready() {
-    core::future::poll_fn(|cx| {
-        BY_URL.with(|state| match state.try_borrow_mut().as_deref_mut() {
-            Ok(ByUrl::Reading { waiting, .. }) => {
-                waiting.push(cx.waker().clone());
-                Poll::Pending
-            }
-            _ => Poll::Ready(()),
-        })
-    })
-    .await;
+/// Runs `then` once the strings being read by URL are in (or have failed); at once, inside
+/// this call, when none are being read.
+pub fn when_ready(then: impl FnOnce() + 'static) {
+    let then = BY_URL.with(|state| match state.try_borrow_mut().as_deref_mut() {
+        Ok(ByUrl::Reading { waiting, .. }) => {
+            waiting.push(Box::new(then));
+            None
+        }
+        _ => Some(then),
+    });
+    if let Some(then) = then {
+        then();
+    }
 }
 
 /// Whether strings are being read by URL (what is shown now is said again once they are in).

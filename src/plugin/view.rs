@@ -119,18 +119,18 @@ pub fn render_decision(
         // `READING_SHOWN_AFTER_MS`, unless what the load read is drawn already.
         let reason = reason.filter(|_| !ticked).cloned();
         let form = session.form.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            strings::ready().await;
-            super::clock::sleep(crate::ui::READING_SHOWN_AFTER_MS).await;
-            super::session::with(|s| {
-                if s.facts.is_some() || s.form.context_value() != form.context_value() {
-                    return;
-                }
-                let mut model = PanelModel::loading(strings::text);
-                if let Some(reason) = &reason {
-                    model = model.with_eligibility(&reason.eligibility(), |m| text(s, m));
-                }
-                draw(s, model);
+        strings::when_ready(move || {
+            super::clock::after(crate::ui::READING_SHOWN_AFTER_MS, move || {
+                let _ = super::session::with(|s| {
+                    if s.facts.is_some() || s.form.context_value() != form.context_value() {
+                        return;
+                    }
+                    let mut model = PanelModel::loading(strings::text);
+                    if let Some(reason) = &reason {
+                        model = model.with_eligibility(&reason.eligibility(), |m| text(s, m));
+                    }
+                    draw(s, model);
+                });
             });
         });
     }

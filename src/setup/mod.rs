@@ -60,21 +60,65 @@ impl Strings {
 }
 
 /// Runs every check and draws the result into `document` in the language `lcid` (its RESX web
-/// resource beside the page, else English). A page that cannot check anything says why.
-pub async fn run(document: Document, lcid: u32) -> Result<(), JsValue> {
-    let resx = match lcid {
-        1033 => None,
-        _ => {
-            let url = [
-                "../strings/Resubscribe.",
-                &crate::domain::text::decimal(lcid.into()),
-                ".resx",
-            ]
-            .concat();
-            crate::dataverse::transport::read_web_resource(&url).await
+/// resource beside the page, else English). A page that cannot check anything says why. The
+/// promise settles once the page is drawn, or with what kept it from being drawn.
+pub fn run(document: Document, lcid: u32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let document = document.clone();
+        let done = move |drawn: Result<(), JsValue>| {
+            let _ = match drawn {
+                Ok(()) => resolve.call0(&JsValue::NULL),
+                Err(error) => reject.call1(&JsValue::NULL, &error),
+            };
+        };
+        if lcid == 1033 {
+            return crate::shell::soon(move || check(document, None, done));
         }
-    };
+        let url = [
+            "../strings/Resubscribe.",
+            &crate::domain::text::decimal(lcid.into()),
+            ".resx",
+        ]
+        .concat();
+        crate::dataverse::transport::read_web_resource(&url, move |resx| {
+            check(document, resx, done)
+        });
+    })
+}
+
+/// Draws the page in the strings of `resx` (English without it), runs the checks and draws
+/// their results; `done` gets what kept the page from being drawn, if anything.
+fn check(
+    document: Document,
+    resx: Option<String>,
+    done: impl FnOnce(Result<(), JsValue>) + 'static,
+) {
     let strings = Strings::from_resx(resx.as_deref().unwrap_or_default());
+    let (api, global) = match start(&document, &strings) {
+        Ok(Some(started)) => started,
+        Ok(None) => return done(Ok(())),
+        Err(error) => return done(Err(error)),
+    };
+    gather(&api, &global, move |facts| {
+        let checks = checks::report(&facts);
+        let summary = strings.text(&checks::summary(&checks));
+        done(draw::show(
+            &document,
+            &checks,
+            &summary,
+            |area| strings.template(area.label()).to_owned(),
+            |check: &Check| strings.template(check.status.label()).to_owned(),
+            |check: &Check| strings.text(&check.message),
+        ));
+    });
+}
+
+/// Draws the page while the checks run and returns the Web API and the context to check
+/// with; `None` when the page cannot check anything (said on the page).
+fn start(
+    document: &Document,
+    strings: &Strings,
+) -> Result<Option<(WebApi, GlobalContext)>, JsValue> {
     let title = strings.template(MessageKey::SetupTitle).to_owned();
     let intro = strings.template(MessageKey::SetupIntro).to_owned();
     let recheck = strings.template(MessageKey::SetupRecheck).to_owned();
@@ -83,37 +127,23 @@ pub async fn run(document: Document, lcid: u32) -> Result<(), JsValue> {
         intro: &intro,
         recheck: &recheck,
     };
-    draw::start(
-        &document,
-        &texts,
-        strings.template(MessageKey::SetupRunning),
-    )?;
+    draw::start(document, &texts, strings.template(MessageKey::SetupRunning))?;
     let global = match GlobalContext::read(&JsValue::UNDEFINED) {
         Ok(global) => global,
         Err(error) => {
             let message = Message::new(MessageKey::SetupNoXrm).with("detail", error.describe());
-            return draw::stop(&document, &strings.text(&message));
+            return draw::stop(document, &strings.text(&message)).map(|()| None);
         }
     };
     let Some(version) = ApiVersion::for_org_version(&global.version) else {
         let message = Message::new(MessageKey::SetupNoWebApi).with("version", global.version);
-        return draw::stop(&document, &strings.text(&message));
+        return draw::stop(document, &strings.text(&message)).map(|()| None);
     };
     let api = WebApi {
         client_url: global.client_url.clone(),
         version,
     };
-    let facts = gather(&api, &global).await;
-    let checks = checks::report(&facts);
-    let summary = strings.text(&checks::summary(&checks));
-    draw::show(
-        &document,
-        &checks,
-        &summary,
-        |area| strings.template(area.label()).to_owned(),
-        |check: &Check| strings.template(check.status.label()).to_owned(),
-        |check: &Check| strings.text(&check.message),
-    )
+    Ok(Some((api, global)))
 }
 
 /// Which answer of the batch is which.
@@ -128,8 +158,8 @@ enum Part {
 }
 
 /// Reads everything in one `$batch` (each part answered on its own: a refused part is that
-/// check's warning, not the page's failure).
-async fn gather(api: &WebApi, global: &GlobalContext) -> SetupFacts {
+/// check's warning, not the page's failure), and hands `then` the facts.
+fn gather(api: &WebApi, global: &GlobalContext, then: impl FnOnce(SetupFacts) + 'static) {
     let user = Guid::parse(&global.user_id).ok();
     let mut parts = vec![
         (Part::Solutions, read::solutions(DEFAULT_CONNECTOR_SOLUTION)),
@@ -145,54 +175,59 @@ async fn gather(api: &WebApi, global: &GlobalContext) -> SetupFacts {
         .iter()
         .map(|(_, request)| BatchPart::Single(request.clone()))
         .collect();
-    let answers = api.send_batch(&batch, "rsub-setup").await;
-    let answer = |wanted: Part| -> Result<ApiResponse, ApiError> {
-        let answers = answers.as_ref().map_err(Clone::clone)?;
-        parts
-            .iter()
-            .position(|(part, _)| *part == wanted)
-            .and_then(|at| answers.get(at))
-            .cloned()
-            .ok_or_else(|| ApiError::unexpected(0, "the batch stopped before this part"))
-    };
-    let forms = answer(Part::Forms).and_then(|r| read::read_forms(&r));
-    let configured = configured_connector(&forms);
-    let mut solutions = answer(Part::Solutions).and_then(|r| queries::read_solutions(&r));
-    // A configured name the first read could not have found (nothing like the connector).
-    let found = solutions.as_ref().map(|rows| {
-        rows.iter()
-            .any(|r| r.unique_name.eq_ignore_ascii_case(&configured))
-    });
-    if found == Ok(false) && !configured.eq_ignore_ascii_case(DEFAULT_CONNECTOR_SOLUTION) {
-        let again = api.send(&read::solutions(&configured)).await;
-        if let (Ok(rows), Ok(more)) = (
-            solutions.as_mut(),
-            again.and_then(|r| queries::read_solutions(&r)),
-        ) {
-            // The same read asks for the candidates again: each solution once.
-            for row in more {
-                if !rows.iter().any(|r| r.unique_name == row.unique_name) {
-                    rows.push(row);
+    let (global, again) = (global.clone(), api.clone());
+    api.send_batch(batch, "rsub-setup", move |answers| {
+        let answer = |wanted: Part| -> Result<ApiResponse, ApiError> {
+            let answers = answers.as_ref().map_err(Clone::clone)?;
+            parts
+                .iter()
+                .position(|(part, _)| *part == wanted)
+                .and_then(|at| answers.get(at))
+                .cloned()
+                .ok_or_else(|| ApiError::unexpected(0, "the batch stopped before this part"))
+        };
+        let forms = answer(Part::Forms).and_then(|r| read::read_forms(&r));
+        let configured = configured_connector(&forms);
+        let user_privileges = match user {
+            Some(_) => answer(Part::UserPrivileges).and_then(|r| read::read_user_privileges(&r)),
+            None => Err(ApiError::unexpected(0, "the signed-in user is unknown")),
+        };
+        let mut facts = SetupFacts {
+            org_version: global.version,
+            user_name: global.user_name,
+            configured_connector: configured,
+            solutions: answer(Part::Solutions).and_then(|r| queries::read_solutions(&r)),
+            table: TABLE.to_owned(),
+            forms,
+            languages: answer(Part::Languages).and_then(|r| read::read_languages(&r)),
+            csp: answer(Part::Organization).and_then(|r| read::read_csp(&r)),
+            user_privileges,
+            roles: answer(Part::Roles).and_then(|r| read::read_roles(&r)),
+        };
+        // A configured name the first read could not have found (nothing like the connector).
+        let configured = &facts.configured_connector;
+        let found = facts.solutions.as_ref().map(|rows| {
+            rows.iter()
+                .any(|r| r.unique_name.eq_ignore_ascii_case(configured))
+        });
+        if found != Ok(false) || configured.eq_ignore_ascii_case(DEFAULT_CONNECTOR_SOLUTION) {
+            return then(facts);
+        }
+        again.send(&read::solutions(configured), move |again| {
+            if let (Ok(rows), Ok(more)) = (
+                facts.solutions.as_mut(),
+                again.and_then(|r| queries::read_solutions(&r)),
+            ) {
+                // The same read asks for the candidates again: each solution once.
+                for row in more {
+                    if !rows.iter().any(|r| r.unique_name == row.unique_name) {
+                        rows.push(row);
+                    }
                 }
             }
-        }
-    }
-    let user_privileges = match user {
-        Some(_) => answer(Part::UserPrivileges).and_then(|r| read::read_user_privileges(&r)),
-        None => Err(ApiError::unexpected(0, "the signed-in user is unknown")),
-    };
-    SetupFacts {
-        org_version: global.version.clone(),
-        user_name: global.user_name.clone(),
-        configured_connector: configured,
-        solutions,
-        table: TABLE.to_owned(),
-        forms,
-        languages: answer(Part::Languages).and_then(|r| read::read_languages(&r)),
-        csp: answer(Part::Organization).and_then(|r| read::read_csp(&r)),
-        user_privileges,
-        roles: answer(Part::Roles).and_then(|r| read::read_roles(&r)),
-    }
+            then(facts);
+        });
+    });
 }
 
 /// The connector's unique name the forms' OnLoad mapping configures, else the default.

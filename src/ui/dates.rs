@@ -9,7 +9,7 @@ use super::model::locale_tag;
 use crate::domain::time::Timestamp;
 use crate::xrm::form::set_member;
 
-crate::plugin::local::page_local! {
+crate::local::page_local! {
     static FORMATS: core::cell::RefCell<Option<(u32, Function)>> = core::cell::RefCell::new(None);
 }
 

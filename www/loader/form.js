@@ -46,7 +46,7 @@ var Rsub = (function (namespace) {
 
     /*
      * Main-thread time: each synchronous slice the library runs (this script, the callbacks of
-     * its start, each handler call into the module and each task of the module's own futures)
+     * its start, each handler call into the module and each answer the shell hands back to it)
      * is one User Timing measure of this name, which `cargo xtask bench` sums. Slices inside a
      * slice are not counted twice.
      */
@@ -80,14 +80,6 @@ var Rsub = (function (namespace) {
             depth = 0;
             measureSince(begin, MAIN_THREAD);
         }
-    }
-
-    /*
-     * The glue's `queueMicrotask` (how the module's futures run their tasks), each task a
-     * measured slice.
-     */
-    function queueMicrotask(task) {
-        Promise.resolve(task).then(function (run) { slice(run); });
     }
 
     /*@SHELL@*/

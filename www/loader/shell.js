@@ -339,10 +339,30 @@
         }
 
 /*@END@*/
+/*@IF suppression-form setup-page@*/
+        /**
+         * Hands the answer of `promise` back to the module once it settles: its `resume(token,
+         * ok, value)`, one measured slice (src/shell.rs keeps what to do with it under
+         * `token`). `then` is called as it is, not through `Promise.resolve`: 8.x's save
+         * answers with an object whose documented use is `then(success, error)` only.
+         */
+        function resumeWith(promise, token) {
+            var resume = function (ok) {
+                return measured(function (value) {
+                    wasm_bindgen.resume(token, ok, value);
+                });
+            };
+            promise.then(resume(true), resume(false));
+        }
+
+/*@END@*/
         return {
 /*@IF suppression-form@*/
             askEvidence: askEvidence,
             forgetEvidence: forgetEvidence,
+/*@END@*/
+/*@IF suppression-form setup-page@*/
+            resumeWith: resumeWith,
 /*@END@*/
 /*@IF suppression-form contact-form@*/
             showPanel: showPanel,

@@ -2,9 +2,9 @@
 //! its budget, so that bytes are added on purpose, never by accident. A change that needs more
 //! raises the budget here and says why in `docs/size.md`.
 //!
-//! The budgets are the sizes of the eleventh round plus about 1 KB: the 60 KB target for
-//! `form.js` is out of reach of the design as it is (`docs/size.md`, *The tenth round* and
-//! *The eleventh round*), so what the build holds is the line where the libraries stand, and
+//! The budgets are the sizes of the twelfth round plus about 1 KB: the 60 KB target for
+//! `form.js` is out of reach of the design as it is (`docs/size.md`, *The tenth round* to
+//! *The twelfth round*), so what the build holds is the line where the libraries stand, and
 //! each step of the shell's move to JavaScript lowers it.
 
 /// A library's budget: its gzip -9 size may not exceed `gzip_bytes`.
@@ -19,7 +19,7 @@ pub struct Budget {
 pub const BUDGETS: [Budget; 3] = [
     Budget {
         name: crate::paths::FORM_LIBRARY,
-        gzip_bytes: 97_200,
+        gzip_bytes: 94_000,
     },
     Budget {
         name: crate::paths::CONTACT_LIBRARY,
@@ -27,7 +27,7 @@ pub const BUDGETS: [Budget; 3] = [
     },
     Budget {
         name: crate::paths::SETUP_LIBRARY,
-        gzip_bytes: 58_400,
+        gzip_bytes: 55_300,
     },
 ];
 

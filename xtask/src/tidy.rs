@@ -12,7 +12,10 @@
 //!   and the scripts of `www/loader/` and `www/webresources/`;
 //! - modules of `src/` import each other in a circle (one module imports another that,
 //!   directly or not, imports it back): each layer, and the crate as a whole, imports one way;
-//! - the modules of the emulator's library (`emulator/src/`) import each other in a circle.
+//! - the modules of the emulator's library (`emulator/src/`) import each other in a circle;
+//! - the Rust of `src/` holds a future (`async`, `.await`, `spawn_local`, `JsFuture`,
+//!   `future_to_promise`): what follows a wait is a closure handed to `crate::shell::then`,
+//!   so no library carries a futures runtime.
 //!
 //! An import is a path in code
 //! (comments are left out) that starts with `crate::`, `super::` or `self::`, `use` trees
@@ -172,6 +175,7 @@ pub fn check(sources: &[Source]) -> Report {
                 .violations
                 .extend(domain_bindings(&source.path, &code));
         }
+        report.violations.extend(futures(&source.path, &code));
     }
     for source in sources.iter().filter(|s| s.path != SHELL) {
         report.violations.extend(network_calls(source));
@@ -265,6 +269,26 @@ fn domain_bindings(path: &str, code: &str) -> Vec<String> {
                     index + 1
                 ));
             }
+        }
+    }
+    found
+}
+
+/// The words that make a future, or run one.
+const FUTURES: [&str; 4] = ["async", "spawn_local", "JsFuture", "future_to_promise"];
+
+/// `file:line: …` for each future in a file of `src/` (`code`: its comments blanked).
+fn futures(path: &str, code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (index, line) in code.lines().enumerate() {
+        let named = words(line).find(|word| FUTURES.contains(word));
+        let awaited = line.contains(".await");
+        if let Some(what) = named.or(awaited.then_some(".await")) {
+            found.push(format!(
+                "{path}:{}: `{what}` (the module holds no future: hand what follows a wait \
+                 to crate::shell::then)",
+                index + 1
+            ));
         }
     }
     found
@@ -961,6 +985,34 @@ mod tests {
                 "www/loader/form.js:3",
                 "www/loader/form.js:4",
                 "www/loader/form.js:4",
+            ],
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_future_in_src_fails() {
+        let file = source(
+            "src/plugin/load.rs",
+            "// an async comment and a \"spawn_local\" string do not count\n\
+             pub async fn finish() {}\n\
+             fn f() { wasm_bindgen_futures::spawn_local(g()); }\n\
+             fn h() { let x = JsFuture::from(p); }\n\
+             fn i() { x.await; }\n\
+             fn asynchronous() {}\n",
+        );
+        let found = violations(&[file]);
+        let places: Vec<&str> = found
+            .iter()
+            .map(|v| v.split(": ").next().unwrap())
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "src/plugin/load.rs:2",
+                "src/plugin/load.rs:3",
+                "src/plugin/load.rs:4",
+                "src/plugin/load.rs:5"
             ],
             "{found:#?}"
         );

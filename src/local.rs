@@ -33,7 +33,7 @@ impl<T> Local<T> {
 macro_rules! page_local {
     (static $name:ident: $ty:ty = $init:expr;) => {
         #[cfg(feature = "module")]
-        static $name: $crate::plugin::local::Local<$ty> = $crate::plugin::local::Local::new($init);
+        static $name: $crate::local::Local<$ty> = $crate::local::Local::new($init);
         #[cfg(not(feature = "module"))]
         std::thread_local! {
             static $name: $ty = const { $init };
