@@ -1,8 +1,8 @@
 //! What the form library knows about the form it runs on, between handler calls (the
 //! request being made is the flow's: [`super::flow`]).
 //!
-//! One form per page: the session is replaced on each OnLoad. Borrows never span an
-//! `.await` (every access goes through [`with`]).
+//! One form per page: the session is replaced on each OnLoad. Borrows never span a wait
+//! (every access goes through [`with`], and what follows a wait runs in a call of its own).
 
 use crate::prelude::*;
 use core::cell::RefCell;
