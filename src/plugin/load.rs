@@ -33,10 +33,10 @@ pub fn start(
     Ok(Some(plan))
 }
 
-/// The asynchronous half of OnLoad: one Web API round trip, then the inline state (and a save
-/// held for it made again).
+/// The asynchronous half of OnLoad, started once OnLoad has returned (the handler stays
+/// short): one Web API round trip, then the inline state (and a save held for it made again).
 pub fn finish(plan: Plan) {
-    flow::read(plan, false, false);
+    crate::shell::soon(move || flow::read(plan, false, false));
 }
 
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
