@@ -59,6 +59,24 @@ mod email_suppression_form {
         plugin::save::on_save(execution_context)
     }
 
+    /// PostSave, registered by OnLoad through the shell (`plugin::load`).
+    #[wasm_bindgen(js_name = onPostSave)]
+    pub fn on_post_save(execution_context: JsValue) {
+        plugin::save::on_post_save(execution_context);
+    }
+
+    /// Data OnLoad (a refresh), registered by OnLoad through the shell.
+    #[wasm_bindgen(js_name = onDataLoad)]
+    pub fn on_data_load(execution_context: JsValue) {
+        plugin::load::on_data_load(execution_context);
+    }
+
+    /// OnChange of email and reason, registered by OnLoad through the shell.
+    #[wasm_bindgen(js_name = onFactChange)]
+    pub fn on_fact_change(execution_context: JsValue) {
+        plugin::save::on_fact_change(execution_context);
+    }
+
     /// OnChange of *Request Resubscribe*: opens the evidence dialog when ticked (its answer
     /// comes later: the platform waits for no OnChange handler).
     #[wasm_bindgen(js_name = onRequestResubscribeChange)]

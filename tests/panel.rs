@@ -1,8 +1,9 @@
 //! Browser tests of the status panel: the real page (`status.html` with `status.js` inlined)
 //! in an iframe of the test page, handed models as JSON (`ui::wire`) as the form library does,
 //! and drawing them with its own script; and the shell's `showPanel` (`www/loader/shell.js`,
-//! loaded as it is) reaching that page through a form's control. Assertions read roles,
-//! accessible names and text, never pixels.
+//! loaded as it is) reaching that page through a form's control, and its `resumeWith` handing
+//! answers back to the module (`resubscribe::shell`). Assertions read roles, accessible names
+//! and text, never pixels.
 //!
 //! Run through `cargo xtask test`, which builds the Contact form's library and points
 //! `CONTACT_LIBRARY_JS` at it.
@@ -116,6 +117,11 @@ export function loadShell(source) {
 export function formWithoutPanel() {
     return { getFormContext() { return { getControl() { return null; } }; } };
 }
+export function installModule(resume) { globalThis.wasm_bindgen = { resume }; }
+export function answeringAtOnce(value) { return { then(ok) { ok(value); } }; }
+export function throwingThen(reason) { return { then() { throw reason; } }; }
+export function rejected(reason) { return Promise.reject(reason); }
+export function later(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = openFrame)]
@@ -152,6 +158,14 @@ extern "C" {
     fn load_shell(source: &str);
     #[wasm_bindgen(js_name = formWithoutPanel)]
     fn form_without_panel() -> JsValue;
+    #[wasm_bindgen(js_name = installModule)]
+    fn install_module(resume: &JsValue);
+    #[wasm_bindgen(js_name = answeringAtOnce)]
+    fn answering_at_once(value: u32) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = throwingThen)]
+    fn throwing_then(reason: &str) -> js_sys::Promise;
+    fn rejected(reason: &str) -> js_sys::Promise;
+    fn later(ms: u32) -> js_sys::Promise;
 }
 
 /// The shell, as the build puts it into each library.
@@ -718,6 +732,61 @@ async fn a_page_without_the_container_says_so() {
     );
     assert_eq!(count(&doc, "h1"), 0, "nothing was drawn elsewhere");
     remove_frame(&frame);
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_hands_each_answer_back_once_and_never_inside_the_call() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    load_shell(SHELL);
+    // The shell calls the module's `resume` export, here this test's copy of it.
+    let resume = Closure::<dyn FnMut(u32, bool, JsValue)>::new(resubscribe::shell::resume);
+    install_module(resume.as_ref());
+    /// What each wait was answered with: its label, whether it succeeded, the value as text.
+    type Answers = Rc<RefCell<Vec<(&'static str, bool, String)>>>;
+    let answers: Answers = Rc::default();
+    let wait = |label: &'static str, promise: Result<js_sys::Promise, JsValue>| {
+        let answers = answers.clone();
+        resubscribe::shell::then(promise, move |answer| {
+            let (ok, value) = match answer {
+                Ok(value) => (true, value),
+                Err(reason) => (false, reason),
+            };
+            let text = value
+                .as_string()
+                .or_else(|| value.as_f64().map(|n| n.to_string()))
+                .unwrap_or_default();
+            answers.borrow_mut().push((label, ok, text));
+        });
+    };
+    wait("a thenable answering at once", Ok(answering_at_once(42)));
+    wait("a then that throws", Ok(throwing_then("thrown")));
+    wait(
+        "a value without then",
+        Ok(JsValue::from(7).unchecked_into()),
+    );
+    wait("a call that failed", Err(JsValue::from("refused")));
+    wait("a rejected promise", Ok(rejected("no")));
+    assert!(
+        answers.borrow().is_empty(),
+        "nothing answers inside the call"
+    );
+    JsFuture::from(later(20)).await.unwrap();
+    let mut answered = answers.borrow().clone();
+    answered.sort();
+    let expected = [
+        ("a call that failed", false, "refused"),
+        ("a rejected promise", false, "no"),
+        ("a then that throws", false, "thrown"),
+        ("a thenable answering at once", true, "42"),
+        ("a value without then", true, "7"),
+    ]
+    .map(|(label, ok, text)| (label, ok, text.to_owned()));
+    assert_eq!(answered, expected, "each answered once, with its outcome");
+    // An answer for a wait already answered (or never made) is ignored.
+    resubscribe::shell::resume(1, true, JsValue::NULL);
+    JsFuture::from(later(5)).await.unwrap();
+    assert_eq!(answers.borrow().len(), 5);
 }
 
 #[wasm_bindgen_test]

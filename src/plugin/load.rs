@@ -134,17 +134,23 @@ fn hook_events(form: &Form, mapping: &ColumnMapping) {
     if !form.mark_once("rsubHooked") {
         return;
     }
-    let _ = form.add_on_post_save(&super::handler(super::save::on_post_save));
-    let _ = form.add_on_data_load(&super::handler(on_data_load));
-    let clear = super::handler(super::save::on_fact_change);
-    for column in [&mapping.email, &mapping.reason] {
-        let _ = form.add_on_change(column, &clear);
+    // The exports of `js_api` (named as there).
+    if let Some(post_save) = super::handler("onPostSave") {
+        let _ = form.add_on_post_save(&post_save);
+    }
+    if let Some(data_load) = super::handler("onDataLoad") {
+        let _ = form.add_on_data_load(&data_load);
+    }
+    if let Some(changed) = super::handler("onFactChange") {
+        for column in [&mapping.email, &mapping.reason] {
+            let _ = form.add_on_change(column, &changed);
+        }
     }
 }
 
 /// Data OnLoad: after a refresh (`getDataLoadState()` 3) the record may have moved on (a sync,
 /// a colleague): read the facts again and redraw, without reloading the form.
-fn on_data_load(execution_context: JsValue) {
+pub fn on_data_load(execution_context: JsValue) {
     if Form::data_load_state(&execution_context) == Some(3) {
         flow::refresh(false);
     }

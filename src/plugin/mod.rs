@@ -25,18 +25,19 @@ pub mod session;
 pub mod strings;
 pub mod view;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 
-/// A JavaScript function that calls `f` with its first argument (the execution context).
-/// The closure lives as long as the page (form handlers are registered for its lifetime).
-pub fn handler(f: fn(JsValue)) -> js_sys::Function {
-    handler_for(f)
+#[wasm_bindgen(js_namespace = RsubShell)]
+extern "C" {
+    /// The shell's `handler(name)`: a function that calls the module's export `name` with its
+    /// first argument (the execution context), as one measured slice.
+    #[wasm_bindgen(catch, js_name = handler)]
+    fn shell_handler(name: &str) -> Result<js_sys::Function, JsValue>;
 }
 
-/// Like [`handler`], for a capturing closure.
-pub fn handler_for(f: impl FnMut(JsValue) + 'static) -> js_sys::Function {
-    Closure::<dyn FnMut(JsValue)>::new(f)
-        .into_js_value()
-        .unchecked_into()
+/// A form event handler that calls the module's export `export` (one of `js_api`'s
+/// handlers); `None` where the shell cannot make one. The module holds no closure: the shell's
+/// function lives as long as the page, as a form's handlers do.
+pub fn handler(export: &str) -> Option<js_sys::Function> {
+    shell_handler(export).ok()
 }

@@ -338,13 +338,25 @@
             waitingFor = null;
         }
 
+        /**
+         * A form event handler that calls the module's export `name` with the execution
+         * context, as one measured slice (the module registers it: it holds no closure).
+         */
+        function handler(name) {
+            return measured(function (executionContext) {
+                wasm_bindgen[name](executionContext);
+            });
+        }
+
 /*@END@*/
 /*@IF suppression-form setup-page@*/
         /**
          * Hands the answer of `promise` back to the module once it settles: its `resume(token,
          * ok, value)`, one measured slice (src/shell.rs keeps what to do with it under
-         * `token`). `then` is called as it is, not through `Promise.resolve`: 8.x's save
-         * answers with an object whose documented use is `then(success, error)` only.
+         * `token`). Always after this call: a thenable that answers at once still answers
+         * later, through a promise of this realm. Its `then(success, error)` is called as it
+         * is (8.x's save answers with an object whose documented use is that call only); a
+         * `then` that throws is a failure; a value without `then` is the answer itself.
          */
         function resumeWith(promise, token) {
             var resume = function (ok) {
@@ -352,7 +364,14 @@
                     wasm_bindgen.resume(token, ok, value);
                 });
             };
-            promise.then(resume(true), resume(false));
+            new Promise(function (resolve, reject) {
+                var thenable = promise !== null && (typeof promise === "object" || typeof promise === "function");
+                if (thenable && typeof promise.then === "function") {
+                    promise.then(resolve, reject);
+                } else {
+                    resolve(promise);
+                }
+            }).then(resume(true), resume(false));
         }
 
 /*@END@*/
@@ -363,6 +382,9 @@
 /*@END@*/
 /*@IF suppression-form setup-page@*/
             resumeWith: resumeWith,
+/*@END@*/
+/*@IF suppression-form@*/
+            handler: handler,
 /*@END@*/
 /*@IF suppression-form contact-form@*/
             showPanel: showPanel,
