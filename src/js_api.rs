@@ -1,4 +1,5 @@
-//! The surface JavaScript sees: the form handlers and the pure decisions behind them.
+//! The surface JavaScript sees: the form handlers and the pure decisions behind them (and,
+//! in `crate::shell`, `resume`, through which the shell hands the module its answers).
 //!
 //! The loader (`www/loader/form.js`) wraps these in the `Rsub` namespace. Values cross as
 //! strings and plain objects read and written by hand (camelCase fields); bad input becomes a
@@ -81,7 +82,8 @@ mod email_suppression_form {
     /// comes later: the platform waits for no OnChange handler).
     #[wasm_bindgen(js_name = onRequestResubscribeChange)]
     pub fn on_request_resubscribe_change(execution_context: JsValue) {
-        plugin::evidence::on_change(execution_context);
+        // After every OnChange handler of the box has run: the box as they left it.
+        crate::shell::soon(move || plugin::evidence::on_change(execution_context));
     }
 
     /// Checks a connector version (`null`/`undefined` = not installed) against the org version:

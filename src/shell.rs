@@ -67,10 +67,14 @@ fn wait(promise: Result<js_sys::Promise, JsValue>, then: Then) {
 
 /// Runs `then` after this call returns (in a microtask, as a measured slice).
 pub fn soon(then: impl FnOnce() + 'static) {
-    self::then(
-        Ok(js_sys::Promise::resolve(&JsValue::UNDEFINED)),
-        move |_| then(),
-    );
+    later(Box::new(then));
+}
+
+/// [`soon`] for any closure: one copy in the module.
+#[inline(never)]
+fn later(then: Box<dyn FnOnce()>) {
+    let settled = js_sys::Promise::resolve(&JsValue::UNDEFINED);
+    wait(Ok(settled), Box::new(move |_| then()));
 }
 
 /// The closure kept under `token`, taken out.

@@ -259,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_batch_and_an_empty_answer_end_the_rounds() {
+    fn a_refused_an_empty_or_an_unbuilt_batch_ends_the_rounds() {
         let mut rounds = BatchRounds::new(2, RetryPolicy::default());
         assert_eq!(
             rounds.answered(Err(error(ApiErrorKind::Forbidden))),
@@ -270,5 +270,12 @@ mod tests {
             rounds.answered(Ok(vec![])),
             NextRound::Done(Err(ApiError { status: 200, .. }))
         ));
+        let unbuilt = ApiError::unexpected(0, "cannot build the batch: too many requests");
+        let mut rounds = BatchRounds::new(2, RetryPolicy::default());
+        assert_eq!(
+            rounds.answered(Err(unbuilt.clone())),
+            NextRound::Done(Err(unbuilt)),
+            "a batch that cannot be built is not tried again"
+        );
     }
 }

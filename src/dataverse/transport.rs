@@ -57,11 +57,14 @@ impl WebApi {
         id: &str,
         then: impl FnOnce(Result<Vec<ApiResponse>, ApiError>) + 'static,
     ) {
-        let request = self.batch_request(&parts, id);
-        crate::shell::then(
-            request.and_then(|request| self.ask(&request)),
-            move |answer| then(read(answer).and_then(|response| read_batch(&parts, &response))),
-        );
+        // A batch that cannot be built is no network failure: it would fail again (not retried).
+        let request = match self.batch_request(&parts, id) {
+            Ok(request) => request,
+            Err(error) => return crate::shell::soon(move || then(Err(error))),
+        };
+        crate::shell::then(self.ask(&request), move |answer| {
+            then(read(answer).and_then(|response| read_batch(&parts, &response)))
+        });
     }
 
     /// The shell's `fetchAnswer` for `request`.
@@ -76,9 +79,10 @@ impl WebApi {
     }
 
     /// The `$batch` request of `parts`; the error says why it cannot be built.
-    fn batch_request(&self, parts: &[BatchPart], id: &str) -> Result<ApiRequest, JsValue> {
-        let encoded = batch::encode(parts, &self.service_root(), id)
-            .map_err(|e| JsValue::from(["cannot build the batch: ", &e.describe()].concat()))?;
+    fn batch_request(&self, parts: &[BatchPart], id: &str) -> Result<ApiRequest, ApiError> {
+        let encoded = batch::encode(parts, &self.service_root(), id).map_err(|e| {
+            ApiError::unexpected(0, &["cannot build the batch: ", &e.describe()].concat())
+        })?;
         let mut request = ApiRequest::post("$batch", encoded.body)
             .with_header("Prefer", "odata.continue-on-error");
         for (name, value) in request.headers.iter_mut() {

@@ -20,7 +20,7 @@ use crate::xrm::Level;
 use alloc::boxed::Box;
 
 /// What the load batch needs from the session, owned (the session is not borrowed across the
-/// await).
+/// wait).
 pub struct Plan {
     record: Option<Guid>,
     api: WebApi,

@@ -131,20 +131,22 @@ fn configure(
 
 /// PostSave and the OnChange of the columns a refusal may be about, registered once per form.
 fn hook_events(form: &Form, mapping: &ColumnMapping) {
+    // The exports of `js_api` (named as there); none registered, and tried again at the next
+    // OnLoad, where the shell cannot make them.
+    let (Some(post_save), Some(data_load), Some(changed)) = (
+        super::handler("onPostSave"),
+        super::handler("onDataLoad"),
+        super::handler("onFactChange"),
+    ) else {
+        return;
+    };
     if !form.mark_once("rsubHooked") {
         return;
     }
-    // The exports of `js_api` (named as there).
-    if let Some(post_save) = super::handler("onPostSave") {
-        let _ = form.add_on_post_save(&post_save);
-    }
-    if let Some(data_load) = super::handler("onDataLoad") {
-        let _ = form.add_on_data_load(&data_load);
-    }
-    if let Some(changed) = super::handler("onFactChange") {
-        for column in [&mapping.email, &mapping.reason] {
-            let _ = form.add_on_change(column, &changed);
-        }
+    let _ = form.add_on_post_save(&post_save);
+    let _ = form.add_on_data_load(&data_load);
+    for column in [&mapping.email, &mapping.reason] {
+        let _ = form.add_on_change(column, &changed);
     }
 }
 
@@ -152,6 +154,7 @@ fn hook_events(form: &Form, mapping: &ColumnMapping) {
 /// a colleague): read the facts again and redraw, without reloading the form.
 pub fn on_data_load(execution_context: JsValue) {
     if Form::data_load_state(&execution_context) == Some(3) {
-        flow::refresh(false);
+        // After every data OnLoad handler has run: the form as they left it.
+        crate::shell::soon(|| flow::refresh(false));
     }
 }

@@ -108,9 +108,13 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
     if !started {
         return;
     }
-    // Answered after this call, beside what OnLoad starts next.
-    let read = url.clone();
-    crate::dataverse::transport::read_web_resource(&read, move |text| store(url, text.as_deref()));
+    // Sent once the handler has returned (it stays short), before the load's `$batch`.
+    crate::shell::soon(move || {
+        let read = url.clone();
+        crate::dataverse::transport::read_web_resource(&read, move |text| {
+            store(url, text.as_deref())
+        });
+    });
 }
 
 /// Whether the strings of `url` are in already (read, and not empty).

@@ -3,7 +3,9 @@
      * shell"). A wait written in Rust costs the module a future, a closure and their glue;
      * here it is a promise. Each leaf is one small thing, the same for every library that
      * has it: a fetch with its timeout, a pause, the panel page reached and drawn, the
-     * evidence page opened and awaited. The shell decides only how to wait (tries, pauses,
+     * evidence page opened and awaited; and the two ways back into the module, an answer
+     * handed back (`resumeWith`) and a form event handler (`handler`), so the module holds
+     * neither a future nor a closure. The shell decides only how to wait (tries, pauses,
      * when a window counts as blocked or given up, which drawing is the latest); what an
      * answer means is the module's. `cargo xtask build` puts this file into each library
      * where the loader template says `SHELL` (the sections below pick what each library
