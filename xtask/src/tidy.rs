@@ -891,6 +891,14 @@ mod tests {
         check(sources).violations
     }
 
+    /// The `file:line` of each violation.
+    fn places(found: &[String]) -> Vec<&str> {
+        found
+            .iter()
+            .map(|v| v.split(": ").next().unwrap())
+            .collect()
+    }
+
     #[test]
     fn a_clean_domain_file_passes() {
         let clean = source(
@@ -969,12 +977,8 @@ mod tests {
              RsubShell.fetchAnswer(url);\n",
         );
         let found = violations(&[shell, transport, sneaky, script]);
-        let places: Vec<&str> = found
-            .iter()
-            .map(|v| v.split(": ").next().unwrap())
-            .collect();
         assert_eq!(
-            places,
+            places(&found),
             [
                 "src/dataverse/transport.rs:3",
                 "src/plugin/save.rs:2",
@@ -1002,12 +1006,8 @@ mod tests {
              fn asynchronous() {}\n",
         );
         let found = violations(&[file]);
-        let places: Vec<&str> = found
-            .iter()
-            .map(|v| v.split(": ").next().unwrap())
-            .collect();
         assert_eq!(
-            places,
+            places(&found),
             [
                 "src/plugin/load.rs:2",
                 "src/plugin/load.rs:3",
