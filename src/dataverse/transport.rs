@@ -3,6 +3,7 @@
 //! [`ApiResponse`] or an [`ApiError`].
 
 use crate::prelude::*;
+use alloc::boxed::Box;
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -46,6 +47,12 @@ impl WebApi {
         request: &ApiRequest,
         then: impl FnOnce(Result<ApiResponse, ApiError>) + 'static,
     ) {
+        self.sent(request, Box::new(then));
+    }
+
+    /// [`WebApi::send`] for any caller: one copy in the module.
+    #[inline(never)]
+    fn sent(&self, request: &ApiRequest, then: Box<dyn FnOnce(Result<ApiResponse, ApiError>)>) {
         crate::shell::then(self.ask(request), move |answer| then(read(answer)));
     }
 

@@ -49,6 +49,14 @@ pub fn dispatch(
     record: &str,
     f: impl FnOnce(&mut Flow) -> Vec<Command<Note>>,
 ) -> Vec<Command<Note>> {
+    let mut f = Some(f);
+    hand(record, &mut |flow| {
+        f.take().map_or_else(Vec::new, |f| f(flow))
+    })
+}
+
+/// [`dispatch`] for any event: one copy in the module.
+fn hand(record: &str, f: &mut dyn FnMut(&mut Flow) -> Vec<Command<Note>>) -> Vec<Command<Note>> {
     FLOWS.with(|flows| {
         let Ok(mut flows) = flows.try_borrow_mut() else {
             return vec![];
