@@ -128,8 +128,7 @@ fn use_strings(plan: &JsValue, strings: &JsValue) -> u32 {
     let url = member(plan, "strings").as_string();
     if let Some(url) = url.filter(|url| !strings::read_from(url)) {
         let answer = read_answer(strings);
-        let read = (200..300).contains(&answer.status);
-        strings::store(url, read.then_some(answer.body.as_str()));
+        strings::store(url, answer.is_success().then_some(answer.body.as_str()));
     }
     language
 }
