@@ -3,12 +3,8 @@
 use crate::prelude::*;
 use core::fmt;
 
-use js_sys::{Array, Function, Promise};
-use wasm_bindgen::{JsCast, JsValue};
-
-use super::bindings::{
-    Attribute, Control, ExecutionContext, FormContext, PostSaveEventArgs, SaveEventArgs, XRM,
-};
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
 
 /// A Client API call that failed, or an object the form does not provide.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,13 +28,6 @@ impl fmt::Display for XrmError {
     }
 }
 
-fn fail(call: &str) -> impl Fn(JsValue) -> XrmError + '_ {
-    move |error| XrmError {
-        call: call.to_owned(),
-        detail: describe(&error),
-    }
-}
-
 /// The message of a JavaScript exception, or its string form. Read by shape, not by
 /// `instanceof`: the host's errors may come from another realm (docs/platform.md).
 pub fn describe(error: &JsValue) -> String {
@@ -59,11 +48,30 @@ pub fn member(object: &JsValue, key: &str) -> JsValue {
 /// Calls `object.method()` when `object` has such a function; `None` otherwise or when it
 /// throws. Works on objects of any realm.
 pub fn call_method(object: &JsValue, method: &str) -> Option<JsValue> {
+    invoke(object, method, &[]).ok()
+}
+
+/// `object.method(...args)` (up to three), looked up by name on an object of any realm: the
+/// Client API's methods are called as JavaScript calls them, with no binding of their own.
+/// `Err` names the method when the object lacks it or the call throws.
+#[inline(never)]
+pub fn invoke(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, XrmError> {
     let function = member(object, method);
-    function
-        .is_function()
-        .then(|| function.unchecked_ref::<Function>().call0(object).ok())
-        .flatten()
+    let fail = |detail: String| XrmError {
+        call: [method, "()"].concat(),
+        detail,
+    };
+    if !function.is_function() {
+        return Err(fail("not available".into()));
+    }
+    let function: &Function = function.unchecked_ref();
+    match args {
+        [] => function.call0(object),
+        [a] => function.call1(object, a),
+        [a, b] => function.call2(object, a, b),
+        [a, b, c, ..] => function.call3(object, a, b, c),
+    }
+    .map_err(|error| fail(describe(&error)))
 }
 
 /// Sets `object[key] = value` on a plain object the caller built (which cannot refuse it).
@@ -71,27 +79,30 @@ pub fn set_member(object: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(object, &JsValue::from_str(key), value);
 }
 
+/// An id as the module keeps it: no braces, lower-case.
+fn bare_id(id: &str) -> String {
+    id.trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_ascii_lowercase()
+}
+
 /// The form a handler runs on.
 #[derive(Clone)]
 pub struct Form {
-    context: FormContext,
+    context: JsValue,
 }
 
 impl Form {
     /// The form of `execution_context` (v9), else `Xrm.Page` (8.x).
     pub fn from_execution_context(execution_context: &JsValue) -> Result<Form, XrmError> {
-        let has_getter = js_sys::Reflect::get(execution_context, &"getFormContext".into())
-            .map(|f| f.is_function())
-            .unwrap_or(false);
-        if has_getter {
-            let context = execution_context
-                .unchecked_ref::<ExecutionContext>()
-                .get_form_context()
-                .map_err(fail("executionContext.getFormContext()"))?;
+        if member(execution_context, "getFormContext").is_function() {
+            let context = invoke(execution_context, "getFormContext", &[])?;
             return Ok(Form { context });
         }
-        let page = XRM.with(|xrm| xrm.as_ref().and_then(|x| x.page()));
-        page.map(|context| Form { context })
+        Some(member(&xrm(), "Page"))
+            .filter(JsValue::is_object)
+            .map(|context| Form { context })
             .ok_or_else(|| XrmError {
                 call: "Xrm.Page".into(),
                 detail: "no form context: register the handler with \"Pass execution context\""
@@ -105,83 +116,66 @@ impl Form {
     /// main window while form libraries may run in a frame of their own.
     pub fn save_args(execution_context: &JsValue) -> Option<SaveArgs> {
         let args = call_method(execution_context, "getEventArgs")?;
-        args.is_object().then(|| SaveArgs(args.unchecked_into()))
+        args.is_object().then_some(SaveArgs(args))
+    }
+
+    /// `formContext.data`, `formContext.data.entity`, `formContext.ui`.
+    fn data(&self) -> JsValue {
+        member(&self.context, "data")
+    }
+
+    fn entity(&self) -> JsValue {
+        member(&self.data(), "entity")
+    }
+
+    fn ui(&self) -> JsValue {
+        member(&self.context, "ui")
     }
 
     /// The record id without braces, lower-case; `None` for an unsaved record.
     pub fn record_id(&self) -> Result<Option<String>, XrmError> {
-        let id = self
-            .context
-            .data()
-            .entity()
-            .get_id()
-            .map_err(fail("entity.getId()"))?;
-        let id = id.as_string().unwrap_or_default();
-        let id = id
-            .trim()
-            .trim_start_matches('{')
-            .trim_end_matches('}')
-            .to_ascii_lowercase();
+        let id = invoke(&self.entity(), "getId", &[])?;
+        let id = bare_id(&id.as_string().unwrap_or_default());
         Ok((!id.is_empty()).then_some(id))
     }
 
     /// The table's logical name.
     pub fn entity_name(&self) -> Result<String, XrmError> {
-        let name = self
-            .context
-            .data()
-            .entity()
-            .get_entity_name()
-            .map_err(fail("entity.getEntityName()"))?;
+        let name = invoke(&self.entity(), "getEntityName", &[])?;
         Ok(name.as_string().unwrap_or_default())
     }
 
     /// 1 Create, 2 Update, 3 Read Only, 4 Disabled, 6 Bulk Edit (0 when unknown).
     pub fn form_type(&self) -> Result<u32, XrmError> {
-        let value = self
-            .context
-            .ui()
-            .get_form_type()
-            .map_err(fail("ui.getFormType()"))?;
+        let value = invoke(&self.ui(), "getFormType", &[])?;
         Ok(value.as_f64().map(|n| n as u32).unwrap_or(0))
     }
 
     /// Every attribute on the form: `(logical name, attribute type, control label)`.
     pub fn attributes(&self) -> Result<Vec<AttributeInfo>, XrmError> {
-        let all = self
-            .context
-            .data()
-            .entity()
-            .attributes()
-            .all()
-            .map_err(fail("entity.attributes.get()"))?;
-        Ok(all
-            .iter()
-            .map(|a| {
-                let attribute: Attribute = a.unchecked_into();
-                let name = attribute
-                    .get_name()
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                let kind = attribute
-                    .get_attribute_type()
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                let label = first_control(&attribute)
-                    .and_then(|c| c.get_label().ok())
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
-                AttributeInfo { name, kind, label }
+        let all = invoke(&member(&self.entity(), "attributes"), "get", &[])?;
+        let text = |object: &JsValue, method: &str| {
+            call_method(object, method)
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        Ok(items(&all)
+            .map(|attribute| {
+                let control = call_method(&member(&attribute, "controls"), "get")
+                    .map(|controls| first(&controls))
+                    .unwrap_or(JsValue::UNDEFINED);
+                AttributeInfo {
+                    name: text(&attribute, "getName"),
+                    kind: text(&attribute, "getAttributeType"),
+                    label: text(&control, "getLabel"),
+                }
             })
             .collect())
     }
 
-    fn attribute(&self, name: &str) -> Result<Attribute, XrmError> {
-        self.context
-            .get_attribute(name)
-            .map_err(fail("formContext.getAttribute()"))?
+    fn attribute(&self, name: &str) -> Result<JsValue, XrmError> {
+        Some(invoke(&self.context, "getAttribute", &[&name.into()])?)
+            .filter(JsValue::is_object)
             .ok_or_else(|| XrmError {
                 call: ["getAttribute(", name, ")"].concat(),
                 detail: "not on the form".into(),
@@ -190,9 +184,7 @@ impl Form {
 
     /// The raw value of an attribute.
     pub fn value(&self, name: &str) -> Result<JsValue, XrmError> {
-        self.attribute(name)?
-            .get_value()
-            .map_err(fail("attribute.getValue()"))
+        invoke(&self.attribute(name)?, "getValue", &[])
     }
 
     /// A two-option (boolean) value; `None` when empty.
@@ -211,12 +203,8 @@ impl Form {
     /// An option set's value and label; `None` when empty.
     pub fn option_value(&self, name: &str) -> Result<Option<(i64, String)>, XrmError> {
         let attribute = self.attribute(name)?;
-        let value = attribute
-            .get_value()
-            .map_err(fail("attribute.getValue()"))?;
-        let label = attribute
-            .get_text()
-            .ok()
+        let value = invoke(&attribute, "getValue", &[])?;
+        let label = call_method(&attribute, "getText")
             .and_then(|t| t.as_string())
             .unwrap_or_default();
         Ok(value.as_f64().map(|n| (n as i64, label)))
@@ -235,26 +223,13 @@ impl Form {
     /// A lookup's first reference `(id without braces, lower-case; name; table)`.
     pub fn lookup_value(&self, name: &str) -> Result<Option<LookupRef>, XrmError> {
         let value = self.value(name)?;
-        let Some(first) = Array::is_array(&value)
-            .then(|| value.unchecked_ref::<Array>().get(0))
-            .filter(|v| v.is_object())
-        else {
+        let first = first(&value);
+        if !first.is_object() {
             return Ok(None);
-        };
-        let field = |key: &str| {
-            js_sys::Reflect::get(&first, &key.into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default()
-        };
-        let id = field("id");
-        let id = id
-            .trim()
-            .trim_start_matches('{')
-            .trim_end_matches('}')
-            .to_ascii_lowercase();
+        }
+        let field = |key: &str| member(&first, key).as_string().unwrap_or_default();
         Ok(Some(LookupRef {
-            id,
+            id: bare_id(&field("id")),
             name: field("name"),
             table: field("entityType"),
         }))
@@ -262,31 +237,27 @@ impl Form {
 
     /// Whether the form has the attribute.
     pub fn has(&self, name: &str) -> bool {
-        self.context.get_attribute(name).ok().flatten().is_some()
+        self.attribute(name).is_ok()
     }
 
     /// Whether the attribute changed since the last save.
     pub fn is_dirty(&self, name: &str) -> Result<bool, XrmError> {
-        let dirty = self
-            .attribute(name)?
-            .get_is_dirty()
-            .map_err(fail("attribute.getIsDirty()"))?;
+        let dirty = invoke(&self.attribute(name)?, "getIsDirty", &[])?;
         Ok(dirty.as_bool().unwrap_or(false))
     }
 
     /// Sets a value and makes sure it is submitted with the save.
     pub fn set_value(&self, name: &str, value: &JsValue) -> Result<(), XrmError> {
         let attribute = self.attribute(name)?;
-        attribute
-            .set_value(value)
-            .map_err(fail("attribute.setValue()"))?;
-        attribute
-            .set_submit_mode("always")
-            .map_err(fail("attribute.setSubmitMode()"))
+        invoke(&attribute, "setValue", &[value])?;
+        invoke(&attribute, "setSubmitMode", &[&"always".into()]).map(drop)
     }
 
-    fn control(&self, name: &str) -> Option<Control> {
-        self.context.get_control(name).ok().flatten()
+    /// The control named `name`; `None` when the form has none.
+    fn control(&self, name: &str) -> Option<JsValue> {
+        invoke(&self.context, "getControl", &[&name.into()])
+            .ok()
+            .filter(JsValue::is_object)
     }
 
     /// Disables or enables the attribute's control (a missing control is ignored). A control
@@ -295,9 +266,9 @@ impl Form {
     /// reason, and the library's refusal must hold if the form turns editable.
     pub fn set_disabled(&self, name: &str, disabled: bool) {
         if let Some(control) = self.control(name) {
-            let now = control.get_disabled().ok().and_then(|d| d.as_bool());
+            let now = call_method(&control, "getDisabled").and_then(|d| d.as_bool());
             if disabled || now != Some(false) {
-                let _ = control.set_disabled(disabled);
+                let _ = invoke(&control, "setDisabled", &[&disabled.into()]);
             }
         }
     }
@@ -306,8 +277,8 @@ impl Form {
     pub fn control_notification(&self, name: &str, id: &str, text: Option<&str>) {
         if let Some(control) = self.control(name) {
             let _ = match text {
-                Some(text) => control.set_notification(text, id),
-                None => control.clear_notification(id),
+                Some(text) => invoke(&control, "setNotification", &[&text.into(), &id.into()]),
+                None => invoke(&control, "clearNotification", &[&id.into()]),
             };
         }
     }
@@ -320,46 +291,44 @@ impl Form {
             return false;
         };
         let Some(text) = text else {
-            let _ = control.clear_notification(id);
+            let _ = invoke(&control, "clearNotification", &[&id.into()]);
             return true;
         };
-        if !member(&control, "addNotification").is_function() {
-            return false;
-        }
         let notification = js_sys::Object::new();
-        let set = |key: &str, value: &JsValue| {
-            let _ = js_sys::Reflect::set(&notification, &key.into(), value);
-        };
-        set("messages", &js_sys::Array::of1(&text.into()).into());
-        set("notificationLevel", &"RECOMMENDATION".into());
-        set("uniqueId", &id.into());
-        control.add_notification(&notification.into()).is_ok()
+        set_member(
+            &notification,
+            "messages",
+            &js_sys::Array::of1(&text.into()).into(),
+        );
+        set_member(&notification, "notificationLevel", &"RECOMMENDATION".into());
+        set_member(&notification, "uniqueId", &id.into());
+        invoke(&control, "addNotification", &[&notification.into()]).is_ok()
     }
 
     /// Shows (`Some`) or clears (`None`) a form notification at `level`.
     pub fn form_notification(&self, id: &str, level: Level, text: Option<&str>) {
-        let ui = self.context.ui();
+        let ui = self.ui();
         let _ = match text {
-            Some(text) => ui.set_form_notification(text, level.as_str(), id),
-            None => ui.clear_form_notification(id),
+            Some(text) => invoke(
+                &ui,
+                "setFormNotification",
+                &[&text.into(), &level.as_str().into(), &id.into()],
+            ),
+            None => invoke(&ui, "clearFormNotification", &[&id.into()]),
         };
     }
 
     /// Runs `handler` when the attribute's value changes.
     pub fn add_on_change(&self, name: &str, handler: &Function) -> Result<(), XrmError> {
-        self.attribute(name)?
-            .add_on_change(handler)
-            .map_err(fail("attribute.addOnChange()"))
+        invoke(&self.attribute(name)?, "addOnChange", &[handler]).map(drop)
     }
 
     /// Marks this form (its `data.entity`) with `flag`; returns `false` if it was marked already.
     /// Used to register event handlers once per form, however often OnLoad runs.
     pub fn mark_once(&self, flag: &str) -> bool {
-        let entity = self.context.data().entity();
-        let already = js_sys::Reflect::get(&entity, &flag.into())
-            .map(|v| v.is_truthy())
-            .unwrap_or(false);
-        if !already {
+        let entity = self.entity();
+        let already = member(&entity, flag).is_truthy();
+        if !already && entity.is_object() {
             let _ = js_sys::Reflect::set(&entity, &flag.into(), &JsValue::TRUE);
         }
         !already
@@ -367,10 +336,7 @@ impl Form {
 
     /// Registers a data OnLoad handler (`formContext.data.addOnLoad`).
     pub fn add_on_data_load(&self, handler: &Function) -> Result<(), XrmError> {
-        self.context
-            .data()
-            .add_on_load(handler)
-            .map_err(fail("formContext.data.addOnLoad()"))
+        invoke(&self.data(), "addOnLoad", &[handler]).map(drop)
     }
 
     /// `getDataLoadState()` of a data OnLoad event: 1 initial, 2 save, 3 refresh.
@@ -383,35 +349,25 @@ impl Form {
 
     /// Registers a PostSave handler.
     pub fn add_on_post_save(&self, handler: &Function) -> Result<(), XrmError> {
-        self.context
-            .data()
-            .entity()
-            .add_on_post_save(handler)
-            .map_err(fail("entity.addOnPostSave()"))
+        invoke(&self.entity(), "addOnPostSave", &[handler]).map(drop)
     }
 
     /// Whether the client runs PostSave handlers (`data.entity.addOnPostSave`; not on 8.x).
     pub fn has_post_save(&self) -> bool {
-        let entity = self.context.data().entity();
-        member(entity.as_ref(), "addOnPostSave").is_function()
+        member(&self.entity(), "addOnPostSave").is_function()
     }
 
-    /// Saves the record again (`formContext.data.save()`).
+    /// Saves the record again (`formContext.data.save()`): its answer, a thenable (8.x's is
+    /// not a `Promise`).
     pub fn save(&self) -> Result<Promise, XrmError> {
-        self.context
-            .data()
-            .save()
-            .map_err(fail("formContext.data.save()"))
+        invoke(&self.data(), "save", &[]).map(JsCast::unchecked_into)
     }
 
     /// Closes the form (`formContext.ui.close()`): after `data.save()`, the documented way to
     /// Save & Close from script (`data.entity.save("saveandclose")` is deprecated, and
     /// `data.save({saveMode: 2})` does not close).
     pub fn close(&self) -> Result<(), XrmError> {
-        self.context
-            .ui()
-            .close()
-            .map_err(fail("formContext.ui.close()"))
+        invoke(&self.ui(), "close", &[]).map(drop)
     }
 
     /// Whether the form has a control named `name` (any kind, e.g. a web resource).
@@ -423,32 +379,17 @@ impl Form {
     pub fn context_value(&self) -> &JsValue {
         &self.context
     }
-
-    /// The window of a web resource control, if the form has it: `getContentWindow()` where
-    /// the client has it (Unified Interface, 9.0 on); before, the legacy web client's
-    /// `getObject()`, which returns the control's IFRAME element (Learn: "getObject (Client API
-    /// reference)"; the 8.x SDK's `Xrm.Page.ui` control methods).
-    pub fn content_window(&self, control: &str) -> Option<Promise> {
-        let control = self.control(control)?;
-        if member(&control, "getContentWindow").is_function() {
-            return control.get_content_window().ok();
-        }
-        let window = member(&call_method(&control, "getObject")?, "contentWindow");
-        window.is_object().then(|| Promise::resolve(&window))
-    }
 }
 
-fn first_control(attribute: &Attribute) -> Option<Control> {
-    let controls = attribute.controls();
-    if controls.is_undefined() {
-        return None;
-    }
-    controls
-        .all()
-        .ok()
-        .map(|a| a.get(0))
-        .filter(|c| c.is_object())
-        .map(JsCast::unchecked_into)
+/// The items of a Client API collection's `get()` (an array of any realm).
+fn items(array: &JsValue) -> impl Iterator<Item = JsValue> + '_ {
+    let length = member(array, "length").as_f64().unwrap_or(0.0) as u32;
+    (0..length).map(move |index| js_sys::Reflect::get_u32(array, index).unwrap_or_default())
+}
+
+/// The first item of an array of any realm (`undefined` when there is none).
+fn first(array: &JsValue) -> JsValue {
+    items(array).next().unwrap_or_default()
 }
 
 /// One attribute of the form, for column discovery.
@@ -495,14 +436,12 @@ impl Level {
 }
 
 /// OnSave event arguments.
-pub struct SaveArgs(SaveEventArgs);
+pub struct SaveArgs(JsValue);
 
 impl SaveArgs {
     /// The save mode number (1 when the client does not say).
     pub fn save_mode(&self) -> u32 {
-        self.0
-            .get_save_mode()
-            .ok()
+        call_method(&self.0, "getSaveMode")
             .and_then(|v| v.as_f64())
             .map(|n| n as u32)
             .unwrap_or(1)
@@ -510,9 +449,7 @@ impl SaveArgs {
 
     /// Cancels the save; must run synchronously inside the OnSave handler.
     pub fn prevent_default(&self) -> Result<(), XrmError> {
-        self.0
-            .prevent_default()
-            .map_err(fail("eventArgs.preventDefault()"))
+        invoke(&self.0, "preventDefault", &[]).map(drop)
     }
 }
 
@@ -522,19 +459,21 @@ impl SaveArgs {
 pub fn post_save_outcome(execution_context: &JsValue) -> Result<(), (i64, String)> {
     let unknown = || (0, String::new());
     let args = Form::save_args(execution_context).ok_or_else(unknown)?;
-    let args: &PostSaveEventArgs = args.0.unchecked_ref();
-    let success = args
-        .get_is_save_success()
-        .ok()
+    let success = call_method(&args.0, "getIsSaveSuccess")
         .and_then(|v| v.as_bool())
         .ok_or_else(unknown)?;
     if success {
         return Ok(());
     }
-    let info = args.get_save_error_info().unwrap_or(JsValue::NULL);
-    let field = |key: &str| js_sys::Reflect::get(&info, &key.into()).unwrap_or(JsValue::NULL);
-    let code = field("errorCode").as_f64().map(|n| n as i64).unwrap_or(0);
-    Err((code, field("message").as_string().unwrap_or_default()))
+    let info = call_method(&args.0, "getSaveErrorInfo").unwrap_or(JsValue::NULL);
+    let code = member(&info, "errorCode")
+        .as_f64()
+        .map(|n| n as i64)
+        .unwrap_or(0);
+    Err((
+        code,
+        member(&info, "message").as_string().unwrap_or_default(),
+    ))
 }
 
 /// What the global context says about the org and the user.
@@ -558,9 +497,7 @@ impl GlobalContext {
     /// `Xrm.Utility.getGlobalContext()` (9.0 and later), else `executionContext.getContext()`
     /// or `Xrm.Page.context` (8.x). Every object is read by shape, whatever realm made it.
     pub fn read(execution_context: &JsValue) -> Result<GlobalContext, XrmError> {
-        let xrm: JsValue = XRM
-            .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
-            .unwrap_or(JsValue::UNDEFINED);
+        let xrm = xrm();
         let context = call_method(&member(&xrm, "Utility"), "getGlobalContext")
             .filter(JsValue::is_object)
             .or_else(|| call_method(execution_context, "getContext").filter(JsValue::is_object))
@@ -592,11 +529,7 @@ impl GlobalContext {
                 true => text(call_method(&context, "getVersion")),
                 false => "8.0".into(),
             },
-            user_id: text(setting("userId", "getUserId"))
-                .trim()
-                .trim_start_matches('{')
-                .trim_end_matches('}')
-                .to_ascii_lowercase(),
+            user_id: bare_id(&text(setting("userId", "getUserId"))),
             user_name: text(setting("userName", "getUserName")),
             language: setting("languageId", "getUserLcid")
                 .and_then(|v| v.as_f64())
@@ -606,27 +539,39 @@ impl GlobalContext {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `window.Xrm`, absent outside Dynamics.
+    #[wasm_bindgen(thread_local_v2, js_name = Xrm)]
+    static XRM: Option<js_sys::Object>;
+}
+
+/// The `Xrm` namespace object; `undefined` outside Dynamics.
+fn xrm() -> JsValue {
+    XRM.with(|xrm| xrm.clone().map(JsValue::from))
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `Xrm.Utility.getResourceString(webResource, key)`; `None` when missing or unavailable.
 pub fn resource_string(web_resource: &str, key: &str) -> Option<String> {
-    XRM.with(|xrm| xrm.as_ref().and_then(|x| x.utility()))
-        .and_then(|u| u.get_resource_string(web_resource, key).ok())
-        .and_then(|v| v.as_string())
+    let utility = member(&xrm(), "Utility");
+    invoke(
+        &utility,
+        "getResourceString",
+        &[&web_resource.into(), &key.into()],
+    )
+    .ok()
+    .and_then(|v| v.as_string())
 }
 
 /// Whether `Xrm.Utility.getResourceString` exists (9.0 and later: before it, the strings are
 /// read by URL).
 pub fn has_resource_string() -> bool {
-    let xrm: JsValue = XRM
-        .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
-        .unwrap_or(JsValue::UNDEFINED);
-    member(&member(&xrm, "Utility"), "getResourceString").is_function()
+    member(&member(&xrm(), "Utility"), "getResourceString").is_function()
 }
 
 /// Whether `Xrm.Navigation.navigateTo` exists (9.1 and later): the evidence dialog opens
 /// in the page; earlier versions open it in a window of its own.
 pub fn has_navigate_to() -> bool {
-    let xrm: JsValue = XRM
-        .with(|xrm| xrm.as_ref().map(|x| AsRef::<JsValue>::as_ref(x).clone()))
-        .unwrap_or(JsValue::UNDEFINED);
-    member(&member(&xrm, "Navigation"), "navigateTo").is_function()
+    member(&member(&xrm(), "Navigation"), "navigateTo").is_function()
 }

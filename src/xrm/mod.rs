@@ -1,11 +1,10 @@
-//! Bindings to the Dynamics Client API (`Xrm`): the form, its attributes and controls, the
-//! global context, navigation and resource strings.
+//! The Dynamics Client API (`Xrm`): the form, its attributes and controls, the global context,
+//! navigation and resource strings.
 //!
-//! [`bindings`] declares the JavaScript shapes (as typed in `@types/xrm`); [`form`] wraps
-//! them in safe calls that turn a host exception into an [`XrmError`] instead of a panic.
-//! Owns no business rule.
+//! [`form`] calls the Client API's methods by name, as JavaScript does (one generic call, no
+//! binding per method), on objects of any realm, and turns a host exception or a missing
+//! method into an [`XrmError`] instead of a panic. Owns no business rule.
 
-pub mod bindings;
 pub mod form;
 
 pub use form::{Form, GlobalContext, Level, XrmError};
