@@ -21,6 +21,7 @@ extern crate alloc;
 
 pub mod dataverse;
 pub mod domain;
+pub mod heap;
 pub mod js_api;
 pub(crate) mod local;
 pub mod plugin;
@@ -41,7 +42,7 @@ pub(crate) mod prelude {
     pub use alloc::vec::Vec;
 }
 
-/// The shipped module's runtime: the allocator `std` would bring, and a panic handler that
+/// The shipped module's runtime: its allocator ([`heap`]), and a panic handler that
 /// traps without formatting anything (the loader reports a trap as a stopped module).
 #[cfg(all(
     feature = "module",
@@ -50,7 +51,7 @@ pub(crate) mod prelude {
 ))]
 mod runtime {
     #[global_allocator]
-    static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+    static ALLOCATOR: crate::heap::Allocator = crate::heap::Allocator::new();
 
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {
