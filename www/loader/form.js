@@ -107,6 +107,8 @@ var Rsub = (function (namespace) {
     };
 
     var loaded = null;
+    /* The started module's linear memory (`Rsub.diagnostics.memoryBytes`). */
+    var memory = null;
     var failure = null;
     var compiling = null;
 
@@ -206,7 +208,7 @@ var Rsub = (function (namespace) {
 
     /** Starts the compiled module (instantiating it is quick once compiled). */
     function start(compiled) {
-        wasm_bindgen.initSync({ module: compiled });
+        memory = wasm_bindgen.initSync({ module: compiled }).memory;
         loaded = wasm_bindgen;
         mark("rsub:module-started");
         return loaded;
@@ -422,6 +424,10 @@ var Rsub = (function (namespace) {
                 throw new Error("the module is still starting: call Rsub.ready() first");
             }
             return module.checkCompatibility(orgVersion, connector);
+        },
+        /** The module's linear memory in bytes (0 before it has started): its heap's growth. */
+        memoryBytes: function () {
+            return memory !== null ? memory.buffer.byteLength : 0;
         }
     };
 

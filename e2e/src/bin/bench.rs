@@ -237,7 +237,9 @@ const SAVE_JS: &str = r#"
         getDepth: () => 0,
         getContext: () => Xrm.Utility.getGlobalContext()
     };
-    const onSave = DemoHost.scriptWindow().Rsub.EmailSuppressionForm.onSave;
+    const rsub = DemoHost.scriptWindow().Rsub;
+    const onSave = rsub.EmailSuppressionForm.onSave;
+    const memoryBefore = rsub.diagnostics.memoryBytes();
     for (let i = 0; i < 50; i += 1) { onSave(ctx, ...params); }
     prevented = 0;
     const single = [];
@@ -265,6 +267,8 @@ const SAVE_JS: &str = r#"
         prevented: prevented,
         timed: calls + blocks.length * block,
         granularityMs: granularity,
+        memoryBefore: memoryBefore,
+        memoryAfter: rsub.diagnostics.memoryBytes(),
         shown: notes ? notes.innerText.trim() : ""
     };
 "#;
@@ -996,6 +1000,10 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "timer_granularity_us": round3(granularity_us),
             "method": save_method,
         },
+        "module_memory_bytes": {
+            "loaded": m.save["memoryBefore"],
+            "after_save_decisions": m.save["memoryAfter"],
+        },
         "contact_onload_ms": {
             "module_started": contact["ready_ms"],
             "history_drawn": contact["verified_ms"],
@@ -1019,6 +1027,7 @@ fn report(sizes: &Value, m: &Measured, options: &Options) -> Outcome<Value> {
             "inflate_wall_ms": "the browser's inflate (DecompressionStream) and streamed compile (WebAssembly.compileStreaming) of the embedded module, wall time from its start to the compiled module (User Timing measure rsub:inflate): an upper bound of the main-thread time they take outside main_thread_ms",
             "baseline_onload_ms": "the same page with &bench=baseline: an empty OnLoad handler instead of the library's, no library loaded; from demo:onload-call to demo:baseline-done (the handler's only statement)",
             "onload_added_ms": "median onload_ready_ms minus median baseline_onload_ms",
+            "module_memory_bytes": "the module's linear memory (Rsub.diagnostics.memoryBytes) once a warm load has drawn its verified state, and again after the save decisions timed above: what the heap grew by while every rule ran that many times",
             "onsave_decision_us": "Rsub.EmailSuppressionForm.onSave called synchronously in the loaded page with a synthetic save context (getSaveMode() 1), the box ticked and no evidence: every rule runs and the save is refused, drawing its notifications through the host's Client API",
             "load_round_trips": "the plugin's Web API requests per load in the emulator's request log (every Web API request the demo host did not mark as its own with X-Demo-Host), the worst load of the series",
             "contact_onload_ms": "new navigation to a contact with one recorded request; from demo:onload-call to rsub:module-started (contact.js compiles and starts its module asynchronously when its OnLoad asks) and to rsub:history-rendered (the contact's notes read with one request and the history drawn in the panel)",
@@ -1209,6 +1218,13 @@ fn print_table(r: &Value) {
         line(label, series, "ms");
     }
     line("save decision (onSave)", &r["onsave_decision_us"], "µs");
+    let memory = &r["module_memory_bytes"];
+    println!(
+        "{:<46} {:>10} {:>10}   (bytes: loaded / after the save decisions)",
+        "module memory",
+        num(&memory["loaded"]),
+        num(&memory["after_save_decisions"])
+    );
     let whole = |v: &Value| format!("{}", num(v));
     println!(
         "{:<46} {:>10} {:>10}   (cold / warm, worst load)",
