@@ -3,10 +3,11 @@
 //!
 //! A block is aligned to its own size (up to a 64 KiB page), so any block of a size serves
 //! any layout of that size. Freed blocks wait in their size's list for the next allocation of
-//! that size; nothing is merged or given back. A form's work is the same load, read and draw
-//! again and again, so each list stays at the most blocks of its size ever live at once: at
-//! worst twice the live bytes, for no search and no headers. The gaps that aligning leaves
-//! are cut into smaller blocks and listed, not lost.
+//! that size; nothing is split, merged or given back. So a block is at most twice its request,
+//! and each list holds at most the blocks of its size that were ever live at once: the heap is
+//! the sum of each size's peak, for no search and no headers. A form's work is the same load,
+//! read and draw again and again, so the peaks are reached early and stay. The gaps that
+//! aligning leaves are cut into smaller blocks and listed, not lost.
 //!
 //! [`Heap`] is the logic, tested natively over a buffer; [`Allocator`] is the module's
 //! `#[global_allocator]`, over `memory.grow`.
@@ -83,14 +84,20 @@ impl Heap {
         if start.checked_add(block).is_none_or(|end| end > self.end) {
             let missing = start.saturating_add(block).saturating_sub(self.end);
             let pages = missing.div_ceil(PAGE).max(1);
-            let Some(added) = memory.grow(pages) else {
+            let Some((added, end)) = memory
+                .grow(pages)
+                .and_then(|added| Some((added, added.checked_add(pages.checked_mul(PAGE)?)?)))
+            else {
                 return core::ptr::null_mut();
             };
             if added != self.end {
-                // Not where the heap ended (the first growth): start over there.
+                // Not where the heap ended (the first growth): what is left of the old end is
+                // listed, and cutting starts over at the new memory.
+                // SAFETY: `next..end` is the heap's and unused; both are multiples of 16.
+                unsafe { self.list_gap(self.end) };
                 self.next = added;
             }
-            self.end = added + pages * PAGE;
+            self.end = end;
             // SAFETY: the same contract, one level down.
             return unsafe { self.alloc(layout, memory) };
         }
@@ -231,12 +238,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Memory for the tests: `limit` pages of a buffer, handed out from a page boundary.
+    /// Memory for the tests: `limit` pages of a buffer, handed out from a page boundary; with
+    /// `holes`, a page is skipped before each growth after the first, so the memory the heap
+    /// gets is not in one piece.
     struct Buffer {
         bytes: Vec<u8>,
         base: usize,
         used: usize,
         limit: usize,
+        holes: bool,
     }
 
     impl Buffer {
@@ -248,21 +258,39 @@ mod tests {
                 base,
                 used: 0,
                 limit,
+                holes: false,
+            }
+        }
+
+        fn with_holes(limit: usize) -> Buffer {
+            Buffer {
+                holes: true,
+                ..Buffer::new(limit)
             }
         }
 
         fn holds(&self, block: usize, size: usize) -> bool {
             block >= self.base && block + size <= self.base + self.used * PAGE
         }
+
+        /// Whether `pages` more pages could be given (a hole included).
+        fn could_give(&self, pages: usize) -> bool {
+            let hole = usize::from(self.holes && self.used > 0);
+            self.used + hole + pages <= self.limit
+        }
     }
 
     impl Memory for Buffer {
         fn grow(&mut self, pages: usize) -> Option<usize> {
             assert!(self.bytes.len() > self.limit * PAGE);
-            (self.used + pages <= self.limit).then(|| {
-                self.used += pages;
-                self.base + (self.used - pages) * PAGE
-            })
+            if !self.could_give(pages) {
+                return None;
+            }
+            if self.holes && self.used > 0 {
+                self.used += 1;
+            }
+            self.used += pages;
+            Some(self.base + (self.used - pages) * PAGE)
         }
     }
 
@@ -341,6 +369,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn memory_in_pieces_lists_what_was_left_of_the_old_end() {
+        let (mut heap, mut memory) = (Heap::new(), Buffer::with_holes(8));
+        unsafe {
+            let small = heap.alloc(layout(16, 1), &mut memory) as usize;
+            // A block larger than what is left of the first page: the memory grows, with a
+            // hole before the new page.
+            let big = heap.alloc(layout(PAGE, 8), &mut memory) as usize;
+            assert_eq!(big, memory.base + 2 * PAGE);
+            // The rest of the first page was listed: a 32 KiB block comes from it.
+            let half = heap.alloc(layout(PAGE / 2, 8), &mut memory) as usize;
+            assert_eq!(half, small + PAGE / 2);
+            assert_eq!(memory.used, 3);
+        }
+    }
+
     #[derive(Debug, Clone)]
     enum Step {
         Alloc(usize, u32),
@@ -350,21 +394,40 @@ mod tests {
 
     fn step() -> impl Strategy<Value = Step> {
         prop_oneof![
-            (1usize..5000, 0u32..7).prop_map(|(size, align)| Step::Alloc(size, align)),
-            (1usize..200_000, 0u32..4).prop_map(|(size, align)| Step::Alloc(size, align)),
+            // Small sizes with any alignment up to a page (align above the size included).
+            (1usize..300, 0u32..=16).prop_map(|(size, align)| Step::Alloc(size, align)),
+            (1usize..5000, 0u32..13).prop_map(|(size, align)| Step::Alloc(size, align)),
+            (1usize..200_000, 0u32..=16).prop_map(|(size, align)| Step::Alloc(size, align)),
             any::<usize>().prop_map(Step::Free),
             (any::<usize>(), 1usize..9000).prop_map(|(which, size)| Step::Grow(which, size)),
         ]
     }
 
+    /// The pages a fresh block for `layout` needs: when the memory has that many left, the
+    /// heap must not fail.
+    fn pages_for(layout: Layout) -> usize {
+        let size = layout
+            .size()
+            .max(layout.align())
+            .next_power_of_two()
+            .max(16);
+        size.div_ceil(PAGE)
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
         /// Live blocks are inside the memory, aligned, apart from each other, and keep what
-        /// was written to them through any sequence of allocations, frees and reallocations.
+        /// was written to them through any sequence of allocations, frees and reallocations,
+        /// on memory in one piece or in pieces; an allocation fails only when the memory
+        /// cannot give a fresh block.
         #[test]
         fn live_blocks_never_overlap_and_keep_their_contents(
-            steps in proptest::collection::vec(step(), 1..300)
+            steps in proptest::collection::vec(step(), 1..300),
+            holes in any::<bool>(),
         ) {
-            let (mut heap, mut memory) = (Heap::new(), Buffer::new(64));
+            let mut heap = Heap::new();
+            let mut memory = if holes { Buffer::with_holes(64) } else { Buffer::new(64) };
             let mut live: Vec<(usize, Layout, u8)> = Vec::new();
             let mut stamp = 0u8;
             for step in steps {
@@ -374,6 +437,7 @@ mod tests {
                             let layout = layout(size, 1 << align);
                             let block = heap.alloc(layout, &mut memory);
                             if block.is_null() {
+                                prop_assert!(!memory.could_give(pages_for(layout)), "{layout:?} failed");
                                 continue;
                             }
                             stamp = stamp.wrapping_add(1);
@@ -391,6 +455,8 @@ mod tests {
                             let (block, layout, stamp) = live[index];
                             let moved = heap.realloc(block as *mut u8, layout, size, &mut memory);
                             if moved.is_null() {
+                                let wanted = self::layout(size, layout.align());
+                                prop_assert!(!memory.could_give(pages_for(wanted)), "{wanted:?} failed");
                                 continue;
                             }
                             let kept = layout.size().min(size);
