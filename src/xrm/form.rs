@@ -53,7 +53,8 @@ pub fn call_method(object: &JsValue, method: &str) -> Option<JsValue> {
 
 /// `object.method(...args)` (up to three), looked up by name on an object of any realm: the
 /// Client API's methods are called as JavaScript calls them, with no binding of their own.
-/// `Err` names the method when the object lacks it or the call throws.
+/// `Err` names the method when the object lacks it (or reading it throws), the call throws, or
+/// it is given more than three arguments.
 #[inline(never)]
 pub fn invoke(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, XrmError> {
     let function = member(object, method);
@@ -69,7 +70,8 @@ pub fn invoke(object: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsVal
         [] => function.call0(object),
         [a] => function.call1(object, a),
         [a, b] => function.call2(object, a, b),
-        [a, b, c, ..] => function.call3(object, a, b, c),
+        [a, b, c] => function.call3(object, a, b, c),
+        _ => return Err(fail("more than three arguments".into())),
     }
     .map_err(|error| fail(describe(&error)))
 }
@@ -381,9 +383,16 @@ impl Form {
     }
 }
 
+/// The most items read from one collection: far more than a form has attributes, and a bound
+/// on a host object whose `length` is not a real one.
+const MOST_ITEMS: f64 = 10_000.0;
+
 /// The items of a Client API collection's `get()` (an array of any realm).
 fn items(array: &JsValue) -> impl Iterator<Item = JsValue> + '_ {
-    let length = member(array, "length").as_f64().unwrap_or(0.0) as u32;
+    let length = member(array, "length")
+        .as_f64()
+        .unwrap_or(0.0)
+        .clamp(0.0, MOST_ITEMS) as u32;
     (0..length).map(move |index| js_sys::Reflect::get_u32(array, index).unwrap_or_default())
 }
 
