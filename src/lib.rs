@@ -7,13 +7,14 @@
 //!
 //! - [`domain`]: the pure business core (no browser, no I/O), tested natively.
 //! - [`dataverse`]: the Web API as plain values (requests, `$batch`, errors, retries).
-//! - [`xrm`]: safe bindings to the Dynamics Client API.
+//! - [`xrm`]: the Dynamics Client API, called by name, every call checked.
 //! - [`plugin`]: the form handlers (load, evidence, save, note) that tie the others together.
 //! - [`ui`]: the inline status panel (an HTML web resource the form library draws into).
 //! - [`setup`]: the solution's configuration page, which checks the organization's setup.
 //! - [`shell`]: the waits the JavaScript shell settles (a request, a pause, a dialog), and
 //!   what the module does with each answer.
 //! - [`js_api`]: the small surface JavaScript sees (form handlers and diagnostics).
+//! - [`heap`]: the shipped module's allocator.
 
 #![cfg_attr(feature = "module", no_std)]
 

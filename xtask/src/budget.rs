@@ -2,9 +2,9 @@
 //! its budget, so that bytes are added on purpose, never by accident. A change that needs more
 //! raises the budget here and says why in `docs/size.md`.
 //!
-//! The budgets are the sizes of the twelfth round plus about 1 KB: the 60 KB target for
+//! The budgets are the sizes of the thirteenth round plus about 0.5 KB: the 60 KB target for
 //! `form.js` is out of reach of the design as it is (`docs/size.md`, *The tenth round* to
-//! *The twelfth round*), so what the build holds is the line where the libraries stand, and
+//! *The thirteenth round*), so what the build holds is the line where the libraries stand, and
 //! each step of the shell's move to JavaScript lowers it.
 
 /// A library's budget: its gzip -9 size may not exceed `gzip_bytes`.
@@ -19,15 +19,15 @@ pub struct Budget {
 pub const BUDGETS: [Budget; 3] = [
     Budget {
         name: crate::paths::FORM_LIBRARY,
-        gzip_bytes: 94_000,
+        gzip_bytes: 89_500,
     },
     Budget {
         name: crate::paths::CONTACT_LIBRARY,
-        gzip_bytes: 49_400,
+        gzip_bytes: 46_800,
     },
     Budget {
         name: crate::paths::SETUP_LIBRARY,
-        gzip_bytes: 55_300,
+        gzip_bytes: 53_200,
     },
 ];
 
