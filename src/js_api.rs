@@ -87,8 +87,10 @@ mod email_suppression_form {
     }
 
     /// Checks a connector version (`null`/`undefined` = not installed) against the org version:
-    /// `{kind: "ok" | "tooOld" | "lineMismatch" | "notInstalled" | "unknown", message}`, the
-    /// message in English as an admin reads it.
+    /// `{kind: "ok" | "tooOld" | "lineMismatch" | "notInstalled" | "unknown", key, message}`:
+    /// the message's RESX key, and the message in the user's words (details only for an
+    /// administrator the form has recognised; where no words can be read, what
+    /// `messages::fallback` says).
     #[wasm_bindgen(js_name = checkCompatibility)]
     pub fn check_compatibility(org_version: &str, connector_version: Option<String>) -> JsValue {
         let reading = match connector_version {
@@ -98,8 +100,9 @@ mod email_suppression_form {
         let verdict = compatibility::check(org_version, &reading);
         let result = js_sys::Object::new();
         set_member(&result, "kind", &verdict.kind().into());
-        let message = verdict.message().render_english();
-        set_member(&result, "message", &message.into());
+        let message = verdict.message();
+        set_member(&result, "key", &message.key.id().into());
+        set_member(&result, "message", &plugin::strings::text(&message).into());
         result.into()
     }
 }

@@ -441,9 +441,16 @@ async fn compatibility_matches_natively_for_real_versions() {
             "{org}"
         );
         assert_eq!(
-            path(&shipped, "message").as_string(),
-            Some(native.message().render_english()),
+            path(&shipped, "key").as_string().as_deref(),
+            Some(native.message().key.id()),
             "{org} / {connector:?}"
+        );
+        // No Client API on this page, so no RESX: the shipped module, which has no English
+        // table, names the text it could not read.
+        let message = path(&shipped, "message").as_string().unwrap_or_default();
+        assert!(
+            message.contains(native.message().key.id()),
+            "{org} / {connector:?}: {message}"
         );
     }
     let too_old = call(

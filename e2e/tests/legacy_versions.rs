@@ -456,31 +456,91 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
 }
 
 #[tokio::test]
-async fn on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english() -> Outcome {
+async fn on_8_x_strings_that_cannot_be_read_are_named_and_the_checks_still_run() -> Outcome {
     run(
-        "on_8_x_strings_that_cannot_be_read_leave_the_messages_in_english",
+        "on_8_x_strings_that_cannot_be_read_are_named_and_the_checks_still_run",
         async |t| {
             open_demo(t, V8_2, "contoso", SUPPRESSION, SUPPRESSION_ISP_COMPLAINED).await?;
-            demo_setting(&t.page, "lcid", json!(1031)).await?;
             t.emulator
                 .control_post(
                     "faults",
-                    &json!({ "method": "GET", "path": "/WebResources/rsub_/strings/", "count": 1,
+                    &json!({ "method": "GET", "path": "/WebResources/rsub_/strings/", "count": 50,
                              "fault": { "kind": "status", "status": 503 } }),
                     201,
                 )
                 .await?;
+            // The module has no English table: English is a RESX like the others, and when it
+            // cannot be read each text says which it is and where its words should come from.
+            const UNREAD: &str = "This text could not be read from the solution's strings";
             open_form(t, V8_2, "contoso", SUPPRESSION_ISP_COMPLAINED).await?;
-            e2e::status::wait_for_summary(&t.page, "This address cannot be resubscribed").await?;
-            let (title, _) = panel_text(t, "status", &["Reading the record…"]).await?;
+            // Why the reason cannot be resubscribed: the verdict, named.
+            let said =
+                e2e::status::wait_for_summary(&t.page, "[eligibility.refused.complaint]").await?;
+            ensure!(said.contains(UNREAD), "the panel says: {said}");
+            let (title, _) = panel_text(t, "status", &[]).await?;
             ensure!(
-                title == "Resubscription status",
+                title.starts_with("[panel.title]") && title.contains(UNREAD),
                 "the panel's title: {title}"
             );
             let failed = requests(t).iter().any(|r| {
-                r.path.contains("/strings/Resubscribe.1031.resx") && r.status == Some(503)
+                r.path.contains("/strings/Resubscribe.1033.resx") && r.status == Some(503)
             });
             ensure!(failed, "the strings were not read: {:?}", requests(t));
+
+            // The checks still run: a request saved without the contact's request recorded is
+            // refused, and says so on the box, naming the text.
+            open(t, V8_2, "contoso", SUPPRESSION_UNSUBSCRIBED).await?;
+            t.page
+                .execute(
+                    "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
+                    vec![json!(FLAG)],
+                )
+                .await?;
+            e2e::form::save(&t.page).await?;
+            t.page.wait_for_text(e2e::form::FLAG_NOTE, UNREAD).await?;
+            nothing_written(t, V8_2).await?;
+
+            // A language the solution has no file for (Spanish): the English file stands in, as
+            // the platform falls back to a base language.
+            t.emulator.control_post("reset", &json!({}), 204).await?;
+            demo_setting(&t.page, "lcid", json!(3082)).await?;
+            open_form(t, V8_2, "contoso", SUPPRESSION_ISP_COMPLAINED).await?;
+            e2e::status::wait_for_summary(&t.page, "This address cannot be resubscribed").await?;
+            let reads: Vec<(String, Option<u16>)> = requests(t)
+                .into_iter()
+                .filter(|r| r.path.contains("/strings/Resubscribe."))
+                .map(|r| (r.path, r.status))
+                .collect();
+            ensure!(
+                reads
+                    == [
+                        (
+                            "/contoso/WebResources/rsub_/strings/Resubscribe.3082.resx".to_owned(),
+                            Some(404)
+                        ),
+                        (
+                            "/contoso/WebResources/rsub_/strings/Resubscribe.1033.resx".to_owned(),
+                            Some(200)
+                        )
+                    ],
+                "the strings were read as {reads:?}"
+            );
+            // The Contact form's history too (its shell reads the English file instead).
+            open_demo(t, V8_2, "contoso", "contact", CONTACT_MARIA_CAMPBELL).await?;
+            let (title, _) = panel_text(t, "history", &["…"]).await?;
+            ensure!(
+                title == "Resubscription history",
+                "the history's title: {title}"
+            );
+            let spanish = requests(t)
+                .iter()
+                .filter(|r| r.path.ends_with("/Resubscribe.3082.resx"))
+                .count();
+            ensure!(
+                spanish >= 2,
+                "the Contact form did not ask for Spanish first: {spanish}"
+            );
+            demo_setting(&t.page, "lcid", json!(1033)).await?;
             Ok(())
         },
     )

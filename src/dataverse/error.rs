@@ -116,14 +116,9 @@ impl ApiError {
             ApiErrorKind::Network => MessageKey::ApiNetwork,
             ApiErrorKind::Unexpected => MessageKey::ApiUnexpected,
         };
-        let message = Message::new(key);
-        if crate::domain::messages::placeholders(crate::domain::messages::english(key))
-            .contains(&"detail")
-        {
-            message.with("detail", self.detail.clone())
-        } else {
-            message
-        }
+        // Every template may say the detail (a translation too); rendering drops it for users
+        // who are not administrators, and a template without the placeholder ignores it.
+        Message::new(key).with("detail", self.detail.clone())
     }
 }
 

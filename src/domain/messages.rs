@@ -1,6 +1,12 @@
 //! Every user-facing text of the domain: the [`MessageKey`] ids (stable dotted strings that
 //! become RESX keys), the default [`english`] table and a tiny `{placeholder}` renderer.
 //!
+//! The English table is the source of the English RESX (`cargo xtask build` writes it) and of
+//! the tests' texts. A shipped module does not carry it: it reads English from that RESX like
+//! any language, and keeps only the English of the keys marked `#[kept]`: those the domain
+//! reads as data (the channel labels of earlier notes, "an unknown date" in arguments), and
+//! what is said where no RESX can be read at all (a page without the Client API).
+//!
 //! Other modules never build sentences themselves; they return a [`Message`] (key + named
 //! arguments) and the edge renders it with the user's table. Owns no business rule.
 
@@ -16,7 +22,7 @@ use super::time::Timestamp;
 /// the form libraries do not grow with them (their RESX entries are there all the same).
 macro_rules! message_table {
     (
-        $($variant:ident = $id:literal => $english:literal;)*
+        $($(#[$kept:ident])? $variant:ident = $id:literal => $english:literal;)*
         @page {
             $($page_variant:ident = $page_id:literal => $page_english:literal;)*
         }
@@ -57,15 +63,38 @@ macro_rules! message_table {
         }
 
         /// The default English template of `key`.
+        #[cfg(not(feature = "module"))]
         pub fn english(key: MessageKey) -> &'static str {
             match key {
                 $(MessageKey::$variant => $english,)*
-                $(
-                    #[cfg(any(not(feature = "module"), feature = "setup-page"))]
-                    MessageKey::$page_variant => $page_english,
-                )*
+                $(MessageKey::$page_variant => $page_english,)*
             }
         }
+
+        /// In a shipped module, the English of the keys marked `#[kept]`; empty for every other
+        /// key, whose words come from the RESX.
+        #[cfg(feature = "module")]
+        pub fn english(key: MessageKey) -> &'static str {
+            $(
+                if let Some(text) = kept_english!($($kept)? $english) {
+                    if key == MessageKey::$variant {
+                        return text;
+                    }
+                }
+            )*
+            ""
+        }
+    };
+}
+
+/// `Some(english)` for a key marked `#[kept]`, `None` (no code, no bytes) for any other.
+#[cfg_attr(not(feature = "module"), allow(unused_macros))]
+macro_rules! kept_english {
+    (kept $english:literal) => {
+        Some($english)
+    };
+    ($english:literal) => {
+        None::<&'static str>
     };
 }
 
@@ -120,12 +149,12 @@ message_table! {
     EvidenceMissingRecorder = "evidence.missingRecorder" => "Reload the form and try again: the Dynamics user recording the request is not known.";
 
     // Channels the contact used.
-    ChannelPhone = "channel.phone" => "Phone";
-    ChannelEmail = "channel.email" => "Email";
-    ChannelLetter = "channel.letter" => "Letter";
-    ChannelInPerson = "channel.inPerson" => "In person";
-    ChannelWebForm = "channel.webForm" => "Web form";
-    ChannelOther = "channel.other" => "Other";
+    #[kept] ChannelPhone = "channel.phone" => "Phone";
+    #[kept] ChannelEmail = "channel.email" => "Email";
+    #[kept] ChannelLetter = "channel.letter" => "Letter";
+    #[kept] ChannelInPerson = "channel.inPerson" => "In person";
+    #[kept] ChannelWebForm = "channel.webForm" => "Web form";
+    #[kept] ChannelOther = "channel.other" => "Other";
 
     // Lifecycle shown inline.
     LifecycleNotRequested = "lifecycle.state.notRequested" => "No resubscribe request is pending.";
@@ -147,7 +176,7 @@ message_table! {
     ActorUser = "lifecycle.actor.user" => "a Dynamics user";
     ActorConnectorSync = "lifecycle.actor.connectorSync" => "the connector sync";
     ActorContact = "lifecycle.actor.contact" => "the contact";
-    DateUnknown = "date.unknown" => "an unknown date";
+    #[kept] DateUnknown = "date.unknown" => "an unknown date";
 
     // Save check.
     SaveRefusedNotSaved = "save.refused.notSaved" => "Save the suppression record first, then tick Request Resubscribe.";
@@ -170,7 +199,7 @@ message_table! {
     ConfigColumnNotOnForm = "config.columnNotOnForm" => "Resubscribe checks are off: the column “{name}” named for “{column}” in the handler parameter is not on the form.";
 
     // The plugin on the form (produced by the edge, not the domain).
-    PluginNoClientApi = "plugin.noClientApi" => "Resubscribe checks are off: this page does not provide the Dynamics Client API ({detail}).";
+    #[kept] PluginNoClientApi = "plugin.noClientApi" => "Resubscribe checks are off: this page does not provide the Dynamics Client API ({detail}).";
     PluginNoWebApi = "plugin.noWebApi" => "Resubscribe checks need Dynamics CRM 2016 or later: this organization runs {version}, which has no Web API.";
     PluginUnavailable = "plugin.unavailable" => "Ask your administrator: resubscription is not available in this organization at the moment.";
     PluginEntitySetWrong = "plugin.entitySetWrong" => "Resubscribe checks cannot read this record through the Web API as “{set}”. An administrator can set \"entitySet\" in the handler parameter.";
@@ -416,14 +445,14 @@ impl Message {
     }
 
     /// Renders with `table` (e.g. the user's RESX strings); an empty template falls back to
-    /// English. Unknown placeholders are kept as written, so a missing translation argument
-    /// shows up instead of vanishing.
+    /// English ([`fallback`]). Unknown placeholders are kept as written, so a missing
+    /// translation argument shows up instead of vanishing.
     pub fn render<'a>(&self, table: impl Fn(MessageKey) -> &'a str) -> String {
         let or_english = |key| match table(key) {
-            template if template.trim().is_empty() => english(key),
-            template => template,
+            template if template.trim().is_empty() => fallback(key),
+            template => Cow::Borrowed(template),
         };
-        self.render_each(&|key| Cow::Borrowed(or_english(key)), &|_| None)
+        self.render_each(&or_english, &|_| None)
     }
 
     /// Renders this message and its parts, each with its template from `table` as it is (the
@@ -449,6 +478,27 @@ impl Message {
     /// Renders with the default English table.
     pub fn render_english(&self) -> String {
         self.render(english)
+    }
+}
+
+/// What a shipped module says for a key whose words it could not read (the user's RESX could
+/// not be read, or lacks the key; the module carries no English table): which text it is and
+/// where it comes from, in English, the only words at hand.
+pub fn unreadable(key: MessageKey) -> String {
+    [
+        "[",
+        key.id(),
+        "] This text could not be read from the solution's strings (rsub_/strings/Resubscribe). An administrator can import the solution again.",
+    ]
+    .concat()
+}
+
+/// The template of `key` where `table` has none: the English table where the build has it,
+/// else [`unreadable`].
+pub fn fallback(key: MessageKey) -> Cow<'static, str> {
+    match english(key) {
+        "" => Cow::Owned(unreadable(key)),
+        english => Cow::Borrowed(english),
     }
 }
 

@@ -114,9 +114,32 @@ fn reference(number: &str) -> Option<char> {
     char::from_u32(value)
 }
 
+/// The English file beside the RESX file at `url` (`….<lcid>.resx`) when that is another
+/// language's: what is read when the language has no file or it cannot be read, as the
+/// platform falls back to a base language. `None` for the English file itself.
+pub fn english_instead(url: &str) -> Option<String> {
+    let (base, lcid) = super::text::rsplit_once(url.strip_suffix(".resx")?, ".")?;
+    (lcid != "1033").then(|| [base, ".1033.resx"].concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_english_file_stands_in_for_another_language() {
+        assert_eq!(
+            english_instead("http://crm/contoso/WebResources/rsub_/strings/Resubscribe.3082.resx")
+                .as_deref(),
+            Some("http://crm/contoso/WebResources/rsub_/strings/Resubscribe.1033.resx")
+        );
+        assert_eq!(
+            english_instead("../strings/Resubscribe.1031.resx").as_deref(),
+            Some("../strings/Resubscribe.1033.resx")
+        );
+        assert_eq!(english_instead("../strings/Resubscribe.1033.resx"), None);
+        assert_eq!(english_instead("../strings/Resubscribe.txt"), None);
+    }
 
     #[test]
     fn reads_the_entries_it_knows_and_skips_the_rest() {

@@ -67,19 +67,23 @@ impl DialogResult {
 
 /// The OnChange handler of *Request Resubscribe*.
 pub fn on_change(_execution_context: JsValue) {
+    // Before 9.0, a tick in the moment the user's strings are being read waits for them: what
+    // the box says and the evidence page's words are in those strings.
+    if strings::reading() {
+        return strings::when_ready(|| on_change(JsValue::UNDEFINED));
+    }
     // A window still open for an earlier tick is given up: this change supersedes it.
     let _ = forget_evidence();
     let in_page = has_navigate_to();
     let Some((record, ticked, saved, refusal)) = session::with(|s| {
         let flag = &s.mapping.request_resubscribe;
-        s.form.control_notification(flag, view::SAVE, None);
+        view::box_says(s, None);
         view::show(s, view::SAVE, Level::Error, &[]);
         let ticked = s.form.bool_value(flag).ok().flatten().unwrap_or(false);
         if ticked && s.record.is_none() {
             // A record not saved yet has nothing to request for: said on the box, at once.
             let _ = s.form.set_value(flag, &JsValue::FALSE);
-            let first = strings::text(&Message::new(MessageKey::SaveRefusedNotSaved));
-            s.form.control_notification(flag, view::SAVE, Some(&first));
+            view::box_says(s, Some(Message::new(MessageKey::SaveRefusedNotSaved)));
             return None;
         }
         let facts = s.facts.as_ref();

@@ -259,7 +259,8 @@ pub fn read(plan: Plan, then: impl FnOnce(Facts) + 'static) {
 }
 
 /// What the load read, said on the form and turned into the facts, once the user's strings
-/// read by URL beside the batch are in (before 9.0; or in English if they could not be read).
+/// read by URL beside the batch are in (before 9.0; the English file's if the language's could
+/// not be read; each text naming its key if neither could).
 fn finish(plan: Plan, gathered: Gathered, then: impl FnOnce(Facts) + 'static) {
     let reading = gathered
         .reading

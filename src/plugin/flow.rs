@@ -178,10 +178,10 @@ fn show(s: &Session, record: &str, notice: &Notice<Note>) {
         Notice::Refused(reasons) => view::refused(s, reasons),
         Notice::Allowed(warnings) => {
             save(Level::Warning, warnings);
-            s.form.control_notification(flag, view::SAVE, None);
+            view::box_says(s, None);
         }
         Notice::SaveCleared => {
-            s.form.control_notification(flag, view::SAVE, None);
+            view::box_says(s, None);
             save(Level::Error, &[]);
         }
         Notice::Unverified => save(

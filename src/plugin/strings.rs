@@ -1,18 +1,20 @@
-//! The user's words: messages rendered from the RESX web resource of the user's language,
-//! falling back to the English table for a missing key, with dates formatted for the user's
-//! locale.
+//! The user's words: messages rendered from the RESX web resource of the user's language, with
+//! dates formatted for the user's locale. English is a RESX like the others: the shipped
+//! module carries no English table.
 //!
 //! From Dynamics 9.0 the platform reads the RESX (`Xrm.Utility.getResourceString`). Before
 //! it there is no such call (the solution ships the same files as XML web resources): the
 //! library reads `<client url>/WebResources/rsub_/strings/Resubscribe.<lcid>.resx` itself,
-//! once per page, while the load's `$batch` is out ([`read_by_url`], [`when_ready`]). Until it is
-//! in, and if it cannot be read, the messages are in English.
+//! once per page, while the load's `$batch` is out ([`read_by_url`], [`when_ready`]). What is
+//! said before it is in reads "…" and is said again once it is (`plugin::view`, `load`); a key
+//! the RESX does not give reads as `messages::fallback` says (in the tests' builds, English;
+//! in the shipped module, the key and where its words should have come from).
 
 use crate::prelude::*;
 use core::cell::{Cell, RefCell};
 
-use crate::domain::messages::{english, Message, MessageKey};
-use crate::domain::resx::Templates;
+use crate::domain::messages::{english, fallback, Message, MessageKey};
+use crate::domain::resx::{english_instead, Templates};
 use crate::domain::time::Timestamp;
 use crate::xrm::form::{has_resource_string, resource_string};
 use alloc::borrow::Cow;
@@ -39,15 +41,14 @@ pub fn set_language(lcid: u32) {
 
 /// The strings read by URL (before 9.0).
 enum ByUrl {
-    /// None read: the platform has `getResourceString`, the user reads English, or no form
-    /// has loaded yet.
+    /// None read: the platform has `getResourceString`, or no form has loaded yet.
     Unread,
     /// Being read from `url`; `waiting`: what runs once it is in or has failed.
     Reading {
         url: String,
         waiting: Vec<Box<dyn FnOnce()>>,
     },
-    /// Read from `url` (none when the read failed: English then).
+    /// Read from `url` (none when the read failed).
     Read { url: String, templates: Templates },
 }
 
@@ -56,10 +57,10 @@ crate::local::page_local! {
 }
 
 /// The URL of the user's RESX web resource where the module reads it itself: where the
-/// platform cannot (`Xrm.Utility.getResourceString` is missing: before Dynamics 9.0), for a
-/// user who does not read English (the table speaks English).
+/// platform cannot (`Xrm.Utility.getResourceString` is missing: before Dynamics 9.0), in
+/// every language, English too.
 pub fn url_to_read(client_url: &str, lcid: u32) -> Option<String> {
-    if lcid == 1033 || has_resource_string() {
+    if has_resource_string() {
         return None;
     }
     Some(
@@ -77,7 +78,8 @@ pub fn url_to_read(client_url: &str, lcid: u32) -> Option<String> {
 
 /// Sets the user's language (LCID) and, where the module reads the RESX itself
 /// ([`url_to_read`]), starts reading it through the one transport: once per page (again
-/// after a read that failed, or for another language). [`template`] uses it once it is in;
+/// after a read that failed, or for another language), the English file when the language's
+/// cannot be read. [`template`] uses it once it is in;
 /// [`when_ready`] waits for it.
 pub fn read_by_url(client_url: &str, lcid: u32) {
     set_language(lcid);
@@ -90,10 +92,13 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
         };
         let waiting = match &mut *state {
             ByUrl::Reading { url: read, .. } if *read == url => return false,
+            // In already: this language's file, or the English one that stood in for it.
             ByUrl::Read {
                 url: read,
                 templates,
-            } if *read == url && !templates.is_empty() => {
+            } if (*read == url || english_instead(&url).as_ref() == Some(read))
+                && !templates.is_empty() =>
+            {
                 return false;
             }
             ByUrl::Reading { waiting, .. } => core::mem::take(waiting),
@@ -105,16 +110,16 @@ pub fn read_by_url(client_url: &str, lcid: u32) {
         };
         true
     });
-    if !started {
-        return;
+    if started {
+        // Sent once the handler has returned (it stays short), before the load's `$batch`.
+        crate::shell::soon(move || send(url));
     }
-    // Sent once the handler has returned (it stays short), before the load's `$batch`.
-    crate::shell::soon(move || {
-        let read = url.clone();
-        crate::dataverse::transport::read_web_resource(&read, move |text| {
-            store(url, text.as_deref())
-        });
-    });
+}
+
+/// Reads `url` through the one transport and keeps what it gives ([`store`]).
+fn send(url: String) {
+    let read = url.clone();
+    crate::dataverse::transport::read_web_resource(&read, move |text| store(url, text.as_deref()));
 }
 
 /// Whether the strings of `url` are in already (read, and not empty).
@@ -125,9 +130,27 @@ pub fn read_from(url: &str) -> bool {
     })
 }
 
-/// Keeps the strings read from `url` (`None`: the read failed, English then) and runs what
-/// waited for them.
+/// Keeps the strings read from `url` (`None`: the read failed) and runs what waited for them.
+/// A language's file that failed is followed by the English one, for the same waiters; an
+/// answer for a read given up since (another language asked for) is dropped.
 pub fn store(url: String, text: Option<&str>) {
+    let (current, english) = BY_URL.with(|state| match state.try_borrow_mut().as_deref_mut() {
+        Ok(ByUrl::Reading { url: read, .. }) if *read != url => (false, None),
+        Ok(ByUrl::Reading { url: read, .. }) => {
+            let english = english_instead(&url).filter(|_| text.is_none());
+            if let Some(english) = &english {
+                english.clone_into(read);
+            }
+            (true, english)
+        }
+        _ => (true, None),
+    });
+    if !current {
+        return;
+    }
+    if let Some(english) = english {
+        return send(english);
+    }
     let templates = text.map(Templates::parse).unwrap_or_default();
     let read = ByUrl::Read { url, templates };
     let waiting = BY_URL.with(|state| match state.try_borrow_mut() {
@@ -186,13 +209,20 @@ fn localized_date(value: &str) -> Option<String> {
 /// The RESX web resource, named without its LCID (the platform picks the language).
 pub const RESX: &str = "rsub_/strings/Resubscribe";
 
+/// What stands for a template while the strings are being read by URL: said again once they
+/// are in.
+const WAITING: &str = "…";
+
 /// The template of `key` in the user's language; for a user who is not an administrator,
 /// without its technical details.
 pub fn template(key: MessageKey) -> String {
     let template = resource_string(RESX, key.id())
         .filter(|t| !t.trim().is_empty())
         .or_else(|| read_template(key))
-        .unwrap_or_else(|| english(key).to_owned());
+        .unwrap_or_else(|| match english(key) {
+            "" if reading() => WAITING.to_owned(),
+            _ => fallback(key).into_owned(),
+        });
     if ADMIN.with(Cell::get) {
         template
     } else {

@@ -41,9 +41,41 @@ pub const NOTE: &str = "rsub.note";
 
 /// Shows `messages` under `id` at `level`, or clears it when there are none.
 pub fn show(session: &Session, id: &str, level: Level, messages: &[Message]) {
-    let text = (!messages.is_empty())
-        .then(|| crate::domain::text::join(messages.iter().map(|m| text(session, m)), " "));
-    session.form.form_notification(id, level, text.as_deref());
+    let (id, messages) = (id.to_owned(), messages.to_vec());
+    once_worded(session, move |s| {
+        let text = (!messages.is_empty())
+            .then(|| crate::domain::text::join(messages.iter().map(|m| text(s, m)), " "));
+        s.form.form_notification(&id, level, text.as_deref());
+    });
+}
+
+/// Shows `message` under the *Request Resubscribe* box (it blocks saving while shown), or
+/// clears what the box says.
+pub fn box_says(session: &Session, message: Option<Message>) {
+    once_worded(session, move |s| {
+        let text = message.map(|m| text(s, &m));
+        s.form
+            .control_notification(&s.mapping.request_resubscribe, SAVE, text.as_deref());
+    });
+}
+
+/// Runs `say` now or, while the user's strings are being read by URL (before 9.0: the module
+/// has no English table), once they are in (or have failed), if the session is still this
+/// form's. What the form says waits for the user's words, in the order it was said, so the
+/// last word on each notification stays the last.
+fn once_worded(session: &Session, say: impl FnOnce(&Session) + 'static) {
+    if !strings::reading() {
+        say(session);
+        return;
+    }
+    let form = session.form.context_value().clone();
+    strings::when_ready(move || {
+        let _ = super::session::with(|s| {
+            if *s.form.context_value() == form {
+                say(s);
+            }
+        });
+    });
 }
 
 /// `message` in the user's language, naming the suppression reason as the form labels it (in
@@ -253,9 +285,7 @@ pub fn request_cleared(s: &Session) {
 /// A save refused for `reasons`: the first is said on the box it is about, the others on the
 /// form, or, when there are none, that the box says why (each reason said once).
 pub fn refused(s: &Session, reasons: &[Message]) {
-    let flag = &s.mapping.request_resubscribe;
-    let first = reasons.first().map(|m| text(s, m));
-    s.form.control_notification(flag, SAVE, first.as_deref());
+    box_says(s, reasons.first().cloned());
     let others = reasons.get(1..).unwrap_or_default();
     if others.is_empty() && !reasons.is_empty() {
         let at_box = Message::new(MessageKey::PluginRefusedAtBox);
@@ -270,8 +300,7 @@ pub fn refused(s: &Session, reasons: &[Message]) {
 pub fn conflict(s: &Session, told: Message) {
     show(s, REQUEST, Level::Info, &[]);
     show(s, NOTE, Level::Info, &[]);
-    s.form
-        .control_notification(&s.mapping.request_resubscribe, SAVE, None);
+    box_says(s, None);
     show(s, SAVE, Level::Error, &[told]);
 }
 

@@ -30,7 +30,7 @@ use crate::dataverse::http::{ApiResponse, ApiVersion};
 use crate::dataverse::queries;
 use crate::dataverse::transport::WebApi;
 use crate::domain::mapping::{MappingConfig, DEFAULT_CONNECTOR_SOLUTION};
-use crate::domain::messages::{english, Message, MessageKey};
+use crate::domain::messages::{fallback, Message, MessageKey};
 use crate::domain::resx::Templates;
 use crate::xrm::GlobalContext;
 use checks::{Check, SetupFacts};
@@ -38,8 +38,10 @@ use checks::{Check, SetupFacts};
 /// The Email Suppressions table's logical name (the connector's).
 pub const TABLE: &str = "esc_emailsuppression";
 
-/// The page's strings: the RESX web resource of the user's language (its text, as the loader
-/// fetched it), English for what it lacks.
+/// The page's strings: the RESX web resource of the user's language, else the English one
+/// (their text, as read beside the page), English for what it lacks (in a shipped module,
+/// which has no English table, the key and where its words should have come from:
+/// `messages::fallback`).
 pub struct Strings(Templates);
 
 impl Strings {
@@ -49,19 +51,23 @@ impl Strings {
     }
 
     /// The template of `key`.
-    pub fn template(&self, key: MessageKey) -> &str {
-        self.0.get(key).unwrap_or_else(|| english(key))
+    pub fn template(&self, key: MessageKey) -> String {
+        match self.0.get(key) {
+            Some(template) => template.to_owned(),
+            None => fallback(key).into_owned(),
+        }
     }
 
     /// `message` rendered.
     pub fn text(&self, message: &Message) -> String {
-        message.render(|key| self.template(key))
+        message.render(|key| self.0.get(key).unwrap_or_default())
     }
 }
 
 /// Runs every check and draws the result into `document` in the language `lcid` (its RESX web
-/// resource beside the page, else English). A page that cannot check anything says why. The
-/// promise settles once the page is drawn, or with what kept it from being drawn.
+/// resource beside the page, else the English one: the module has no English table). A page
+/// that cannot check anything says why. The promise settles once the page is drawn, or with
+/// what kept it from being drawn.
 pub fn run(document: Document, lcid: u32) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, reject| {
         let document = document.clone();
@@ -71,23 +77,27 @@ pub fn run(document: Document, lcid: u32) -> js_sys::Promise {
                 Err(error) => reject.call1(&JsValue::NULL, &error),
             };
         };
-        if lcid == 1033 {
-            return crate::shell::soon(move || check(document, None, done));
-        }
         let url = [
             "../strings/Resubscribe.",
             &crate::domain::text::decimal(lcid.into()),
             ".resx",
         ]
         .concat();
-        crate::dataverse::transport::read_web_resource(&url, move |resx| {
-            check(document, resx, done)
+        let english = crate::domain::resx::english_instead(&url);
+        crate::dataverse::transport::read_web_resource(&url, move |resx| match (resx, english) {
+            (None, Some(english)) => {
+                crate::dataverse::transport::read_web_resource(&english, move |resx| {
+                    check(document, resx, done)
+                })
+            }
+            (resx, _) => check(document, resx, done),
         });
     })
 }
 
-/// Draws the page in the strings of `resx` (English without it), runs the checks and draws
-/// their results; `done` gets what kept the page from being drawn, if anything.
+/// Draws the page in the strings of `resx` (without it, each text names its key), runs the
+/// checks and draws their results; `done` gets what kept the page from being drawn, if
+/// anything.
 fn check(
     document: Document,
     resx: Option<String>,
@@ -106,8 +116,8 @@ fn check(
             &document,
             &checks,
             &summary,
-            |area| strings.template(area.label()).to_owned(),
-            |check: &Check| strings.template(check.status.label()).to_owned(),
+            |area| strings.template(area.label()),
+            |check: &Check| strings.template(check.status.label()),
             |check: &Check| strings.text(&check.message),
         ));
     });
@@ -119,15 +129,19 @@ fn start(
     document: &Document,
     strings: &Strings,
 ) -> Result<Option<(WebApi, GlobalContext)>, JsValue> {
-    let title = strings.template(MessageKey::SetupTitle).to_owned();
-    let intro = strings.template(MessageKey::SetupIntro).to_owned();
-    let recheck = strings.template(MessageKey::SetupRecheck).to_owned();
+    let title = strings.template(MessageKey::SetupTitle);
+    let intro = strings.template(MessageKey::SetupIntro);
+    let recheck = strings.template(MessageKey::SetupRecheck);
     let texts = draw::Texts {
         title: &title,
         intro: &intro,
         recheck: &recheck,
     };
-    draw::start(document, &texts, strings.template(MessageKey::SetupRunning))?;
+    draw::start(
+        document,
+        &texts,
+        &strings.template(MessageKey::SetupRunning),
+    )?;
     let global = match GlobalContext::read(&JsValue::UNDEFINED) {
         Ok(global) => global,
         Err(error) => {
@@ -252,6 +266,7 @@ fn configured_connector(forms: &Result<Vec<checks::FormRow>, ApiError>) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::messages::english;
 
     #[test]
     fn strings_come_from_the_resx_and_fall_back_to_english() {

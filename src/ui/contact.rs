@@ -4,9 +4,10 @@
 //! the pause before "Reading…", reaching the panel's page), so this module holds no future.
 //!
 //! A plan is a plain object the shell hands back with the answers:
-//! `{form, control, strings, notes, readingAfterMs, language, version, contact, parameters}`
-//! (`form`: the form context the panel's control is on, `Xrm.Page` before 9.0), where
-//! `strings` is the URL of the user's RESX to read (before 9.0, see `plugin::strings`) and
+//! `{form, control, strings, english, notes, readingAfterMs, language, version, contact,
+//! parameters}` (`form`: the form context the panel's control is on, `Xrm.Page` before 9.0),
+//! where `strings` is the URL of the user's RESX to read (before 9.0, see `plugin::strings`),
+//! `english` the English one to read instead when that cannot be read, and
 //! `notes` the request for the contact's notes (`{url, method, headers}`), each absent when
 //! there is nothing to read.
 
@@ -45,6 +46,9 @@ pub fn plan(execution_context: &JsValue, parameters: Option<String>) -> Result<J
         .and_then(|id| Guid::parse(&id).ok());
     let plan = Object::new();
     if let Some(url) = strings::url_to_read(&global.client_url, global.language) {
+        if let Some(english) = crate::domain::resx::english_instead(&url) {
+            set_member(&plan, "english", &english.into());
+        }
         set_member(&plan, "strings", &url.into());
     }
     if let (Some(contact), Some(version)) = (&contact, ApiVersion::for_org_version(&global.version))
@@ -120,8 +124,9 @@ pub fn history(plan: &JsValue, strings: &JsValue, notes: &JsValue) -> String {
     wire::history(&model)
 }
 
-/// Sets the user's language from the plan and keeps the strings its `strings` read gave
-/// (a failed read: English; strings already in are not read again); returns the language.
+/// Sets the user's language from the plan and keeps the strings its `strings` read gave (the
+/// English file's where the language's could not be read; a failed read: none, each text
+/// then names its key; strings already in are not read again); returns the language.
 fn use_strings(plan: &JsValue, strings: &JsValue) -> u32 {
     let language = member(plan, "language").as_f64().map_or(1033, |l| l as u32);
     strings::set_language(language);

@@ -471,7 +471,11 @@ var Rsub = (function (namespace) {
      */
     function showHistory(module, plan) {
         var notes = plan.notes || {};
-        var strings = readFor(plan.strings);
+        var strings = readFor(plan.strings).then(function (answer) {
+            /* No file for the user's language: the English one, as the platform falls back. */
+            var read = answer && answer.status >= 200 && answer.status < 300;
+            return read || typeof plan.english !== "string" ? answer : readFor(plan.english);
+        });
         var read = readFor(notes.url, notes.method, notes.headers);
         var answered = false;
         strings.then(function (answer) {
