@@ -71,6 +71,18 @@ async fn nothing_written(t: &e2e::E2e, version: &str) -> Outcome {
     Ok(())
 }
 
+/// Ticks *Request Resubscribe* through `Xrm.Page` (no OnChange, so no evidence window) and
+/// saves the form.
+async fn tick_and_save(t: &e2e::E2e) -> Outcome {
+    t.page
+        .execute(
+            "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
+            vec![json!(FLAG)],
+        )
+        .await?;
+    e2e::form::save(&t.page).await
+}
+
 /// The web requests in the emulator's log, oldest first.
 fn requests(t: &e2e::E2e) -> Vec<LogEntry> {
     t.emulator.requests()
@@ -420,13 +432,7 @@ async fn a_german_user_on_8_x_reads_refusals_notifications_and_the_panel_in_germ
                     said == "Es liegt keine offene Anfrage zur Wiederanmeldung vor.",
                     "{version}: the panel says: {said}"
                 );
-                t.page
-                    .execute(
-                        "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
-                        vec![json!(FLAG)],
-                    )
-                    .await?;
-                e2e::form::save(&t.page).await?;
+                tick_and_save(t).await?;
                 t.page
                     .wait_for_text(
                         e2e::form::FLAG_NOTE,
@@ -490,13 +496,7 @@ async fn on_8_x_strings_that_cannot_be_read_are_named_and_the_checks_still_run()
             // The checks still run: a request saved without the contact's request recorded is
             // refused, and says so on the box, naming the text.
             open(t, V8_2, "contoso", SUPPRESSION_UNSUBSCRIBED).await?;
-            t.page
-                .execute(
-                    "Xrm.Page.getAttribute(arguments[0]).setValue(true); return true;",
-                    vec![json!(FLAG)],
-                )
-                .await?;
-            e2e::form::save(&t.page).await?;
+            tick_and_save(t).await?;
             t.page.wait_for_text(e2e::form::FLAG_NOTE, UNREAD).await?;
             nothing_written(t, V8_2).await?;
 
