@@ -39,6 +39,17 @@ pub fn finish(plan: Plan) {
     crate::shell::soon(move || flow::read(plan, false, false));
 }
 
+/// Shows the configuration problems `messages` on `form` (none: clears them) in the user's
+/// words: at once, or, while they are being read by URL (before 9.0), once they are in, in
+/// the order said (so a later OnLoad's clearing stays the last word).
+fn say_config(form: &Form, messages: Vec<Message>) {
+    let form = form.clone();
+    super::strings::when_ready(move || {
+        let text = (!messages.is_empty()).then(|| super::strings::joined(&messages));
+        form.form_notification(view::CONFIG, Level::Error, text.as_deref());
+    });
+}
+
 /// Reads configuration, columns and context; shows what is wrong and returns `None` when the
 /// plugin cannot run on this form.
 fn configure(
@@ -46,18 +57,7 @@ fn configure(
     execution_context: &JsValue,
     parameters: Option<&str>,
 ) -> Option<Session> {
-    let problem = |messages: &[Message]| {
-        let text = super::strings::joined(messages);
-        form.form_notification(view::CONFIG, Level::Error, Some(&text));
-        // Before 9.0: said again in the user's words once they are read.
-        if super::strings::reading() {
-            let (form, messages) = (form.clone(), messages.to_vec());
-            super::strings::when_ready(move || {
-                let text = super::strings::joined(&messages);
-                form.form_notification(view::CONFIG, Level::Error, Some(&text));
-            });
-        }
-    };
+    let problem = |messages: &[Message]| say_config(form, messages.to_vec());
     let global = match GlobalContext::read(execution_context) {
         Ok(global) => global,
         Err(e) => {
@@ -99,7 +99,7 @@ fn configure(
         );
         return None;
     };
-    form.form_notification(view::CONFIG, Level::Error, None);
+    say_config(form, Vec::new());
     let table = form.entity_name().unwrap_or_default();
     let entity_set = config
         .entity_set

@@ -5,8 +5,9 @@
 //! From Dynamics 9.0 the platform reads the RESX (`Xrm.Utility.getResourceString`). Before
 //! it there is no such call (the solution ships the same files as XML web resources): the
 //! library reads `<client url>/WebResources/rsub_/strings/Resubscribe.<lcid>.resx` itself,
-//! once per page, while the load's `$batch` is out ([`read_by_url`], [`when_ready`]). What is
-//! said before it is in reads "…" and is said again once it is (`plugin::view`, `load`); a key
+//! once per page, while the load's `$batch` is out ([`read_by_url`], [`when_ready`]). What the
+//! form says before it is in waits for it (`plugin::view`, `load`; anything rendered meanwhile
+//! reads "…"); a key
 //! the RESX does not give reads as `messages::fallback` says (in the tests' builds, English;
 //! in the shipped module, the key and where its words should have come from).
 
